@@ -1,0 +1,416 @@
+import type { Backend, BackendFactory } from '../backend.js';
+import { BackendError, DisposedTensorError, KernelNotFoundError, TesseraError, ValueError } from '../errors.js';
+import { getKernel, getKernelsForBackend } from '../kernel_registry.js';
+import { KERNELS, type KernelAttrs, type KernelName } from '../kernel_names.js';
+import { Tensor, Variable } from '../tensor.js';
+import { formatShape, sizeFromShape } from '../util/shape.js';
+import { isTypedArrayOf } from '../util/dtype.js';
+import type { DataId, DType, Shape, TensorInfo, TypedArray } from '../types.js';
+import { Tape, type GradFunc } from './tape.js';
+
+interface BackendEntry {
+  factory: BackendFactory;
+  priority: number;
+  instance?: Backend;
+}
+
+interface DataEntry {
+  backend: Backend;
+  refCount: number;
+}
+
+interface Scope {
+  readonly name: string;
+  readonly tracked: Tensor[];
+}
+
+/** What `memory()` reports. */
+export interface MemoryInfo {
+  /** Live tensor handles (tensors and variables not yet disposed). */
+  numTensors: number;
+  /** Distinct backend buffers (reshapes share one). */
+  numDataBuffers: number;
+  /** Bytes held by all initialized backends. */
+  numBytes: number;
+  /** Bytes per initialized backend. */
+  backends: Record<string, { numBytes: number }>;
+}
+
+/**
+ * The engine: the backend registry, the data reference counts, the `tidy` scopes and
+ * the autodiff tapes. There is one per process, reached with {@link getEngine}.
+ */
+export class Engine {
+  private readonly registry = new Map<string, BackendEntry>();
+  private active: Backend | undefined;
+  private readonly data = new Map<DataId, DataEntry>();
+  private readonly scopes: Scope[] = [];
+  private readonly tapes: Tape[] = [];
+  private readonly variables = new Map<string, Variable>();
+  private liveTensors = 0;
+
+  // ---------------------------------------------------------------- backends
+
+  registerBackend(name: string, factory: BackendFactory, priority = 1): void {
+    if (this.registry.has(name)) throw new BackendError(`registerBackend: a backend named '${name}' is already registered`);
+    this.registry.set(name, { factory, priority });
+  }
+
+  /** Names of registered backends, highest priority first. */
+  backendNames(): string[] {
+    return [...this.registry.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([n]) => n);
+  }
+
+  async setBackend(name: string): Promise<void> {
+    const entry = this.entryOf(name);
+    if (!entry.instance) entry.instance = await entry.factory();
+    this.active = entry.instance;
+  }
+
+  /** Initializes the highest-priority backend that starts, if none is active; returns its name. */
+  async ready(): Promise<string> {
+    if (this.active) return this.active.name;
+    const errors: string[] = [];
+    for (const name of this.backendNames()) {
+      try {
+        await this.setBackend(name);
+        return name;
+      } catch (e) {
+        errors.push(`${name}: ${(e as Error).message}`);
+      }
+    }
+    throw new BackendError(`no backend could start (${errors.join('; ') || 'none registered'}); import @tessera/cpu-backend`);
+  }
+
+  /** The active backend, starting the best synchronous one on first use. */
+  get backend(): Backend {
+    if (this.active) return this.active;
+    for (const name of this.backendNames()) {
+      const entry = this.entryOf(name);
+      if (!entry.instance) {
+        const made = entry.factory();
+        if (made instanceof Promise) {
+          made.catch(() => undefined);
+          continue;
+        }
+        entry.instance = made;
+      }
+      this.active = entry.instance;
+      return this.active;
+    }
+    throw new BackendError(
+      this.registry.size === 0
+        ? 'no backend registered: import "@tessera/cpu-backend" (or "tessera", which registers the best one)'
+        : `no backend starts synchronously (registered: ${this.backendNames().join(', ')}); call "await setBackend(name)" first`,
+    );
+  }
+
+  /** The instance of a registered backend, if it has been started. */
+  findBackend(name: string): Backend | undefined {
+    return this.registry.get(name)?.instance;
+  }
+
+  /** Removes a backend and frees what it holds (tensors on it become unusable). */
+  removeBackend(name: string): void {
+    const entry = this.registry.get(name);
+    if (!entry) return;
+    if (entry.instance) {
+      for (const [id, d] of this.data) if (d.backend === entry.instance) this.data.delete(id);
+      entry.instance.dispose?.();
+      if (this.active === entry.instance) this.active = undefined;
+    }
+    this.registry.delete(name);
+  }
+
+  private entryOf(name: string): BackendEntry {
+    const entry = this.registry.get(name);
+    if (!entry) {
+      throw new BackendError(`backend '${name}' is not registered (registered: ${this.backendNames().join(', ') || 'none'})`);
+    }
+    return entry;
+  }
+
+  // ------------------------------------------------------------ tensor data
+
+  /** Makes a tensor from values already in the storage array of `dtype`. The array is kept, not copied. */
+  makeTensor(values: TypedArray, shape: Shape, dtype: DType): Tensor {
+    if (!isTypedArrayOf(values, dtype)) throw new TesseraError(`makeTensor: values are not the storage array of ${dtype}`);
+    if (values.length !== sizeFromShape(shape)) {
+      throw new TesseraError(`makeTensor: ${values.length} values do not fill shape ${formatShape(shape)}`);
+    }
+    const backend = this.backend;
+    return this.track(this.newHandle(backend.write(values, shape, dtype), shape, dtype, backend));
+  }
+
+  /** A new handle to a buffer, counted as a live tensor and as a reference to the buffer. */
+  private newHandle(dataId: DataId, shape: Shape, dtype: DType, backend: Backend, id?: number): Tensor {
+    const entry = this.data.get(dataId);
+    if (entry) entry.refCount++;
+    else this.data.set(dataId, { backend, refCount: 1 });
+    this.liveTensors++;
+    return new Tensor(shape, dtype, dataId, id);
+  }
+
+  private release(dataId: DataId): void {
+    const entry = this.data.get(dataId);
+    if (!entry) return;
+    if (--entry.refCount === 0) {
+      this.data.delete(dataId);
+      entry.backend.disposeData(dataId);
+    }
+  }
+
+  disposeTensor(t: Tensor): void {
+    if (t.isDisposed) return;
+    t.markDisposed();
+    this.liveTensors--;
+    this.release(t.dataId);
+    if (t instanceof Variable && this.variables.get(t.name) === t) this.variables.delete(t.name);
+  }
+
+  async read(t: Tensor): Promise<TypedArray> {
+    this.assertLive(t, 'data');
+    const entry = this.data.get(t.dataId)!;
+    return (await entry.backend.read(t.dataId)).slice();
+  }
+
+  readSync(t: Tensor): TypedArray {
+    this.assertLive(t, 'dataSync');
+    const entry = this.data.get(t.dataId)!;
+    if (!entry.backend.readSync) {
+      throw new BackendError(`dataSync: backend '${entry.backend.name}' cannot read synchronously; use "await t.data()"`);
+    }
+    return entry.backend.readSync(t.dataId).slice();
+  }
+
+  private assertLive(t: Tensor, op: string): void {
+    if (t.isDisposed || !this.data.has(t.dataId)) {
+      throw new DisposedTensorError(`${op}: tensor ${formatShape(t.shape)} ${t.dtype} (id ${t.id}) was disposed and cannot be used`);
+    }
+  }
+
+  /** Copies a tensor's values to the active backend when another backend owns them. */
+  private ensureOnActive(t: Tensor, backend: Backend): void {
+    const entry = this.data.get(t.dataId)!;
+    if (entry.backend === backend) return;
+    if (!entry.backend.readSync) {
+      throw new BackendError(
+        `tensor ${formatShape(t.shape)} lives on backend '${entry.backend.name}', which cannot be read synchronously; ` +
+          `read it with "await t.data()" and make a new tensor on '${backend.name}'`,
+      );
+    }
+    const values = entry.backend.readSync(t.dataId).slice();
+    entry.backend.disposeData(t.dataId);
+    backend.move(t.dataId, values, t.shape, t.dtype);
+    entry.backend = backend;
+  }
+
+  // ---------------------------------------------------------------- kernels
+
+  /**
+   * Runs a kernel of the active backend on tensors and returns the output tensor,
+   * tracked by the current `tidy` scope and recorded on active gradient tapes.
+   */
+  runKernel<K extends KernelName>(kernelName: K, inputs: readonly Tensor[], attrs: KernelAttrs[K]): Tensor {
+    const backend = this.backend;
+    for (let i = 0; i < inputs.length; i++) {
+      this.assertLive(inputs[i], kernelName);
+      this.ensureOnActive(inputs[i], backend);
+    }
+    const kernel = getKernel(kernelName, backend.name);
+    if (!kernel) {
+      throw new KernelNotFoundError(
+        `kernel '${kernelName}' is not registered for backend '${backend.name}' ` +
+          `(it registers ${getKernelsForBackend(backend.name).length} kernels; see getKernelsForBackend('${backend.name}'))`,
+      );
+    }
+    const result = kernel.kernelFunc({ inputs, attrs: attrs as never, backend });
+    if (Array.isArray(result)) throw new TesseraError(`kernel '${kernelName}' returned several outputs; the list declares one`);
+    const out = this.track(this.newHandle(result.dataId, result.shape, result.dtype, backend));
+    if (KERNELS[kernelName].differentiable) this.record(kernelName, inputs, out, attrs as Record<string, unknown>);
+    return out;
+  }
+
+  /**
+   * A tensor of a new shape sharing `x`'s buffer (no copy). Recorded for autodiff
+   * under the pseudo-kernel name `Reshape`.
+   */
+  reshape(x: Tensor, shape: Shape): Tensor {
+    this.assertLive(x, 'reshape');
+    const entry = this.data.get(x.dataId)!;
+    const out = this.track(this.newHandle(x.dataId, shape, x.dtype, entry.backend));
+    this.record('Reshape', [x], out, { shape: x.shape });
+    return out;
+  }
+
+  // ----------------------------------------------------------------- scopes
+
+  /**
+   * Runs `fn` and disposes every tensor it created except those it returns
+   * (any nesting of arrays and plain objects) and those passed to `keep`.
+   */
+  tidy<T>(fn: () => T, name = 'tidy'): T {
+    const scope: Scope = { name, tracked: [] };
+    this.scopes.push(scope);
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      this.scopes.pop();
+      this.disposeScope(scope, new Set());
+      throw e;
+    }
+    this.scopes.pop();
+    if (result instanceof Promise) {
+      this.disposeScope(scope, new Set());
+      throw new TesseraError('tidy: the function returned a Promise; tidy cannot track async work (await outside tidy)');
+    }
+    const keepIds = new Set<Tensor>();
+    collectTensors(result, keepIds);
+    this.disposeScope(scope, keepIds);
+    const parent = this.scopes[this.scopes.length - 1];
+    if (parent) for (const t of keepIds) if (!t.isDisposed && !(t instanceof Variable)) parent.tracked.push(t);
+    return result;
+  }
+
+  private disposeScope(scope: Scope, keepSet: Set<Tensor>): void {
+    for (const t of scope.tracked) if (!t.kept && !keepSet.has(t)) this.disposeTensor(t);
+  }
+
+  /** Exempts a tensor from every enclosing `tidy`. */
+  keep<T extends Tensor>(t: T): T {
+    t.kept = true;
+    return t;
+  }
+
+  private track(t: Tensor): Tensor {
+    const scope = this.scopes[this.scopes.length - 1];
+    if (scope) scope.tracked.push(t);
+    return t;
+  }
+
+  // -------------------------------------------------------------- variables
+
+  makeVariable(initial: Tensor, name: string | undefined, trainable: boolean): Variable {
+    this.assertLive(initial, 'variable');
+    const varName = name ?? this.uniqueVariableName('variable');
+    if (this.variables.has(varName)) {
+      throw new ValueError(`variable: a variable named '${varName}' already exists; names must be unique`);
+    }
+    const v = new Variable(initial, varName, trainable);
+    this.data.get(initial.dataId)!.refCount++;
+    this.liveTensors++;
+    this.variables.set(varName, v);
+    return v;
+  }
+
+  private uniqueVariableName(base: string): string {
+    let i = this.variables.size;
+    while (this.variables.has(`${base}_${i}`)) i++;
+    return `${base}_${i}`;
+  }
+
+  assignVariable(v: Variable, value: Tensor): void {
+    this.assertLive(v, 'assign');
+    this.assertLive(value, 'assign');
+    const entry = this.data.get(value.dataId)!;
+    entry.refCount++;
+    this.release(v.dataId);
+    v.dataId = value.dataId;
+  }
+
+  /** Every live variable, by name. */
+  registeredVariables(): ReadonlyMap<string, Variable> {
+    return this.variables;
+  }
+
+  // --------------------------------------------------------------- autodiff
+
+  /** Starts recording ops that depend on `sources`. */
+  startTape(sources: readonly Tensor[]): Tape {
+    const tape = new Tape(sources.map((s) => s.id));
+    this.tapes.push(tape);
+    return tape;
+  }
+
+  /** Stops recording on `tape` (it must be the innermost). */
+  endTape(tape: Tape): void {
+    const top = this.tapes.pop();
+    if (top !== tape) throw new TesseraError('endTape: gradient tapes ended out of order');
+  }
+
+  /** Frees the saved copies a tape holds. */
+  releaseTape(tape: Tape): void {
+    for (const node of tape.nodes) {
+      for (const t of node.inputs) this.disposeTensor(t);
+      this.disposeTensor(node.output);
+    }
+    tape.nodes.length = 0;
+  }
+
+  /** Records an op on every active tape for which one of its inputs depends on a source. */
+  record(kernelName: string, inputs: readonly Tensor[], output: Tensor, attrs: Record<string, unknown>, gradFunc?: GradFunc): void {
+    for (const tape of this.tapes) {
+      if (!tape.dependsOnSource(inputs)) continue;
+      tape.tracked.add(output.id);
+      tape.nodes.push({
+        kernelName,
+        inputs: inputs.map((t) => this.savedCopy(t)),
+        output: this.savedCopy(output),
+        attrs,
+        gradFunc,
+      });
+    }
+  }
+
+  /** A handle with the same id and buffer, owned by a tape (not by any tidy scope). */
+  private savedCopy(t: Tensor): Tensor {
+    const entry = this.data.get(t.dataId)!;
+    return this.newHandle(t.dataId, t.shape, t.dtype, entry.backend, t.id);
+  }
+
+  /** True while some gradient tape is recording. */
+  get isRecording(): boolean {
+    return this.tapes.length > 0;
+  }
+
+  // ----------------------------------------------------------------- memory
+
+  memory(): MemoryInfo {
+    const backends: Record<string, { numBytes: number }> = {};
+    let numBytes = 0;
+    for (const [name, entry] of this.registry) {
+      if (!entry.instance) continue;
+      const m = entry.instance.memory();
+      backends[name] = { numBytes: m.numBytes };
+      numBytes += m.numBytes;
+    }
+    return { numTensors: this.liveTensors, numDataBuffers: this.data.size, numBytes, backends };
+  }
+}
+
+function collectTensors(value: unknown, out: Set<Tensor>, depth = 0): void {
+  if (depth > 8 || value === null || typeof value !== 'object') return;
+  if (value instanceof Tensor) {
+    out.add(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) collectTensors(v, out, depth + 1);
+    return;
+  }
+  if (value instanceof Map) {
+    for (const v of value.values()) collectTensors(v, out, depth + 1);
+    return;
+  }
+  if (Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) collectTensors(v, out, depth + 1);
+  }
+}
+
+const engine = new Engine();
+
+/** The process-wide engine. */
+export function getEngine(): Engine {
+  return engine;
+}

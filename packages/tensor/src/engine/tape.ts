@@ -1,0 +1,38 @@
+import type { Tensor } from '../tensor.js';
+
+/** Computes the input gradients of one recorded op from the gradient of its output. */
+export type GradFunc = (
+  dy: Tensor,
+  inputs: readonly Tensor[],
+  output: Tensor,
+  attrs: Readonly<Record<string, unknown>>,
+) => ReadonlyArray<Tensor | null>;
+
+/** One op recorded while a gradient closure ran. Inputs and output are saved copies. */
+export interface TapeNode {
+  readonly kernelName: string;
+  readonly inputs: Tensor[];
+  readonly output: Tensor;
+  readonly attrs: Readonly<Record<string, unknown>>;
+  /** Set by `customGrad`; otherwise the gradient registered for `kernelName` is used. */
+  readonly gradFunc?: GradFunc;
+}
+
+/**
+ * The record of one `grads`/`valueAndGrads` call: the ops whose inputs depend on the
+ * sources, in execution order. Ops that do not touch a source are not recorded.
+ */
+export class Tape {
+  readonly nodes: TapeNode[] = [];
+  /** Ids of the sources and of every recorded op's output. */
+  readonly tracked: Set<number>;
+
+  constructor(sourceIds: Iterable<number>) {
+    this.tracked = new Set(sourceIds);
+  }
+
+  dependsOnSource(inputs: readonly Tensor[]): boolean {
+    for (const t of inputs) if (this.tracked.has(t.id)) return true;
+    return false;
+  }
+}

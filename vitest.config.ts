@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// One root config: every package's tests run against its TypeScript sources
+// (the `source` export condition), so the suite never depends on stale builds.
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    testTimeout: 60_000,
+  },
+});
