@@ -6,3 +6,8 @@ export * from './kernel_registry.js';
 export { Tensor, Variable } from './tensor.js';
 export { Engine, getEngine, type MemoryInfo } from './engine/engine.js';
 export * as util from './util/index.js';
+export * from './ops/index.js';
+export * from './engine/api.js';
+export * from './autodiff/gradients.js';
+export { registerGradient, getGradient, type GradFunc } from './autodiff/registry.js';
+export { Prng } from './random/prng.js';

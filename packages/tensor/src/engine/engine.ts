@@ -369,6 +369,16 @@ export class Engine {
     return this.newHandle(t.dataId, t.shape, t.dtype, entry.backend, t.id);
   }
 
+  /** Runs `fn` with every tape paused (used by customGrad). */
+  withoutRecording<T>(fn: () => T): T {
+    const paused = this.tapes.splice(0);
+    try {
+      return fn();
+    } finally {
+      this.tapes.push(...paused);
+    }
+  }
+
   /** True while some gradient tape is recording. */
   get isRecording(): boolean {
     return this.tapes.length > 0;

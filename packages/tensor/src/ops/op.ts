@@ -1,0 +1,16 @@
+import { getEngine } from '../engine/engine.js';
+import type { KernelAttrs, KernelName } from '../kernel_names.js';
+import type { Tensor } from '../tensor.js';
+
+/**
+ * Runs an op's body in its own scope: temporaries (converted arguments, the steps of
+ * a composite op) are freed when it returns; only the result survives.
+ */
+export function op<T>(name: string, body: () => T): T {
+  return getEngine().tidy(body, name);
+}
+
+/** Typed shorthand for `getEngine().runKernel`. */
+export function runKernel<K extends KernelName>(kernelName: K, inputs: Tensor[], attrs: KernelAttrs[K]): Tensor {
+  return getEngine().runKernel(kernelName, inputs, attrs);
+}
