@@ -21,6 +21,18 @@ export function binaryArgs(
   opName: string,
   allowed: readonly DType[] = ['float32', 'int32'],
 ): [Tensor, Tensor] {
+  const [ta, tb] = pairArgs(a, b, opName, allowed);
+  broadcastShapes(opName, ta.shape, tb.shape);
+  return [ta, tb];
+}
+
+/** Like {@link binaryArgs} without the broadcasting check (matMul checks its own shapes). */
+export function pairArgs(
+  a: TensorOrLike,
+  b: TensorOrLike,
+  opName: string,
+  allowed: readonly DType[] = ['float32', 'int32'],
+): [Tensor, Tensor] {
   const ta = a instanceof Tensor ? toTensor(a, 'a', opName) : toTensor(a, 'a', opName, b instanceof Tensor ? b.dtype : undefined);
   const tb = b instanceof Tensor ? toTensor(b, 'b', opName) : toTensor(b, 'b', opName, ta.dtype);
   if (ta.dtype !== tb.dtype) {
@@ -29,7 +41,6 @@ export function binaryArgs(
   if (!allowed.includes(ta.dtype)) {
     throw new DTypeError(`${opName}: expected dtype ${allowed.join(' or ')} but got ${ta.dtype}`);
   }
-  broadcastShapes(opName, ta.shape, tb.shape);
   return [ta, tb];
 }
 

@@ -2,7 +2,7 @@ import { registerGradient } from '../autodiff/registry.js';
 import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastShapes, formatShape } from '../util/shape.js';
-import { binaryArgs } from './binary.js';
+import { pairArgs } from './binary.js';
 import { reduceToShape } from './broadcast_grad.js';
 import type { TensorOrLike } from './convert.js';
 import { op, runKernel } from './op.js';
@@ -21,7 +21,7 @@ import { op, runKernel } from './op.js';
  */
 export function matMul(a: TensorOrLike, b: TensorOrLike, transposeA = false, transposeB = false): Tensor {
   return op('matMul', () => {
-    const [ta, tb] = binaryArgs(a, b, 'matMul', ['float32', 'int32']);
+    const [ta, tb] = pairArgs(a, b, 'matMul', ['float32', 'int32']);
     if (ta.rank < 2 || tb.rank < 2) {
       throw new ShapeError(
         `matMul: expected both operands to have rank >= 2 but got ${formatShape(ta.shape)} and ${formatShape(tb.shape)}`,
