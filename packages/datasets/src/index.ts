@@ -1,0 +1,10 @@
+export { DatasetError, ChecksumError } from './errors.js';
+export { readIdx, writeIdx, type IdxArray } from './idx.js';
+export type { IdxLoadOptions, RawDataset, RawSplit, TrainTestTensors } from './idx_dataset.js';
+export * as mnist from './mnist.js';
+export * as fashionMnist from './fashion_mnist.js';
+export * as digits from './digits.js';
+export { toCategorical } from './categorical.js';
+export { permutation, shuffle, type ShuffleOptions } from './shuffle.js';
+export { take, trainTestSplit, type TrainTestSplitOptions } from './split.js';
+export { batches, type BatchOptions } from './batches.js';

@@ -1,0 +1,295 @@
+import {
+  DTypeError,
+  ShapeError,
+  Tensor,
+  ValueError,
+  getEngine,
+  reshape,
+  tidy,
+  variable,
+  type DType,
+  type Shape,
+  type Variable,
+} from '@tessera/tensor';
+import { getInitializer, type InitializerIdentifier } from '../initializers.js';
+import type { Regularizer } from '../regularizers.js';
+import { toSnakeCase, uniqueName } from './naming.js';
+import { SymbolicTensor, formatLayerShape, type LayerShape, type Node } from './symbolic.js';
+
+/** Options every layer takes (Keras's base `Layer` kwargs, camelCase). */
+export interface LayerArgs {
+  /** Unique name; defaults to Keras's auto-name (`dense`, `dense_1`, ...). */
+  name?: string;
+  /** Whether its weights are trained (default true). */
+  trainable?: boolean;
+  /** Shape of one sample, for the first layer of a Sequential (Keras `input_shape`). */
+  inputShape?: readonly number[];
+  /** Full input shape including the batch (`null` for any). */
+  batchInputShape?: LayerShape;
+  /** Fixes the batch size of `inputShape`. */
+  batchSize?: number;
+  /** Only float32 is supported for weights today. */
+  dtype?: DType;
+}
+
+/** What `call` receives besides its inputs. */
+export interface CallArgs {
+  /** True inside `fit`: Dropout drops, BatchNormalization uses batch statistics. */
+  training?: boolean;
+}
+
+/** A weight with the facts a file needs: its short name and whether it trains. */
+export interface LayerWeight {
+  readonly variable: Variable;
+  /** Short name inside the layer: `kernel`, `bias`, `gamma`, ... */
+  readonly name: string;
+  readonly trainable: boolean;
+  readonly regularizer?: Regularizer;
+}
+
+/** One tensor or several: what layers take and return. */
+export type Tensors = Tensor | Tensor[];
+/** One symbolic tensor or several. */
+export type SymbolicTensors = SymbolicTensor | SymbolicTensor[];
+
+/**
+ * The base of every layer: `build` creates weights from the input shape, `call`
+ * computes, `getConfig` describes it as Keras's JSON. `apply` runs it eagerly on
+ * tensors or records it in a functional graph on symbolic tensors.
+ *
+ * @example
+ * ```ts
+ * class Scale extends Layer {
+ *   static readonly className = 'Scale';
+ *   private w!: Variable;
+ *   override build(shape: LayerShape) { this.w = this.addWeight('w', [shape[shape.length - 1] as number], 'ones'); super.build(shape); }
+ *   call(x: Tensor) { return mul(x, this.w); }
+ * }
+ * ```
+ */
+export abstract class Layer {
+  /** Keras class name, used in configs and summaries; each subclass sets it. */
+  static readonly className: string = 'Layer';
+
+  readonly name: string;
+  built = false;
+  readonly dtype: DType = 'float32';
+  /** Input shape given at construction (with `null` batch), if any. */
+  readonly batchInputShape?: LayerShape;
+  /** The calls of this layer in functional graphs. */
+  readonly inboundNodes: Node[] = [];
+  /** Shape of the input it was built for (non-null dims are checked on every call). */
+  protected builtInputShape?: LayerShape | LayerShape[];
+  private trainableFlag: boolean;
+  private readonly weightList: LayerWeight[] = [];
+
+  constructor(args: LayerArgs = {}) {
+    this.name = args.name ?? uniqueName(toSnakeCase(this.className));
+    this.trainableFlag = args.trainable ?? true;
+    if (args.dtype && args.dtype !== 'float32') {
+      throw new DTypeError(`${this.name}: layers compute in float32 but dtype '${args.dtype}' was given`);
+    }
+    if (args.batchInputShape) this.batchInputShape = [...args.batchInputShape];
+    else if (args.inputShape) this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
+  }
+
+  /** Keras class name of this layer. */
+  get className(): string {
+    return (this.constructor as typeof Layer).className;
+  }
+
+  /** Whether `fit` trains this layer's weights. */
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  set trainable(value: boolean) {
+    this.trainableFlag = value;
+  }
+
+  /** Creates the weights for an input shape. Subclasses call `super.build(shape)` last. */
+  build(inputShape: LayerShape | LayerShape[]): void {
+    this.builtInputShape = inputShape;
+    this.built = true;
+  }
+
+  /** The computation, on real tensors. */
+  abstract call(inputs: Tensors, args: CallArgs): Tensors;
+
+  /** Output shape for an input shape (default: unchanged). */
+  computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
+    return inputShape;
+  }
+
+  /** Keras's JSON config of this layer (snake_case keys, as Keras writes them). */
+  getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32' };
+    if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
+    return config;
+  }
+
+  /**
+   * Calls the layer: eagerly on tensors, or symbolically on `SymbolicTensor`s (building
+   * a functional graph). Builds the layer on first use.
+   */
+  apply(inputs: SymbolicTensors, args?: CallArgs): SymbolicTensors;
+  apply(inputs: Tensors, args?: CallArgs): Tensors;
+  apply(inputs: Tensors | SymbolicTensors, args: CallArgs = {}): Tensors | SymbolicTensors {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length === 0) throw new ValueError(`${this.name}: called with no inputs`);
+    const symbolic = list[0] instanceof SymbolicTensor;
+    if (list.some((t) => (t instanceof SymbolicTensor) !== symbolic)) {
+      throw new ValueError(`${this.name}: cannot mix symbolic and real tensors in one call`);
+    }
+    const shapes = list.map((t) => (symbolic ? t.shape : [null, ...t.shape.slice(1)]) as LayerShape);
+    const shapeArg = Array.isArray(inputs) ? shapes : shapes[0];
+    if (!this.built) this.build(shapeArg);
+    this.assertInputShapes(list.map((t) => t.shape as LayerShape));
+    if (symbolic) return this.applySymbolic(list as SymbolicTensor[], shapeArg, Array.isArray(inputs));
+    return this.call(inputs as Tensors, args);
+  }
+
+  private applySymbolic(inputs: SymbolicTensor[], shapeArg: LayerShape | LayerShape[], many: boolean): SymbolicTensors {
+    void many;
+    const outShape = this.computeOutputShape(shapeArg);
+    const outShapes = isShapeList(outShape) ? outShape : [outShape];
+    const outputs = outShapes.map((s, i) => new SymbolicTensor(s, 'float32', `${this.name}/output_${i}`));
+    const node: Node = { layer: this, inputs, outputs };
+    outputs.forEach((o) => (o.node = node));
+    this.inboundNodes.push(node);
+    return isShapeList(outShape) ? outputs : outputs[0];
+  }
+
+  /** Checks the non-null dims the layer was built for against a call's input shapes. */
+  protected assertInputShapes(shapes: LayerShape[]): void {
+    const built = this.builtInputShape;
+    if (!built) return;
+    const expected = isShapeList(built) ? built : [built];
+    if (expected.length !== shapes.length) {
+      throw new ValueError(`${this.name} expects ${expected.length} input(s) but got ${shapes.length}`);
+    }
+    expected.forEach((exp, i) => {
+      const got = shapes[i];
+      const ok = exp.length === got.length && exp.every((d, j) => j === 0 || d === null || got[j] === null || d === got[j]);
+      if (!ok) {
+        throw new ShapeError(
+          `${this.name} expects input [*, ${exp.slice(1).map((d) => d ?? '*').join(', ')}] ` +
+            `but got [${got.map((d) => d ?? '*').join(', ')}]`,
+        );
+      }
+    });
+  }
+
+  /**
+   * Creates a weight (a Variable named `layer/name`) from an initializer.
+   * @returns the variable; the layer owns and disposes it.
+   */
+  addWeight(
+    name: string,
+    shape: Shape,
+    initializer: InitializerIdentifier,
+    options: { trainable?: boolean; regularizer?: Regularizer } = {},
+  ): Variable {
+    const init = getInitializer(initializer);
+    const value = tidy(() => init.call(shape, 'float32'));
+    const v = variable(value, { name: freeVariableName(`${this.name}/${name}`), trainable: options.trainable ?? true });
+    value.dispose();
+    this.weightList.push({ variable: v, name, trainable: options.trainable ?? true, regularizer: options.regularizer });
+    return v;
+  }
+
+  /** Every weight with its short name: trainable ones first, as Keras orders `weights`. */
+  get weightEntries(): LayerWeight[] {
+    const trainable = this.weightList.filter((w) => w.trainable && this.trainable);
+    return [...trainable, ...this.weightList.filter((w) => !trainable.includes(w))];
+  }
+
+  /** All weights (trainable first). */
+  get weights(): Variable[] {
+    return this.weightEntries.map((w) => w.variable);
+  }
+
+  /** Weights that `fit` updates (none when the layer is frozen). */
+  get trainableWeights(): Variable[] {
+    return this.trainable ? this.weightList.filter((w) => w.trainable).map((w) => w.variable) : [];
+  }
+
+  /** Weights that `fit` does not update. */
+  get nonTrainableWeights(): Variable[] {
+    const t = this.trainableWeights;
+    return this.weightList.map((w) => w.variable).filter((v) => !t.includes(v));
+  }
+
+  /**
+   * The current weight values as new tensors (the caller disposes them), in `weights` order.
+   * @example
+   * ```ts
+   * const [kernel, bias] = model.layers[0].getWeights();
+   * kernel.shape; // [784, 512]
+   * ```
+   */
+  getWeights(): Tensor[] {
+    return this.weights.map((v) => reshape(v, v.shape));
+  }
+
+  /** Replaces the weight values (shapes must match, in `weights` order). */
+  setWeights(values: readonly Tensor[]): void {
+    const ws = this.weightEntries;
+    if (values.length !== ws.length) {
+      throw new ValueError(`${this.name}.setWeights: expected ${ws.length} arrays but got ${values.length}`);
+    }
+    ws.forEach((w, i) => {
+      const v = values[i];
+      if (v.shape.length !== w.variable.shape.length || v.shape.some((d, j) => d !== w.variable.shape[j])) {
+        throw new ShapeError(
+          `${this.name}.setWeights: weight '${w.name}' has shape [${w.variable.shape.join(', ')}] but the value has [${v.shape.join(', ')}]`,
+        );
+      }
+    });
+    ws.forEach((w, i) => w.variable.assign(values[i]));
+  }
+
+  /** Number of scalars in all weights. */
+  countParams(): number {
+    return this.weightList.reduce((n, w) => n + w.variable.size, 0);
+  }
+
+  /** The regularization penalties of this layer's weights, for the loss. */
+  regularizationLosses(): Tensor[] {
+    return this.weightList.filter((w) => w.regularizer && this.trainable).map((w) => w.regularizer!.call(w.variable));
+  }
+
+  /** Frees the weights. */
+  dispose(): void {
+    for (const w of this.weightList) w.variable.dispose();
+    this.weightList.length = 0;
+    this.built = false;
+  }
+
+  /** The output shape of the layer's (first) call in a graph, as Keras's `layer.output_shape`. */
+  get outputShape(): LayerShape | LayerShape[] {
+    const node = this.inboundNodes[0];
+    if (!node) throw new ValueError(`${this.name} has not been called on a symbolic input yet; it has no output shape`);
+    return node.outputs.length === 1 ? node.outputs[0].shape : node.outputs.map((o) => o.shape);
+  }
+
+  /** A readable description. */
+  toString(): string {
+    return `${this.name} (${this.className})`;
+  }
+}
+
+/** True for a list of shapes (as opposed to one shape). */
+export function isShapeList(s: LayerShape | LayerShape[]): s is LayerShape[] {
+  return s.length > 0 && Array.isArray(s[0]);
+}
+
+function freeVariableName(base: string): string {
+  const vars = getEngine().registeredVariables();
+  if (!vars.has(base)) return base;
+  let i = 1;
+  while (vars.has(`${base}_${i}`)) i++;
+  return `${base}_${i}`;
+}
+
+export { formatLayerShape };

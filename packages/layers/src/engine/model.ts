@@ -1,0 +1,306 @@
+import { ValueError, type Tensor, type Variable } from '@tessera/tensor';
+import type { Optimizer } from '@tessera/optimizers';
+import type { History } from '../callbacks/history.js';
+import { InputLayer } from '../layers/input.js';
+import { compileModel, type CompileArgs, type CompiledState } from '../training/compile.js';
+import { evaluateModel, type EvaluateArgs } from '../training/evaluate.js';
+import { fitModel, type FitArgs } from '../training/fit.js';
+import { predictModel, type PredictArgs } from '../training/predict.js';
+import { trainOnBatch as trainOneBatch } from '../training/train_step.js';
+import { summarize, type SummaryOptions } from '../summary.js';
+import { layersOf, topologicalNodes } from './graph.js';
+import { Layer, type CallArgs, type Tensors } from './layer.js';
+import type { LayerShape, Node, SymbolicTensor } from './symbolic.js';
+
+/** Inputs and outputs of a functional model. */
+export interface ModelArgs {
+  inputs?: SymbolicTensor | SymbolicTensor[];
+  outputs?: SymbolicTensor | SymbolicTensor[];
+  name?: string;
+}
+
+/** Data as `fit`/`predict` take it: one tensor, or one per model input/output. */
+export type Data = Tensor | Tensor[];
+
+/**
+ * A functional model: a graph of layers from `inputs` to `outputs` (Keras's
+ * `keras.Model(inputs, outputs)`), with the training API: `compile`, `fit`,
+ * `evaluate`, `predict`, `trainOnBatch`, `summary`.
+ * @example
+ * ```ts
+ * const inputs = Input({ shape: [784] });
+ * const hidden = new Dense({ units: 64, activation: 'relu' }).apply(inputs) as SymbolicTensor;
+ * const outputs = new Dense({ units: 10, activation: 'softmax' }).apply(hidden) as SymbolicTensor;
+ * const model = new Model({ inputs, outputs });
+ * model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+ * ```
+ */
+export class Model extends Layer {
+  static override readonly className: string = 'Functional';
+
+  /** Set by callbacks (EarlyStopping, TerminateOnNaN) to stop `fit` after the current batch. */
+  stopTraining = false;
+  /** The compiled loss, metrics and optimizer, once `compile` ran. */
+  compiled: CompiledState | undefined;
+  protected graphInputs: SymbolicTensor[] = [];
+  protected graphOutputs: SymbolicTensor[] = [];
+  protected nodes: Node[] = [];
+
+  constructor(args?: ModelArgs) {
+    super({ name: args?.name });
+    if (args?.inputs || args?.outputs) {
+      if (!args.inputs || !args.outputs) throw new ValueError(`${this.name}: a functional model needs both inputs and outputs`);
+      this.setGraph(toList(args.inputs), toList(args.outputs));
+    }
+  }
+
+  /** (Re)defines the graph. */
+  protected setGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): void {
+    if (inputs.length === 0 || outputs.length === 0) throw new ValueError(`${this.name}: a model needs inputs and outputs`);
+    for (const i of inputs) {
+      if (!(i.sourceLayer instanceof InputLayer)) {
+        throw new ValueError(`${this.name}: inputs must come from Input() but '${i.name}' comes from layer '${i.sourceLayer.name}'`);
+      }
+    }
+    this.graphInputs = inputs;
+    this.graphOutputs = outputs;
+    this.nodes = topologicalNodes(inputs, outputs);
+    this.built = true;
+    this.builtInputShape = inputs.length === 1 ? inputs[0].shape : inputs.map((i) => i.shape);
+  }
+
+  /** The calls of layers in this model, in execution order. */
+  get graphNodes(): readonly Node[] {
+    return this.nodes;
+  }
+
+  /** Symbolic inputs. */
+  get inputs(): SymbolicTensor[] {
+    return this.graphInputs;
+  }
+
+  /** Symbolic outputs. */
+  get outputs(): SymbolicTensor[] {
+    return this.graphOutputs;
+  }
+
+  /** The layers, in graph order (Input layers included for functional models, as Keras). */
+  get layers(): Layer[] {
+    return layersOf(this.nodes);
+  }
+
+  /** The optimizer set by `compile`. */
+  get optimizer(): Optimizer | undefined {
+    return this.compiled?.optimizer;
+  }
+
+  /** Output shapes (with `null` batch). */
+  get outputShapes(): LayerShape[] {
+    return this.graphOutputs.map((o) => o.shape);
+  }
+
+  /** Runs the graph on real tensors. */
+  call(inputs: Tensors, args: CallArgs = {}): Tensors {
+    const outs = this.run(toList(inputs), args.training ?? false);
+    return outs.length === 1 ? outs[0] : outs;
+  }
+
+  /** Runs the graph; returns one tensor per output. Intermediates belong to the caller's scope. */
+  run(inputs: Tensor[], training: boolean): Tensor[] {
+    this.ensureGraph(inputs);
+    if (inputs.length !== this.graphInputs.length) {
+      throw new ValueError(`${this.name} expects ${this.graphInputs.length} input(s) but got ${inputs.length}`);
+    }
+    const values = new Map<number, Tensor>();
+    this.graphInputs.forEach((s, i) => values.set(s.id, inputs[i]));
+    for (const node of this.nodes) {
+      if (node.layer instanceof InputLayer) {
+        const x = values.get(node.outputs[0].id)!;
+        node.layer.apply(x); // checks the data against the declared input shape
+        continue;
+      }
+      const args = node.inputs.map((s) => values.get(s.id)!);
+      const out = node.layer.apply(args.length === 1 ? args[0] : args, { training });
+      toList(out).forEach((t, i) => values.set(node.outputs[i].id, t));
+    }
+    return this.graphOutputs.map((o) => values.get(o.id)!);
+  }
+
+  /** Hook for Sequential models that build their graph from the first data. */
+  protected ensureGraph(_inputs: Tensor[]): void {
+    if (this.nodes.length === 0) throw new ValueError(`${this.name} has no layers yet`);
+  }
+
+  override computeOutputShape(): LayerShape | LayerShape[] {
+    const shapes = this.outputShapes;
+    return shapes.length === 1 ? shapes[0] : shapes;
+  }
+
+  /** Every weight of every layer, in layer order (trainable first within a layer, as Keras). */
+  override get weights(): Variable[] {
+    return this.layers.flatMap((l) => l.weights);
+  }
+
+  override get trainableWeights(): Variable[] {
+    return this.trainable ? this.layers.flatMap((l) => l.trainableWeights) : [];
+  }
+
+  override get nonTrainableWeights(): Variable[] {
+    const t = new Set(this.trainableWeights);
+    return this.weights.filter((w) => !t.has(w));
+  }
+
+  override get weightEntries() {
+    return this.layers.flatMap((l) => l.weightEntries);
+  }
+
+  override countParams(): number {
+    return this.layers.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  override regularizationLosses(): Tensor[] {
+    return this.layers.flatMap((l) => l.regularizationLosses());
+  }
+
+  /**
+   * A layer by name or index.
+   * @example
+   * ```ts
+   * model.getLayer('dense_1').getWeights();
+   * ```
+   */
+  getLayer(nameOrIndex: string | number): Layer {
+    const layers = this.layers;
+    const layer = typeof nameOrIndex === 'number' ? layers[nameOrIndex] : layers.find((l) => l.name === nameOrIndex);
+    if (!layer) {
+      throw new ValueError(
+        `${this.name}: no layer ${typeof nameOrIndex === 'number' ? `at index ${nameOrIndex} (it has ${layers.length})` : `named '${nameOrIndex}'`}; ` +
+          `layers: ${layers.map((l) => l.name).join(', ')}`,
+      );
+    }
+    return layer;
+  }
+
+  /**
+   * Configures training: optimizer, loss and metrics, with Keras's ids or objects.
+   * @example
+   * ```ts
+   * model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+   * ```
+   */
+  compile(args: CompileArgs): void {
+    this.compiled = compileModel(this, args);
+  }
+
+  /**
+   * Trains for `epochs` over `(x, y)` in batches, printing Keras's progress; resolves
+   * to the History. Ctrl-C (Node) stops after the current batch.
+   * @example
+   * ```ts
+   * const history = await model.fit(xTrain, yTrain, { batchSize: 128, epochs: 20, validationData: [xTest, yTest] });
+   * ```
+   */
+  fit(x: Data, y: Data, args: FitArgs = {}): Promise<History> {
+    return fitModel(this, x, y, args);
+  }
+
+  /**
+   * Loss and metrics on data: a number (loss only) or `[loss, ...metrics]`, as Keras.
+   * @example
+   * ```ts
+   * const [loss, accuracy] = (await model.evaluate(xTest, yTest, { verbose: 0 })) as number[];
+   * ```
+   */
+  evaluate(x: Data, y: Data, args: EvaluateArgs = {}): Promise<number | number[]> {
+    return evaluateModel(this, x, y, args);
+  }
+
+  /**
+   * Outputs for inputs, computed in batches (the caller disposes the result).
+   * @example
+   * ```ts
+   * const probs = model.predict(xTest, { batchSize: 256 }) as Tensor;
+   * ```
+   */
+  predict(x: Data, args: PredictArgs = {}): Tensors {
+    return predictModel(this, x, args);
+  }
+
+  /**
+   * One gradient step on one batch; returns the loss or `[loss, ...metrics]` of that batch.
+   * @example
+   * ```ts
+   * const loss = await model.trainOnBatch(xBatch, yBatch);
+   * ```
+   */
+  trainOnBatch(x: Data, y: Data): Promise<number | number[]> {
+    return trainOneBatch(this, x, y);
+  }
+
+  /**
+   * Prints Keras's summary table (names, output shapes, parameter counts, totals).
+   * @example
+   * ```ts
+   * model.summary();
+   * ```
+   */
+  summary(options: SummaryOptions = {}): string {
+    return summarize(this, options);
+  }
+
+  /**
+   * All weight values (new tensors the caller disposes), in `weights` order.
+   * @example
+   * ```ts
+   * const snapshot = model.getWeights();
+   * ```
+   */
+  override getWeights(): Tensor[] {
+    return this.layers.flatMap((l) => l.getWeights());
+  }
+
+  /** Sets all weight values, in `weights` order. */
+  override setWeights(values: readonly Tensor[]): void {
+    let offset = 0;
+    const layers = this.layers;
+    const total = layers.reduce((n, l) => n + l.weights.length, 0);
+    if (values.length !== total) throw new ValueError(`${this.name}.setWeights: expected ${total} arrays but got ${values.length}`);
+    for (const l of layers) {
+      const n = l.weights.length;
+      l.setWeights(values.slice(offset, offset + n));
+      offset += n;
+    }
+  }
+
+  /** Keras's JSON config of a functional model (layers with their inbound nodes). */
+  override getConfig(): Record<string, unknown> {
+    const layers = this.layers;
+    const nodeIndex = (node: Node) => node.layer.inboundNodes.indexOf(node);
+    const ref = (s: SymbolicTensor) => [s.sourceLayer.name, nodeIndex(s.node), s.node.outputs.indexOf(s)];
+    return {
+      name: this.name,
+      trainable: this.trainable,
+      layers: layers.map((l) => ({
+        class_name: l.className,
+        config: l.getConfig(),
+        name: l.name,
+        inbound_nodes: this.nodes
+          .filter((n) => n.layer === l && n.inputs.length > 0)
+          .map((n) => n.inputs.map((s) => [...ref(s), {}])),
+      })),
+      input_layers: this.graphInputs.map(ref),
+      output_layers: this.graphOutputs.map(ref),
+    };
+  }
+
+  /** Frees every weight and the optimizer state. */
+  override dispose(): void {
+    for (const l of this.layers) l.dispose();
+    this.compiled?.optimizer.dispose();
+  }
+}
+
+/** One or many, as a list. */
+export function toList<T>(x: T | T[]): T[] {
+  return Array.isArray(x) ? x : [x];
+}

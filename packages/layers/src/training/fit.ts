@@ -1,0 +1,135 @@
+import { dispose, ValueError, type Tensor } from '@tessera/tensor';
+import { Callback, CallbackList, type Logs } from '../callbacks/callback.js';
+import { History } from '../callbacks/history.js';
+import { ProgbarLogger } from '../callbacks/progbar.js';
+import type { Data, Model } from '../engine/model.js';
+import { asList, gatherRows, permutation, sampleCount, sliceRows, yieldToEventLoop } from './data.js';
+import { evaluateLogs } from './evaluate.js';
+import { StatsFolder, logNames, requireCompiled, trainStep } from './train_step.js';
+
+/** Arguments of `fit` (Keras's, camelCase). */
+export interface FitArgs {
+  /** Samples per gradient step (default 32). */
+  batchSize?: number;
+  /** Passes over the data (default 1). */
+  epochs?: number;
+  /** 0: silent, 1: progress bar (default), 2: one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  callbacks?: Callback[];
+  /** Fraction of the data (the last samples, before shuffling) held out for validation. */
+  validationSplit?: number;
+  /** `[xVal, yVal]` evaluated at the end of each epoch. */
+  validationData?: [Data, Data];
+  /** Shuffle the training samples before each epoch (default true). */
+  shuffle?: boolean;
+  /** Epoch to start counting from (to resume training). */
+  initialEpoch?: number;
+  /** Batch size for validation (default: batchSize). */
+  validationBatchSize?: number;
+  /** Random source for shuffling (default Math.random); pass a seeded one for reproducible runs. */
+  random?: () => number;
+}
+
+/** Stops `fit` after the current batch on Ctrl-C in Node; returns a function that removes the handler. */
+function onInterrupt(model: Model, state: { interrupted: boolean }): () => void {
+  const proc = (globalThis as { process?: NodeJS.Process }).process;
+  if (!proc?.on || !proc.versions?.node) return () => undefined;
+  const handler = () => {
+    if (state.interrupted) proc.exit(130);
+    state.interrupted = true;
+    model.stopTraining = true;
+    proc.stderr.write('\nInterrupted: stopping after the current batch (Ctrl-C again to exit now)\n');
+  };
+  proc.on('SIGINT', handler);
+  return () => proc.off('SIGINT', handler);
+}
+
+/** The training loop behind `model.fit`. */
+export async function fitModel(model: Model, x: Data, y: Data, args: FitArgs): Promise<History> {
+  const c = requireCompiled(model, 'fit');
+  const batchSize = args.batchSize ?? 32;
+  const epochs = args.epochs ?? 1;
+  const verbose = args.verbose ?? 1;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`${model.name}.fit: batchSize must be a positive integer but got ${batchSize}`);
+  if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`${model.name}.fit: epochs must be a non-negative integer but got ${epochs}`);
+  let xs = asList(x, 'x', model.name);
+  let ys = asList(y, 'y', model.name);
+  const total = sampleCount({ x: xs, y: ys }, model.name);
+  if (xs.length !== model.inputs.length && model.inputs.length > 0) {
+    throw new ValueError(`${model.name}.fit: the model has ${model.inputs.length} input(s) but x has ${xs.length} array(s)`);
+  }
+  if (ys.length !== c.outputNames.length) {
+    throw new ValueError(`${model.name}.fit: the model has ${c.outputNames.length} output(s) (${c.outputNames.join(', ')}) but y has ${ys.length} array(s)`);
+  }
+
+  // Validation data: given, or the last samples split off (before shuffling, as Keras).
+  const owned: Tensor[] = [];
+  let val: [Tensor[], Tensor[]] | undefined;
+  if (args.validationData) {
+    val = [asList(args.validationData[0], 'validationData x', model.name), asList(args.validationData[1], 'validationData y', model.name)];
+    sampleCount({ 'validation x': val[0], 'validation y': val[1] }, model.name);
+  } else if (args.validationSplit) {
+    const split = args.validationSplit;
+    if (!(split > 0 && split < 1)) throw new ValueError(`${model.name}.fit: validationSplit must be in (0, 1) but got ${split}`);
+    const nTrain = Math.floor(total * (1 - split));
+    if (nTrain === 0 || nTrain === total) throw new ValueError(`${model.name}.fit: validationSplit ${split} of ${total} samples leaves an empty set`);
+    val = [sliceRows(xs, nTrain, total), sliceRows(ys, nTrain, total)];
+    xs = sliceRows(xs, 0, nTrain);
+    ys = sliceRows(ys, 0, nTrain);
+    owned.push(...val[0], ...val[1], ...xs, ...ys);
+  }
+  const n = xs[0].shape[0];
+  const steps = Math.ceil(n / batchSize);
+
+  const history = new History();
+  const callbacks = [...(args.callbacks ?? [])];
+  if (verbose > 0) callbacks.push(new ProgbarLogger({ verbose: verbose as 1 | 2 }));
+  callbacks.push(history);
+  const list = new CallbackList(callbacks);
+  const names = logNames(c);
+  list.setModel(model);
+  list.setParams({ epochs, steps, verbose, metrics: [...names, ...(val ? names.map((k) => `val_${k}`) : [])] });
+
+  model.stopTraining = false;
+  const interrupt = { interrupted: false };
+  const removeHandler = onInterrupt(model, interrupt);
+  const folder = new StatsFolder(c);
+  try {
+    await list.call('onTrainBegin', {});
+    for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
+      await list.call('onEpochBegin', epoch, {});
+      folder.reset();
+      const order = args.shuffle === false ? undefined : permutation(n, args.random);
+      let logs: Logs = {};
+      for (let step = 0; step < steps; step++) {
+        await list.call('onTrainBatchBegin', step, { batch: step, size: Math.min(batchSize, n - step * batchSize) });
+        const start = step * batchSize;
+        const end = Math.min(n, start + batchSize);
+        const xb = order ? gatherRows(xs, order.subarray(start, end)) : sliceRows(xs, start, end);
+        const yb = order ? gatherRows(ys, order.subarray(start, end)) : sliceRows(ys, start, end);
+        let result;
+        try {
+          result = trainStep(model, c, xb, yb);
+        } finally {
+          dispose([xb, yb]);
+        }
+        const values = await result.stats.data();
+        result.stats.dispose();
+        folder.fold(values, result.sizes, end - start);
+        logs = folder.logs();
+        await list.call('onTrainBatchEnd', step, logs);
+        await yieldToEventLoop();
+        if (model.stopTraining) break;
+      }
+      if (interrupt.interrupted) break;
+      const epochLogs: Logs = { ...logs };
+      if (val) Object.assign(epochLogs, await evaluateLogs(model, c, val[0], val[1], args.validationBatchSize ?? batchSize, 'val_'));
+      await list.call('onEpochEnd', epoch, epochLogs);
+    }
+    await list.call('onTrainEnd', {});
+  } finally {
+    removeHandler();
+    dispose(owned);
+  }
+  return history;
+}
