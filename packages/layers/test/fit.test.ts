@@ -86,7 +86,8 @@ describe('fit / evaluate / predict', () => {
       callbacks: [new ProgbarLogger({ verbose: 2, write: (s) => out2.push(s), now: () => (t += 0.25) })],
     });
     expect(out2[0]).toBe('Epoch 1/1\n');
-    expect(out2[1]).toMatch(/^4\/4 - 1s - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}\n$/);
+    const num = String.raw`\d\.\d{4}(e[+-]\d\d)?`;
+    expect(out2[1]).toMatch(new RegExp(`^4/4 - 1s - loss: ${num} - accuracy: ${num} - val_loss: ${num} - val_accuracy: ${num}\n$`));
 
     const out1: string[] = [];
     t = 0;
@@ -96,9 +97,9 @@ describe('fit / evaluate / predict', () => {
       verbose: 0,
       callbacks: [new ProgbarLogger({ verbose: 1, dynamic: true, interval: 0, write: (s) => out1.push(s), now: () => (t += 0.01) })],
     });
-    expect(out1[1]).toMatch(/^1\/4 \[======>\.{23}\] - ETA: 0s - loss: \d\.\d{4} - accuracy: \d\.\d{4}$/);
+    expect(out1[1]).toMatch(new RegExp(String.raw`^1/4 \[======>\.{23}\] - ETA: 0s - loss: ${num} - accuracy: ${num}$`));
     expect(out1[2]).toMatch(/^\r2\/4 \[==============>\.{15}\] - ETA: 0s/);
-    expect(out1[out1.length - 1]).toMatch(/^\r4\/4 \[={30}\] - 0s \d+ms\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}\s*\n$/);
+    expect(out1[out1.length - 1]).toMatch(new RegExp(String.raw`^\r4/4 \[={30}\] - 0s \d+ms/step - loss: ${num} - accuracy: ${num}\s*\n$`));
     dispose([x, y]);
     model.dispose();
   });

@@ -69,7 +69,9 @@ function computeGradients(
     value = engine.tidy(() => {
       const out = f();
       if (!(out instanceof Tensor)) throw new TesseraError(`${op}: the function must return a Tensor but returned ${typeof out}`);
-      return out;
+      // A fresh handle: the function may return a source or a captured tensor, which
+      // the caller owns and must not lose when the value is disposed.
+      return engine.reshape(out, out.shape);
     });
   } catch (e) {
     engine.endTape(tape);
@@ -84,10 +86,19 @@ function computeGradients(
     const result = engine.tidy(() => {
       const seed = dy ?? fill(value.shape, 1, 'float32');
       const all = backprop(tape, value, seed);
-      const grads = sources.map((s) => all.get(s.id) ?? zerosLike(s));
       const reached = sources.map((s) => all.has(s.id));
-      // A source returned unchanged (f = x => x) would alias dy; give the caller its own handle.
-      return { grads: grads.map((g) => (g === dy ? add(g, 0) : g)), reached };
+      // Every gradient is its own tensor: two sources (or a caller's dy) may share one
+      // backprop result (d(a+b) is dy for both), and disposing one must not free the other.
+      const seen = new Set<Tensor>(dy ? [dy] : []);
+      const grads = sources.map((s) => {
+        const g = all.get(s.id) ?? zerosLike(s);
+        if (!seen.has(g)) {
+          seen.add(g);
+          return g;
+        }
+        return engine.reshape(g, g.shape);
+      });
+      return { grads, reached };
     });
     return { value, ...result };
   } catch (e) {

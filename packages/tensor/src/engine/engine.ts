@@ -268,8 +268,12 @@ export class Engine {
     const keepIds = new Set<Tensor>();
     collectTensors(result, keepIds);
     this.disposeScope(scope, keepIds);
+    // Results this scope created move to the parent scope; tensors from outside stay where they were.
     const parent = this.scopes[this.scopes.length - 1];
-    if (parent) for (const t of keepIds) if (!t.isDisposed && !(t instanceof Variable)) parent.tracked.push(t);
+    if (parent) {
+      const own = new Set(scope.tracked);
+      for (const t of keepIds) if (own.has(t) && !t.isDisposed) parent.tracked.push(t);
+    }
     return result;
   }
 

@@ -19,8 +19,8 @@ export function concat(xs: readonly TensorOrLike[], axis = 0): Tensor {
     if (xs.length === 0) throw new ValueError('concat: expected at least one tensor but got none');
     const ts = xs.map((x, i) => toTensor(x, `xs[${i}]`, 'concat'));
     const first = ts[0];
+    if (first.rank === 0) throw new ShapeError('concat: cannot concatenate scalars (rank 0); use stack');
     const ax = normalizeAxis(axis, first.rank, 'concat');
-    if (first.rank === 0) throw new ShapeError('concat: cannot concatenate scalars; use stack');
     ts.forEach((t, i) => {
       if (t.dtype !== first.dtype) throw new DTypeError(`concat: xs[${i}] has dtype ${t.dtype} but xs[0] has ${first.dtype}`);
       const same = t.rank === first.rank && t.shape.every((d, j) => j === ax || d === first.shape[j]);

@@ -85,3 +85,10 @@ export function assertRank(t: Tensor, rank: number | [number, number], arg: stri
     throw new ShapeError(`${op}: argument '${arg}' expected ${want} but got shape ${formatShape(t.shape)} (rank ${t.rank})`);
   }
 }
+
+/** Throws unless `dtype` names one of the dtypes Tessera supports. */
+export function assertDTypeName(dtype: unknown, op: string): asserts dtype is DType {
+  if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') {
+    throw new DTypeError(`${op}: expected dtype 'float32', 'int32' or 'bool' but got '${String(dtype)}'`);
+  }
+}

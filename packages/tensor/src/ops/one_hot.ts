@@ -1,7 +1,7 @@
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import type { DType } from '../types.js';
-import { assertDType, toTensor, type TensorOrLike } from './convert.js';
+import { assertDType, assertDTypeName, toTensor, type TensorOrLike } from './convert.js';
 import { op, runKernel } from './op.js';
 
 /**
@@ -13,6 +13,7 @@ import { op, runKernel } from './op.js';
  * ```
  */
 export function oneHot(indices: TensorOrLike, depth: number, onValue = 1, offValue = 0, dtype: DType = 'float32'): Tensor {
+  assertDTypeName(dtype, 'oneHot');
   return op('oneHot', () => {
     const idx = toTensor(indices, 'indices', 'oneHot', 'int32');
     assertDType(idx, ['int32'], 'indices', 'oneHot');

@@ -3,7 +3,7 @@ import type { UnaryKernelName } from '../kernel_names.js';
 import type { Tensor } from '../tensor.js';
 import type { DType } from '../types.js';
 import { add, div, mul, pow } from './binary.js';
-import { assertDType, toTensor, type TensorOrLike } from './convert.js';
+import { assertDType, assertDTypeName, toTensor, type TensorOrLike } from './convert.js';
 import { zerosLike } from './creation.js';
 import { op, runKernel } from './op.js';
 
@@ -169,6 +169,7 @@ export function erf(x: TensorOrLike): Tensor {
  * ```
  */
 export function cast(x: TensorOrLike, dtype: DType): Tensor {
+  assertDTypeName(dtype, 'cast');
   return op('cast', () => {
     const t = toTensor(x, 'x', 'cast');
     return runKernel('Cast', [t], { dtype });

@@ -41,12 +41,11 @@ export function assertValidShape(shape: Shape, op: string): void {
 
 /** Maps a possibly negative axis into `[0, rank)`, or throws naming the op. */
 export function normalizeAxis(axis: number, rank: number, op: string): number {
-  const lo = rank === 0 ? -1 : -rank;
-  const hi = rank === 0 ? 0 : rank - 1;
-  if (!Number.isInteger(axis) || axis < lo || axis > hi) {
-    throw new AxisError(`${op}: expected an axis in [${lo}, ${hi}] for a rank-${rank} tensor but got ${axis}`);
+  if (rank === 0) throw new AxisError(`${op}: a scalar (rank-0 tensor) has no axis ${axis}`);
+  if (!Number.isInteger(axis) || axis < -rank || axis > rank - 1) {
+    throw new AxisError(`${op}: expected an axis in [${-rank}, ${rank - 1}] for a rank-${rank} tensor but got ${axis}`);
   }
-  return axis < 0 ? axis + Math.max(rank, 1) : axis;
+  return axis < 0 ? axis + rank : axis;
 }
 
 /** Normalizes a list of axes (undefined = all axes), sorted, rejecting duplicates. */

@@ -1,0 +1,136 @@
+import {
+  BackendError,
+  DTypeError,
+  TesseraError,
+  util,
+  type Backend,
+  type DataId,
+  type DType,
+  type Shape,
+  type TensorInfo,
+  type TypedArray,
+} from '@tessera/tensor';
+
+/** What the CPU backend stores per buffer. */
+export interface CpuTensorData {
+  /** The storage array of `dtype`; kept as written, never mutated. */
+  readonly values: TypedArray;
+  /** The shape the buffer was written with (a reshape may view it under another shape). */
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/**
+ * The CPU backend: tensor values live in typed arrays in a `Map`, and every kernel is
+ * plain TypeScript over those arrays (so it runs in Node and in browsers alike).
+ *
+ * Importing `@tessera/cpu-backend` registers it under the name `'cpu'`, with all its
+ * kernels; you rarely construct one yourself.
+ *
+ * Kernels read inputs with {@link CpuBackend.values} and allocate outputs with
+ * {@link CpuBackend.output}. Input arrays are shared with the tensors that own them,
+ * so kernels must never write into them, and an output must always be a new array.
+ *
+ * @example
+ * ```ts
+ * import { getEngine } from '@tessera/tensor';
+ * import { CpuBackend } from '@tessera/cpu-backend';
+ *
+ * const cpu = getEngine().findBackend('cpu') as CpuBackend | undefined;
+ * cpu?.memory(); // { numBytes: ... }
+ * ```
+ */
+export class CpuBackend implements Backend {
+  readonly name = 'cpu';
+  private readonly store = new Map<DataId, CpuTensorData>();
+
+  /** Keeps `values` (no copy) and returns a new key for them. */
+  write(values: TypedArray, shape: Shape, dtype: DType): DataId {
+    const dataId = {};
+    this.store.set(dataId, { values, shape, dtype });
+    return dataId;
+  }
+
+  /** Stores values moved here from another backend under their existing key. */
+  move(dataId: DataId, values: TypedArray, shape: Shape, dtype: DType): void {
+    this.store.set(dataId, { values, shape, dtype });
+  }
+
+  /** The stored array itself (the engine copies it before handing it out). */
+  async read(dataId: DataId): Promise<TypedArray> {
+    return this.readSync(dataId);
+  }
+
+  /** The stored array itself (the engine copies it before handing it out). */
+  readSync(dataId: DataId): TypedArray {
+    return this.entry(dataId).values;
+  }
+
+  disposeData(dataId: DataId): void {
+    this.store.delete(dataId);
+  }
+
+  /** Bytes held by all live buffers. */
+  memory(): { numBytes: number } {
+    let numBytes = 0;
+    for (const d of this.store.values()) numBytes += d.values.byteLength;
+    return { numBytes };
+  }
+
+  dispose(): void {
+    this.store.clear();
+  }
+
+  /**
+   * The values of a kernel input, flat and row-major in `info.shape` (which may differ
+   * from the shape the buffer was written with, after a reshape). Read only.
+   */
+  values(info: TensorInfo): TypedArray {
+    return this.entry(info.dataId).values;
+  }
+
+  /**
+   * Wraps a freshly computed array as a kernel output: stores it and returns the
+   * {@link TensorInfo} the engine turns into a tensor.
+   *
+   * @param values - a new array (never an input's), of `dtype`'s storage type
+   * @param shape - the output shape; `values.length` must equal its size
+   * @param dtype - the output dtype
+   * @returns the output's `TensorInfo`
+   */
+  output(values: TypedArray, shape: Shape, dtype: DType): TensorInfo {
+    if (!util.isTypedArrayOf(values, dtype)) {
+      throw new TesseraError(`cpu backend: an output of dtype ${dtype} got a ${values.constructor.name}`);
+    }
+    if (values.length !== util.sizeFromShape(shape)) {
+      throw new TesseraError(
+        `cpu backend: an output of shape ${util.formatShape(shape)} needs ${util.sizeFromShape(shape)} values but got ${values.length}`,
+      );
+    }
+    const outShape = [...shape];
+    return { dataId: this.write(values, outShape, dtype), shape: outShape, dtype };
+  }
+
+  /**
+   * Throws a {@link DTypeError} naming the kernel unless `info.dtype` is one of `allowed`.
+   * Ops validate dtypes before calling kernels; this guards direct `runKernel` calls.
+   */
+  assertDType(kernelName: string, info: TensorInfo, allowed: readonly DType[], what = 'input'): void {
+    if (!allowed.includes(info.dtype)) {
+      throw new DTypeError(`${kernelName} (cpu): expected ${what} of dtype ${allowed.join(' or ')} but got ${info.dtype}`);
+    }
+  }
+
+  /** Throws a {@link DTypeError} naming the kernel unless `dtype` (an attribute) is a known dtype. */
+  assertKnownDType(kernelName: string, dtype: DType): void {
+    if (!util.DTYPES.includes(dtype)) {
+      throw new DTypeError(`${kernelName} (cpu): expected attrs.dtype float32, int32 or bool but got ${String(dtype)}`);
+    }
+  }
+
+  private entry(dataId: DataId): CpuTensorData {
+    const d = this.store.get(dataId);
+    if (!d) throw new BackendError('cpu backend: no data for this tensor (it was disposed, or belongs to another backend)');
+    return d;
+  }
+}

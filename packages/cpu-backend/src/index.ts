@@ -1,0 +1,12 @@
+/**
+ * The CPU backend of Tessera. Importing this module registers the backend under the
+ * name `'cpu'` with every kernel (a side effect, listed in package.json `sideEffects`).
+ *
+ * @packageDocumentation
+ */
+import { registerCpuBackend } from './register_all_kernels.js';
+
+export { CpuBackend, type CpuTensorData } from './backend_cpu.js';
+export { cpuKernelConfigs, registerCpuBackend, type CpuKernelConfig } from './register_all_kernels.js';
+
+registerCpuBackend();
