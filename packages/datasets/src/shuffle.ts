@@ -1,4 +1,4 @@
-import { Prng, ShapeError, ValueError, gather, getEngine, tidy, type Tensor } from '@tessera/tensor';
+import { Prng, ShapeError, ValueError, gather, getEngine, randomSeed, tidy, type Tensor } from '@tessera/tensor';
 
 /**
  * Options of {@link shuffle}.
@@ -24,7 +24,7 @@ export interface ShuffleOptions {
  */
 export function permutation(n: number, seed?: number): Int32Array {
   if (!Number.isInteger(n) || n < 0) throw new ValueError(`permutation: expected a non-negative integer n but got ${n}`);
-  const prng = new Prng(seed ?? Math.floor(Math.random() * 2 ** 32));
+  const prng = new Prng(seed ?? randomSeed());
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
   for (let i = n - 1; i > 0; i--) {

@@ -4,6 +4,7 @@ import {
   fill,
   getEngine,
   randomNormal,
+  randomSeed,
   randomUniform,
   truncatedNormal,
   type DType,
@@ -114,7 +115,7 @@ class Orthogonal implements Initializer {
     const cols = shape[shape.length - 1];
     const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
     const [m, n] = rows < cols ? [cols, rows] : [rows, cols];
-    const rng = new Prng(this.seed ?? Math.floor(Math.random() * 2 ** 31));
+    const rng = new Prng(this.seed ?? randomSeed());
     const a = Array.from({ length: m * n }, () => rng.nextNormal());
     const q = orthonormalColumns(a, m, n);
     const out = new Float32Array(rows * cols);

@@ -10,4 +10,4 @@ export * from './ops/index.js';
 export * from './engine/api.js';
 export * from './autodiff/gradients.js';
 export { registerGradient, getGradient, type GradFunc } from './autodiff/registry.js';
-export { Prng } from './random/prng.js';
+export { Prng, setRandomSeed, randomSeed, randomFloat } from './random/prng.js';

@@ -1,4 +1,4 @@
-import { gather, slice, tensor, ValueError, type Tensor } from '@tessera/tensor';
+import { gather, randomFloat, slice, tensor, ValueError, type Tensor } from '@tessera/tensor';
 import type { Data } from '../engine/model.js';
 
 /** One tensor or a list, as a list. */
@@ -46,7 +46,7 @@ export function gatherRows(list: Tensor[], indices: Int32Array): Tensor[] {
 }
 
 /** A random permutation of `0..n-1` (Fisher-Yates). */
-export function permutation(n: number, random: () => number = Math.random): Int32Array {
+export function permutation(n: number, random: () => number = randomFloat): Int32Array {
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {

@@ -1,4 +1,4 @@
-import { dispose, ValueError, type Tensor } from '@tessera/tensor';
+import { dispose, randomFloat, ValueError, type Tensor } from '@tessera/tensor';
 import { Callback, CallbackList, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { ProgbarLogger } from '../callbacks/progbar.js';
@@ -26,7 +26,7 @@ export interface FitArgs {
   initialEpoch?: number;
   /** Batch size for validation (default: batchSize). */
   validationBatchSize?: number;
-  /** Random source for shuffling (default Math.random); pass a seeded one for reproducible runs. */
+  /** Random source for shuffling (default: the global one, reproducible after `setRandomSeed`). */
   random?: () => number;
 }
 
@@ -99,7 +99,7 @@ export async function fitModel(model: Model, x: Data, y: Data, args: FitArgs): P
     for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
       await list.call('onEpochBegin', epoch, {});
       folder.reset();
-      const order = args.shuffle === false ? undefined : permutation(n, args.random);
+      const order = args.shuffle === false ? undefined : permutation(n, args.random ?? randomFloat);
       let logs: Logs = {};
       for (let step = 0; step < steps; step++) {
         await list.call('onTrainBatchBegin', step, { batch: step, size: Math.min(batchSize, n - step * batchSize) });

@@ -64,8 +64,28 @@ function rotl(x: number, k: number): number {
 }
 
 let seedCounter = 0;
+let globalRng: Prng | undefined;
 
-/** A fresh seed when the caller gives none: differs per call, not reproducible. */
+/**
+ * Makes every unseeded random draw reproducible from here on (initializers, dropout
+ * masks, `fit`'s shuffling), as Keras's `keras.utils.set_random_seed`. Pass
+ * `undefined` to go back to unseeded randomness.
+ * @example
+ * ```ts
+ * setRandomSeed(1337);
+ * ```
+ */
+export function setRandomSeed(seed: number | undefined): void {
+  globalRng = seed === undefined ? undefined : new Prng(seed);
+}
+
+/** A fresh seed when the caller gives none: from the global seed if set, else from Math.random. */
 export function randomSeed(): number {
+  if (globalRng) return globalRng.nextUint32();
   return (Math.floor(Math.random() * 0x7fffffff) + seedCounter++ * 0x9e3779b1) >>> 0;
+}
+
+/** A uniform number in [0, 1) from the global seed if set, else from Math.random. */
+export function randomFloat(): number {
+  return globalRng ? globalRng.nextFloat() : Math.random();
 }

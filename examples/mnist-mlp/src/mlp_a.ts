@@ -1,0 +1,22 @@
+/**
+ * Tutorial (a): Dense(10, input_dim=784) - relu - Dense(10) - softmax, RMSprop, batch 256.
+ * Run: pnpm --filter @tessera-examples/mnist-mlp a [--epochs 5]
+ */
+import '@tessera/cpu-backend';
+import { Activation, Dense, Sequential } from '@tessera/layers';
+import { flag } from './cli.js';
+import { loadMnistFlat } from './mnist_data.js';
+
+const { xTrain, yTrain, xTest, yTest } = await loadMnistFlat({ limit: flag('limit', 0) });
+
+const model = new Sequential();
+model.add(new Dense({ units: 10, inputDim: 784 }));
+model.add(new Activation({ activation: 'relu' }));
+model.add(new Dense({ units: 10 }));
+model.add(new Activation({ activation: 'softmax' }));
+model.summary();
+
+model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+await model.fit(xTrain, yTrain, { epochs: flag('epochs', 5), batchSize: 256, verbose: 1 });
+const [loss, accuracy] = (await model.evaluate(xTest, yTest, { batchSize: 256, verbose: 0 })) as number[];
+console.log(`Test loss: ${loss.toFixed(4)}  Test accuracy: ${accuracy.toFixed(4)}`);

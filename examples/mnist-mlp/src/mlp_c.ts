@@ -1,0 +1,23 @@
+/**
+ * Tutorial (c): 500-300 hidden units with Dropout(0.4), RMSprop, batch 256.
+ * Run: pnpm --filter @tessera-examples/mnist-mlp c [--epochs 5]
+ */
+import '@tessera/cpu-backend';
+import { Dense, Dropout, Sequential } from '@tessera/layers';
+import { flag } from './cli.js';
+import { loadMnistFlat } from './mnist_data.js';
+
+const { xTrain, yTrain, xTest, yTest } = await loadMnistFlat({ limit: flag('limit', 0) });
+
+const model = new Sequential();
+model.add(new Dense({ units: 500, inputDim: 784, activation: 'relu' }));
+model.add(new Dropout({ rate: 0.4 }));
+model.add(new Dense({ units: 300, activation: 'relu' }));
+model.add(new Dropout({ rate: 0.4 }));
+model.add(new Dense({ units: 10, activation: 'softmax' }));
+model.summary();
+
+model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+await model.fit(xTrain, yTrain, { epochs: flag('epochs', 5), batchSize: 256, verbose: 1 });
+const [loss, accuracy] = (await model.evaluate(xTest, yTest, { batchSize: 256, verbose: 0 })) as number[];
+console.log(`Test loss: ${loss.toFixed(4)}  Test accuracy: ${accuracy.toFixed(4)}`);
