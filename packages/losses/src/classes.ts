@@ -18,25 +18,17 @@ function checkAxis(value: unknown, who: string): void {
 }
 
 /**
- * {@link categoricalCrossentropy} as a {@link Loss}: one-hot labels against class
- * probabilities (or logits). Keras id `'categorical_crossentropy'`.
- * @example
- * ```ts
- * const cce = new CategoricalCrossentropy({ labelSmoothing: 0.1 });
- * cce.compute(tensor([[0, 1, 0], [0, 0, 1]]), tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]]));
- * ```
+ * The options and config shared by the categorical and binary crossentropies:
+ * `fromLogits`, `labelSmoothing` and `axis`.
  */
-export class CategoricalCrossentropy extends Loss {
-  /** Keras's class name. */
-  static readonly className = 'CategoricalCrossentropy';
+abstract class SmoothedCrossentropy extends Loss {
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   readonly axis: number;
 
-  constructor(options: CategoricalCrossentropyOptions & LossOptions = {}) {
-    const who = 'CategoricalCrossentropy';
+  protected constructor(options: CategoricalCrossentropyOptions & LossOptions, who: string, kerasName: string) {
     checkOptionKeys(options, ['fromLogits', 'labelSmoothing', 'axis'], who);
-    super(options, 'categorical_crossentropy');
+    super(options, kerasName);
     const { fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
     checkBoolean(fromLogits, 'fromLogits', who);
     checkLabelSmoothing(labelSmoothing, who);
@@ -46,12 +38,30 @@ export class CategoricalCrossentropy extends Loss {
     this.axis = axis;
   }
 
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return categoricalCrossentropy(yTrue, yPred, this);
-  }
-
   override getConfig(): LossConfig {
     return { ...super.getConfig(), from_logits: this.fromLogits, label_smoothing: this.labelSmoothing, axis: this.axis };
+  }
+}
+
+/**
+ * {@link categoricalCrossentropy} as a {@link Loss}: one-hot labels against class
+ * probabilities (or logits). Keras id `'categorical_crossentropy'`.
+ * @example
+ * ```ts
+ * const cce = new CategoricalCrossentropy({ labelSmoothing: 0.1 });
+ * cce.compute(tensor([[0, 1, 0], [0, 0, 1]]), tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]]));
+ * ```
+ */
+export class CategoricalCrossentropy extends SmoothedCrossentropy {
+  /** Keras's class name. */
+  static readonly className = 'CategoricalCrossentropy';
+
+  constructor(options: CategoricalCrossentropyOptions & LossOptions = {}) {
+    super(options, 'CategoricalCrossentropy', 'categorical_crossentropy');
+  }
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return categoricalCrossentropy(yTrue, yPred, this);
   }
 }
 
@@ -106,32 +116,16 @@ export class SparseCategoricalCrossentropy extends Loss {
  * bce.compute(tensor([[0, 1], [0, 0]]), tensor([[-18.6, 0.51], [2.94, -12.8]])); // 0.865
  * ```
  */
-export class BinaryCrossentropy extends Loss {
+export class BinaryCrossentropy extends SmoothedCrossentropy {
   /** Keras's class name. */
   static readonly className = 'BinaryCrossentropy';
-  readonly fromLogits: boolean;
-  readonly labelSmoothing: number;
-  readonly axis: number;
 
   constructor(options: BinaryCrossentropyOptions & LossOptions = {}) {
-    const who = 'BinaryCrossentropy';
-    checkOptionKeys(options, ['fromLogits', 'labelSmoothing', 'axis'], who);
-    super(options, 'binary_crossentropy');
-    const { fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
-    checkBoolean(fromLogits, 'fromLogits', who);
-    checkLabelSmoothing(labelSmoothing, who);
-    checkAxis(axis, who);
-    this.fromLogits = fromLogits;
-    this.labelSmoothing = labelSmoothing;
-    this.axis = axis;
+    super(options, 'BinaryCrossentropy', 'binary_crossentropy');
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     return binaryCrossentropy(yTrue, yPred, this);
-  }
-
-  override getConfig(): LossConfig {
-    return { ...super.getConfig(), from_logits: this.fromLogits, label_smoothing: this.labelSmoothing, axis: this.axis };
   }
 }
 
