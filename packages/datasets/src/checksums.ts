@@ -20,3 +20,11 @@ export const KNOWN_MD5: Readonly<Record<string, Readonly<Record<string, string>>
     't10k-labels-idx1-ubyte': '15d484375f8d13e6eb1aabb0c3f46965',
   },
 };
+
+/**
+ * The official CIFAR-10 binary archive, `cifar-10-binary.tar.gz`, as published: its size and the
+ * md5 of the archive itself (not of its content). Only an archive of exactly this size is hashed;
+ * any other (a fixture, a repacked or partial copy) cannot be the published one, and the
+ * record-by-record validation is all it gets.
+ */
+export const CIFAR10_ARCHIVE = Object.freeze({ bytes: 170_052_171, md5: 'c32a1d4ab5d03f1284b67883e8d87530' });

@@ -4,6 +4,8 @@ export type { IdxLoadOptions, RawDataset, RawSplit, TrainTestTensors } from './i
 export * as mnist from './mnist.js';
 export * as fashionMnist from './fashion_mnist.js';
 export * as digits from './digits.js';
+export * as cifar10 from './cifar10.js';
+export type { Cifar10LoadOptions, RawCifar10, RawCifar10Split } from './cifar10.js';
 export { toCategorical } from './categorical.js';
 export { permutation, shuffle, type ShuffleOptions } from './shuffle.js';
 export { take, trainTestSplit, type TrainTestSplitOptions } from './split.js';

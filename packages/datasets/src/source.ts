@@ -23,10 +23,28 @@ export function isUrlSource(source: string): boolean {
  * A missing file is a {@link DatasetError} listing every place looked at.
  */
 export async function readFromSource(source: string, candidates: readonly string[], who: string): Promise<SourceFile> {
+  const found = await findInSource(source, candidates, who);
+  if ('missing' in found) throw new DatasetError(found.missing);
+  return found;
+}
+
+/**
+ * Like {@link readFromSource}, but a file that is not there (no such file, HTTP 404) gives
+ * `undefined` rather than an error: for optional files. Other failures still throw.
+ */
+export async function tryReadFromSource(source: string, candidates: readonly string[], who: string): Promise<SourceFile | undefined> {
+  const found = await findInSource(source, candidates, who);
+  return 'missing' in found ? undefined : found;
+}
+
+/** A file, or why none of the candidates was found (the message of the error to throw). */
+type Found = SourceFile | { missing: string };
+
+function findInSource(source: string, candidates: readonly string[], who: string): Promise<Found> {
   return isUrlSource(source) ? fetchFirst(source, candidates, who) : readFirst(source, candidates, who);
 }
 
-async function readFirst(source: string, candidates: readonly string[], who: string): Promise<SourceFile> {
+async function readFirst(source: string, candidates: readonly string[], who: string): Promise<Found> {
   const fs = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
   const path = await importNode<typeof import('node:path')>('node:path');
   let dir = source;
@@ -54,10 +72,10 @@ async function readFirst(source: string, candidates: readonly string[], who: str
       throw new DatasetError(`${who}: expected to read ${file} but it failed: ${(e as Error).message}`);
     }
   }
-  throw new DatasetError(`${who}: expected file ${candidates.join(' or ')} in ${dir} but found neither (looked for ${tried.join(', ')})`);
+  return { missing: `${who}: expected file ${candidates.join(' or ')} in ${dir} but ${notFound(candidates)} (looked for ${tried.join(', ')})` };
 }
 
-async function fetchFirst(source: string, candidates: readonly string[], who: string): Promise<SourceFile> {
+async function fetchFirst(source: string, candidates: readonly string[], who: string): Promise<Found> {
   const prefix = source.endsWith('/') ? source : `${source}/`;
   const tried: string[] = [];
   for (const name of candidates) {
@@ -77,7 +95,11 @@ async function fetchFirst(source: string, candidates: readonly string[], who: st
     }
     return { bytes: new Uint8Array(await response.arrayBuffer()), location: url };
   }
-  throw new DatasetError(`${who}: expected file ${candidates.join(' or ')} under ${prefix} but found neither (tried ${tried.join(', ')})`);
+  return { missing: `${who}: expected file ${candidates.join(' or ')} under ${prefix} but ${notFound(candidates)} (tried ${tried.join(', ')})` };
+}
+
+function notFound(candidates: readonly string[]): string {
+  return candidates.length === 1 ? 'it is not there' : 'found neither';
 }
 
 /** True when `dir` is an existing directory (always false outside Node). */

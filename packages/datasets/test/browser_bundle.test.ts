@@ -5,7 +5,8 @@ import vm from 'node:vm';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeIdx } from '../src/index.js';
-import { mnist } from '../src/index.js';
+import { cifar10, mnist } from '../src/index.js';
+import { fixtureFiles, fixtureTarGz } from './cifar10_fixture.js';
 
 type Lib = typeof import('../src/index.js');
 const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/index.ts');
@@ -76,6 +77,26 @@ describe('in a browser (bundled, no Node APIs)', () => {
     await expect(lib.mnist.loadRaw({ source: 'https://data.test/bad', verify: false })).rejects.toThrow(
       'mnist: expected file t10k-labels-idx1-ubyte.gz or t10k-labels-idx1-ubyte under https://data.test/bad/ but found neither ' +
         '(tried https://data.test/bad/t10k-labels-idx1-ubyte.gz (404), https://data.test/bad/t10k-labels-idx1-ubyte (404))',
+    );
+  });
+
+  it('loads CIFAR-10 from an archive URL (nanotar, no Node streams) and from a URL prefix, as Node does', async () => {
+    const fromNode = await cifar10.loadRaw({ source: fixtureTarGz() });
+    const flat = (raw: typeof fromNode) => [raw.train.count, raw.test.count, [...raw.train.labels], [...raw.test.labels], raw.classNames.join()];
+    files.set('https://data.test/cifar/cifar-10-binary.tar.gz', fixtureTarGz());
+    const fromArchive = await lib.cifar10.loadRaw({ source: 'https://data.test/cifar/cifar-10-binary.tar.gz' });
+    expect(flat(fromArchive)).toEqual(flat(fromNode));
+    expect(Buffer.compare(fromArchive.train.images, fromNode.train.images)).toBe(0);
+    expect(Buffer.compare(fromArchive.test.images, fromNode.test.images)).toBe(0);
+
+    for (const [name, bytes] of fixtureFiles(null)) files.set(`https://data.test/cifar-bin/${name}`, bytes);
+    const fromPrefix = await lib.cifar10.loadRaw({ source: 'https://data.test/cifar-bin' });
+    expect(flat(fromPrefix)).toEqual(flat(fromNode)); // no batches.meta.txt (404): the standard names
+    expect(Buffer.compare(fromPrefix.train.images, fromNode.train.images)).toBe(0);
+    expect(fetched).toContain('https://data.test/cifar-bin/batches.meta.txt');
+
+    await expect(lib.cifar10.loadRaw({ source: 'https://data.test/cifar-none/' })).rejects.toThrow(
+      'cifar10: expected file data_batch_1.bin under https://data.test/cifar-none/ but it is not there (tried https://data.test/cifar-none/data_batch_1.bin (404))',
     );
   });
 
