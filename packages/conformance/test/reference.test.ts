@@ -3,6 +3,22 @@
 import { describe, expect, it } from 'vitest';
 import {
   argReduceRef,
+  avgPoolGradRef,
+  avgPoolRef,
+  conv1dRef,
+  conv2dBackpropFilterRef,
+  conv2dBackpropInputRef,
+  conv2dRef,
+  depthwiseConv2dBackpropFilterRef,
+  depthwiseConv2dBackpropInputRef,
+  depthwiseConv2dRef,
+  maxPoolGradRef,
+  maxPoolRef,
+  resizeBilinearGradRef,
+  resizeBilinearRef,
+  resizeNearestGradRef,
+  resizeNearestRef,
+  type RefTensor,
   castRef,
   concatRef,
   elementwise,
@@ -25,6 +41,7 @@ import {
   unsortedSegmentSumRef,
 } from '../src/reference/index.js';
 import { finiteDifferences } from '../src/runner/finite_diff.js';
+import { seededRandom } from '../src/runner/rng.js';
 
 const t = refTensor;
 
@@ -117,5 +134,77 @@ describe('finite differences', () => {
     const x = t([0.5, -2, 3], [3]);
     const grads = finiteDifferences((xs) => xs[0].values.reduce((s, v) => s + v ** 3, 0), [x], 0);
     grads.forEach((g, i) => expect(Math.abs(g - 3 * x.values[i] ** 2)).toBeLessThan(1e-5));
+  });
+});
+
+describe('window references', () => {
+  const img = (values: number[], h: number, w: number, c = 1) => t(values, [1, h, w, c]);
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+  it('convolve by hand: valid, same, and TensorFlow\'s padding that goes after when odd', () => {
+    const x = img(range(9), 3, 3);
+    expect(conv2dRef(x, t([1, 1, 1, 1], [2, 2, 1, 1])).values).toEqual([12, 16, 24, 28]);
+    const same = conv2dRef(x, t(new Array(9).fill(1), [3, 3, 1, 1]), { padding: 'same' });
+    expect(same.values).toEqual([12, 21, 16, 27, 45, 33, 24, 39, 28]);
+    // 5 wide, 2 taps, stride 2: ceil(5/2) = 3 outputs, 1 padding column, after: [1+2, 3+4, 5].
+    expect(conv2dRef(img(range(5), 1, 5), t([1, 1], [1, 2, 1, 1]), { strides: [2, 2], padding: 'same' }).values).toEqual([3, 7, 5]);
+    // Dilation 2 over 1..5 with taps [1, 1]: x[i] + x[i + 2].
+    expect(conv2dRef(img(range(5), 1, 5), t([1, 1], [1, 2, 1, 1]), { dilations: [1, 2] }).values).toEqual([4, 6, 8]);
+    expect(conv1dRef(t(range(4), [1, 4, 1]), t([1, 10], [2, 1, 1]), 1, 1, 'causal').values).toEqual([10, 21, 32, 43]);
+  });
+
+  it('pool by hand: padding never counts, ties go to the first maximum', () => {
+    const x = img([1, 2, 3], 1, 3);
+    expect(avgPoolRef(x, { poolSize: [1, 2], strides: [1, 1], padding: 'same' }).values).toEqual([1.5, 2.5, 3]);
+    expect(maxPoolRef(img([-3, -2, -1], 1, 3), { poolSize: [1, 2], padding: 'same' }).values).toEqual([-2, -1]);
+    const ties = img([1, 1, 2, 1, 2, 2, 0, 2, 2], 3, 3);
+    const dx = maxPoolGradRef(img([1, 10, 100, 1000], 2, 2), ties, { poolSize: [2, 2], strides: [1, 1] });
+    expect(dx.values).toEqual([0, 0, 10, 0, 1101, 0, 0, 0, 0]);
+  });
+
+  it('resize as TensorFlow: legacy, aligned corners, half-pixel centers', () => {
+    const row = img([0, 1], 1, 2);
+    expect(resizeBilinearRef(row, [1, 4]).values).toEqual([0, 0.5, 1, 1]);
+    expect(resizeBilinearRef(row, [1, 4], { halfPixelCenters: true }).values).toEqual([0, 0.25, 0.75, 1]);
+    expect(resizeBilinearRef(row, [1, 4], { alignCorners: true }).values.map((v) => +v.toFixed(6))).toEqual([0, 0.333333, 0.666667, 1]);
+    const three = img([10, 20, 30], 1, 3);
+    expect(resizeNearestRef(three, [1, 2]).values).toEqual([10, 20]);
+    expect(resizeNearestRef(three, [1, 2], { halfPixelCenters: true }).values).toEqual([10, 30]);
+    expect(resizeNearestRef(three, [1, 2], { alignCorners: true }).values).toEqual([10, 30]);
+    expect(resizeNearestRef(row, [1, 4]).values).toEqual([0, 0, 1, 1]);
+    expect(resizeNearestRef(img([10, 20], 1, 2), [1, 3], { halfPixelCenters: true }).values).toEqual([10, 20, 20]);
+  });
+
+  // Each gradient reference is the adjoint of its forward reference: <f(x), dy> = <x, grad(dy)>.
+  const random = (shape: number[], seed: number): RefTensor => {
+    const next = seededRandom(seed);
+    return t(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => next() * 2 - 1), shape);
+  };
+  const dot = (a: RefTensor, b: RefTensor) => a.values.reduce((s, v, i) => s + v * b.values[i], 0);
+
+  it('gradients are adjoints of their forward references', () => {
+    const w = { strides: [2, 1] as [number, number], dilations: [1, 2] as [number, number], padding: 'same' as const };
+    const x = random([2, 5, 6, 3], 1);
+    const f = random([3, 2, 3, 2], 2);
+    const dy = random(conv2dRef(x, f, w).shape as number[], 3);
+    const lhs = dot(conv2dRef(x, f, w), dy);
+    expect(dot(x, conv2dBackpropInputRef(dy, f, x.shape, w))).toBeCloseTo(lhs, 10);
+    expect(dot(f, conv2dBackpropFilterRef(x, dy, f.shape, w))).toBeCloseTo(lhs, 10);
+
+    const fd = random([3, 2, 3, 2], 4);
+    const dyd = random(depthwiseConv2dRef(x, fd, w).shape as number[], 5);
+    const lhsd = dot(depthwiseConv2dRef(x, fd, w), dyd);
+    expect(dot(x, depthwiseConv2dBackpropInputRef(dyd, fd, x.shape, w))).toBeCloseTo(lhsd, 10);
+    expect(dot(fd, depthwiseConv2dBackpropFilterRef(x, dyd, fd.shape, w))).toBeCloseTo(lhsd, 10);
+
+    const p = { poolSize: [3, 2] as [number, number], strides: [2, 1] as [number, number], padding: 'same' as const };
+    const dyp = random(avgPoolRef(x, p).shape as number[], 6);
+    expect(dot(x, avgPoolGradRef(dyp, x.shape, p))).toBeCloseTo(dot(avgPoolRef(x, p), dyp), 10);
+
+    for (const flags of [{}, { alignCorners: true }, { halfPixelCenters: true }]) {
+      const dyr = random([2, 7, 4, 3], 7);
+      expect(dot(x, resizeNearestGradRef(dyr, x.shape, flags))).toBeCloseTo(dot(resizeNearestRef(x, [7, 4], flags), dyr), 10);
+      expect(dot(x, resizeBilinearGradRef(dyr, x.shape, flags))).toBeCloseTo(dot(resizeBilinearRef(x, [7, 4], flags), dyr), 10);
+    }
   });
 });

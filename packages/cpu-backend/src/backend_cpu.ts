@@ -11,6 +11,11 @@ import {
   type TypedArray,
 } from '@tessera/tensor';
 
+/** Below this many elements an array is cheap to make: not worth recycling. */
+const POOL_MIN_LENGTH = 1024;
+/** At most this many bytes of freed arrays are kept for reuse. */
+const POOL_MAX_BYTES = 64 * 1024 * 1024;
+
 /** What the CPU backend stores per buffer. */
 export interface CpuTensorData {
   /** The storage array of `dtype`; kept as written, never mutated. */
@@ -27,9 +32,11 @@ export interface CpuTensorData {
  * Importing `@tessera/cpu-backend` registers it under the name `'cpu'`, with all its
  * kernels; you rarely construct one yourself.
  *
- * Kernels read inputs with {@link CpuBackend.values} and allocate outputs with
+ * Kernels read inputs with {@link CpuBackend.values} and return outputs with
  * {@link CpuBackend.output}. Input arrays are shared with the tensors that own them,
- * so kernels must never write into them, and an output must always be a new array.
+ * so kernels must never write into them, and an output must always be a new array:
+ * from {@link CpuBackend.alloc} (a recycled one, for kernels that write every element)
+ * or `util.makeTypedArray` (zeros).
  *
  * @example
  * ```ts
@@ -43,6 +50,11 @@ export interface CpuTensorData {
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
   private readonly store = new Map<DataId, CpuTensorData>();
+  /** Arrays made by {@link CpuBackend.alloc}: only these are recycled (never a caller's). */
+  private readonly owned = new WeakSet<TypedArray>();
+  /** Freed arrays of {@link CpuBackend.alloc}, by dtype and length, for the next output of that size. */
+  private readonly pool = new Map<DType, Map<number, TypedArray[]>>();
+  private pooledBytes = 0;
 
   /** Keeps `values` (no copy) and returns a new key for them. */
   write(values: TypedArray, shape: Shape, dtype: DType): DataId {
@@ -67,10 +79,41 @@ export class CpuBackend implements Backend {
   }
 
   disposeData(dataId: DataId): void {
+    const d = this.store.get(dataId);
+    if (!d) return;
     this.store.delete(dataId);
+    const v = d.values;
+    if (v.length >= POOL_MIN_LENGTH && this.owned.has(v) && this.pooledBytes + v.byteLength <= POOL_MAX_BYTES) {
+      let byLength = this.pool.get(d.dtype);
+      if (!byLength) this.pool.set(d.dtype, (byLength = new Map()));
+      const list = byLength.get(v.length);
+      if (list) list.push(v);
+      else byLength.set(v.length, [v]);
+      this.pooledBytes += v.byteLength;
+    }
   }
 
-  /** Bytes held by all live buffers. */
+  /**
+   * A new output array of `dtype` and `length` for a kernel that writes every element:
+   * a freed output of the same size when there is one (its old values still in it), else
+   * a fresh array. Recycling spares training loops, which free and make the same sizes
+   * every step, most of the allocation and garbage collection of large typed arrays.
+   * Kernels that rely on zeros must use `util.makeTypedArray` instead.
+   */
+  alloc(dtype: DType, length: number): TypedArray {
+    if (length >= POOL_MIN_LENGTH) {
+      const v = this.pool.get(dtype)?.get(length)?.pop();
+      if (v) {
+        this.pooledBytes -= v.byteLength;
+        return v;
+      }
+    }
+    const v = util.makeTypedArray(dtype, length);
+    this.owned.add(v);
+    return v;
+  }
+
+  /** Bytes held by all live buffers (freed arrays kept for reuse are not counted). */
   memory(): { numBytes: number } {
     let numBytes = 0;
     for (const d of this.store.values()) numBytes += d.values.byteLength;
@@ -79,6 +122,8 @@ export class CpuBackend implements Backend {
 
   dispose(): void {
     this.store.clear();
+    this.pool.clear();
+    this.pooledBytes = 0;
   }
 
   /**

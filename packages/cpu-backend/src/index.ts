@@ -7,6 +7,15 @@
 import { registerCpuBackend } from './register_all_kernels.js';
 
 export { CpuBackend, type CpuTensorData } from './backend_cpu.js';
+export {
+  getGemmAccumulation,
+  getGemmImplementation,
+  setGemmAccumulation,
+  setGemmImplementation,
+  wasmGemmAvailable,
+  type GemmAccumulation,
+  type GemmImplementation,
+} from './util/gemm_wasm.js';
 export { cpuKernelConfigs, registerCpuBackend, type CpuKernelConfig } from './register_all_kernels.js';
 
 registerCpuBackend();

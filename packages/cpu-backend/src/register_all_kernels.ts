@@ -1,6 +1,20 @@
 import { getEngine, getKernel, registerKernel, type KernelConfig, type KernelName } from '@tessera/tensor';
 import { CpuBackend } from './backend_cpu.js';
 import { argMaxConfig, argMinConfig } from './kernels/arg_reduce.js';
+import { avgPoolConfig } from './kernels/AvgPool.js';
+import { avgPoolGradConfig } from './kernels/AvgPoolGrad.js';
+import { conv2DConfig } from './kernels/Conv2D.js';
+import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
+import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
+import { depthwiseConv2DConfig } from './kernels/DepthwiseConv2D.js';
+import { depthwiseConv2DBackpropFilterConfig } from './kernels/DepthwiseConv2DBackpropFilter.js';
+import { depthwiseConv2DBackpropInputConfig } from './kernels/DepthwiseConv2DBackpropInput.js';
+import { maxPoolConfig } from './kernels/MaxPool.js';
+import { maxPoolGradConfig } from './kernels/MaxPoolGrad.js';
+import { resizeBilinearConfig } from './kernels/ResizeBilinear.js';
+import { resizeBilinearGradConfig } from './kernels/ResizeBilinearGrad.js';
+import { resizeNearestNeighborConfig } from './kernels/ResizeNearestNeighbor.js';
+import { resizeNearestNeighborGradConfig } from './kernels/ResizeNearestNeighborGrad.js';
 import { binaryConfigs, comparisonConfigs } from './kernels/binary.js';
 import { castConfig } from './kernels/Cast.js';
 import { clipByValueConfig } from './kernels/ClipByValue.js';
@@ -46,6 +60,20 @@ export const cpuKernelConfigs: readonly CpuKernelConfig[] = [
   reverseConfig,
   oneHotConfig,
   unsortedSegmentSumConfig,
+  conv2DConfig,
+  conv2DBackpropInputConfig,
+  conv2DBackpropFilterConfig,
+  depthwiseConv2DConfig,
+  depthwiseConv2DBackpropInputConfig,
+  depthwiseConv2DBackpropFilterConfig,
+  maxPoolConfig,
+  maxPoolGradConfig,
+  avgPoolConfig,
+  avgPoolGradConfig,
+  resizeNearestNeighborConfig,
+  resizeNearestNeighborGradConfig,
+  resizeBilinearConfig,
+  resizeBilinearGradConfig,
 ];
 
 /**

@@ -1,35 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { util, type Shape } from '@tessera/tensor';
-import { expectClose, randomFloats, ravel, run, t, unravel, vals } from './helpers.js';
-
-/** Naive batched reference: the batch dims broadcast, each product is a triple loop in double. */
-function matMulRef(a: ArrayLike<number>, aShape: Shape, b: ArrayLike<number>, bShape: Shape, ta: boolean, tb: boolean) {
-  const ra = aShape.length;
-  const rb = bShape.length;
-  const m = ta ? aShape[ra - 1] : aShape[ra - 2];
-  const k = ta ? aShape[ra - 2] : aShape[ra - 1];
-  const n = tb ? bShape[rb - 2] : bShape[rb - 1];
-  const batchA = aShape.slice(0, -2);
-  const batchB = bShape.slice(0, -2);
-  const batch = util.broadcastShapes('ref', batchA, batchB);
-  const pick = (shape: Shape, idx: number[]) => ravel(shape.map((d, i) => (d === 1 ? 0 : idx[idx.length - shape.length + i])), shape);
-  const out: number[] = [];
-  for (let p = 0; p < util.sizeFromShape(batch); p++) {
-    const idx = unravel(p, batch);
-    const ao = pick(batchA, idx) * m * k;
-    const bo = pick(batchB, idx) * k * n;
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let q = 0; q < k; q++) {
-          s += a[ao + (ta ? q * m + i : i * k + q)] * b[bo + (tb ? j * k + q : q * n + j)];
-        }
-        out.push(s);
-      }
-    }
-  }
-  return { out, outShape: [...batch, m, n] };
-}
+import { setGemmImplementation, type GemmImplementation } from '../src/index.js';
+import { expectClose, randomFloats, run, t, vals } from './helpers.js';
+import { matMulRef } from './matmul_ref.js';
 
 function check(aShape: Shape, bShape: Shape, ta = false, tb = false) {
   const av = randomFloats(util.sizeFromShape(aShape), 3);
@@ -40,9 +13,18 @@ function check(aShape: Shape, bShape: Shape, ta = false, tb = false) {
   expectClose(vals(y), ref.out, 1e-5);
 }
 
-describe('MatMul', () => {
-  // [m, k, n]: tiny, odd, around the 4x4 tile and the thin (matrix-vector) paths, past one 256-deep
-  // block of k and past one 256-wide block of n.
+// Every case runs on both GEMMs: the WebAssembly one (float32's default) and the TypeScript one.
+for (const impl of ['wasm', 'js'] satisfies GemmImplementation[]) describe(`MatMul on the ${impl} GEMM`, () => {
+  let before: GemmImplementation;
+  beforeAll(() => {
+    before = setGemmImplementation(impl);
+  });
+  afterAll(() => {
+    setGemmImplementation(before);
+  });
+
+  // [m, k, n]: tiny, odd, around the 4x4 and 4x8 tiles and the thin (matrix-vector) paths, past
+  // one 256-deep block of k, past one 256-wide block of n and past one 128-tall block of m.
   const sizes: [number, number, number][] = [
     [1, 1, 1],
     [2, 3, 2],
@@ -56,6 +38,7 @@ describe('MatMul', () => {
     [65, 130, 33],
     [17, 600, 18],
     [6, 20, 261],
+    [133, 20, 9],
   ];
   for (const [m, k, n] of sizes) {
     for (const ta of [false, true]) {

@@ -10,6 +10,34 @@ export { Input, InputLayer, type InputArgs } from './layers/input.js';
 export { Dense, type DenseArgs } from './layers/dense.js';
 export { Activation, Dropout, Flatten, Reshape, Permute } from './layers/core.js';
 export { Concatenate, Add } from './layers/merge.js';
+export { Conv1D, Conv2D, Conv2DTranspose, type ConvArgs, type Conv1DArgs, type Conv2DTransposeArgs } from './layers/conv.js';
+export { DepthwiseConv2D, SeparableConv2D, type DepthwiseConv2DArgs, type SeparableConv2DArgs } from './layers/depthwise_conv.js';
+export { MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, type PoolingArgs } from './layers/pooling.js';
+export {
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  type GlobalPoolingArgs,
+} from './layers/global_pooling.js';
+export { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, type LayerNormalizationArgs } from './layers/normalization.js';
+export { ZeroPadding2D, Cropping2D, UpSampling2D, type Amount2D, type UpSampling2DArgs } from './layers/reshaping.js';
+export { SpatialDropout1D, SpatialDropout2D, type SpatialDropoutArgs } from './layers/spatial_dropout.js';
+export {
+  RandomFlip,
+  RandomTranslation,
+  RandomRotation,
+  RandomZoom,
+  type RandomImageArgs,
+  type RandomFlipArgs,
+  type AffineImageArgs,
+  type RandomTranslationArgs,
+  type RandomRotationArgs,
+  type RandomZoomArgs,
+  type Factor,
+} from './layers/augmentation.js';
+export type { DataFormat, PaddingMode } from './layers/conv_utils.js';
+export type { FillMode, Interpolation } from './layers/image_sampling.js';
 export * from './callbacks/callback.js';
 export * from './callbacks/history.js';
 export * from './callbacks/progbar.js';

@@ -35,6 +35,46 @@ export type ReduceKernelName = (typeof REDUCE_KERNELS)[number];
 
 type NoAttrs = Record<string, never>;
 
+/**
+ * The window of a 2-D convolution over NHWC images. The op resolves `'same'`/`'valid'`
+ * into explicit zero padding, so every backend computes the same thing from numbers
+ * alone: output height `floor((H + top + bottom - ((kh - 1) * dilationH + 1)) / strideH) + 1`
+ * (see `util.convOutputSize`), and likewise for the width.
+ */
+export interface Conv2DAttrs {
+  /** `[strideH, strideW]`, each >= 1. */
+  strides: [number, number];
+  /** `[dilationH, dilationW]`, each >= 1: filter taps sit `dilation` pixels apart. */
+  dilations: [number, number];
+  /** Zero padding `[top, bottom, left, right]`, each >= 0. */
+  pad: [number, number, number, number];
+}
+
+/** The window of a 2-D pooling over NHWC images; `pad` as in {@link Conv2DAttrs} (never part of a max or a mean). */
+export interface PoolAttrs {
+  /** `[poolH, poolW]`, each >= 1. */
+  poolSize: [number, number];
+  /** `[strideH, strideW]`, each >= 1. */
+  strides: [number, number];
+  /** Padding `[top, bottom, left, right]`: positions that no max or average counts. */
+  pad: [number, number, number, number];
+}
+
+/**
+ * How a resize maps output pixels to input coordinates, as TensorFlow's raw ops:
+ * `scale = alignCorners && out > 1 ? (in - 1) / (out - 1) : in / out`; the source of
+ * output index `i` is `i * scale`, or with `halfPixelCenters` `(i + 0.5) * scale`
+ * (nearest) and `(i + 0.5) * scale - 0.5` (bilinear). Nearest takes `floor` of it
+ * (`round` with `alignCorners`), clamped to `[0, in - 1]`.
+ */
+export interface ResizeAttrs {
+  alignCorners: boolean;
+  halfPixelCenters: boolean;
+}
+
+/** An NHWC shape `[batch, height, width, channels]`. */
+export type Shape4D = [number, number, number, number];
+
 /** The attributes of every kernel, by name. */
 export interface KernelAttrs
   extends Record<UnaryKernelName | BinaryKernelName | ComparisonKernelName, NoAttrs>,
@@ -56,6 +96,20 @@ export interface KernelAttrs
   Reverse: { axes: number[] };
   OneHot: { depth: number; onValue: number; offValue: number; dtype: DType };
   UnsortedSegmentSum: { numSegments: number };
+  Conv2D: Conv2DAttrs;
+  Conv2DBackpropInput: Conv2DAttrs & { inputShape: Shape4D };
+  Conv2DBackpropFilter: Conv2DAttrs & { filterShape: Shape4D };
+  DepthwiseConv2D: Conv2DAttrs;
+  DepthwiseConv2DBackpropInput: Conv2DAttrs & { inputShape: Shape4D };
+  DepthwiseConv2DBackpropFilter: Conv2DAttrs & { filterShape: Shape4D };
+  MaxPool: PoolAttrs;
+  MaxPoolGrad: PoolAttrs;
+  AvgPool: PoolAttrs;
+  AvgPoolGrad: PoolAttrs & { inputShape: Shape4D };
+  ResizeNearestNeighbor: ResizeAttrs & { size: [number, number] };
+  ResizeNearestNeighborGrad: ResizeAttrs & { inputShape: Shape4D };
+  ResizeBilinear: ResizeAttrs & { size: [number, number] };
+  ResizeBilinearGrad: ResizeAttrs & { inputShape: Shape4D };
 }
 
 /** Every kernel name. */
@@ -141,6 +195,60 @@ export const KERNELS: { readonly [K in KernelName]: KernelSpec } = {
     inputs: ['x', 'segmentIds'],
     differentiable: true,
     doc: 'sum rows of x (axis 0) into numSegments buckets by int32 segmentIds',
+  },
+  Conv2D: {
+    inputs: ['x', 'filter'],
+    differentiable: true,
+    doc: 'x [N, H, W, Cin] (*) filter [kh, kw, Cin, Cout] -> [N, OH, OW, Cout]: cross-correlation, as TensorFlow',
+  },
+  Conv2DBackpropInput: {
+    inputs: ['dy', 'filter'],
+    differentiable: true,
+    doc: 'gradient of Conv2D for x: dy [N, OH, OW, Cout], filter [kh, kw, Cin, Cout] -> inputShape (also conv2dTranspose)',
+  },
+  Conv2DBackpropFilter: {
+    inputs: ['x', 'dy'],
+    differentiable: true,
+    doc: 'gradient of Conv2D for the filter: x [N, H, W, Cin], dy [N, OH, OW, Cout] -> filterShape',
+  },
+  DepthwiseConv2D: {
+    inputs: ['x', 'filter'],
+    differentiable: true,
+    doc: 'x [N, H, W, C], filter [kh, kw, C, M] -> [N, OH, OW, C * M]: channel c feeds outputs c * M .. c * M + M - 1',
+  },
+  DepthwiseConv2DBackpropInput: {
+    inputs: ['dy', 'filter'],
+    differentiable: true,
+    doc: 'gradient of DepthwiseConv2D for x: dy [N, OH, OW, C * M], filter [kh, kw, C, M] -> inputShape',
+  },
+  DepthwiseConv2DBackpropFilter: {
+    inputs: ['x', 'dy'],
+    differentiable: true,
+    doc: 'gradient of DepthwiseConv2D for the filter: x [N, H, W, C], dy [N, OH, OW, C * M] -> filterShape',
+  },
+  MaxPool: { inputs: ['x'], differentiable: true, doc: 'maximum over each window of x [N, H, W, C], padding never chosen' },
+  MaxPoolGrad: {
+    inputs: ['dy', 'x'],
+    differentiable: false,
+    doc: 'gradient of MaxPool: each dy goes to the first maximum of its window (row-major scan), as TensorFlow',
+  },
+  AvgPool: {
+    inputs: ['x'],
+    differentiable: true,
+    doc: 'mean over each window of x [N, H, W, C], dividing by the count of non-padding positions, as TensorFlow',
+  },
+  AvgPoolGrad: { inputs: ['dy'], differentiable: true, doc: 'gradient of AvgPool: each dy spread evenly over its window -> inputShape' },
+  ResizeNearestNeighbor: { inputs: ['x'], differentiable: true, doc: 'resize x [N, H, W, C] to size by the nearest pixel' },
+  ResizeNearestNeighborGrad: {
+    inputs: ['dy'],
+    differentiable: true,
+    doc: 'gradient of ResizeNearestNeighbor: each dy added to its source pixel -> inputShape',
+  },
+  ResizeBilinear: { inputs: ['x'], differentiable: true, doc: 'resize x [N, H, W, C] to size by bilinear interpolation' },
+  ResizeBilinearGrad: {
+    inputs: ['dy'],
+    differentiable: true,
+    doc: 'gradient of ResizeBilinear: each dy spread over its four source pixels by their weights -> inputShape',
   },
 };
 

@@ -2,10 +2,13 @@ import { KERNEL_NAMES, KERNELS, type KernelName } from '@tessera/tensor';
 import { BINARY_CASES } from './binary.js';
 import { CAST_CASES } from './cast.js';
 import { COMPARE_CASES } from './compare.js';
+import { CONV_CASES } from './conv.js';
 import { GATHER_CASES } from './gather.js';
 import { MATMUL_CASES } from './matmul.js';
 import { ONE_HOT_CASES } from './one_hot.js';
+import { POOL_CASES } from './pool.js';
 import { REDUCE_CASES } from './reduce.js';
+import { RESIZE_CASES } from './resize.js';
 import { SELECT_CASES } from './select.js';
 import { SHAPE_CASES } from './shape.js';
 import type { KernelCases } from './types.js';
@@ -31,6 +34,9 @@ export const CASES = {
   ...ONE_HOT_CASES,
   ...SELECT_CASES,
   ...CAST_CASES,
+  ...CONV_CASES,
+  ...POOL_CASES,
+  ...RESIZE_CASES,
 } satisfies Record<KernelName, KernelCases>;
 
 /**

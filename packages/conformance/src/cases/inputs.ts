@@ -1,4 +1,5 @@
 import type { DType } from '@tessera/tensor';
+import { seededRandom } from '../runner/rng.js';
 import type { InputSpec } from './types.js';
 
 /**
@@ -71,4 +72,23 @@ export function nearMultiple(period: number, offset = 0): (v: number) => boolean
     const r = Math.abs((((v - offset) % period) + period) % period);
     return Math.min(r, period - r) < KINK_MARGIN;
   };
+}
+
+/**
+ * Distinct values `gap` apart in a seeded random order: inputs for max-type kernels,
+ * whose finite differences must not cross a tie (random values would, now and then).
+ * @example
+ * ```ts
+ * distinct([2, 5, 5, 3]); // 150 values, any two at least 0.05 apart
+ * ```
+ */
+export function distinct(shape: readonly number[], seed = 1, gap = 0.05): InputSpec {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const order = Array.from({ length: n }, (_, i) => i);
+  const next = seededRandom(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return vals(order.map((k) => (k - n / 2) * gap), shape);
 }

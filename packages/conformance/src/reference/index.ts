@@ -6,3 +6,5 @@ export * from './matmul.js';
 export * from './shape.js';
 export * from './gather.js';
 export * from './cast.js';
+export * from './conv.js';
+export * from './resize.js';

@@ -10,7 +10,7 @@ export const selectConfig: KernelConfig<'Select', CpuBackend> = {
     backend.assertDType('Select', condition, ['bool'], 'condition');
     if (a.dtype !== b.dtype) throw new DTypeError(`Select (cpu): expected a and b of the same dtype but got ${a.dtype} and ${b.dtype}`);
     const outShape = util.broadcastShapes('Select', condition.shape, a.shape, b.shape);
-    const out = util.makeTypedArray(a.dtype, util.sizeFromShape(outShape));
+    const out = backend.alloc(a.dtype, util.sizeFromShape(outShape));
     const cv = backend.values(condition);
     const av = backend.values(a);
     const bv = backend.values(b);

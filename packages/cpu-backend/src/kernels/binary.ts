@@ -106,7 +106,7 @@ function binaryConfig<K extends BinaryKernelName | ComparisonKernelName>(
       }
       const outShape = util.broadcastShapes(kernelName, a.shape, b.shape);
       const dtype = outDType(a.dtype);
-      const out = util.makeTypedArray(dtype, util.sizeFromShape(outShape));
+      const out = backend.alloc(dtype, util.sizeFromShape(outShape));
       const row = rowFor(a.dtype);
       const av = backend.values(a);
       const bv = backend.values(b);

@@ -66,7 +66,7 @@ function unaryConfig<K extends UnaryKernelName>(kernelName: K): KernelConfig<K, 
     kernelFunc: ({ inputs: [x], backend }) => {
       backend.assertDType(kernelName, x, dtypes);
       const loop = x.dtype === 'int32' ? INT_LOOPS[kernelName]! : FLOAT_LOOPS[kernelName];
-      const out = util.makeTypedArray(x.dtype, util.sizeFromShape(x.shape));
+      const out = backend.alloc(x.dtype, util.sizeFromShape(x.shape));
       loop(backend.values(x), out);
       return backend.output(out, x.shape, x.dtype);
     },

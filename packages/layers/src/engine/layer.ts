@@ -273,6 +273,29 @@ export abstract class Layer {
     return node.outputs.length === 1 ? node.outputs[0].shape : node.outputs.map((o) => o.shape);
   }
 
+  /**
+   * The symbolic output of the layer's first call in a graph (Keras's `layer.output`):
+   * with it a functional model can expose inner activations.
+   * @example
+   * ```ts
+   * const probe = new Model({ inputs: model.inputs, outputs: model.layers[0].output });
+   * const maps = probe.predict(images) as Tensor; // the first layer's activations
+   * ```
+   */
+  get output(): SymbolicTensor | SymbolicTensor[] {
+    const node = this.inboundNodes[0];
+    if (!node) throw new ValueError(`${this.name} has not been called on a symbolic input yet; it has no output`);
+    return node.outputs.length === 1 ? node.outputs[0] : [...node.outputs];
+  }
+
+  /** The symbolic input of the layer's first call in a graph (Keras's `layer.input`). */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    const node = this.inboundNodes[0];
+    if (!node) throw new ValueError(`${this.name} has not been called on a symbolic input yet; it has no input`);
+    if (node.inputs.length === 0) return node.outputs[0]; // an InputLayer: its input is its output
+    return node.inputs.length === 1 ? node.inputs[0] : [...node.inputs];
+  }
+
   /** A readable description. */
   toString(): string {
     return `${this.name} (${this.className})`;

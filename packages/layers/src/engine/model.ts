@@ -84,6 +84,18 @@ export class Model extends Layer {
     return this.graphOutputs;
   }
 
+  /** The symbolic output(s) of the model, as Keras's `model.output`. */
+  override get output(): SymbolicTensor | SymbolicTensor[] {
+    if (this.graphOutputs.length === 0) throw new ValueError(`${this.name} has no graph yet (give the first layer an inputShape, or build it)`);
+    return this.graphOutputs.length === 1 ? this.graphOutputs[0] : [...this.graphOutputs];
+  }
+
+  /** The symbolic input(s) of the model, as Keras's `model.input`. */
+  override get input(): SymbolicTensor | SymbolicTensor[] {
+    if (this.graphInputs.length === 0) throw new ValueError(`${this.name} has no graph yet (give the first layer an inputShape, or build it)`);
+    return this.graphInputs.length === 1 ? this.graphInputs[0] : [...this.graphInputs];
+  }
+
   /** The layers, in graph order (Input layers included for functional models, as Keras). */
   get layers(): Layer[] {
     return layersOf(this.nodes);

@@ -41,7 +41,7 @@ export class Activation extends Layer {
  * ```
  */
 export class Dropout extends Layer {
-  static override readonly className = 'Dropout';
+  static override readonly className: string = 'Dropout';
   readonly rate: number;
   readonly noiseShape?: ReadonlyArray<number | null>;
   readonly seed?: number;
@@ -64,7 +64,7 @@ export class Dropout extends Layer {
     return dropout(x, this.rate, { seed, noiseShape });
   }
 
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed ?? null, noise_shape: this.noiseShape ?? null };
   }
 }

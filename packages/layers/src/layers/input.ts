@@ -16,7 +16,7 @@ export interface InputArgs {
 /** The layer behind `Input`: it only marks where data enters a functional model. */
 export class InputLayer extends Layer {
   static override readonly className = 'InputLayer';
-  readonly output: SymbolicTensor;
+  private readonly tensor: SymbolicTensor;
 
   constructor(args: InputArgs & LayerArgs) {
     const batchShape = args.batchShape ?? (args.shape ? [args.batchSize ?? null, ...args.shape] : undefined);
@@ -24,10 +24,15 @@ export class InputLayer extends Layer {
     super({ name: args.name ?? uniqueName('input_layer'), batchInputShape: batchShape });
     this.built = true;
     this.builtInputShape = batchShape;
-    this.output = new SymbolicTensor(batchShape, 'float32', this.name);
-    const node: Node = { layer: this, inputs: [], outputs: [this.output] };
-    this.output.node = node;
+    this.tensor = new SymbolicTensor(batchShape, 'float32', this.name);
+    const node: Node = { layer: this, inputs: [], outputs: [this.tensor] };
+    this.tensor.node = node;
     this.inboundNodes.push(node);
+  }
+
+  /** The symbolic tensor this input stands for. */
+  override get output(): SymbolicTensor {
+    return this.tensor;
   }
 
   call(inputs: Tensors): Tensor {

@@ -21,11 +21,12 @@ function backprop(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
     if (!gradFunc) {
       throw new GradientError(`no gradient is registered for kernel '${node.kernelName}'; it cannot be differentiated`);
     }
-    const inputGrads = gradFunc(g, node.inputs, node.output, node.attrs);
+    const needed = node.inputs.map((input) => tape.tracked.has(input.id) && input.dtype === 'float32');
+    const inputGrads = gradFunc(g, node.inputs, node.output, node.attrs, needed);
     for (let i = 0; i < node.inputs.length; i++) {
       const input = node.inputs[i];
       const ig = inputGrads[i];
-      if (!ig || !tape.tracked.has(input.id) || input.dtype !== 'float32') continue;
+      if (!ig || !needed[i]) continue;
       if (!shapesEqual(ig.shape, input.shape)) {
         throw new GradientError(
           `gradient of '${node.kernelName}' for input ${i} has shape ${formatShape(ig.shape)} but the input has ${formatShape(input.shape)}`,

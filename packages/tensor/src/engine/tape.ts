@@ -1,11 +1,17 @@
 import type { Tensor } from '../tensor.js';
 
-/** Computes the input gradients of one recorded op from the gradient of its output. */
+/**
+ * Computes the input gradients of one recorded op from the gradient of its output.
+ * `needed[i]` is false when input `i`'s gradient would be thrown away (it depends on
+ * no source): a gradient may return `null` there instead of computing it, which saves
+ * e.g. the input gradient of a network's first convolution.
+ */
 export type GradFunc = (
   dy: Tensor,
   inputs: readonly Tensor[],
   output: Tensor,
   attrs: Readonly<Record<string, unknown>>,
+  needed?: readonly boolean[],
 ) => ReadonlyArray<Tensor | null>;
 
 /** One op recorded while a gradient closure ran. Inputs and output are saved copies. */

@@ -18,3 +18,8 @@ export * from './reverse.js';
 export * from './one_hot.js';
 export * from './softmax.js';
 export * from './dropout.js';
+export * from './conv.js';
+export * from './depthwise_conv.js';
+export * from './pool.js';
+export * from './resize.js';
+export * from './normalization.js';

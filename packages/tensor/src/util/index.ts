@@ -1,2 +1,3 @@
 export * from './shape.js';
 export * from './dtype.js';
+export * from './conv.js';

@@ -1,0 +1,51 @@
+import type { KernelConfig } from '@tessera/tensor';
+import type { CpuBackend } from '../backend_cpu.js';
+import type { MatrixView } from '../util/gemm.js';
+import { ConvGemm, bandRows, im2col, isPointwise } from '../util/im2col.js';
+import { assertFloat32, assertShape, outShapeOf, windowGeometry } from '../util/window.js';
+
+/**
+ * Conv2DBackpropFilter: the gradient of Conv2D for its filter, `patchesᵀ [K, rows] x dy
+ * [rows, Cout]` summed over bands of output pixels (each band one GEMM, the partial
+ * products added in double precision).
+ */
+export const conv2DBackpropFilterConfig: KernelConfig<'Conv2DBackpropFilter', CpuBackend> = {
+  kernelName: 'Conv2DBackpropFilter',
+  backendName: 'cpu',
+  kernelFunc: ({ inputs: [x, dy], attrs, backend }) => {
+    assertFloat32('Conv2DBackpropFilter', x, dy);
+    const { filterShape } = attrs;
+    const [kh, kw, inC, outC] = filterShape;
+    const g = windowGeometry('Conv2DBackpropFilter', x.shape, [kh, kw], outC, attrs);
+    assertShape('Conv2DBackpropFilter', 'filterShape', filterShape, [kh, kw, g.inC, outC]);
+    assertShape('Conv2DBackpropFilter', 'dy', dy.shape, outShapeOf(g));
+    const K = kh * kw * inC;
+    const out = new Float32Array(K * outC);
+    const rows = g.batch * g.outH * g.outW;
+    if (rows === 0 || out.length === 0) return backend.output(out, filterShape, 'float32');
+
+    const xv = backend.values(x);
+    const dyv = backend.values(dy);
+    const gemm = new ConvGemm();
+    const band = bandRows(rows, K, outC);
+    const cols = isPointwise(g) ? undefined : new Float32Array(band * K);
+    const several = rows > band;
+    const part = several ? new Float32Array(K * outC) : out;
+    const total = several ? new Float64Array(K * outC) : undefined;
+    for (let r0 = 0; r0 < rows; r0 += band) {
+      const r1 = Math.min(rows, r0 + band);
+      // The band's patch rows read transposed: K x rows.
+      let patchesT: MatrixView = { data: xv, offset: r0 * K, rowStride: 1, colStride: K };
+      if (cols) {
+        im2col(xv, g, r0, r1, cols);
+        patchesT = { data: cols, offset: 0, rowStride: 1, colStride: K };
+      }
+      const grads: MatrixView = { data: dyv, offset: r0 * outC, rowStride: outC, colStride: 1 };
+      gemm.run(K, outC, r1 - r0, patchesT, grads, part, 0);
+      if (total) for (let i = 0; i < part.length; i++) total[i] += part[i];
+    }
+    if (total) for (let i = 0; i < out.length; i++) out[i] = total[i];
+    gemm.release();
+    return backend.output(out, filterShape, 'float32');
+  },
+};

@@ -1,0 +1,294 @@
+import { BackendError } from '@tessera/tensor';
+import { GEMM_WASM_BASE64 } from '../wasm/gemm_wasm.js';
+import type { MatrixView } from './gemm.js';
+
+/**
+ * Which GEMM runs float32 MatMul: `'wasm'` (WebAssembly SIMD, the default where the
+ * runtime has it) or `'js'` (the plain TypeScript GEMM in double precision, always there,
+ * and the only one for int32).
+ */
+export type GemmImplementation = 'js' | 'wasm';
+
+/**
+ * How the WebAssembly GEMM sums: `'float64'` (the default) widens to double, so products
+ * are exact and sums as accurate as the TypeScript GEMM's; `'float32'` sums in float32,
+ * about twice as fast, with the rounding error of a float32 dot product (a few 1e-6
+ * relative to the sum of |terms|: fine for training, looser than the conformance suite).
+ */
+export type GemmAccumulation = 'float64' | 'float32';
+
+/** The blocking of one precision: tile, block sizes, element size of panels and C. */
+interface Blocking {
+  /** Rows of C per micro-tile (lines per packed panel of A). */
+  readonly mr: number;
+  /** Columns of C per micro-tile (lines per packed panel of B). */
+  readonly nr: number;
+  /** Depth of one packed block: one panel of B (KC x nr) stays in L1. */
+  readonly kc: number;
+  /** Rows of one packed block of A (MC x KC), kept in L2 while B's panels pass. */
+  readonly mc: number;
+  /** Columns of one packed block of B (KC x NC), the outer block, in L2. */
+  readonly nc: number;
+  /** Bytes per element of the panels and of C. */
+  readonly bytes: number;
+}
+
+// Panels 256 deep: a panel of B is 8 KiB (f64 x 4 or f32 x 8), in L1; the blocks of A and
+// B (f64: 256 KiB and 512 KiB) fit the 1 MiB L2 of a Zen 4 core. Measured flat within a
+// few percent for blocks half or twice as large: the micro-kernel is at its roof.
+const F64: Blocking = { mr: 4, nr: 4, kc: 256, mc: 128, nc: 256, bytes: 8 };
+const F32: Blocking = { mr: 4, nr: 8, kc: 256, mc: 256, nc: 512, bytes: 4 };
+/** Memory kept between calls; after a product that needed more, the memory is dropped. */
+const KEEP_BYTES = 64 * 1024 * 1024;
+const PAGE = 65536;
+
+interface GemmExports {
+  pack(dst: number, src: number, lineStride: number, depthStride: number, count: number, kc: number, w: number): void;
+  macro(ap: number, bp: number, c: number, mr: number, nr: number, kc: number, ldc: number, add: number): void;
+  pack64(dst: number, src: number, lineStride: number, depthStride: number, count: number, kc: number): void;
+  macro64(ap: number, bp: number, c: number, mr: number, nr: number, kc: number, ldc: number, add: number): void;
+  demote(dst: number, src: number, count: number): void;
+}
+
+/** The compiled module, `null` where WebAssembly SIMD is missing; compiled on first use. */
+let compiled: WebAssembly.Module | null | undefined;
+let implementation: GemmImplementation | undefined;
+let accumulation: GemmAccumulation = 'float64';
+/** The one instance and its memory, reused by every call (none while no call has needed it). */
+let instance: { exports: GemmExports; memory: WebAssembly.Memory } | undefined;
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(text);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Compiles the GEMM module once, synchronously: it is about 1.4 KB, under the 4 KB that
+ * browsers allow `new WebAssembly.Module` on the main thread. `WebAssembly.validate`
+ * says false where the engine lacks SIMD, and then the JS GEMM is used.
+ */
+function gemmModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    compiled = null;
+    try {
+      if (typeof WebAssembly === 'object') {
+        const bytes = decodeBase64(GEMM_WASM_BASE64);
+        if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+      }
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Whether the WebAssembly SIMD GEMM can run here. */
+export function wasmGemmAvailable(): boolean {
+  return gemmModule() !== null;
+}
+
+/** The GEMM that float32 MatMul uses now. */
+export function getGemmImplementation(): GemmImplementation {
+  implementation ??= wasmGemmAvailable() ? 'wasm' : 'js';
+  return implementation;
+}
+
+/**
+ * Chooses the GEMM behind float32 MatMul on the CPU backend (int32 always uses `'js'`).
+ * The default is `'wasm'` where WebAssembly SIMD is available, else `'js'`; tests use this
+ * to run the same cases through both.
+ *
+ * @param impl - `'wasm'` (WebAssembly SIMD, float32 sums) or `'js'` (TypeScript, double sums)
+ * @returns the implementation used before
+ * @throws BackendError when `'wasm'` is asked for and WebAssembly SIMD is not available
+ * @example
+ * ```ts
+ * import { setGemmImplementation } from '@tessera/cpu-backend';
+ * const before = setGemmImplementation('js');
+ * // ... matMul runs on the TypeScript GEMM ...
+ * setGemmImplementation(before);
+ * ```
+ */
+export function setGemmImplementation(impl: GemmImplementation): GemmImplementation {
+  if (impl !== 'js' && impl !== 'wasm') {
+    throw new BackendError(`setGemmImplementation: expected 'js' or 'wasm' but got ${String(impl)}`);
+  }
+  if (impl === 'wasm' && !wasmGemmAvailable()) {
+    throw new BackendError("setGemmImplementation: 'wasm' needs WebAssembly SIMD, which this runtime does not have");
+  }
+  const before = getGemmImplementation();
+  implementation = impl;
+  return before;
+}
+
+/** How the WebAssembly GEMM sums now (see {@link setGemmAccumulation}). */
+export function getGemmAccumulation(): GemmAccumulation {
+  return accumulation;
+}
+
+/**
+ * Chooses how the WebAssembly GEMM sums (the TypeScript GEMM always sums in double).
+ * `'float64'`, the default, gives the TypeScript GEMM's results (up to the order of the
+ * sums) at about 25 GFLOP/s on one core; `'float32'` about doubles that, with float32
+ * rounding in the sums.
+ *
+ * @param acc - `'float64'` or `'float32'`
+ * @returns the accumulation used before
+ * @example
+ * ```ts
+ * import { setGemmAccumulation } from '@tessera/cpu-backend';
+ * setGemmAccumulation('float32'); // faster training; matMul sums in float32
+ * ```
+ */
+export function setGemmAccumulation(acc: GemmAccumulation): GemmAccumulation {
+  if (acc !== 'float64' && acc !== 'float32') {
+    throw new BackendError(`setGemmAccumulation: expected 'float64' or 'float32' but got ${String(acc)}`);
+  }
+  const before = accumulation;
+  accumulation = acc;
+  return before;
+}
+
+/** Bytes of wasm memory held between calls (0 before the first wasm product): for tests. */
+export function wasmGemmMemoryBytes(): number {
+  return instance ? instance.memory.buffer.byteLength : 0;
+}
+
+/** The instance, with at least `bytes` of memory; `undefined` if the memory cannot grow that far. */
+function instanceWith(bytes: number): { exports: GemmExports; memory: WebAssembly.Memory } | undefined {
+  const module = gemmModule();
+  if (!module) return undefined;
+  const pages = Math.ceil(bytes / PAGE);
+  if (pages > 65536) return undefined;
+  if (!instance) {
+    const memory = new WebAssembly.Memory({ initial: Math.max(pages, 16) });
+    const inst = new WebAssembly.Instance(module, { env: { memory } });
+    instance = { exports: inst.exports as unknown as GemmExports, memory };
+  }
+  const have = instance.memory.buffer.byteLength / PAGE;
+  if (have < pages) {
+    try {
+      instance.memory.grow(pages - have);
+    } catch {
+      return undefined;
+    }
+  }
+  return instance;
+}
+
+const roundUp = (x: number, to: number) => Math.ceil(x / to) * to;
+
+/** How many elements of `data` a view of `rows x cols` spans from its offset. */
+function extent(v: MatrixView, rows: number, cols: number): number {
+  return (rows - 1) * v.rowStride + (cols - 1) * v.colStride + 1;
+}
+
+/**
+ * `C = A B` for float32 data on the WebAssembly SIMD kernels (src/wasm/gemm.wat), summing
+ * as {@link setGemmAccumulation} says. Made once per kernel call, with {@link Gemm}'s
+ * interface: the operands are copied into the wasm memory (a batch that broadcasts an
+ * operand copies it once), packed there, multiplied block by block, and C copied out.
+ *
+ * The blocking is GotoBLAS's: for each NC-wide block of B's columns and KC-deep slice of
+ * k, B's block is packed once into panels of `nr` columns; for each MC-tall block of A's
+ * rows, A's block is packed into panels of `mr` rows; the macro-kernel then runs every
+ * `mr x nr` tile of C (4x4 in f64, 4x8 in f32). Transposes are only strides to the
+ * packing. C is kept padded to whole tiles: zeros in the panels fill the padding.
+ *
+ * All calls share one instance and one memory, grown as needed and kept (up to 64 MiB)
+ * for the next call, so steady training allocates nothing here.
+ */
+export class WasmGemm {
+  private lastA: { data: unknown; offset: number } | undefined;
+  private lastB: { data: unknown; offset: number } | undefined;
+
+  /**
+   * @param m - rows of A and C
+   * @param n - columns of B and C
+   * @param k - columns of A, rows of B
+   */
+  constructor(
+    readonly m: number,
+    readonly n: number,
+    readonly k: number,
+  ) {}
+
+  /**
+   * Writes `A B` (A: m x k, B: k x n, float32) into `out` from `outOffset`, row-major m x n.
+   *
+   * @returns false (having written nothing) when the wasm memory cannot hold the product;
+   *   the caller then uses the JS GEMM
+   */
+  run(a: MatrixView, b: MatrixView, out: Float32Array, outOffset: number): boolean {
+    const { m, n, k } = this;
+    if (m === 0 || n === 0) return true;
+    if (k === 0) {
+      out.fill(0, outOffset, outOffset + m * n);
+      return true;
+    }
+    const wide = accumulation === 'float64';
+    const { mr, nr, kc: KC, mc: MC, nc: NC, bytes } = wide ? F64 : F32;
+    const mp = roundUp(m, mr);
+    const np = roundUp(n, nr);
+    const aLen = extent(a, m, k);
+    const bLen = extent(b, k, n);
+    // Layout (bytes, 16-aligned): packed block of A, packed block of B, C (mp x np), A, B.
+    const packA = 0;
+    const packB = packA + Math.min(MC, mp) * Math.min(KC, k) * bytes;
+    const cAt = packB + Math.min(KC, k) * Math.min(NC, np) * bytes;
+    const aAt = cAt + roundUp(mp * np * bytes, 16);
+    const bAt = aAt + roundUp(aLen * 4, 16);
+    const inst = instanceWith(bAt + bLen * 4);
+    if (!inst) return false;
+    const { pack, macro, pack64, macro64, demote } = inst.exports;
+    const heap = new Float32Array(inst.memory.buffer);
+
+    if (this.lastA?.data !== a.data || this.lastA.offset !== a.offset) {
+      heap.set((a.data as Float32Array).subarray(a.offset, a.offset + aLen), aAt / 4);
+      this.lastA = { data: a.data, offset: a.offset };
+    }
+    if (this.lastB?.data !== b.data || this.lastB.offset !== b.offset) {
+      heap.set((b.data as Float32Array).subarray(b.offset, b.offset + bLen), bAt / 4);
+      this.lastB = { data: b.data, offset: b.offset };
+    }
+    const [ars, acs, brs, bcs] = [a.rowStride * 4, a.colStride * 4, b.rowStride * 4, b.colStride * 4];
+    const ldc = np * bytes;
+    for (let j0 = 0; j0 < n; j0 += NC) {
+      const nb = Math.min(NC, n - j0);
+      for (let p0 = 0; p0 < k; p0 += KC) {
+        const kb = Math.min(KC, k - p0);
+        // B's block: its lines are columns (colStride apart), its depth runs down the rows.
+        const bSrc = bAt + p0 * brs + j0 * bcs;
+        if (wide) pack64(packB, bSrc, bcs, brs, nb, kb);
+        else pack(packB, bSrc, bcs, brs, nb, kb, nr);
+        for (let i0 = 0; i0 < m; i0 += MC) {
+          const mb = Math.min(MC, m - i0);
+          // A's block: its lines are rows, its depth runs along them.
+          const aSrc = aAt + i0 * ars + p0 * acs;
+          const c = cAt + i0 * ldc + j0 * bytes;
+          const add = p0 === 0 ? 0 : 1;
+          if (wide) {
+            pack64(packA, aSrc, ars, acs, mb, kb);
+            macro64(packA, packB, c, roundUp(mb, mr), roundUp(nb, nr), kb, ldc, add);
+          } else {
+            pack(packA, aSrc, ars, acs, mb, kb, mr);
+            macro(packA, packB, c, roundUp(mb, mr), roundUp(nb, nr), kb, ldc, add);
+          }
+        }
+      }
+    }
+    if (wide) demote(cAt, cAt, mp * np);
+
+    const c = heap.subarray(cAt / 4, cAt / 4 + mp * np);
+    if (np === n) out.set(c.subarray(0, m * n), outOffset);
+    else for (let i = 0; i < m; i++) out.set(c.subarray(i * np, i * np + n), outOffset + i * n);
+    return true;
+  }
+
+  /** Lets the memory go after a product that needed more than is worth keeping. */
+  static release(): void {
+    if (instance && instance.memory.buffer.byteLength > KEEP_BYTES) instance = undefined;
+  }
+}

@@ -1,0 +1,337 @@
+;; Matrix multiply on WebAssembly SIMD for float32 data: packing, macro-kernels, narrowing.
+;;
+;; The driver (src/util/gemm_wasm.ts) does the cache blocking and calls in here: a pack
+;; function copies a block of A or B (any strides, so transposes cost nothing) into panels,
+;; and a macro-kernel multiplies a packed block of A by a packed block of B into C. All
+;; addresses and strides are in bytes, in the imported memory. Two precisions:
+;;   pack64, macro64, demote: sums in f64 (the default: exact products, double sums, the
+;;     TypeScript GEMM's arithmetic), f64x2 lanes, ~8 flops/cycle;
+;;   pack, macro: sums in f32, f32x4 lanes, ~16 flops/cycle (no FMA in wasm SIMD: mul + add).
+;;
+;; Assembled by scripts/build-wasm.mjs (wabt) into src/wasm/gemm_wasm.ts; keep the binary
+;; under 4 KB so that browsers allow synchronous compilation on the main thread.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; Packs `count` lines of depth `kc` into panels of `w` (4 or 8) lines interleaved along
+  ;; depth: element `kk` of line `t` goes to float `(t / w) * w * kc + kk * w + t % w` of
+  ;; `dst`, read from byte `src + t * ls + kk * ds`. Lines past `count`, up to a multiple
+  ;; of `w`, are zeros. Writes are sequential; reads are one contiguous copy per depth
+  ;; when lines are adjacent (ls = 4), 4x4 transposes when depths are (ds = 4), else scalar.
+  (func (export "pack")
+    (param $dst i32) (param $src i32) (param $ls i32) (param $ds i32)
+    (param $count i32) (param $kc i32) (param $w i32)
+    (local $p i32) (local $valid i32) (local $kk i32) (local $t i32) (local $s i32)
+    (local $line i32) (local $wb i32) (local $g i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128)
+    (local.set $wb (i32.shl (local.get $w) (i32.const 2)))
+    (block $panels_done
+      (loop $panels
+        (br_if $panels_done (i32.ge_u (local.get $p) (local.get $count)))
+        (local.set $valid (i32.sub (local.get $count) (local.get $p)))
+        (if (i32.gt_u (local.get $valid) (local.get $w)) (then (local.set $valid (local.get $w))))
+        (local.set $line (i32.add (local.get $src) (i32.mul (local.get $p) (local.get $ls))))
+        (local.set $kk (i32.const 0))
+        (if (i32.and (i32.eq (local.get $valid) (local.get $w)) (i32.eq (local.get $ls) (i32.const 4)))
+          (then
+            ;; Adjacent lines: one depth is w contiguous floats.
+            (local.set $s (local.get $line))
+            (block $copy_done
+              (loop $copy
+                (br_if $copy_done (i32.ge_u (local.get $kk) (local.get $kc)))
+                (v128.store (local.get $dst) (v128.load (local.get $s)))
+                (if (i32.eq (local.get $w) (i32.const 8))
+                  (then (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $s)))))
+                (local.set $dst (i32.add (local.get $dst) (local.get $wb)))
+                (local.set $s (i32.add (local.get $s) (local.get $ds)))
+                (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+                (br $copy))))
+          (else
+            (if (i32.and (i32.eq (local.get $valid) (local.get $w)) (i32.eq (local.get $ds) (i32.const 4)))
+              (then
+                ;; Adjacent depths: read 4 lines x 4 depths, transpose in registers.
+                (block $tr_done
+                  (loop $tr
+                    (br_if $tr_done (i32.gt_u (i32.add (local.get $kk) (i32.const 4)) (local.get $kc)))
+                    (local.set $g (i32.const 0))
+                    (loop $group
+                      (local.set $s (i32.add
+                        (i32.add (local.get $line) (i32.mul (local.get $g) (local.get $ls)))
+                        (i32.shl (local.get $kk) (i32.const 2))))
+                      ;; Lines a, b, c, d of the group, depths 0-3 each.
+                      (local.set $r0 (v128.load (local.get $s)))
+                      (local.set $r1 (v128.load (i32.add (local.get $s) (local.get $ls))))
+                      (local.set $r2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $ls) (i32.const 1)))))
+                      (local.set $r3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $ls) (i32.const 3)))))
+                      ;; [a0 b0 a1 b1], [a2 b2 a3 b3], [c0 d0 c1 d1], [c2 d2 c3 d3]
+                      (local.set $q0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+                      (local.set $q1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+                      (local.set $q2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+                      (local.set $q3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+                      ;; Depth j is [aj bj cj dj], stored at line g of the panel, depth kk + j.
+                      (local.set $s (i32.add (local.get $dst) (i32.shl (local.get $g) (i32.const 2))))
+                      (v128.store (local.get $s) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $q0) (local.get $q2)))
+                      (local.set $s (i32.add (local.get $s) (local.get $wb)))
+                      (v128.store (local.get $s) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $q0) (local.get $q2)))
+                      (local.set $s (i32.add (local.get $s) (local.get $wb)))
+                      (v128.store (local.get $s) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $q1) (local.get $q3)))
+                      (local.set $s (i32.add (local.get $s) (local.get $wb)))
+                      (v128.store (local.get $s) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $q1) (local.get $q3)))
+                      (local.set $g (i32.add (local.get $g) (i32.const 4)))
+                      (br_if $group (i32.lt_u (local.get $g) (local.get $w))))
+                    (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $wb) (i32.const 2))))
+                    (local.set $kk (i32.add (local.get $kk) (i32.const 4)))
+                    (br $tr)))))
+            ;; Everything else (and the last depths of the transposing path): one float at a time.
+            (block $rest_done
+              (loop $rest
+                (br_if $rest_done (i32.ge_u (local.get $kk) (local.get $kc)))
+                (local.set $s (i32.add (local.get $line) (i32.mul (local.get $kk) (local.get $ds))))
+                (local.set $t (i32.const 0))
+                (loop $lines
+                  (if (i32.lt_u (local.get $t) (local.get $valid))
+                    (then (f32.store (local.get $dst) (f32.load (local.get $s))))
+                    (else (f32.store (local.get $dst) (f32.const 0))))
+                  (local.set $s (i32.add (local.get $s) (local.get $ls)))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+                  (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                  (br_if $lines (i32.lt_u (local.get $t) (local.get $w))))
+                (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+                (br $rest)))))
+        (local.set $p (i32.add (local.get $p) (local.get $w)))
+        (br $panels))))
+
+  ;; C += A B (or C = A B when `add` is 0) for one packed block: A is `mr / 4` panels of
+  ;; 4 rows x `kc`, B is `nr / 8` panels of `kc` x 8 columns (as `pack` writes them), C is
+  ;; row-major with a row every `ldc` bytes, `mr` x `nr` of it written (both multiples of
+  ;; the tile, so the driver pads C). `kc` >= 1. The micro-kernel keeps a 4x8 tile of C in
+  ;; eight f32x4 locals (V8 has 16 xmm registers on x64: 8 sums, 2 of B, 1 of A, 1 product)
+  ;; and per depth loads 2 vectors of B and broadcasts 4 floats of A: 16 mul/add for 6 loads.
+  ;; Columns outside (jr), rows inside (ir): one panel of B (kc x 8, 8 KB at kc = 256) stays
+  ;; in L1 while the block of A streams from L2.
+  (func (export "macro")
+    (param $ap i32) (param $bp i32) (param $c i32) (param $mr i32) (param $nr i32)
+    (param $kc i32) (param $ldc i32) (param $add i32)
+    (local $i i32) (local $j i32) (local $pa i32) (local $pb i32) (local $cp i32) (local $kk i32)
+    (local $a v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (loop $jr
+      (local.set $i (i32.const 0))
+      (loop $ir
+        (local.set $pa (i32.add (local.get $ap) (i32.shl (i32.mul (local.get $i) (local.get $kc)) (i32.const 2))))
+        (local.set $pb (i32.add (local.get $bp) (i32.shl (i32.mul (local.get $j) (local.get $kc)) (i32.const 2))))
+        (local.set $c00 (v128.const i64x2 0 0))
+        (local.set $c01 (v128.const i64x2 0 0))
+        (local.set $c10 (v128.const i64x2 0 0))
+        (local.set $c11 (v128.const i64x2 0 0))
+        (local.set $c20 (v128.const i64x2 0 0))
+        (local.set $c21 (v128.const i64x2 0 0))
+        (local.set $c30 (v128.const i64x2 0 0))
+        (local.set $c31 (v128.const i64x2 0 0))
+        (local.set $kk (local.get $kc))
+        (loop $k
+          (local.set $b0 (v128.load (local.get $pb)))
+          (local.set $b1 (v128.load offset=16 (local.get $pb)))
+          (local.set $a (v128.load32_splat (local.get $pa)))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $a (v128.load32_splat offset=4 (local.get $pa)))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $a (v128.load32_splat offset=8 (local.get $pa)))
+          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $a (v128.load32_splat offset=12 (local.get $pa)))
+          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+          (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+          (br_if $k (local.tee $kk (i32.sub (local.get $kk) (i32.const 1)))))
+        (local.set $cp (i32.add (local.get $c)
+          (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2)))))
+        (if (local.get $add)
+          (then
+            (v128.store (local.get $cp) (f32x4.add (local.get $c00) (v128.load (local.get $cp))))
+            (v128.store offset=16 (local.get $cp) (f32x4.add (local.get $c01) (v128.load offset=16 (local.get $cp))))
+            (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+            (v128.store (local.get $cp) (f32x4.add (local.get $c10) (v128.load (local.get $cp))))
+            (v128.store offset=16 (local.get $cp) (f32x4.add (local.get $c11) (v128.load offset=16 (local.get $cp))))
+            (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+            (v128.store (local.get $cp) (f32x4.add (local.get $c20) (v128.load (local.get $cp))))
+            (v128.store offset=16 (local.get $cp) (f32x4.add (local.get $c21) (v128.load offset=16 (local.get $cp))))
+            (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+            (v128.store (local.get $cp) (f32x4.add (local.get $c30) (v128.load (local.get $cp))))
+            (v128.store offset=16 (local.get $cp) (f32x4.add (local.get $c31) (v128.load offset=16 (local.get $cp)))))
+          (else
+            (v128.store (local.get $cp) (local.get $c00))
+            (v128.store offset=16 (local.get $cp) (local.get $c01))
+            (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+            (v128.store (local.get $cp) (local.get $c10))
+            (v128.store offset=16 (local.get $cp) (local.get $c11))
+            (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+            (v128.store (local.get $cp) (local.get $c20))
+            (v128.store offset=16 (local.get $cp) (local.get $c21))
+            (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+            (v128.store (local.get $cp) (local.get $c30))
+            (v128.store offset=16 (local.get $cp) (local.get $c31))))
+        (br_if $ir (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $mr))))
+      (br_if $jr (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $nr)))))
+
+  ;; The double-precision-sum variant: `pack64` packs like `pack` with w = 4, widening to
+  ;; f64 (a product of two f32 is exact in f64), `macro64` sums in f64x2, C is f64 and
+  ;; `demote` narrows it to f32 at the end. Same arithmetic as the TypeScript GEMM, so
+  ;; the two agree to the last bit almost always; half the lanes, so about half the speed.
+  (func (export "pack64")
+    (param $dst i32) (param $src i32) (param $ls i32) (param $ds i32) (param $count i32) (param $kc i32)
+    (local $p i32) (local $valid i32) (local $kk i32) (local $t i32) (local $s i32) (local $line i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128)
+    (block $panels_done
+      (loop $panels
+        (br_if $panels_done (i32.ge_u (local.get $p) (local.get $count)))
+        (local.set $valid (i32.sub (local.get $count) (local.get $p)))
+        (if (i32.gt_u (local.get $valid) (i32.const 4)) (then (local.set $valid (i32.const 4))))
+        (local.set $line (i32.add (local.get $src) (i32.mul (local.get $p) (local.get $ls))))
+        (local.set $kk (i32.const 0))
+        (if (i32.and (i32.eq (local.get $valid) (i32.const 4)) (i32.eq (local.get $ls) (i32.const 4)))
+          (then
+            (local.set $s (local.get $line))
+            (block $copy_done
+              (loop $copy
+                (br_if $copy_done (i32.ge_u (local.get $kk) (local.get $kc)))
+                (v128.store (local.get $dst) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $s))))
+                (v128.store offset=16 (local.get $dst) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $s))))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+                (local.set $s (i32.add (local.get $s) (local.get $ds)))
+                (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+                (br $copy))))
+          (else
+            (if (i32.and (i32.eq (local.get $valid) (i32.const 4)) (i32.eq (local.get $ds) (i32.const 4)))
+              (then
+                (block $tr_done
+                  (loop $tr
+                    (br_if $tr_done (i32.gt_u (i32.add (local.get $kk) (i32.const 4)) (local.get $kc)))
+                    (local.set $s (i32.add (local.get $line) (i32.shl (local.get $kk) (i32.const 2))))
+                    (local.set $r0 (v128.load (local.get $s)))
+                    (local.set $r1 (v128.load (i32.add (local.get $s) (local.get $ls))))
+                    (local.set $r2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $ls) (i32.const 1)))))
+                    (local.set $r3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $ls) (i32.const 3)))))
+                    ;; [a0 b0 a1 b1], [a2 b2 a3 b3], [c0 d0 c1 d1], [c2 d2 c3 d3]: depth j is
+                    ;; [aj bj] and [cj dj], the low or high half of one of them.
+                    (local.set $q0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+                    (local.set $q1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+                    (local.set $q2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+                    (local.set $q3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+                    (v128.store offset=0 (local.get $dst) (f64x2.promote_low_f32x4 (local.get $q0)))
+                    (v128.store offset=16 (local.get $dst) (f64x2.promote_low_f32x4 (local.get $q2)))
+                    (v128.store offset=32 (local.get $dst) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $q0) (local.get $q0))))
+                    (v128.store offset=48 (local.get $dst) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $q2) (local.get $q2))))
+                    (v128.store offset=64 (local.get $dst) (f64x2.promote_low_f32x4 (local.get $q1)))
+                    (v128.store offset=80 (local.get $dst) (f64x2.promote_low_f32x4 (local.get $q3)))
+                    (v128.store offset=96 (local.get $dst) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $q1) (local.get $q1))))
+                    (v128.store offset=112 (local.get $dst) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $q3) (local.get $q3))))
+                    (local.set $dst (i32.add (local.get $dst) (i32.const 128)))
+                    (local.set $kk (i32.add (local.get $kk) (i32.const 4)))
+                    (br $tr)))))
+            (block $rest_done
+              (loop $rest
+                (br_if $rest_done (i32.ge_u (local.get $kk) (local.get $kc)))
+                (local.set $s (i32.add (local.get $line) (i32.mul (local.get $kk) (local.get $ds))))
+                (local.set $t (i32.const 0))
+                (loop $lines
+                  (if (i32.lt_u (local.get $t) (local.get $valid))
+                    (then (f64.store (local.get $dst) (f64.promote_f32 (f32.load (local.get $s)))))
+                    (else (f64.store (local.get $dst) (f64.const 0))))
+                  (local.set $s (i32.add (local.get $s) (local.get $ls)))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+                  (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                  (br_if $lines (i32.lt_u (local.get $t) (i32.const 4))))
+                (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+                (br $rest)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $panels))))
+
+  ;; `macro` in f64: panels of 4 (A and B), 4x4 tiles of C in eight f64x2 locals, C f64.
+  (func (export "macro64")
+    (param $ap i32) (param $bp i32) (param $c i32) (param $mr i32) (param $nr i32)
+    (param $kc i32) (param $ldc i32) (param $add i32)
+    (local $i i32) (local $j i32) (local $pa i32) (local $pb i32) (local $cp i32) (local $kk i32)
+    (local $a v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (loop $jr
+      (local.set $i (i32.const 0))
+      (loop $ir
+        (local.set $pa (i32.add (local.get $ap) (i32.shl (i32.mul (local.get $i) (local.get $kc)) (i32.const 3))))
+        (local.set $pb (i32.add (local.get $bp) (i32.shl (i32.mul (local.get $j) (local.get $kc)) (i32.const 3))))
+        (local.set $c00 (v128.const i64x2 0 0))
+        (local.set $c01 (v128.const i64x2 0 0))
+        (local.set $c10 (v128.const i64x2 0 0))
+        (local.set $c11 (v128.const i64x2 0 0))
+        (local.set $c20 (v128.const i64x2 0 0))
+        (local.set $c21 (v128.const i64x2 0 0))
+        (local.set $c30 (v128.const i64x2 0 0))
+        (local.set $c31 (v128.const i64x2 0 0))
+        (local.set $kk (local.get $kc))
+        (loop $k
+          (local.set $b0 (v128.load (local.get $pb)))
+          (local.set $b1 (v128.load offset=16 (local.get $pb)))
+          (local.set $a (v128.load64_splat (local.get $pa)))
+          (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $a) (local.get $b0))))
+          (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $a) (local.get $b1))))
+          (local.set $a (v128.load64_splat offset=8 (local.get $pa)))
+          (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $a) (local.get $b0))))
+          (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $a) (local.get $b1))))
+          (local.set $a (v128.load64_splat offset=16 (local.get $pa)))
+          (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $a) (local.get $b0))))
+          (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $a) (local.get $b1))))
+          (local.set $a (v128.load64_splat offset=24 (local.get $pa)))
+          (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $a) (local.get $b0))))
+          (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $a) (local.get $b1))))
+          (local.set $pa (i32.add (local.get $pa) (i32.const 32)))
+          (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+          (br_if $k (local.tee $kk (i32.sub (local.get $kk) (i32.const 1)))))
+        (local.set $cp (i32.add (local.get $c)
+          (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 3)))))
+        (if (local.get $add)
+          (then
+            (v128.store (local.get $cp) (f64x2.add (local.get $c00) (v128.load (local.get $cp))))
+            (v128.store offset=16 (local.get $cp) (f64x2.add (local.get $c01) (v128.load offset=16 (local.get $cp))))
+            (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+            (v128.store (local.get $cp) (f64x2.add (local.get $c10) (v128.load (local.get $cp))))
+            (v128.store offset=16 (local.get $cp) (f64x2.add (local.get $c11) (v128.load offset=16 (local.get $cp))))
+            (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+            (v128.store (local.get $cp) (f64x2.add (local.get $c20) (v128.load (local.get $cp))))
+            (v128.store offset=16 (local.get $cp) (f64x2.add (local.get $c21) (v128.load offset=16 (local.get $cp))))
+            (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+            (v128.store (local.get $cp) (f64x2.add (local.get $c30) (v128.load (local.get $cp))))
+            (v128.store offset=16 (local.get $cp) (f64x2.add (local.get $c31) (v128.load offset=16 (local.get $cp)))))
+          (else
+            (v128.store (local.get $cp) (local.get $c00))
+            (v128.store offset=16 (local.get $cp) (local.get $c01))
+            (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+            (v128.store (local.get $cp) (local.get $c10))
+            (v128.store offset=16 (local.get $cp) (local.get $c11))
+            (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+            (v128.store (local.get $cp) (local.get $c20))
+            (v128.store offset=16 (local.get $cp) (local.get $c21))
+            (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+            (v128.store (local.get $cp) (local.get $c30))
+            (v128.store offset=16 (local.get $cp) (local.get $c31))))
+        (br_if $ir (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $mr))))
+      (br_if $jr (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 4))) (local.get $nr)))))
+
+  ;; Narrows `count` (a multiple of 4) f64 at `src` to f32 at `dst`; `dst` may be `src`.
+  (func (export "demote") (param $dst i32) (param $src i32) (param $count i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $count) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (v128.load (local.get $src)))
+          (f32x4.demote_f64x2_zero (v128.load offset=16 (local.get $src)))))
+        (local.set $src (i32.add (local.get $src) (i32.const 32)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $each))))
+)

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../src/index.js';
+import { engine, run, t, vals } from './helpers.js';
+
+describe('CpuBackend recycles freed kernel outputs', () => {
+  it('gives a freed array of alloc back for the next alloc of the same dtype and length', () => {
+    const cpu = new CpuBackend();
+    const a = cpu.alloc('float32', 4096);
+    const id = cpu.write(a, [4096], 'float32');
+    cpu.disposeData(id);
+    expect(cpu.memory().numBytes).toBe(0); // kept for reuse, not counted as live
+    expect(cpu.alloc('int32', 4096)).not.toBe(a);
+    expect(cpu.alloc('float32', 4095)).not.toBe(a);
+    expect(cpu.alloc('float32', 4096)).toBe(a);
+    expect(cpu.alloc('float32', 4096)).not.toBe(a);
+  });
+
+  it('never recycles an array it was given, nor small ones, and forgets them all on dispose', () => {
+    const cpu = new CpuBackend();
+    const given = new Float32Array(4096);
+    cpu.disposeData(cpu.write(given, [4096], 'float32'));
+    expect(cpu.alloc('float32', 4096)).not.toBe(given);
+    const small = cpu.alloc('float32', 16);
+    cpu.disposeData(cpu.write(small, [16], 'float32'));
+    expect(cpu.alloc('float32', 16)).not.toBe(small);
+    const big = cpu.alloc('float32', 4096);
+    cpu.disposeData(cpu.write(big, [4096], 'float32'));
+    cpu.dispose();
+    expect(cpu.alloc('float32', 4096)).not.toBe(big);
+  });
+
+  it('writes every element of a recycled output: kernels give the same values on dirty arrays', () => {
+    const n = 64 * 64;
+    const x = t(Array.from({ length: n }, (_, i) => (i % 7) - 3), [64, 64]);
+    const first = run('Relu', [x], {});
+    const expected = vals(first);
+    first.dispose(); // its array goes back to the pool, values and all
+    const before = engine.memory().numTensors;
+    const neg = run('Neg', [x], {}); // takes that array
+    expect(vals(neg)).toEqual(vals(x).map((v) => -v));
+    neg.dispose();
+    expect(vals(run('Relu', [x], {}))).toEqual(expected);
+    expect(vals(run('MatMul', [x, x], { transposeA: false, transposeB: false })).length).toBe(n);
+    expect(engine.memory().numTensors).toBe(before + 2);
+  });
+});
