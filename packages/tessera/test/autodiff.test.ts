@@ -129,3 +129,17 @@ describe('autodiff', () => {
     expect(values(relu(tensor([-1, 1])))).toEqual([0, 1]);
   });
 });
+
+describe('autodiff through kernels without a gradient', () => {
+  it('fails loudly instead of silently cutting the graph', async () => {
+    const { maxPool2d, maxPoolGrad, ones: onesOp } = await import('../src/index.js');
+    const x = tensor([[[[1], [2]], [[3], [4]]]]);
+    // The gradient of maxPool2d is fine...
+    const g = grad((a) => sum(maxPool2d(a, { poolSize: 2 })))(x);
+    expect(Array.from(g.dataSync())).toEqual([0, 0, 0, 1]);
+    // ...but differentiating through MaxPoolGrad itself (second order) has no rule.
+    const dy = onesOp([1, 1, 1, 1]);
+    expect(() => grad((a) => sum(maxPoolGrad(dy, a, { poolSize: 2 })))(x)).toThrow(/no gradient is registered for kernel 'MaxPoolGrad'/);
+    dispose([x, g, dy]);
+  });
+});

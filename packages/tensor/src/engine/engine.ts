@@ -227,7 +227,11 @@ export class Engine {
     const result = kernel.kernelFunc({ inputs, attrs: attrs as never, backend });
     if (Array.isArray(result)) throw new TesseraError(`kernel '${kernelName}' returned several outputs; the list declares one`);
     const out = this.track(this.newHandle(result.dataId, result.shape, result.dtype, backend));
-    if (KERNELS[kernelName].differentiable) this.record(kernelName, inputs, out, attrs as Record<string, unknown>);
+    // Float results of kernels without a gradient are recorded too: if backprop reaches
+    // one it fails loudly (no registered gradient) instead of silently cutting the graph.
+    if (KERNELS[kernelName].differentiable || out.dtype === 'float32') {
+      this.record(kernelName, inputs, out, attrs as Record<string, unknown>);
+    }
     return out;
   }
 

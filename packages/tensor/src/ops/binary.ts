@@ -192,6 +192,8 @@ registerGradient('SquaredDifference', (dy, inputs) => {
   const d = mul(dy, mul(sub(inputs[0], inputs[1]), 2));
   return both(dy, inputs, d, neg(d));
 });
+// floor(a / b) is piecewise constant: its gradient is zero almost everywhere (TensorFlow gives none).
+registerGradient('FloorDiv', (dy, inputs) => both(dy, inputs, zerosLike(dy), zerosLike(dy)));
 registerGradient('Mod', (dy, inputs) => {
   const [a, b] = inputs;
   return both(dy, inputs, dy, mul(dy, neg(floor(div(a, b)))));

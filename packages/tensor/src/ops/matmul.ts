@@ -40,24 +40,13 @@ export function matMul(a: TensorOrLike, b: TensorOrLike, transposeA = false, tra
   });
 }
 
-registerGradient('MatMul', (dy, [a, b], _y, attrs) => {
+// Only the operands whose gradient is needed are computed: a first Dense layer's input
+// gradient (a full GEMM) is skipped.
+registerGradient('MatMul', (dy, [a, b], _y, attrs, needed) => {
   const tA = attrs.transposeA as boolean;
   const tB = attrs.transposeB as boolean;
-  let da: Tensor;
-  let db: Tensor;
-  if (!tA && !tB) {
-    da = matMul(dy, b, false, true);
-    db = matMul(a, dy, true, false);
-  } else if (!tA && tB) {
-    da = matMul(dy, b);
-    db = matMul(dy, a, true, false);
-  } else if (tA && !tB) {
-    da = matMul(b, dy, false, true);
-    db = matMul(a, dy);
-  } else {
-    da = matMul(b, dy, true, true);
-    db = matMul(dy, a, true, true);
-  }
+  const da = needed?.[0] === false ? null : tA ? matMul(b, dy, tB, true) : matMul(dy, b, false, !tB);
+  const db = needed?.[1] === false ? null : tB ? matMul(dy, a, true, tA) : matMul(a, dy, !tA, false);
   // Batch dims that were broadcast are summed back.
-  return [reduceToShape(da, a.shape), reduceToShape(db, b.shape)];
+  return [da && reduceToShape(da, a.shape), db && reduceToShape(db, b.shape)];
 });
