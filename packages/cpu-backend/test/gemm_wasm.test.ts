@@ -45,7 +45,7 @@ function check(aShape: Shape, bShape: Shape, ta: boolean, tb: boolean) {
 describe('the WebAssembly SIMD GEMM', () => {
   it('is available in Node and is the default for float32', () => {
     expect(wasmGemmAvailable()).toBe(true);
-    expect(defaults).toEqual({ impl: 'wasm', acc: 'float64' });
+    expect(defaults).toEqual({ impl: 'wasm', acc: 'float32' });
   });
 
   it('is a module under 4 KB, so browsers compile it synchronously on the main thread', () => {
@@ -161,6 +161,6 @@ describe('the WebAssembly SIMD GEMM', () => {
     expect(() => setGemmImplementation('gpu' as GemmImplementation)).toThrow(/expected 'js' or 'wasm' but got gpu/);
     expect(() => setGemmAccumulation('float16' as GemmAccumulation)).toThrow(/expected 'float64' or 'float32' but got float16/);
     expect(setGemmImplementation('js')).toBe('wasm');
-    expect(setGemmAccumulation('float32')).toBe('float64');
+    expect(setGemmAccumulation('float64')).toBe('float32');
   });
 });

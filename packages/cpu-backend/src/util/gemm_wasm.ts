@@ -12,8 +12,9 @@ export type GemmImplementation = 'js' | 'wasm';
 /**
  * How the WebAssembly GEMM sums: `'float64'` (the default) widens to double, so products
  * are exact and sums as accurate as the TypeScript GEMM's; `'float32'` sums in float32,
- * about twice as fast, with the rounding error of a float32 dot product (a few 1e-6
- * relative to the sum of |terms|: fine for training, looser than the conformance suite).
+ * about twice as fast, with the rounding of a float32 dot product (at most
+ * `(k + 1) * 2^-24 * sum|a*b|`, typically far less): fine for training, but looser than
+ * the conformance suite's rtol 1e-5 where a sum cancels.
  */
 export type GemmAccumulation = 'float64' | 'float32';
 
@@ -53,7 +54,7 @@ interface GemmExports {
 /** The compiled module, `null` where WebAssembly SIMD is missing; compiled on first use. */
 let compiled: WebAssembly.Module | null | undefined;
 let implementation: GemmImplementation | undefined;
-let accumulation: GemmAccumulation = 'float64';
+let accumulation: GemmAccumulation = 'float32';
 /** The one instance and its memory, reused by every call (none while no call has needed it). */
 let instance: { exports: GemmExports; memory: WebAssembly.Memory } | undefined;
 
@@ -130,9 +131,10 @@ export function getGemmAccumulation(): GemmAccumulation {
 
 /**
  * Chooses how the WebAssembly GEMM sums (the TypeScript GEMM always sums in double).
- * `'float64'`, the default, gives the TypeScript GEMM's results (up to the order of the
- * sums) at about 25 GFLOP/s on one core; `'float32'` about doubles that, with float32
- * rounding in the sums.
+ * `'float32'`, the default (as GPUs and tfjs-wasm's XNNPACK sum), runs at about
+ * 50 GFLOP/s on one core with float32 rounding in the sums (error up to about
+ * k·2⁻²⁴·Σ|aᵢbᵢ|); `'float64'` gives the TypeScript GEMM's results (up to the order of
+ * the sums) at about half that speed.
  *
  * @param acc - `'float64'` or `'float32'`
  * @returns the accumulation used before
