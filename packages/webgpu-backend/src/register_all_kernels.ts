@@ -1,0 +1,75 @@
+import { getKernel, registerKernel, type KernelConfig, type KernelName } from '@tessera/tensor';
+import type { WebGPUBackend } from './backend_webgpu.js';
+import { binaryConfigs, comparisonConfigs, selectConfig } from './kernels/binary.js';
+import { castConfig } from './kernels/Cast.js';
+import { conv2dBackpropFilterConfig, conv2dBackpropInputConfig, conv2dConfig } from './kernels/conv.js';
+import {
+  depthwiseConv2dBackpropFilterConfig,
+  depthwiseConv2dBackpropInputConfig,
+  depthwiseConv2dConfig,
+} from './kernels/depthwise_conv.js';
+import { gatherConfig, oneHotConfig, padConfig, tileConfig, unsortedSegmentSumConfig } from './kernels/indexing.js';
+import { concatConfig, reverseConfig, sliceConfig, transposeConfig } from './kernels/layout.js';
+import { matMulConfig } from './kernels/MatMul.js';
+import { avgPoolConfig, avgPoolGradConfig, maxPoolConfig, maxPoolGradConfig } from './kernels/pool.js';
+import { argMaxConfig, argMinConfig, reduceConfigs } from './kernels/reduce.js';
+import {
+  resizeBilinearConfig,
+  resizeBilinearGradConfig,
+  resizeNearestNeighborConfig,
+  resizeNearestNeighborGradConfig,
+} from './kernels/resize.js';
+import { clipByValueConfig, leakyReluConfig, logicalNotConfig, unaryConfigs } from './kernels/unary.js';
+
+/** A kernel config of the WebGPU backend, for any kernel name. */
+export type WebGPUKernelConfig = { [K in KernelName]: KernelConfig<K, WebGPUBackend> }[KernelName];
+
+/** Every kernel of the WebGPU backend: one per name in `KERNEL_NAMES`, each a WGSL shader. */
+export const webgpuKernelConfigs: readonly WebGPUKernelConfig[] = [
+  ...unaryConfigs,
+  logicalNotConfig,
+  leakyReluConfig,
+  clipByValueConfig,
+  castConfig,
+  ...binaryConfigs,
+  ...comparisonConfigs,
+  selectConfig,
+  ...reduceConfigs,
+  argMaxConfig,
+  argMinConfig,
+  matMulConfig,
+  transposeConfig,
+  concatConfig,
+  sliceConfig,
+  gatherConfig,
+  padConfig,
+  tileConfig,
+  reverseConfig,
+  oneHotConfig,
+  unsortedSegmentSumConfig,
+  conv2dConfig,
+  conv2dBackpropInputConfig,
+  conv2dBackpropFilterConfig,
+  depthwiseConv2dConfig,
+  depthwiseConv2dBackpropInputConfig,
+  depthwiseConv2dBackpropFilterConfig,
+  maxPoolConfig,
+  maxPoolGradConfig,
+  avgPoolConfig,
+  avgPoolGradConfig,
+  resizeNearestNeighborConfig,
+  resizeNearestNeighborGradConfig,
+  resizeBilinearConfig,
+  resizeBilinearGradConfig,
+];
+
+/**
+ * Registers every WebGPU kernel under the backend name `'webgpu'`. Importing
+ * `@tessera/webgpu-backend` calls this; calling it again does nothing.
+ */
+export function registerWebGPUKernels(): void {
+  for (const config of webgpuKernelConfigs) {
+    // registerKernel<K> wants the config of one name K; widen the union (the registry looks each up by its own name).
+    if (!getKernel(config.kernelName, 'webgpu')) registerKernel(config as KernelConfig<KernelName, WebGPUBackend>);
+  }
+}
