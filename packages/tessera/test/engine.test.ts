@@ -113,3 +113,21 @@ describe('engine', () => {
     expect(memory().numTensors).toBe(before + 1);
   });
 });
+
+describe('async backends', () => {
+  it('start once, even when a synchronous backend is picked while they start', async () => {
+    const { registerBackend, removeBackend, setBackend, getBackend, CpuBackend } = await import('../src/index.js');
+    let made = 0;
+    registerBackend('slow_cpu', async () => {
+      made++;
+      return new CpuBackend();
+    }, 5);
+    const t = tensor([1]); // picks cpu synchronously, starts slow_cpu in the background
+    await setBackend('slow_cpu');
+    expect(made).toBe(1);
+    expect(getBackend()).toBe('cpu'); // a CpuBackend instance named 'cpu' serves 'slow_cpu'
+    await setBackend('cpu');
+    removeBackend('slow_cpu');
+    t.dispose();
+  });
+});

@@ -12,6 +12,8 @@ interface BackendEntry {
   factory: BackendFactory;
   priority: number;
   instance?: Backend;
+  /** An async factory's start in progress: every caller shares it, so one instance is made. */
+  pending?: Promise<Backend>;
 }
 
 interface DataEntry {
@@ -62,9 +64,27 @@ export class Engine {
   }
 
   async setBackend(name: string): Promise<void> {
-    const entry = this.entryOf(name);
-    if (!entry.instance) entry.instance = await entry.factory();
-    this.active = entry.instance;
+    this.active = await this.start(this.entryOf(name));
+  }
+
+  /** The backend of an entry, created once (async factories included). */
+  private start(entry: BackendEntry): Backend | Promise<Backend> {
+    if (entry.instance) return entry.instance;
+    if (entry.pending) return entry.pending;
+    const made = entry.factory();
+    if (!(made instanceof Promise)) return (entry.instance = made);
+    entry.pending = made.then(
+      (b) => {
+        entry.instance = b;
+        entry.pending = undefined;
+        return b;
+      },
+      (e: unknown) => {
+        entry.pending = undefined;
+        throw e;
+      },
+    );
+    return entry.pending;
   }
 
   /** Initializes the highest-priority backend that starts, if none is active; returns its name. */
@@ -86,16 +106,13 @@ export class Engine {
   get backend(): Backend {
     if (this.active) return this.active;
     for (const name of this.backendNames()) {
-      const entry = this.entryOf(name);
-      if (!entry.instance) {
-        const made = entry.factory();
-        if (made instanceof Promise) {
-          made.catch(() => undefined);
-          continue;
-        }
-        entry.instance = made;
+      const started = this.start(this.entryOf(name));
+      if (started instanceof Promise) {
+        // Async backends (WebGPU) start in the background; `setBackend`/`ready` reuse that start.
+        started.catch(() => undefined);
+        continue;
       }
-      this.active = entry.instance;
+      this.active = started;
       return this.active;
     }
     throw new BackendError(
