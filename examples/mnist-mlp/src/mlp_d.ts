@@ -2,7 +2,7 @@
  * Keras's MNIST MLP (512-512-512 with Dropout 0.2, RMSprop, batch 128), line by line.
  * This is README command 1's main job.
  *
- * Run: pnpm start [--epochs 10] [--plot mnist_mlp_loss.svg]
+ * Run: pnpm start [-- --epochs 10] [--plot mnist_mlp_loss.svg]
  */
 import '@tessera/cpu-backend';
 import { Dense, Dropout, Sequential } from '@tessera/layers';
@@ -12,7 +12,7 @@ import { flag } from './cli.js';
 import { loadMnistFlat } from './mnist_data.js';
 
 const batchSize = 128;
-const epochs = flag('epochs', 3);
+const epochs = flag('epochs', 5);
 const plotPath = flag('plot', 'mnist_mlp_loss.svg');
 
 const { xTrain, yTrain, xTest, yTest } = await loadMnistFlat({ limit: flag('limit', 0) });
