@@ -1,0 +1,254 @@
+import { ModelFileError } from './errors.js';
+import type { H5Group } from './h5/tree.js';
+
+/**
+ * The main-thread side of HDF5. Bytes go to an HDF5 worker (h5_worker.js, which loads
+ * h5wasm only when first needed) and plain trees come back, one request at a time, each
+ * under a time bound. A request that overruns it terminates the worker (the only way to
+ * stop WebAssembly stuck in a loop) and fails with a `timeout` ModelFileError.
+ *
+ * Reading and writing use separate workers: files from outside may drive the HDF5
+ * library into states that leak or damage its memory, and the writer must never share
+ * an instance with them. The reader is replaced after a trap, when its memory has grown
+ * too much, or after many failed reads. Where no worker can be started, the same code
+ * runs in-process (without the time bound).
+ */
+
+/** Options of one HDF5 read. */
+export interface H5ReadOptions {
+  /** Name of the file for error messages. */
+  file?: string;
+  /** Time bound in ms (default: 30 s plus 1 s per MB). */
+  timeoutMs?: number;
+  /** Absolute paths of subtrees not to read (e.g. `/optimizer_weights`). */
+  skip?: string[];
+  /** At most this many bytes of attribute and dataset values (default: 4x the file plus 16 MB). */
+  maxDataBytes?: number;
+}
+
+type Reply = Record<string, unknown> & { ok: boolean; recycle?: boolean; fatal?: boolean };
+
+interface Pending {
+  resolve(value: Reply): void;
+  reject(error: unknown): void;
+}
+
+interface WorkerHandle {
+  post(message: unknown, transfer: Transferable[]): void;
+  terminate(): void;
+  pending: Map<number, Pending>;
+}
+
+type Core = typeof import('./h5_core.js');
+
+const IDLE_MS = 15_000;
+/** Failed reads after which the reader gets a fresh instance (HDF5 leaks on errors). */
+const ERRORS_PER_WORKER = 100;
+const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof (globalThis as { window?: unknown }).window === 'undefined';
+let nextId = 0;
+let workersDisabled = false;
+let inProcess: Promise<{ core: Core; h5: unknown }> | null = null;
+
+async function spawn(): Promise<WorkerHandle | null> {
+  if (workersDisabled) return null;
+  const pending = new Map<number, Pending>();
+  const failAll = (why: string) => {
+    for (const p of pending.values()) p.reject(new ModelFileError('corrupt', `the HDF5 worker stopped: ${why}`));
+    pending.clear();
+  };
+  const onMessage = (msg: Reply & { id: number }) => {
+    const p = pending.get(msg.id);
+    if (!p) return;
+    pending.delete(msg.id);
+    if (msg.ok) p.resolve(msg);
+    else p.reject(msg);
+  };
+  let handle: WorkerHandle;
+  try {
+    if (isNode) {
+      const spec = 'node:worker_threads';
+      const { Worker } = (await import(/* @vite-ignore */ spec)) as typeof import('node:worker_threads');
+      const w = new Worker(new URL('./h5_worker.js', import.meta.url));
+      w.unref();
+      w.on('message', onMessage);
+      w.on('error', (e: Error) => failAll(e.message));
+      w.on('exit', () => failAll('it exited'));
+      handle = { post: (m, t) => w.postMessage(m, t as never), terminate: () => void w.terminate(), pending };
+    } else if (typeof Worker !== 'undefined') {
+      const w = new Worker(new URL('./h5_worker.js', import.meta.url), { type: 'module' });
+      w.addEventListener('message', (e: MessageEvent) => onMessage(e.data));
+      w.addEventListener('error', (e: ErrorEvent) => failAll(e.message));
+      handle = { post: (m, t) => w.postMessage(m, t), terminate: () => w.terminate(), pending };
+    } else {
+      return null;
+    }
+  } catch {
+    return null;
+  }
+  try {
+    await send(handle, { op: 'ping' }, [], 120_000, 'the HDF5 worker');
+  } catch {
+    handle.terminate();
+    return null;
+  }
+  return handle;
+}
+
+function send(w: WorkerHandle, message: Record<string, unknown>, transfer: Transferable[], timeoutMs: number, file: string): Promise<Reply> {
+  const id = ++nextId;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      w.pending.delete(id);
+      reject(new ModelFileError('timeout', `the HDF5 library took longer than ${Math.round(timeoutMs)} ms; the file is probably corrupted`, { file }));
+    }, timeoutMs);
+    w.pending.set(id, {
+      resolve: (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      reject: (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    });
+    w.post({ ...message, id }, transfer);
+  });
+}
+
+/** One worker used for one kind of request, one request at a time. */
+class Slot {
+  private worker: Promise<WorkerHandle | null> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private errors = 0;
+
+  /** Runs one request on this slot's worker (or in-process). */
+  run<T>(message: Record<string, unknown>, transfer: Transferable[], timeoutMs: number, file: string, local: (core: Core, h5: unknown) => Promise<T>, pick: (r: Reply) => T): Promise<T> {
+    const task = this.queue.then(async () => {
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      if (!this.worker) this.worker = spawn();
+      const w = await this.worker;
+      if (!w) {
+        this.worker = null;
+        workersDisabled = true;
+        const { core, h5 } = await loadInProcess();
+        try {
+          return await local(core, h5);
+        } catch (e) {
+          throw toError(e, file);
+        }
+      }
+      try {
+        const reply = await send(w, message, transfer, timeoutMs, file);
+        if (reply.recycle) this.retire();
+        return pick(reply);
+      } catch (e) {
+        const r = e as Reply;
+        this.errors++;
+        if (e instanceof ModelFileError || r?.recycle || r?.fatal || this.errors >= ERRORS_PER_WORKER) this.retire();
+        throw toError(e, file);
+      } finally {
+        this.scheduleIdle();
+      }
+    });
+    this.queue = task.catch(() => undefined);
+    return task;
+  }
+
+  /** Terminates the worker; the next request starts a fresh one. */
+  retire(): void {
+    const w = this.worker;
+    this.worker = null;
+    this.errors = 0;
+    void w?.then((h) => h?.terminate());
+  }
+
+  private scheduleIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.retire(), IDLE_MS);
+    (this.idleTimer as { unref?: () => void }).unref?.();
+  }
+
+  async stop(): Promise<void> {
+    await this.queue;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.retire();
+  }
+}
+
+const reader = new Slot();
+const writer = new Slot();
+
+function loadInProcess(): Promise<{ core: Core; h5: unknown }> {
+  if (!inProcess) {
+    inProcess = (async () => {
+      const [core, mod] = await Promise.all([import('./h5_core.js'), import('h5wasm')]);
+      return { core, h5: (mod as { default: unknown }).default };
+    })();
+  }
+  return inProcess;
+}
+
+function toError(e: unknown, file: string): ModelFileError {
+  if (e instanceof ModelFileError) return e;
+  const r = e as { code?: string; message?: string };
+  const message = r?.message ?? String(e);
+  if (r?.code === 'not_hdf5') return new ModelFileError('unknown_format', `not an HDF5 file`, { file });
+  if (r?.code === 'write') return new ModelFileError('io', `cannot write the HDF5 file: ${message}`, { file });
+  return new ModelFileError('corrupt', `the HDF5 file is corrupted or truncated: ${message}`, { file });
+}
+
+/**
+ * Reads an HDF5 file into a tree (in the HDF5 worker, under a time bound).
+ * @throws ModelFileError (`unknown_format`, `corrupt`, `timeout`).
+ * @example
+ * ```ts
+ * const tree = await readH5(bytes);
+ * Object.keys(tree.children); // ['model_weights', 'optimizer_weights']
+ * ```
+ */
+export function readH5(bytes: Uint8Array, options: H5ReadOptions = {}): Promise<H5Group> {
+  const file = options.file ?? '<bytes>';
+  const timeoutMs = options.timeoutMs ?? 30_000 + bytes.length / 1000;
+  const limits = { skip: options.skip, maxDataBytes: options.maxDataBytes };
+  const copy = bytes.slice(); // transferred: the caller's buffer stays intact
+  return reader.run(
+    { op: 'read', bytes: copy, limits },
+    [copy.buffer],
+    timeoutMs,
+    file,
+    (core, h5) => core.readTree(h5, bytes, limits) as Promise<H5Group>,
+    (reply) => reply.tree as H5Group,
+  );
+}
+
+/**
+ * Writes a tree as HDF5 bytes (in its own worker, never shared with reading).
+ * @throws ModelFileError (`io`) when the HDF5 library refuses something.
+ * @example
+ * ```ts
+ * const bytes = await writeH5({ kind: 'group', attrs: {}, children: {} });
+ * ```
+ */
+export function writeH5(tree: H5Group, options: { file?: string; timeoutMs?: number } = {}): Promise<Uint8Array> {
+  const file = options.file ?? '<bytes>';
+  return writer.run(
+    { op: 'write', tree },
+    [],
+    options.timeoutMs ?? 600_000,
+    file,
+    (core, h5) => core.writeTree(h5, tree),
+    (reply) => reply.bytes as Uint8Array,
+  );
+}
+
+/**
+ * Stops the HDF5 workers now (they also stop by themselves after 15 s idle).
+ * @example
+ * ```ts
+ * await stopH5Worker();
+ * ```
+ */
+export async function stopH5Worker(): Promise<void> {
+  await Promise.all([reader.stop(), writer.stop()]);
+}

@@ -1,0 +1,25 @@
+export { ModelFileError, type ModelFileErrorCode, type ModelFileErrorDetails } from './errors.js';
+export {
+  loadModel,
+  saveModel,
+  loadWeights,
+  saveWeights,
+  modelFromJSON,
+  modelToJSON,
+  type ModelSource,
+  type ModelTarget,
+  type LoadModelOptions,
+  type SaveModelOptions,
+  type SaveWeightsOptions,
+  type LoadWeightsOptions,
+} from './api.js';
+export { readModel, readWeightsInto, writeModel, writeWeights, sniff, type ReadModelOptions, type ReadWeightsOptions, type WriteModelOptions } from './keras/formats.js';
+export { registerLayer, unregisterLayer, kerasArgs, knownLayerClasses, type LayerFromConfig, type LayerContext } from './registry.js';
+export { modelFromKerasConfig, type BuildOptions } from './keras/from_config.js';
+export { KERAS_VERSION } from './keras/weights.js';
+export { ModelCheckpoint, type ModelCheckpointOptions } from './checkpoint.js';
+export { pyFormat } from './pyformat.js';
+export { parseNpy, type NpyArray } from './npy.js';
+export { readH5, writeH5, stopH5Worker, type H5ReadOptions } from './h5_host.js';
+export type { H5Group, H5Dataset, H5Node, H5Attr } from './h5/tree.js';
+export { listStoredModels, deleteStoredModel, type StoredModel } from './storage/indexeddb.js';

@@ -1,0 +1,298 @@
+import type { Model } from '@tessera/layers';
+import { asModelFileError, ModelFileError } from '../errors.js';
+import { readH5, writeH5 } from '../h5_host.js';
+import { attrString, getPath, group, stringAttr, type H5Dataset, type H5Group, type H5Node } from '../h5/tree.js';
+import { isZip, readZip, writeZip } from '../zip.js';
+import { modelFromKerasConfig, parseJson } from './from_config.js';
+import { legacyModelConfig, kerasConfigJson } from './to_config.js';
+import { compileFromKeras, optimizerValues, optimizerWeightsGroup, restoreOptimizer, trainingConfig } from './training.js';
+import {
+  applyAssignments,
+  isLegacyWeightsGroup,
+  keras3WeightsTree,
+  KERAS_VERSION,
+  legacyWeightsGroup,
+  planKeras3,
+  planLegacy,
+  type Assignment,
+} from './weights.js';
+
+/** Options of reading a model from bytes. */
+export interface ReadModelOptions {
+  /** Name of the file, URL or key, for messages. */
+  file?: string;
+  /** Also restore the training config (optimizer with its state, loss, metrics): `model.compile` is done for you. */
+  compile?: boolean;
+  /** Where warnings go (default `console.warn`). */
+  onWarning?: (message: string) => void;
+  /** Time bound for reading the HDF5 part, in ms (default: 30 s plus 1 s per MB). */
+  timeoutMs?: number;
+}
+
+/** Options of reading weights into an existing model. */
+export interface ReadWeightsOptions {
+  file?: string;
+  /** Legacy `.h5` only: match layers by name instead of by order (Keras's `by_name`). */
+  byName?: boolean;
+  /** With `byName`: skip layers whose weights do not fit instead of failing. */
+  skipMismatch?: boolean;
+  onWarning?: (message: string) => void;
+  timeoutMs?: number;
+}
+
+/** Options of writing a model. */
+export interface WriteModelOptions {
+  /** `'keras'` (Keras 3 zip) or `'h5'` (Keras's legacy HDF5). */
+  format: 'keras' | 'h5';
+  /** Save the training config and the optimizer's state too (default true, when compiled). */
+  includeOptimizer?: boolean;
+  file?: string;
+}
+
+/** What a file holds, from its first bytes. */
+export type ContentKind = 'keras' | 'h5' | 'json' | 'unknown';
+
+/** Sniffs bytes: a zip is a `.keras`, the HDF5 signature an `.h5`, a `{` JSON. */
+export function sniff(bytes: Uint8Array): ContentKind {
+  if (isZip(bytes)) return 'keras';
+  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x48 && bytes[2] === 0x44 && bytes[3] === 0x46) return 'h5';
+  for (let i = 0; i < Math.min(bytes.length, 1024); i++) {
+    const c = bytes[i];
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0xef || c === 0xbb || c === 0xbf) continue;
+    return c === 0x7b ? 'json' : 'unknown';
+  }
+  return 'unknown';
+}
+
+function warner(options: { onWarning?: (m: string) => void }): (m: string) => void {
+  return options.onWarning ?? ((m) => console.warn(`@tessera/io: ${m}`));
+}
+
+/** Number of values in every dataset below a node (bounds what a config may ask for). */
+function countValues(node: H5Node | undefined): number {
+  if (!node) return 0;
+  if (node.kind === 'dataset') return node.data.length;
+  return Object.values(node.children).reduce((n, c) => n + countValues(c), 0);
+}
+
+/** Builds a model, then assigns its weights from a plan; frees the model if anything fails. */
+function withWeights(model: Model, plan: (m: Model) => Assignment[]): Model {
+  try {
+    applyAssignments(plan(model));
+    return model;
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+function decodeText(bytes: Uint8Array, what: string, file?: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ModelFileError('bad_config', `${what} is not UTF-8 text`, { file });
+  }
+}
+
+/** A model from a legacy Keras `.h5` full save. */
+async function modelFromH5(bytes: Uint8Array, options: ReadModelOptions): Promise<Model> {
+  const file = options.file;
+  const warn = warner(options);
+  const tree = await readH5(bytes, { file, timeoutMs: options.timeoutMs, skip: options.compile ? [] : ['/optimizer_weights'] });
+  const configText = attrString(tree, 'model_config');
+  if (configText === undefined) {
+    if (isLegacyWeightsGroup(tree) || getPath(tree, 'layers')) {
+      throw new ModelFileError('missing', 'this is a weights-only file (no model_config): build the model (or read its JSON with modelFromJSON) and call loadWeights', { file });
+    }
+    throw new ModelFileError('missing', `the HDF5 file has no 'model_config' attribute: not a Keras model file`, { file });
+  }
+  const mw = getPath(tree, 'model_weights');
+  if (!mw || mw.kind !== 'group') throw new ModelFileError('missing', `the file has no 'model_weights' group`, { file });
+  const config = parseJson(configText, 'model_config', file);
+  const model = modelFromKerasConfig(config, { file, onWarning: warn, zeroInit: true, maxValues: countValues(mw) });
+  withWeights(model, (m) => planLegacy(m, mw, { file, warn }));
+  if (options.compile) {
+    try {
+      const tc = attrString(tree, 'training_config');
+      if (tc === undefined) warn('the file has no training_config: the model is not compiled');
+      else {
+        compileFromKeras(model, parseJson(tc, 'training_config', file) as Record<string, unknown>, warn, file);
+        const ow = getPath(tree, 'optimizer_weights');
+        if (ow && ow.kind === 'group') restoreOptimizer(model.compiled!.optimizer, legacyOptimizerEntries(ow, file), warn);
+      }
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+  }
+  return model;
+}
+
+function legacyOptimizerEntries(g: H5Group, file?: string): { name: string; ds: H5Dataset }[] {
+  const names = (g.attrs.weight_names?.value as unknown[] | undefined) ?? [];
+  if (!Array.isArray(names)) return [];
+  return names.map((n) => {
+    const ds = getPath(g, String(n));
+    if (!ds || ds.kind !== 'dataset') throw new ModelFileError('missing', `optimizer weight '${String(n)}' is listed but not stored`, { file });
+    return { name: String(n), ds };
+  });
+}
+
+function keras3OptimizerEntries(root: H5Group): { name: string; ds: H5Dataset }[] {
+  const vars = getPath(root, 'optimizer/vars');
+  if (!vars || vars.kind !== 'group') return [];
+  const out: { name: string; ds: H5Dataset }[] = [];
+  for (let i = 0; ; i++) {
+    const ds = getPath(vars, String(i));
+    if (!ds || ds.kind !== 'dataset') break;
+    out.push({ name: String(i), ds });
+  }
+  return out;
+}
+
+/** A model from a Keras 3 `.keras` zip. */
+async function modelFromKerasZip(bytes: Uint8Array, options: ReadModelOptions): Promise<Model> {
+  const file = options.file;
+  const warn = warner(options);
+  const entries = readZip(bytes, { file });
+  const configBytes = entries.get('config.json');
+  if (!configBytes) throw new ModelFileError('missing', `not a .keras file: the archive has no config.json`, { file, found: [...entries.keys()].join(', ') || 'no entries' });
+  const config = parseJson(decodeText(configBytes, 'config.json', file), 'config.json', file) as Record<string, unknown>;
+  const weightsBytes = entries.get('model.weights.h5');
+  const tree = weightsBytes ? await readH5(weightsBytes, { file: `${file ?? '<bytes>'}:model.weights.h5`, timeoutMs: options.timeoutMs, skip: options.compile ? [] : ['/optimizer'] }) : group();
+  const model = modelFromKerasConfig(config, { file, onWarning: warn, zeroInit: true, maxValues: countValues(tree) });
+  withWeights(model, (m) => planKeras3(m, tree, { file, warn }));
+  if (options.compile) {
+    try {
+      const cc = config.compile_config;
+      if (!cc || typeof cc !== 'object') warn('the file has no compile_config: the model is not compiled');
+      else {
+        compileFromKeras(model, cc as Record<string, unknown>, warn, file);
+        const opt = keras3OptimizerEntries(tree);
+        if (opt.length > 0) restoreOptimizer(model.compiled!.optimizer, opt, warn);
+      }
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+  }
+  return model;
+}
+
+/**
+ * A model from Keras JSON (`model.to_json()`): the architecture, with fresh weights.
+ * @throws ModelFileError for invalid JSON or an unknown layer.
+ */
+export function modelFromJsonText(text: string, options: { file?: string; onWarning?: (m: string) => void } = {}): Model {
+  const spec = parseJson(text, 'the model JSON', options.file) as Record<string, unknown> | null;
+  const config = spec && typeof spec === 'object' && 'model_config' in spec ? parseJson(String(spec.model_config), 'model_config', options.file) : spec;
+  return modelFromKerasConfig(config, { file: options.file, onWarning: warner(options) });
+}
+
+/** A model from the bytes of a `.keras`, `.h5` or JSON file. */
+export async function readModel(bytes: Uint8Array, options: ReadModelOptions = {}): Promise<Model> {
+  const kind = sniff(bytes);
+  try {
+    if (kind === 'keras') return await modelFromKerasZip(bytes, options);
+    if (kind === 'h5') return await modelFromH5(bytes, options);
+    if (kind === 'json') return modelFromJsonText(decodeText(bytes, 'the model JSON', options.file), options);
+  } catch (e) {
+    throw asModelFileError(e, 'corrupt', 'cannot load the model', { file: options.file });
+  }
+  throw new ModelFileError('unknown_format', 'not a Keras model file (expected a .keras zip, an HDF5 .h5 or model JSON)', {
+    file: options.file,
+    found: bytes.length < 4 ? `${bytes.length} bytes` : `bytes ${[...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`,
+  });
+}
+
+/**
+ * Reads weights into an existing model: a legacy `.h5` (`save_weights`, or the
+ * `model_weights` of a full save), a Keras 3 `.weights.h5`, or the weights of a `.keras`.
+ * Every value is checked before any is assigned.
+ */
+export async function readWeightsInto(model: Model, bytes: Uint8Array, options: ReadWeightsOptions = {}): Promise<void> {
+  const file = options.file;
+  const warn = warner(options);
+  try {
+    if (!model.built) {
+      throw new ModelFileError('weight_mismatch', `model '${model.name}' is not built yet: give its first layer an inputShape or call build() before loading weights`, { file });
+    }
+    let tree: H5Group;
+    const kind = sniff(bytes);
+    if (kind === 'keras') {
+      const w = readZip(bytes, { file }).get('model.weights.h5');
+      if (!w) throw new ModelFileError('missing', 'the .keras archive has no model.weights.h5', { file });
+      tree = await readH5(w, { file, timeoutMs: options.timeoutMs, skip: ['/optimizer'] });
+    } else if (kind === 'h5') {
+      tree = await readH5(bytes, { file, timeoutMs: options.timeoutMs, skip: ['/optimizer_weights', '/optimizer'] });
+    } else {
+      throw new ModelFileError('unknown_format', 'not a weights file (expected HDF5 or a .keras zip)', { file });
+    }
+    const mw = getPath(tree, 'model_weights');
+    let plan: Assignment[];
+    if (mw && mw.kind === 'group') plan = planLegacy(model, mw, { ...options, warn });
+    else if (isLegacyWeightsGroup(tree)) plan = planLegacy(model, tree, { ...options, warn });
+    else if (getPath(tree, 'layers') || getPath(tree, 'vars')) {
+      if (options.byName) warn('byName applies to legacy .h5 weights only; Keras 3 weights are matched by their paths');
+      plan = planKeras3(model, tree, { file, warn });
+    } else throw new ModelFileError('missing', 'the file holds no Keras weights layout (no layer_names, model_weights or layers)', { file });
+    applyAssignments(plan);
+  } catch (e) {
+    throw asModelFileError(e, 'corrupt', 'cannot load the weights', { file });
+  }
+}
+
+/** A model as Keras's legacy `.h5` (what `model.save('x.h5')` writes). */
+async function h5Bytes(model: Model, options: WriteModelOptions): Promise<Uint8Array> {
+  const withOptimizer = (options.includeOptimizer ?? true) && !!model.compiled;
+  const root = group({
+    backend: stringAttr('tensorflow'),
+    keras_version: stringAttr(KERAS_VERSION),
+    model_config: stringAttr(JSON.stringify(legacyModelConfig(model))),
+  });
+  if (withOptimizer) root.attrs.training_config = stringAttr(JSON.stringify(trainingConfig(model)));
+  root.children.model_weights = await legacyWeightsGroup(model);
+  if (withOptimizer) root.children.optimizer_weights = await optimizerWeightsGroup(model);
+  return writeH5(root, { file: options.file });
+}
+
+function dateSaved(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}@${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** A model as a Keras 3 `.keras` zip (config.json, metadata.json, model.weights.h5). */
+async function kerasBytes(model: Model, options: WriteModelOptions): Promise<Uint8Array> {
+  const withOptimizer = (options.includeOptimizer ?? true) && !!model.compiled;
+  const tree = await keras3WeightsTree(model);
+  if (withOptimizer) {
+    const vars = group();
+    (await optimizerValues(model)).forEach((v, i) => (vars.children[String(i)] = v.ds));
+    tree.children.optimizer = group();
+    (tree.children.optimizer as H5Group).children.vars = vars;
+  }
+  const weights = await writeH5(tree, { file: options.file });
+  const enc = new TextEncoder();
+  return writeZip([
+    ['metadata.json', enc.encode(JSON.stringify({ keras_version: KERAS_VERSION, date_saved: dateSaved() }))],
+    ['config.json', enc.encode(JSON.stringify(kerasConfigJson(model, withOptimizer)))],
+    ['model.weights.h5', weights],
+  ]);
+}
+
+/** The bytes of a model file in Keras's `.keras` or legacy `.h5` format. */
+export async function writeModel(model: Model, options: WriteModelOptions): Promise<Uint8Array> {
+  if (!model.built) throw new ModelFileError('io', `model '${model.name}' is not built yet: build it (or fit it) before saving`, { file: options.file });
+  return options.format === 'h5' ? h5Bytes(model, options) : kerasBytes(model, options);
+}
+
+/**
+ * The bytes of a weights file: `'h5'` is Keras's legacy `save_weights` layout (layer
+ * groups at the root), `'keras'` Keras 3's `.weights.h5` (`layers/<class>/vars/<i>`).
+ */
+export async function writeWeights(model: Model, options: { format: 'keras' | 'h5'; file?: string }): Promise<Uint8Array> {
+  if (!model.built) throw new ModelFileError('io', `model '${model.name}' is not built yet: build it before saving its weights`, { file: options.file });
+  const tree = options.format === 'h5' ? await legacyWeightsGroup(model) : await keras3WeightsTree(model);
+  return writeH5(tree, { file: options.file });
+}

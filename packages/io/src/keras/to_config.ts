@@ -1,0 +1,145 @@
+import * as tl from '@tessera/layers';
+import { InputLayer, Model, Sequential, type Layer, type LayerShape, type SymbolicTensor } from '@tessera/layers';
+import { compileConfig } from './training.js';
+
+type Json = Record<string, unknown>;
+
+const MODULES: Record<string, string> = { _initializer: 'keras.initializers', _regularizer: 'keras.regularizers', _constraint: 'keras.constraints' };
+
+/** Adds Keras 3's `module` and `registered_name` to nested initializers and regularizers. */
+export function kerasifyConfig(config: Json): Json {
+  const out: Json = {};
+  for (const [key, value] of Object.entries(config)) {
+    const suffix = Object.keys(MODULES).find((s) => key.endsWith(s));
+    if (suffix && value && typeof value === 'object' && !Array.isArray(value) && 'class_name' in value) {
+      const v = value as Json;
+      out[key] = { module: MODULES[suffix], class_name: v.class_name, config: v.config ?? {}, registered_name: null };
+    } else out[key] = value;
+  }
+  return out;
+}
+
+/** True for the layer classes @tessera/layers exports (serialized under `keras.layers`). */
+function isBuiltIn(layer: Layer): boolean {
+  return Object.values(tl).includes(layer.constructor as never);
+}
+
+function inputShapeOf(layer: Layer): LayerShape | LayerShape[] | null {
+  const node = layer.inboundNodes.find((n) => n.inputs.length > 0);
+  if (!node) return null;
+  const shapes = node.inputs.map((i) => [...i.shape]);
+  return shapes.length === 1 ? shapes[0] : shapes;
+}
+
+function nodeIndex(t: SymbolicTensor): number {
+  return t.sourceLayer.inboundNodes.indexOf(t.node);
+}
+
+function kerasTensor(t: SymbolicTensor): Json {
+  return {
+    class_name: '__keras_tensor__',
+    config: { shape: [...t.shape], dtype: 'float32', keras_history: [t.sourceLayer.name, nodeIndex(t), t.node.outputs.indexOf(t)] },
+  };
+}
+
+function sequentialConfig3(model: Sequential): Json {
+  const input = model.inputs[0]?.sourceLayer;
+  const layers: Json[] = [];
+  if (input instanceof InputLayer) layers.push(layerEntry3(input));
+  layers.push(...model.layers.map(layerEntry3));
+  const config: Json = { name: model.name, trainable: model.trainable, dtype: 'float32', layers };
+  if (input) config.build_input_shape = [...input.batchInputShape!];
+  return config;
+}
+
+function functionalConfig3(model: Model): Json {
+  const ref = (t: SymbolicTensor) => [t.sourceLayer.name, nodeIndex(t), t.node.outputs.indexOf(t)];
+  const nodes = model.graphNodes;
+  return {
+    name: model.name,
+    trainable: model.trainable,
+    layers: model.layers.map((l) => ({
+      ...layerEntry3(l),
+      name: l.name,
+      inbound_nodes: nodes
+        .filter((n) => n.layer === l && n.inputs.length > 0)
+        .map((n) => ({ args: n.inputs.length === 1 ? [kerasTensor(n.inputs[0])] : [n.inputs.map(kerasTensor)], kwargs: {} })),
+    })),
+    input_layers: model.inputs.map(ref),
+    output_layers: model.outputs.map(ref),
+  };
+}
+
+/** Keras layers without a `build` of their own: Keras writes no `build_config` for them. */
+const NO_BUILD = new Set(['Dropout', 'Activation']);
+
+/** One layer as Keras 3 serializes it in `config.json`. */
+function layerEntry3(layer: Layer): Json {
+  if (layer instanceof Model) return modelEntry3(layer);
+  const builtIn = isBuiltIn(layer);
+  const entry: Json = {
+    module: builtIn ? 'keras.layers' : null,
+    class_name: layer.className,
+    config: kerasifyConfig(layer.getConfig()),
+    registered_name: builtIn ? null : layer.className,
+  };
+  if (!(layer instanceof InputLayer) && !NO_BUILD.has(layer.className)) {
+    const shape = inputShapeOf(layer);
+    if (shape) entry.build_config = { input_shape: shape };
+  }
+  return entry;
+}
+
+function modelEntry3(model: Model): Json {
+  if (model instanceof Sequential) {
+    const input = model.inputs[0];
+    return {
+      module: 'keras',
+      class_name: 'Sequential',
+      config: sequentialConfig3(model),
+      registered_name: null,
+      build_config: { input_shape: input ? [...input.shape] : null },
+    };
+  }
+  return {
+    module: 'keras.src.models.functional',
+    class_name: 'Functional',
+    config: functionalConfig3(model),
+    registered_name: 'Functional',
+    build_config: { input_shape: null },
+  };
+}
+
+/**
+ * The `config.json` of a `.keras` file: the model as Keras 3 serializes it
+ * (`{module, class_name, config, registered_name, build_config, compile_config}`).
+ */
+export function kerasConfigJson(model: Model, withCompile: boolean): Json {
+  const entry = modelEntry3(model);
+  if (withCompile && model.compiled) entry.compile_config = compileConfig(model);
+  return entry;
+}
+
+function legacyLayerConfig(layer: Layer): Json {
+  if (layer instanceof Model) return legacyModelConfig(layer).config as Json;
+  return kerasifyConfig(layer.getConfig());
+}
+
+/**
+ * The `model_config` of a legacy `.h5` file as Keras 3 writes it: `{class_name, config}`
+ * with Keras 2-style inbound nodes (`[[name, node, tensor, {}]]`), which every Keras reads.
+ */
+export function legacyModelConfig(model: Model): Json {
+  if (model instanceof Sequential) {
+    const input = model.inputs[0]?.sourceLayer;
+    const layers: Json[] = [];
+    if (input instanceof InputLayer) layers.push({ class_name: 'InputLayer', config: input.getConfig() });
+    layers.push(...model.layers.map((l) => ({ class_name: l.className, config: legacyLayerConfig(l) })));
+    const config: Json = { name: model.name, trainable: model.trainable, dtype: 'float32', layers };
+    if (input) config.build_input_shape = [...input.batchInputShape!];
+    return { class_name: 'Sequential', config };
+  }
+  const base = model.getConfig() as Json & { layers: Json[] };
+  const layers = base.layers.map((entry, i) => ({ ...entry, config: legacyLayerConfig(model.layers[i]) }));
+  return { class_name: model.className, config: { ...base, layers } };
+}

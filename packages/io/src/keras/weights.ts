@@ -1,0 +1,319 @@
+import { Model, type Layer, type LayerWeight } from '@tessera/layers';
+import { tensor, tidy, type Variable } from '@tessera/tensor';
+import { ModelFileError } from '../errors.js';
+import { attrString, attrStrings, dataset, getPath, group, stringAttr, stringsAttr, type H5Dataset, type H5Group } from '../h5/tree.js';
+import { kerasSnakeCase, NameCounter } from './naming.js';
+
+/** One weight value read from a file, checked against its variable, waiting to be assigned. */
+export interface Assignment {
+  variable: Variable;
+  data: Float32Array;
+  shape: number[];
+}
+
+/** The version Tessera writes into `keras_version`: the Keras release whose layouts it writes. */
+export const KERAS_VERSION = '3.1.1';
+
+function shapeString(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/**
+ * A layer's weights in the order of Keras's legacy `.h5` files (`_legacy_weights`):
+ * trainable ones, then the others. For a nested model, across all its layers.
+ */
+export function legacyWeightEntries(layer: Layer): LayerWeight[] {
+  if (!(layer instanceof Model)) return layer.weightEntries;
+  const all = layer.layers.flatMap((l) => legacyWeightEntries(l).map((w) => ({ w, trains: layer.trainable && l.trainable && w.trainable })));
+  return [...all.filter((x) => x.trains).map((x) => x.w), ...all.filter((x) => !x.trains).map((x) => x.w)];
+}
+
+/** A layer's own variables in the order Keras 3 stores them (`vars/0..n`): trainable-created first. */
+export function kerasVarEntries(layer: Layer): LayerWeight[] {
+  const entries = layer.weightEntries;
+  return [...entries.filter((w) => w.trainable), ...entries.filter((w) => !w.trainable)];
+}
+
+/** Values of a dataset as float32, checked against a variable's shape. */
+function valueFor(ds: H5Dataset, variable: Variable, details: { file?: string; layer: string; weight: string }): Assignment {
+  const shape = ds.shape;
+  const want = variable.shape;
+  if (shape.length !== want.length || shape.some((d, i) => d !== want[i])) {
+    throw new ModelFileError('weight_mismatch', `a weight in the file does not fit the layer`, {
+      ...details,
+      expected: shapeString(want),
+      found: shapeString(shape),
+    });
+  }
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (ds.data.length !== size) {
+    throw new ModelFileError('corrupt', `a weight dataset holds ${ds.data.length} values for shape ${shapeString(shape)}`, details);
+  }
+  if (!/^(float|int|uint)/.test(ds.dtype)) {
+    throw new ModelFileError('unsupported', `a weight is stored as ${ds.dtype}`, { ...details, expected: 'a numeric dataset', found: ds.dtype });
+  }
+  const data = ds.data instanceof Float32Array ? ds.data : Float32Array.from(ds.data);
+  return { variable, data, shape: [...shape] };
+}
+
+/** Keras's `convert_kernel`: flips every spatial axis of a kernel (Theano's convolution is flipped). */
+function flipKernel(a: Assignment): Assignment {
+  const shape = a.shape;
+  const spatial = shape.slice(0, -2);
+  const inner = shape[shape.length - 2] * shape[shape.length - 1];
+  const out = new Float32Array(a.data.length);
+  const count = spatial.reduce((x, y) => x * y, 1);
+  for (let i = 0; i < count; i++) {
+    let rest = i;
+    let flipped = 0;
+    for (let d = spatial.length - 1, stride = 1; d >= 0; d--) {
+      const idx = rest % spatial[d];
+      rest = Math.floor(rest / spatial[d]);
+      flipped += (spatial[d] - 1 - idx) * stride;
+      stride *= spatial[d];
+    }
+    out.set(a.data.subarray(i * inner, (i + 1) * inner), flipped * inner);
+  }
+  return { ...a, data: out };
+}
+
+const CONV_CLASSES = new Set(['Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose']);
+
+/** Options of reading a legacy weights group. */
+export interface LegacyReadOptions {
+  file?: string;
+  /** Match layers by name instead of by order (Keras's `by_name`). */
+  byName?: boolean;
+  /** With `byName`, skip layers whose weight count or shapes differ instead of failing. */
+  skipMismatch?: boolean;
+  warn?: (message: string) => void;
+}
+
+/**
+ * The assignments for a model from a Keras legacy weights group (`model_weights` of a full
+ * save, or the root of a `save_weights` `.h5`): layers with weights are matched in order
+ * (or by name) and each layer's datasets are found through its `weight_names`.
+ * @throws ModelFileError when anything is missing or does not fit; nothing is assigned.
+ */
+export function planLegacy(model: Model, g: H5Group, options: LegacyReadOptions = {}): Assignment[] {
+  const file = options.file;
+  const layerNames = attrStrings(g, 'layer_names');
+  if (!layerNames) throw new ModelFileError('missing', `the weights have no 'layer_names' attribute`, { file });
+  const version = attrString(g, 'keras_version') ?? '1';
+  if (version.startsWith('1')) {
+    throw new ModelFileError('unsupported', `weights saved by Keras ${version} (Keras 1) are not supported`, { file, found: version });
+  }
+  const backend = attrString(g, 'backend');
+  const fileLayers: { name: string; weights: { name: string; ds: H5Dataset }[] }[] = [];
+  for (const name of layerNames) {
+    const lg = getPath(g, name);
+    if (!lg || lg.kind !== 'group') throw new ModelFileError('missing', `layer_names lists '${name}' but there is no such group`, { file, layer: name });
+    const weightNames = attrStrings(lg, 'weight_names');
+    if (!weightNames) throw new ModelFileError('missing', `the group of layer '${name}' has no 'weight_names'`, { file, layer: name });
+    if (weightNames.length === 0) continue;
+    fileLayers.push({
+      name,
+      weights: weightNames.map((wn) => {
+        const ds = getPath(lg, wn);
+        if (!ds || ds.kind !== 'dataset') throw new ModelFileError('missing', `weight '${wn}' is listed but not stored`, { file, layer: name, weight: wn });
+        return { name: wn, ds };
+      }),
+    });
+  }
+  const modelLayers = model.layers.filter((l) => legacyWeightEntries(l).length > 0);
+  const pairs: [Layer, (typeof fileLayers)[number]][] = [];
+  if (options.byName) {
+    const byName = new Map(fileLayers.map((f) => [f.name, f]));
+    for (const l of modelLayers) {
+      const f = byName.get(l.name);
+      if (f) pairs.push([l, f]);
+    }
+  } else {
+    if (fileLayers.length !== modelLayers.length) {
+      throw new ModelFileError('weight_mismatch', `the file has weights for a different number of layers than the model`, {
+        file,
+        expected: `${modelLayers.length} layers with weights (${modelLayers.map((l) => l.name).join(', ')})`,
+        found: `${fileLayers.length} (${fileLayers.map((f) => f.name).join(', ')})`,
+      });
+    }
+    modelLayers.forEach((l, i) => pairs.push([l, fileLayers[i]]));
+  }
+  const out: Assignment[] = [];
+  for (const [layer, f] of pairs) {
+    const entries = legacyWeightEntries(layer);
+    try {
+      if (entries.length !== f.weights.length) {
+        throw new ModelFileError('weight_mismatch', `the layer and the file hold different numbers of weights`, {
+          file,
+          layer: layer.name,
+          expected: `${entries.length} (${entries.map((e) => e.name).join(', ')})`,
+          found: `${f.weights.length} (${f.weights.map((w) => w.name).join(', ')})`,
+        });
+      }
+      const values = entries.map((e, i) => valueFor(f.weights[i].ds, e.variable, { file, layer: layer.name, weight: f.weights[i].name }));
+      if (backend === 'theano' && CONV_CLASSES.has(layer.className)) values[0] = flipKernel(values[0]);
+      out.push(...values);
+    } catch (e) {
+      if (options.byName && options.skipMismatch && e instanceof ModelFileError && e.code === 'weight_mismatch') {
+        options.warn?.(`skipping layer '${layer.name}': ${e.message}`);
+        continue;
+      }
+      throw e;
+    }
+  }
+  return out;
+}
+
+/** The layers whose state Keras 3 saves under `layers/`: Sequential leaves out its input. */
+function savedLayers(model: Model): Layer[] {
+  return model.layers;
+}
+
+/**
+ * The assignments for a model from a Keras 3 weights tree (`model.weights.h5` of a
+ * `.keras`, or a `.weights.h5`): `layers/<snake_case class>[_k]/vars/<i>`.
+ * @throws ModelFileError when anything is missing or does not fit; nothing is assigned.
+ */
+export function planKeras3(model: Model, root: H5Group, options: { file?: string; warn?: (m: string) => void } = {}): Assignment[] {
+  const out: Assignment[] = [];
+  const walk = (m: Model, g: H5Group, path: string) => {
+    const layersGroup = getPath(g, 'layers');
+    const counter = new NameCounter();
+    for (const layer of savedLayers(m)) {
+      const key = counter.next(kerasSnakeCase(layer.className));
+      const lg = layersGroup && layersGroup.kind === 'group' ? getPath(layersGroup, key) : undefined;
+      if (layer instanceof Model) {
+        if (!lg || lg.kind !== 'group') {
+          if (layer.weights.length > 0) throw new ModelFileError('missing', `no group ${path}layers/${key} for nested model '${layer.name}'`, { file: options.file, layer: layer.name });
+          continue;
+        }
+        walk(layer, lg, `${path}layers/${key}/`);
+        continue;
+      }
+      const entries = kerasVarEntries(layer);
+      if (entries.length === 0) continue;
+      const vars = lg && lg.kind === 'group' ? getPath(lg, 'vars') : undefined;
+      if (!vars || vars.kind !== 'group') {
+        throw new ModelFileError('missing', `no weights stored for the layer (expected group ${path}layers/${key}/vars)`, {
+          file: options.file,
+          layer: layer.name,
+        });
+      }
+      const count = Object.keys(vars.children).length;
+      if (count !== entries.length) {
+        throw new ModelFileError('weight_mismatch', `the layer and the file hold different numbers of weights`, {
+          file: options.file,
+          layer: layer.name,
+          expected: `${entries.length} (${entries.map((e) => e.name).join(', ')})`,
+          found: `${count} in ${path}layers/${key}/vars`,
+        });
+      }
+      entries.forEach((e, i) => {
+        const ds = getPath(vars, String(i));
+        if (!ds || ds.kind !== 'dataset') {
+          throw new ModelFileError('missing', `weight ${path}layers/${key}/vars/${i} is not stored`, { file: options.file, layer: layer.name, weight: e.name });
+        }
+        out.push(valueFor(ds, e.variable, { file: options.file, layer: layer.name, weight: e.name }));
+      });
+    }
+  };
+  walk(model, root, '');
+  return out;
+}
+
+/** Assigns checked values to their variables, all together. */
+export function applyAssignments(assignments: readonly Assignment[]): void {
+  tidy(() => {
+    for (const a of assignments) a.variable.assign(tensor(a.data, a.shape, 'float32'));
+  });
+}
+
+/** The values of a layer's weights (as float32 arrays), awaited so any backend can answer. */
+async function values(entries: readonly LayerWeight[]): Promise<Float32Array[]> {
+  return Promise.all(entries.map(async (e) => Float32Array.from((await e.variable.data()) as ArrayLike<number>)));
+}
+
+/** Unique dataset paths for weights: short names (`kernel`), `_1`... on repeats. */
+function uniqueNames(names: string[]): string[] {
+  const seen = new NameCounter();
+  return names.map((n) => seen.next(n));
+}
+
+/** Where a weight sits in a legacy `.h5`: its short name, or `sublayer/name` inside a nested model. */
+function legacyWeightNames(layer: Layer): string[] {
+  if (!(layer instanceof Model)) return uniqueNames(layer.weightEntries.map((w) => w.name));
+  const owner = new Map<Variable, string>();
+  const collect = (m: Model) => {
+    for (const l of m.layers) {
+      if (l instanceof Model) collect(l);
+      else for (const w of l.weightEntries) owner.set(w.variable, l.name);
+    }
+  };
+  collect(layer);
+  return uniqueNames(legacyWeightEntries(layer).map((w) => `${owner.get(w.variable) ?? layer.name}/${w.name}`));
+}
+
+/**
+ * Keras's legacy weights layout (`save_weights_to_hdf5_group`): `layer_names`, `backend`,
+ * `keras_version`; a group per layer (sorted by name) with `weight_names` and its datasets;
+ * and an empty `top_level_model_weights`.
+ */
+export async function legacyWeightsGroup(model: Model): Promise<H5Group> {
+  const g = group({
+    backend: stringAttr('tensorflow'),
+    keras_version: stringAttr(KERAS_VERSION),
+    layer_names: stringsAttr(model.layers.map((l) => l.name)),
+  });
+  for (const layer of [...model.layers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const entries = legacyWeightEntries(layer);
+    const names = legacyWeightNames(layer);
+    const lg = group({ weight_names: stringsAttr(names) });
+    const vals = await values(entries);
+    entries.forEach((e, i) => setDataset(lg, names[i], dataset(vals[i], e.variable.shape)));
+    g.children[layer.name] = lg;
+  }
+  g.children.top_level_model_weights = group({ weight_names: stringsAttr([]) });
+  return g;
+}
+
+function setDataset(g: H5Group, path: string, ds: H5Dataset): void {
+  const parts = path.split('/');
+  let cur = g;
+  for (const p of parts.slice(0, -1)) {
+    const next = cur.children[p];
+    if (next && next.kind === 'group') cur = next;
+    else cur = cur.children[p] = group();
+  }
+  cur.children[parts[parts.length - 1]] = ds;
+}
+
+/** Keras 3's weights layout: `layers/<snake_case class>[_k]/vars/<i>` and the model's own `vars`. */
+export async function keras3WeightsTree(model: Model): Promise<H5Group> {
+  const root = group();
+  const fill = async (m: Model, g: H5Group) => {
+    const layersGroup = group();
+    const counter = new NameCounter();
+    for (const layer of savedLayers(m)) {
+      const key = counter.next(kerasSnakeCase(layer.className));
+      const lg = group();
+      if (layer instanceof Model) await fill(layer, lg);
+      else {
+        const entries = kerasVarEntries(layer);
+        const vals = await values(entries);
+        const vars = group();
+        entries.forEach((e, i) => (vars.children[String(i)] = dataset(vals[i], e.variable.shape)));
+        lg.children.vars = vars;
+      }
+      layersGroup.children[key] = lg;
+    }
+    g.children.layers = layersGroup;
+    g.children.vars = group();
+  };
+  await fill(model, root);
+  return root;
+}
+
+/** Checks a legacy layout marker: the group holds `layer_names` (or its chunks). */
+export function isLegacyWeightsGroup(g: H5Group): boolean {
+  return attrStrings(g, 'layer_names') !== undefined;
+}

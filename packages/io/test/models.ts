@@ -1,0 +1,142 @@
+// Models that together use every layer class Tessera has, with random weights.
+import * as tl from '@tessera/layers';
+import {
+  Activation,
+  Add,
+  AveragePooling1D,
+  AveragePooling2D,
+  BatchNormalization,
+  Concatenate,
+  Conv1D,
+  Conv2D,
+  Conv2DTranspose,
+  Cropping2D,
+  Dense,
+  DepthwiseConv2D,
+  Dropout,
+  Flatten,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  Input,
+  Layer,
+  LayerNormalization,
+  MaxPooling1D,
+  MaxPooling2D,
+  Model,
+  Permute,
+  RandomFlip,
+  RandomRotation,
+  RandomTranslation,
+  RandomZoom,
+  Reshape,
+  SeparableConv2D,
+  Sequential,
+  SpatialDropout1D,
+  SpatialDropout2D,
+  UpSampling2D,
+  ZeroPadding2D,
+  type SymbolicTensor,
+} from '@tessera/layers';
+import { Prng, dispose, tensor, type Tensor } from '@tessera/tensor';
+
+/** Gives every weight random values (variances positive), so a load that mixes them up shows. */
+export function randomizeWeights(model: Model, seed: number): void {
+  const rng = new Prng(seed);
+  for (const layer of allLayers(model)) {
+    const values = layer.weightEntries.map((w) => {
+      const n = w.variable.size;
+      const data = Float32Array.from({ length: n }, () => (w.name === 'moving_variance' ? 0.5 + rng.nextFloat() : rng.nextNormal() * 0.3));
+      return tensor(data, w.variable.shape);
+    });
+    if (values.length) layer.setWeights(values);
+    dispose(values);
+  }
+}
+
+/** Layers of a model, nested models' layers included. */
+export function allLayers(model: Model): Layer[] {
+  return model.layers.flatMap((l) => (l instanceof Model ? [l, ...allLayers(l)] : [l]));
+}
+
+/** Images [12, 12, 3] through every image layer. */
+export function imageModel(): Sequential {
+  return new Sequential({
+    name: 'images',
+    layers: [
+      new RandomFlip({ inputShape: [12, 12, 3], seed: 1 }),
+      new RandomTranslation({ heightFactor: 0.1, widthFactor: 0.1, seed: 2 }),
+      new RandomRotation({ factor: 0.1, seed: 3 }),
+      new RandomZoom({ heightFactor: 0.1, seed: 4 }),
+      new ZeroPadding2D({ padding: 1 }),
+      new Conv2D({ filters: 4, kernelSize: 3, activation: 'relu', padding: 'same' }),
+      new BatchNormalization(),
+      new DepthwiseConv2D({ kernelSize: 3, depthMultiplier: 2 }),
+      new SeparableConv2D({ filters: 5, kernelSize: 3, padding: 'same', activation: 'tanh' }),
+      new MaxPooling2D({ poolSize: 2 }),
+      new SpatialDropout2D({ rate: 0.2 }),
+      new UpSampling2D({ size: 2 }),
+      new Cropping2D({ cropping: [[1, 1], [2, 0]] }),
+      new Conv2DTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same' }),
+      new AveragePooling2D({ poolSize: 2 }),
+      new GlobalAveragePooling2D(),
+      new Dense({ units: 3, activation: 'softmax' }),
+    ],
+  });
+}
+
+/** Sequences [10, 4] through every 1-D layer, with a second head on global max pooling. */
+export function sequenceModel(): Model {
+  const x = Input({ shape: [10, 4], name: 'steps' });
+  let h = new Conv1D({ filters: 6, kernelSize: 3, padding: 'causal', activation: 'relu' }).apply(x) as SymbolicTensor;
+  h = new LayerNormalization().apply(h) as SymbolicTensor;
+  h = new SpatialDropout1D({ rate: 0.1 }).apply(h) as SymbolicTensor;
+  const a = new MaxPooling1D({ poolSize: 2 }).apply(h) as SymbolicTensor;
+  const b = new AveragePooling1D({ poolSize: 2 }).apply(h) as SymbolicTensor;
+  const ga = new GlobalAveragePooling1D().apply(a) as SymbolicTensor;
+  const gm = new GlobalMaxPooling1D().apply(b) as SymbolicTensor;
+  const image = Input({ shape: [4, 4, 2], name: 'small_image' });
+  const gi = new GlobalMaxPooling2D().apply(image) as SymbolicTensor;
+  const merged = new Concatenate().apply([ga, gm, gi]) as SymbolicTensor;
+  const out = new Dense({ units: 2 }).apply(merged) as SymbolicTensor;
+  return new Model({ inputs: [x, image], outputs: out, name: 'sequences' });
+}
+
+/** A functional model with shared layers, merges, reshapes and a nested Sequential. */
+export function functionalModel(): Model {
+  const x = Input({ shape: [6], name: 'features' });
+  const shared = new Dense({ units: 6, activation: 'relu', name: 'shared' });
+  const h1 = shared.apply(x) as SymbolicTensor;
+  const h2 = shared.apply(h1) as SymbolicTensor; // the same layer twice: node indices 0 and 1
+  const r = new Reshape({ targetShape: [2, 3] }).apply(h2) as SymbolicTensor;
+  const p = new Permute({ dims: [2, 1] }).apply(r) as SymbolicTensor;
+  const f = new Flatten().apply(p) as SymbolicTensor;
+  const sum = new Add().apply([f, h1]) as SymbolicTensor;
+  const act = new Activation({ activation: 'sigmoid' }).apply(sum) as SymbolicTensor;
+  const drop = new Dropout({ rate: 0.3 }).apply(act) as SymbolicTensor;
+  const inner = new Sequential({
+    name: 'inner',
+    layers: [new Dense({ units: 4, activation: 'elu', inputShape: [6] }), new BatchNormalization(), new Dense({ units: 2 })],
+  });
+  const out = inner.apply(drop) as SymbolicTensor;
+  return new Model({ inputs: x, outputs: out, name: 'functional_mix' });
+}
+
+/** Inputs for each model. */
+export function inputsFor(model: Model, seed: number): Tensor[] {
+  const rng = new Prng(seed);
+  return model.inputs.map((i) => {
+    const shape = [5, ...(i.shape.slice(1) as number[])];
+    const n = shape.reduce((a, b) => a * b, 1);
+    return tensor(Float32Array.from({ length: n }, () => rng.nextNormal()), shape);
+  });
+}
+
+/** Layer classes exported by @tessera/layers (Model classes aside). */
+export function exportedLayerClasses(): string[] {
+  return Object.values(tl)
+    .filter((v) => typeof v === 'function' && v.prototype instanceof Layer && v !== Model && v !== Sequential)
+    .map((v) => (v as unknown as { className: string }).className)
+    .sort();
+}
