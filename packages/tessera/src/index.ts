@@ -6,11 +6,18 @@
  *
  * @example
  * ```ts
- * import { tensor, matMul, grads, tidy } from 'tessera';
+ * import { tensor, matMul, layers } from 'tessera';
  * const y = matMul(tensor([[1, 2]]), tensor([[3], [4]])); // [[11]]
+ * const model = new layers.Sequential([new layers.Dense({ units: 1, inputShape: [2] })]);
  * ```
  */
 import './backends.js';
 
 export * from '@tessera/tensor';
 export { CpuBackend } from '@tessera/cpu-backend';
+/** Keras's namespaces: `new layers.Dense({ units: 10 })`, `new optimizers.Adam()`, `losses.getLoss('mse')`. */
+export * as layers from '@tessera/layers';
+export * as optimizers from '@tessera/optimizers';
+export * as losses from '@tessera/losses';
+export * as datasets from '@tessera/datasets';
+export * as io from '@tessera/io';

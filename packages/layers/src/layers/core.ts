@@ -52,7 +52,7 @@ export class Dropout extends Layer {
     if (!(args.rate >= 0 && args.rate < 1)) throw new ValueError(`${this.name}: expected a rate in [0, 1) but got ${args.rate}`);
     this.rate = args.rate;
     this.noiseShape = args.noiseShape;
-    this.seed = args.seed;
+    this.seed = args.seed ?? undefined; // Python's None arrives as null: no seed
   }
 
   call(inputs: Tensors, args: CallArgs): Tensor {
