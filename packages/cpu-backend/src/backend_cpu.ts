@@ -48,7 +48,12 @@ export interface CpuTensorData {
  * ```
  */
 export class CpuBackend implements Backend {
-  readonly name = 'cpu';
+  /**
+   * @param name - the name it is registered under, which its kernels name as their
+   *   `backendName` (`'cpu'` for the one the import registers)
+   */
+  constructor(readonly name: string = 'cpu') {}
+
   private readonly store = new Map<DataId, CpuTensorData>();
   /** Arrays made by {@link CpuBackend.alloc}: only these are recycled (never a caller's). */
   private readonly owned = new WeakSet<TypedArray>();

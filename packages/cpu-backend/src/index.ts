@@ -16,6 +16,14 @@ export {
   type GemmAccumulation,
   type GemmImplementation,
 } from './util/gemm_wasm.js';
+export {
+  gemmThreadSplits,
+  gemmThreadsAvailable,
+  gemmThreadsReady,
+  getGemmThreads,
+  setGemmThreads,
+  type GemmThreads,
+} from './util/gemm_threads.js';
 export { cpuKernelConfigs, registerCpuBackend, type CpuKernelConfig } from './register_all_kernels.js';
 
 registerCpuBackend();

@@ -5,8 +5,10 @@ import { build } from '../scripts/build-wasm.mjs';
 import {
   getGemmAccumulation,
   getGemmImplementation,
+  getGemmThreads,
   setGemmAccumulation,
   setGemmImplementation,
+  setGemmThreads,
   wasmGemmAvailable,
   type GemmAccumulation,
   type GemmImplementation,
@@ -16,15 +18,18 @@ import { GEMM_WASM_BASE64 } from '../src/wasm/gemm_wasm.js';
 import { expectClose, randomFloats, run, t, vals } from './helpers.js';
 import { expectWithinFloat32DotBound, matMulRef } from './matmul_ref.js';
 
-const defaults = { impl: getGemmImplementation(), acc: getGemmAccumulation() };
+const defaults = { impl: getGemmImplementation(), acc: getGemmAccumulation(), threads: getGemmThreads() };
 afterEach(() => {
   setGemmImplementation(defaults.impl);
   setGemmAccumulation(defaults.acc);
+  setGemmThreads(defaults.threads);
 });
 
+/** One thread throughout this file (the plain memory); test/gemm_threads.test.ts splits products. */
 function use(impl: GemmImplementation, acc: GemmAccumulation = 'float64') {
   setGemmImplementation(impl);
   setGemmAccumulation(acc);
+  setGemmThreads('off');
 }
 
 function product(aShape: Shape, bShape: Shape, ta: boolean, tb: boolean, seed = 1) {
@@ -45,7 +50,7 @@ function check(aShape: Shape, bShape: Shape, ta: boolean, tb: boolean) {
 describe('the WebAssembly SIMD GEMM', () => {
   it('is available in Node and is the default for float32', () => {
     expect(wasmGemmAvailable()).toBe(true);
-    expect(defaults).toEqual({ impl: 'wasm', acc: 'float32' });
+    expect(defaults).toEqual({ impl: 'wasm', acc: 'float32', threads: 'auto' });
   });
 
   it('is a module under 4 KB, so browsers compile it synchronously on the main thread', () => {

@@ -44,7 +44,7 @@ const HOW_TO_GET_ONE =
  *
  * @param options - `gpu` (Node), `device`, `adapterOptions`, and tuning.
  * @returns the backend, ready for kernels.
- * @throws {@link BackendError} when there is no WebGPU or no adapter, saying how to get one.
+ * @throws A {@link BackendError} when there is no WebGPU or no adapter, saying how to get one.
  * @example
  * ```ts
  * // Node: npm i webgpu@0.6.2

@@ -21,7 +21,10 @@ export const selectConfig: KernelConfig<'Select', CpuBackend> = {
       const sc = st[1];
       const sa = st[2];
       const sb = st[3];
-      for (let o = off[0], e = o + n; o < e; o++, c += sc, i += sa, j += sb) out[o] = cv[c] !== 0 ? av[i] : bv[j];
+      const o = off[0];
+      // Equal shapes (a gradient through relu or a mask): one index for all four arrays.
+      if (sc === 1 && sa === 1 && sb === 1) for (let k = 0; k < n; k++) out[o + k] = cv[c + k] !== 0 ? av[i + k] : bv[j + k];
+      else for (let q = o, e = o + n; q < e; q++, c += sc, i += sa, j += sb) out[q] = cv[c] !== 0 ? av[i] : bv[j];
     });
     return backend.output(out, outShape, a.dtype);
   },

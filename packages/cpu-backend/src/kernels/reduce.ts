@@ -62,6 +62,29 @@ const REDUCERS: { readonly [K in ReduceKernelName]: Partial<Record<DType, Reduce
   Any: { bool: any },
 };
 
+/** Whether every reduced axis (of size > 1) comes before every kept one: the sums then run down the columns of `[reduced, kept]`. */
+function reducesLeadingAxes(shape: readonly number[], axes: readonly number[]): boolean {
+  let keptSeen = false;
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    if (!axes.includes(d)) keptSeen = true;
+    else if (keptSeen) return false;
+  }
+  return true;
+}
+
+/**
+ * Sums the rows of `x` read as `[rows, cols]` (the bias gradients of Dense and Conv2D:
+ * a sum over the batch and pixels): one pass down the rows into double-precision column
+ * sums, instead of a transpose and then a pass per column. Each column is added in the
+ * same order as the transposed path adds it, so the results are the same.
+ */
+function sumLeading(x: TypedArray, cols: number): Float32Array {
+  const acc = new Float64Array(cols);
+  for (let i = 0; i < x.length; i += cols) for (let j = 0; j < cols; j++) acc[j] += x[i + j];
+  return Float32Array.from(acc);
+}
+
 function reduceConfig<K extends ReduceKernelName>(kernelName: K): KernelConfig<K, CpuBackend> {
   const byDType = REDUCERS[kernelName];
   const dtypes = Object.keys(byDType) as DType[];
@@ -72,10 +95,14 @@ function reduceConfig<K extends ReduceKernelName>(kernelName: K): KernelConfig<K
       backend.assertDType(kernelName, x, dtypes);
       const axes = checkAxes(kernelName, attrs.axes, x.shape.length);
       const reduce = byDType[x.dtype]!;
+      const outShape = util.reducedShape(x.shape, axes);
+      if (kernelName === 'Sum' && x.dtype === 'float32' && reducesLeadingAxes(x.shape, axes)) {
+        return backend.output(sumLeading(backend.values(x), util.sizeFromShape(outShape)), outShape, x.dtype);
+      }
       const { values, outer, inner } = moveAxesLast(backend.values(x), x.shape, x.dtype, axes);
       const out = util.makeTypedArray(x.dtype, outer);
       for (let o = 0; o < outer; o++) out[o] = reduce(values, o * inner, inner);
-      return backend.output(out, util.reducedShape(x.shape, axes), x.dtype);
+      return backend.output(out, outShape, x.dtype);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { BackendError } from '@tessera/tensor';
 import { GEMM_WASM_BASE64 } from '../wasm/gemm_wasm.js';
 import type { MatrixView } from './gemm.js';
+import { planSplit, runSplit, sharedInstance, type GemmArgs, type GemmEntry } from './gemm_threads.js';
 
 /**
  * Which GEMM runs float32 MatMul: `'wasm'` (WebAssembly SIMD, the default where the
@@ -18,37 +19,20 @@ export type GemmImplementation = 'js' | 'wasm';
  */
 export type GemmAccumulation = 'float64' | 'float32';
 
-/** The blocking of one precision: tile, block sizes, element size of panels and C. */
-interface Blocking {
-  /** Rows of C per micro-tile (lines per packed panel of A). */
-  readonly mr: number;
-  /** Columns of C per micro-tile (lines per packed panel of B). */
-  readonly nr: number;
-  /** Depth of one packed block: one panel of B (KC x nr) stays in L1. */
-  readonly kc: number;
-  /** Rows of one packed block of A (MC x KC), kept in L2 while B's panels pass. */
-  readonly mc: number;
-  /** Columns of one packed block of B (KC x NC), the outer block, in L2. */
-  readonly nc: number;
-  /** Bytes per element of the panels and of C. */
-  readonly bytes: number;
-}
-
-// Panels 256 deep: a panel of B is 8 KiB (f64 x 4 or f32 x 8), in L1; the blocks of A and
-// B (f64: 256 KiB and 512 KiB) fit the 1 MiB L2 of a Zen 4 core. Measured flat within a
-// few percent for blocks half or twice as large: the micro-kernel is at its roof.
-const F64: Blocking = { mr: 4, nr: 4, kc: 256, mc: 128, nc: 256, bytes: 8 };
-const F32: Blocking = { mr: 4, nr: 8, kc: 256, mc: 256, nc: 512, bytes: 4 };
+/**
+ * Bytes of one thread's pack buffers, per precision: a block of A (MC x KC) and one of B
+ * (KC x NC) in the panel element size, as `gemm` in src/wasm/gemm.wat blocks (f32: MC 256,
+ * NC 512; f64: MC 128, NC 256; KC 256 for both).
+ */
+const PACK_A = { f32: 256 * 256 * 4, f64: 128 * 256 * 8 };
+const PACK_B = { f32: 256 * 512 * 4, f64: 256 * 256 * 8 };
 /** Memory kept between calls; after a product that needed more, the memory is dropped. */
 const KEEP_BYTES = 64 * 1024 * 1024;
 const PAGE = 65536;
 
-interface GemmExports {
+interface GemmExports extends GemmEntry {
   pack(dst: number, src: number, lineStride: number, depthStride: number, count: number, kc: number, w: number): void;
   macro(ap: number, bp: number, c: number, mr: number, nr: number, kc: number, ldc: number, add: number): void;
-  pack64(dst: number, src: number, lineStride: number, depthStride: number, count: number, kc: number): void;
-  macro64(ap: number, bp: number, c: number, mr: number, nr: number, kc: number, ldc: number, add: number): void;
-  demote(dst: number, src: number, count: number): void;
 }
 
 /** The compiled module, `null` where WebAssembly SIMD is missing; compiled on first use. */
@@ -153,7 +137,7 @@ export function setGemmAccumulation(acc: GemmAccumulation): GemmAccumulation {
   return before;
 }
 
-/** Bytes of wasm memory held between calls (0 before the first wasm product): for tests. */
+/** Bytes of the one-thread (plain) wasm memory held between calls (0 before the first such product): for tests. */
 export function wasmGemmMemoryBytes(): number {
   return instance ? instance.memory.buffer.byteLength : 0;
 }
@@ -191,20 +175,19 @@ function extent(v: MatrixView, rows: number, cols: number): number {
  * `C = A B` for float32 data on the WebAssembly SIMD kernels (src/wasm/gemm.wat), summing
  * as {@link setGemmAccumulation} says. Made once per kernel call, with {@link Gemm}'s
  * interface: the operands are copied into the wasm memory (a batch that broadcasts an
- * operand copies it once), packed there, multiplied block by block, and C copied out.
+ * operand copies it once), multiplied there by the module's blocked `gemm`, and C copied
+ * out. Transposes are only strides to the packing; C is kept padded to whole tiles.
  *
- * The blocking is GotoBLAS's: for each NC-wide block of B's columns and KC-deep slice of
- * k, B's block is packed once into panels of `nr` columns; for each MC-tall block of A's
- * rows, A's block is packed into panels of `mr` rows; the macro-kernel then runs every
- * `mr x nr` tile of C (4x4 in f64, 4x8 in f32). Transposes are only strides to the
- * packing. C is kept padded to whole tiles: zeros in the panels fill the padding.
- *
- * All calls share one instance and one memory, grown as needed and kept (up to 64 MiB)
- * for the next call, so steady training allocates nothing here.
+ * A large product is split between the calling thread and the GEMM's worker (see
+ * `setGemmThreads`): both run `gemm` on one shared memory, on chunks of C's columns (or
+ * rows) taken in turn, each with its own pack buffers. Other products run on one thread,
+ * on a plain memory. (The two layouts differ by the worker's pack buffers, which is why
+ * the copy-skipping below also compares the memory.) Each memory is kept between calls
+ * (the plain one up to 64 MiB), so steady training allocates nothing here.
  */
 export class WasmGemm {
-  private lastA: { data: unknown; offset: number } | undefined;
-  private lastB: { data: unknown; offset: number } | undefined;
+  private lastA: { data: unknown; offset: number; memory: WebAssembly.Memory } | undefined;
+  private lastB: { data: unknown; offset: number; memory: WebAssembly.Memory } | undefined;
 
   /**
    * @param m - rows of A and C
@@ -231,56 +214,43 @@ export class WasmGemm {
       return true;
     }
     const wide = accumulation === 'float64';
-    const { mr, nr, kc: KC, mc: MC, nc: NC, bytes } = wide ? F64 : F32;
-    const mp = roundUp(m, mr);
-    const np = roundUp(n, nr);
+    const bytes = wide ? 8 : 4;
+    // C padded to whole tiles (4 rows; 8 columns, which also covers f64's 4).
+    const mp = roundUp(m, 4);
+    const np = roundUp(n, 8);
     const aLen = extent(a, m, k);
     const bLen = extent(b, k, n);
-    // Layout (bytes, 16-aligned): packed block of A, packed block of B, C (mp x np), A, B.
-    const packA = 0;
-    const packB = packA + Math.min(MC, mp) * Math.min(KC, k) * bytes;
-    const cAt = packB + Math.min(KC, k) * Math.min(NC, np) * bytes;
+    let split = planSplit(m, n, k);
+    // Layout (bytes, 16-aligned): this thread's pack buffers, the worker's, C (mp x np), A, B.
+    const packA = wide ? PACK_A.f64 : PACK_A.f32;
+    const packB = wide ? PACK_B.f64 : PACK_B.f32;
+    const packs = (split ? 2 : 1) * (packA + packB);
+    const cAt = packs;
     const aAt = cAt + roundUp(mp * np * bytes, 16);
     const bAt = aAt + roundUp(aLen * 4, 16);
-    const inst = instanceWith(bAt + bLen * 4);
-    if (!inst) return false;
-    const { pack, macro, pack64, macro64, demote } = inst.exports;
+    const end = bAt + bLen * 4;
+    let inst = split ? sharedInstance(end) : undefined;
+    if (!inst) {
+      split = undefined;
+      inst = instanceWith(end);
+      if (!inst) return false;
+    }
+    const { gemm, demote } = inst.exports;
     const heap = new Float32Array(inst.memory.buffer);
 
-    if (this.lastA?.data !== a.data || this.lastA.offset !== a.offset) {
+    if (this.lastA?.data !== a.data || this.lastA.offset !== a.offset || this.lastA.memory !== inst.memory) {
       heap.set((a.data as Float32Array).subarray(a.offset, a.offset + aLen), aAt / 4);
-      this.lastA = { data: a.data, offset: a.offset };
+      this.lastA = { data: a.data, offset: a.offset, memory: inst.memory };
     }
-    if (this.lastB?.data !== b.data || this.lastB.offset !== b.offset) {
+    if (this.lastB?.data !== b.data || this.lastB.offset !== b.offset || this.lastB.memory !== inst.memory) {
       heap.set((b.data as Float32Array).subarray(b.offset, b.offset + bLen), bAt / 4);
-      this.lastB = { data: b.data, offset: b.offset };
+      this.lastB = { data: b.data, offset: b.offset, memory: inst.memory };
     }
     const [ars, acs, brs, bcs] = [a.rowStride * 4, a.colStride * 4, b.rowStride * 4, b.colStride * 4];
     const ldc = np * bytes;
-    for (let j0 = 0; j0 < n; j0 += NC) {
-      const nb = Math.min(NC, n - j0);
-      for (let p0 = 0; p0 < k; p0 += KC) {
-        const kb = Math.min(KC, k - p0);
-        // B's block: its lines are columns (colStride apart), its depth runs down the rows.
-        const bSrc = bAt + p0 * brs + j0 * bcs;
-        if (wide) pack64(packB, bSrc, bcs, brs, nb, kb);
-        else pack(packB, bSrc, bcs, brs, nb, kb, nr);
-        for (let i0 = 0; i0 < m; i0 += MC) {
-          const mb = Math.min(MC, m - i0);
-          // A's block: its lines are rows, its depth runs along them.
-          const aSrc = aAt + i0 * ars + p0 * acs;
-          const c = cAt + i0 * ldc + j0 * bytes;
-          const add = p0 === 0 ? 0 : 1;
-          if (wide) {
-            pack64(packA, aSrc, ars, acs, mb, kb);
-            macro64(packA, packB, c, roundUp(mb, mr), roundUp(nb, nr), kb, ldc, add);
-          } else {
-            pack(packA, aSrc, ars, acs, mb, kb, mr);
-            macro(packA, packB, c, roundUp(mb, mr), roundUp(nb, nr), kb, ldc, add);
-          }
-        }
-      }
-    }
+    const args: GemmArgs = [aAt, ars, acs, bAt, brs, bcs, cAt, ldc, m, n, k, 0, packA, wide ? 1 : 0];
+    if (split) runSplit(args, split, [packA + packB, 2 * packA + packB]);
+    else gemm(...args);
     if (wide) demote(cAt, cAt, mp * np);
 
     const c = heap.subarray(cAt / 4, cAt / 4 + mp * np);
@@ -289,7 +259,7 @@ export class WasmGemm {
     return true;
   }
 
-  /** Lets the memory go after a product that needed more than is worth keeping. */
+  /** Lets the plain memory go after a product that needed more than is worth keeping. */
   static release(): void {
     if (instance && instance.memory.buffer.byteLength > KEEP_BYTES) instance = undefined;
   }

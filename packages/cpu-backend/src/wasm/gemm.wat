@@ -1,15 +1,20 @@
-;; Matrix multiply on WebAssembly SIMD for float32 data: packing, macro-kernels, narrowing.
+;; Matrix multiply on WebAssembly SIMD for float32 data: blocking, packing, macro-kernels,
+;; narrowing.
 ;;
-;; The driver (src/util/gemm_wasm.ts) does the cache blocking and calls in here: a pack
-;; function copies a block of A or B (any strides, so transposes cost nothing) into panels,
-;; and a macro-kernel multiplies a packed block of A by a packed block of B into C. All
+;; `gemm` is the whole cache-blocked product of one block of C (GotoBLAS's loops): it packs
+;; blocks of A and B (any strides, so transposes cost nothing) into panels and runs the
+;; macro-kernel on them. The host (src/util/gemm_wasm.ts) copies the operands in, calls
+;; `gemm` once, or, with a second thread, once on each thread for two halves of C (same
+;; module, same shared memory, each thread its own pack buffers), then copies C out. All
 ;; addresses and strides are in bytes, in the imported memory. Two precisions:
 ;;   pack64, macro64, demote: sums in f64 (the default: exact products, double sums, the
 ;;     TypeScript GEMM's arithmetic), f64x2 lanes, ~8 flops/cycle;
 ;;   pack, macro: sums in f32, f32x4 lanes, ~16 flops/cycle (no FMA in wasm SIMD: mul + add).
 ;;
-;; Assembled by scripts/build-wasm.mjs (wabt) into src/wasm/gemm_wasm.ts; keep the binary
-;; under 4 KB so that browsers allow synchronous compilation on the main thread.
+;; Assembled by scripts/build-wasm.mjs (wabt) into src/wasm/gemm_wasm.ts twice: as written,
+;; and with the memory import declared `shared` (maximum 16384 pages, 1 GiB) for threads.
+;; Keep the binary under 4 KB so that browsers allow synchronous compilation on the main
+;; thread.
 (module
   (import "env" "memory" (memory 1))
 
@@ -18,7 +23,7 @@
   ;; `dst`, read from byte `src + t * ls + kk * ds`. Lines past `count`, up to a multiple
   ;; of `w`, are zeros. Writes are sequential; reads are one contiguous copy per depth
   ;; when lines are adjacent (ls = 4), 4x4 transposes when depths are (ds = 4), else scalar.
-  (func (export "pack")
+  (func $pack (export "pack")
     (param $dst i32) (param $src i32) (param $ls i32) (param $ds i32)
     (param $count i32) (param $kc i32) (param $w i32)
     (local $p i32) (local $valid i32) (local $kk i32) (local $t i32) (local $s i32)
@@ -110,7 +115,7 @@
   ;; and per depth loads 2 vectors of B and broadcasts 4 floats of A: 16 mul/add for 6 loads.
   ;; Columns outside (jr), rows inside (ir): one panel of B (kc x 8, 8 KB at kc = 256) stays
   ;; in L1 while the block of A streams from L2.
-  (func (export "macro")
+  (func $macro (export "macro")
     (param $ap i32) (param $bp i32) (param $c i32) (param $mr i32) (param $nr i32)
     (param $kc i32) (param $ldc i32) (param $add i32)
     (local $i i32) (local $j i32) (local $pa i32) (local $pb i32) (local $cp i32) (local $kk i32)
@@ -182,7 +187,7 @@
   ;; f64 (a product of two f32 is exact in f64), `macro64` sums in f64x2, C is f64 and
   ;; `demote` narrows it to f32 at the end. Same arithmetic as the TypeScript GEMM, so
   ;; the two agree to the last bit almost always; half the lanes, so about half the speed.
-  (func (export "pack64")
+  (func $pack64 (export "pack64")
     (param $dst i32) (param $src i32) (param $ls i32) (param $ds i32) (param $count i32) (param $kc i32)
     (local $p i32) (local $valid i32) (local $kk i32) (local $t i32) (local $s i32) (local $line i32)
     (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
@@ -253,7 +258,7 @@
         (br $panels))))
 
   ;; `macro` in f64: panels of 4 (A and B), 4x4 tiles of C in eight f64x2 locals, C f64.
-  (func (export "macro64")
+  (func $macro64 (export "macro64")
     (param $ap i32) (param $bp i32) (param $c i32) (param $mr i32) (param $nr i32)
     (param $kc i32) (param $ldc i32) (param $add i32)
     (local $i i32) (local $j i32) (local $pa i32) (local $pb i32) (local $cp i32) (local $kk i32)
@@ -320,6 +325,65 @@
             (v128.store offset=16 (local.get $cp) (local.get $c31))))
         (br_if $ir (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $mr))))
       (br_if $jr (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 4))) (local.get $nr)))))
+
+  ;; C = A B for one block of C, `m` x `n` (both > 0) with depth `k` (> 0): A at `a` with
+  ;; strides `ars` (rows) and `acs` (columns), B at `b` likewise, C at `c` with rows `ldc`
+  ;; bytes apart, of f32 (or of f64 when `wide`: sums in double, `demote` C afterwards).
+  ;; `pa` and `pb` are this call's pack buffers (MC x KC of A, KC x NC of B, in the panel
+  ;; element size). Blocking: KC 256; f32 MC 256, NC 512, tiles 4x8; f64 MC 128, NC 256,
+  ;; tiles 4x4. Each KC x NC block of B is packed once and stays in L2 while every MC x KC
+  ;; block of A is packed and multiplied by it; C's tiles past `m` x `n` (up to whole tiles)
+  ;; are written too, so the host keeps C padded.
+  (func (export "gemm")
+    (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $brs i32) (param $bcs i32)
+    (param $c i32) (param $ldc i32) (param $m i32) (param $n i32) (param $k i32)
+    (param $pa i32) (param $pb i32) (param $wide i32)
+    (local $j0 i32) (local $p0 i32) (local $i0 i32) (local $nb i32) (local $kb i32) (local $mb i32)
+    (local $mc i32) (local $nc i32) (local $sh i32) (local $src i32)
+    (if (local.get $wide)
+      (then (local.set $mc (i32.const 128)) (local.set $nc (i32.const 256)) (local.set $sh (i32.const 3)))
+      (else (local.set $mc (i32.const 256)) (local.set $nc (i32.const 512)) (local.set $sh (i32.const 2))))
+    (loop $cols
+      (local.set $nb (i32.sub (local.get $n) (local.get $j0)))
+      (if (i32.gt_u (local.get $nb) (local.get $nc)) (then (local.set $nb (local.get $nc))))
+      (local.set $p0 (i32.const 0))
+      (loop $depth
+        (local.set $kb (i32.sub (local.get $k) (local.get $p0)))
+        (if (i32.gt_u (local.get $kb) (i32.const 256)) (then (local.set $kb (i32.const 256))))
+        ;; B's block: its lines are columns (bcs apart), its depth runs down the rows.
+        (local.set $src (i32.add (local.get $b)
+          (i32.add (i32.mul (local.get $p0) (local.get $brs)) (i32.mul (local.get $j0) (local.get $bcs)))))
+        (if (local.get $wide)
+          (then (call $pack64 (local.get $pb) (local.get $src) (local.get $bcs) (local.get $brs) (local.get $nb) (local.get $kb)))
+          (else (call $pack (local.get $pb) (local.get $src) (local.get $bcs) (local.get $brs) (local.get $nb) (local.get $kb) (i32.const 8))))
+        (local.set $i0 (i32.const 0))
+        (loop $rows
+          (local.set $mb (i32.sub (local.get $m) (local.get $i0)))
+          (if (i32.gt_u (local.get $mb) (local.get $mc)) (then (local.set $mb (local.get $mc))))
+          ;; A's block (its lines are rows, its depth runs along them) times B's, into C
+          ;; from row i0, column j0 (`add`: onto what the previous depths left there).
+          (local.set $src (i32.add (local.get $c)
+            (i32.add (i32.mul (local.get $i0) (local.get $ldc)) (i32.shl (local.get $j0) (local.get $sh)))))
+          (if (local.get $wide)
+            (then
+              (call $pack64 (local.get $pa)
+                (i32.add (local.get $a) (i32.add (i32.mul (local.get $i0) (local.get $ars)) (i32.mul (local.get $p0) (local.get $acs))))
+                (local.get $ars) (local.get $acs) (local.get $mb) (local.get $kb))
+              (call $macro64 (local.get $pa) (local.get $pb) (local.get $src)
+                (i32.and (i32.add (local.get $mb) (i32.const 3)) (i32.const -4))
+                (i32.and (i32.add (local.get $nb) (i32.const 3)) (i32.const -4))
+                (local.get $kb) (local.get $ldc) (local.get $p0)))
+            (else
+              (call $pack (local.get $pa)
+                (i32.add (local.get $a) (i32.add (i32.mul (local.get $i0) (local.get $ars)) (i32.mul (local.get $p0) (local.get $acs))))
+                (local.get $ars) (local.get $acs) (local.get $mb) (local.get $kb) (i32.const 4))
+              (call $macro (local.get $pa) (local.get $pb) (local.get $src)
+                (i32.and (i32.add (local.get $mb) (i32.const 3)) (i32.const -4))
+                (i32.and (i32.add (local.get $nb) (i32.const 7)) (i32.const -8))
+                (local.get $kb) (local.get $ldc) (local.get $p0))))
+          (br_if $rows (i32.lt_u (local.tee $i0 (i32.add (local.get $i0) (local.get $mc))) (local.get $m))))
+        (br_if $depth (i32.lt_u (local.tee $p0 (i32.add (local.get $p0) (i32.const 256))) (local.get $k))))
+      (br_if $cols (i32.lt_u (local.tee $j0 (i32.add (local.get $j0) (local.get $nc))) (local.get $n)))))
 
   ;; Narrows `count` (a multiple of 4) f64 at `src` to f32 at `dst`; `dst` may be `src`.
   (func (export "demote") (param $dst i32) (param $src i32) (param $count i32)

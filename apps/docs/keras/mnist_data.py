@@ -1,0 +1,15 @@
+# MNIST as the Keras tutorials prepare it: flattened to 784 floats in [0, 1], labels one-hot.
+import keras
+from keras.datasets import mnist
+
+
+def load_mnist_flat(limit=0, categorical=True):
+    (x_train, y_train), (x_test, y_test) = mnist.load_data()
+    if limit and limit < x_train.shape[0]:
+        x_train, y_train = x_train[:limit], y_train[:limit]
+    x_train = x_train.reshape(x_train.shape[0], 784).astype('float32') / 255
+    x_test = x_test.reshape(x_test.shape[0], 784).astype('float32') / 255
+    if categorical:
+        y_train = keras.utils.to_categorical(y_train, 10)
+        y_test = keras.utils.to_categorical(y_test, 10)
+    return x_train, y_train, x_test, y_test

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// The site's own tests (Node): API coverage, the dead-link and broken-{@link} checks, the kernel
+// table, the playground's transpiler. They build the site first when dist/ is missing or stale.
+export default defineConfig({
+  root: import.meta.dirname,
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/**/*.e2e.test.ts'],
+    environment: 'node',
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+  },
+});

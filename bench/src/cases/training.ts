@@ -1,0 +1,166 @@
+/**
+ * Whole-model cases on real MNIST: one training step (batch 128) of the MLP and of the
+ * CNN, `predict` on the 10,000 test images with the MLP, and one epoch of the MLP over
+ * the 60,000 training images. Both libraries are fed the same Float32Arrays.
+ */
+import { dispose, tensor, type Tensor } from '@tessera/tensor';
+import { mnistArrays } from '../data.js';
+import type { BenchCase, ImplName, Runner } from '../harness.js';
+import { isTessera, withThreads } from '../tessera.js';
+import { tf, useTfjs } from '../tfjs.js';
+import { tesseraModel, tfjsModel, weightsOf, type ModelKind } from './models.js';
+
+const BATCH = 128;
+
+/** One model per implementation and case; the tfjs twins start from the Tessera model's weights. */
+function twins(kind: ModelKind) {
+  let weights: ReturnType<typeof weightsOf> | undefined;
+  return async (impl: ImplName) => {
+    const model = tesseraModel(kind);
+    weights ??= weightsOf(model);
+    if (isTessera(impl)) return { tessera: model };
+    model.dispose();
+    await useTfjs(impl === 'tfjs-wasm' ? 'wasm' : 'cpu');
+    return { tfjs: tfjsModel(kind, weights) };
+  };
+}
+
+const imageShape = (kind: ModelKind, n: number) => (kind === 'mlp' ? [n, 784] : [n, 28, 28, 1]);
+
+function trainStepCase(kind: ModelKind): BenchCase {
+  const make = twins(kind);
+  return {
+    name: `train step ${kind === 'mlp' ? 'MLP (RMSprop)' : 'CNN (Adam)'} b${BATCH}`,
+    group: 'train',
+    work: { amount: BATCH, unit: 'samples/s' },
+    async setup(impl: ImplName): Promise<Runner> {
+      const data = await mnistArrays();
+      const xv = data.xTrain.subarray(0, BATCH * 784);
+      const yv = data.yTrain.subarray(0, BATCH * 10);
+      const { tessera, tfjs } = await make(impl);
+      if (tessera) {
+        const x = tensor(xv, imageShape(kind, BATCH));
+        const y = tensor(yv, [BATCH, 10]);
+        return {
+          run: withThreads(impl, async () => void (await tessera.trainOnBatch(x, y))),
+          dispose: () => {
+            dispose([x, y]);
+            tessera.dispose();
+          },
+        };
+      }
+      const backend = impl === 'tfjs-wasm' ? 'wasm' : 'cpu';
+      const x = tf.tensor(xv, imageShape(kind, BATCH));
+      const y = tf.tensor2d(yv, [BATCH, 10]);
+      return {
+        run: async () => {
+          await useTfjs(backend);
+          await tfjs!.trainOnBatch(x, y);
+        },
+        dispose: () => {
+          tf.dispose([x, y]);
+          tfjs!.dispose();
+        },
+      };
+    },
+  };
+}
+
+function predictCase(): BenchCase {
+  const make = twins('mlp');
+  return {
+    name: 'predict MLP 10k MNIST b32',
+    group: 'predict',
+    work: { amount: 10_000, unit: 'samples/s' },
+    async setup(impl: ImplName): Promise<Runner> {
+      const data = await mnistArrays();
+      const { tessera, tfjs } = await make(impl);
+      if (tessera) {
+        const x = tensor(data.xTest, [data.testCount, 784]);
+        return {
+          // Keras's (and both libraries') default predict batch size, 32, spelled out.
+          run: withThreads(impl, () => {
+            const y = tessera.predict(x, { batchSize: 32 }) as Tensor;
+            y.dataSync();
+            y.dispose();
+          }),
+          dispose: () => {
+            x.dispose();
+            tessera.dispose();
+          },
+        };
+      }
+      const backend = impl === 'tfjs-wasm' ? 'wasm' : 'cpu';
+      const x = tf.tensor2d(data.xTest, [data.testCount, 784]);
+      return {
+        run: async () => {
+          await useTfjs(backend);
+          const y = tfjs!.predict(x, { batchSize: 32 }) as tf.Tensor;
+          y.dataSync();
+          y.dispose();
+        },
+        dispose: () => {
+          x.dispose();
+          tfjs!.dispose();
+        },
+      };
+    },
+  };
+}
+
+/**
+ * One epoch of the MLP (shuffled, batch 128, no validation). An epoch is 469 steps (10
+ * to 60 s), so it runs fewer rounds than the other cases (`--epoch-reps`, default 3) and
+ * no warm-up (the train step case before it has compiled the same code).
+ * The JavaScript tfjs backend takes minutes per epoch and is left out.
+ */
+function epochCase(samples: number, reps: number, warmup: number): BenchCase {
+  const make = twins('mlp');
+  return {
+    name: `fit 1 epoch MLP ${samples / 1000}k MNIST b${BATCH}`,
+    group: 'epoch',
+    work: { amount: samples, unit: 'samples/s' },
+    reps,
+    warmup,
+    slowMs: Infinity,
+    async setup(impl: ImplName): Promise<Runner | string> {
+      if (impl === 'tfjs-cpu') return 'skipped: minutes per epoch (see the train step row)';
+      const data = await mnistArrays();
+      const xv = data.xTrain.subarray(0, samples * 784);
+      const yv = data.yTrain.subarray(0, samples * 10);
+      const { tessera, tfjs } = await make(impl);
+      if (tessera) {
+        const x = tensor(xv, [samples, 784]);
+        const y = tensor(yv, [samples, 10]);
+        return {
+          run: withThreads(impl, async () => void (await tessera.fit(x, y, { batchSize: BATCH, epochs: 1, verbose: 0 }))),
+          dispose: () => {
+            dispose([x, y]);
+            tessera.dispose();
+          },
+        };
+      }
+      const x = tf.tensor2d(xv, [samples, 784]);
+      const y = tf.tensor2d(yv, [samples, 10]);
+      return {
+        run: async () => {
+          await useTfjs('wasm');
+          await tfjs!.fit(x, y, { batchSize: BATCH, epochs: 1, verbose: 0 });
+        },
+        dispose: () => {
+          tf.dispose([x, y]);
+          tfjs!.dispose();
+        },
+      };
+    },
+  };
+}
+
+export function trainingCases(options: { quick: boolean; epochReps: number }): BenchCase[] {
+  return [
+    trainStepCase('mlp'),
+    trainStepCase('cnn'),
+    predictCase(),
+    options.quick ? epochCase(6_000, 1, 0) : epochCase(60_000, options.epochReps, 0),
+  ];
+}

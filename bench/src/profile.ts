@@ -1,0 +1,46 @@
+/**
+ * Where a training step's time goes on the CPU backend: every kernel wrapped with a timer.
+ *   tsx --conditions=source bench/src/profile.ts [mlp|cnn] [steps] [auto|off]
+ */
+import '@tessera/cpu-backend';
+import { gemmThreadsReady, setGemmThreads, type GemmThreads } from '@tessera/cpu-backend';
+import { getKernel, getKernelsForBackend, registerKernel, setBackend, tensor, unregisterKernel, type KernelConfig } from '@tessera/tensor';
+import { mnistArrays } from './data.js';
+import { tesseraModel } from './cases/models.js';
+
+const kind = (process.argv[2] ?? 'mlp') as 'mlp' | 'cnn';
+const steps = Number(process.argv[3] ?? 40);
+await setBackend('cpu');
+await gemmThreadsReady();
+setGemmThreads((process.argv[4] ?? 'auto') as GemmThreads);
+const data = await mnistArrays();
+const model = tesseraModel(kind);
+const x = tensor(data.xTrain.subarray(0, 128 * 784), kind === 'mlp' ? [128, 784] : [128, 28, 28, 1]);
+const y = tensor(data.yTrain.subarray(0, 1280), [128, 10]);
+for (let i = 0; i < 10; i++) await model.trainOnBatch(x, y);
+
+const spent = new Map<string, { ms: number; calls: number }>();
+for (const name of getKernelsForBackend('cpu')) {
+  const k = getKernel(name, 'cpu') as KernelConfig;
+  unregisterKernel(name, 'cpu');
+  registerKernel({
+    ...k,
+    kernelFunc: (args: never) => {
+      const t0 = performance.now();
+      const out = (k.kernelFunc as (a: never) => unknown)(args);
+      const s = spent.get(name) ?? { ms: 0, calls: 0 };
+      s.ms += performance.now() - t0;
+      s.calls++;
+      spent.set(name, s);
+      return out;
+    },
+  } as KernelConfig);
+}
+const t0 = performance.now();
+for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
+const total = (performance.now() - t0) / steps;
+let inKernels = 0;
+const rows = [...spent].sort((a, b) => b[1].ms - a[1].ms);
+for (const [, s] of rows) inKernels += s.ms / steps;
+console.log(`${kind} (GEMM threads ${process.argv[4] ?? 'auto'}): ${total.toFixed(2)} ms/step (${((128 / total) * 1000).toFixed(0)} samples/s), kernels ${inKernels.toFixed(2)} ms, outside kernels ${(total - inKernels).toFixed(2)} ms`);
+for (const [name, s] of rows.slice(0, 18)) console.log(`  ${name.padEnd(22)} ${(s.ms / steps).toFixed(2).padStart(7)} ms  ${(s.calls / steps).toFixed(0).padStart(4)} calls`);

@@ -1,0 +1,402 @@
+import { BackendError } from '@tessera/tensor';
+import { GEMM_WASM_SHARED_BASE64 } from '../wasm/gemm_wasm.js';
+
+/**
+ * Whether large float32 products use a second thread: `'auto'` (the default: products of
+ * at least {@link THREAD_MIN_MACS} multiply-adds, once the worker is ready), `'off'` (one
+ * thread), `'always'` (every product that can be split, as soon as the worker is ready:
+ * for tests).
+ */
+export type GemmThreads = 'auto' | 'off' | 'always';
+
+/** The GEMM entry of the module (src/wasm/gemm.wat), all addresses and strides in bytes. */
+export interface GemmEntry {
+  gemm(
+    a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number,
+    m: number, n: number, k: number, pa: number, pb: number, wide: number,
+  ): void;
+  demote(dst: number, src: number, count: number): void;
+}
+
+/** The arguments of one `gemm` call, in order (the pack buffers are the 12th and 13th). */
+export type GemmArgs = [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+
+/**
+ * Below this many multiply-adds (m·n·k) a product stays on one thread in `'auto'`: waking
+ * the worker (it sleeps between products that are far apart) and joining it cost tens of
+ * microseconds. Measured with bench/src/threads.ts (2 cores, Zen 4): 128³ (2M) ran 2x
+ * slower split, 32x784x512 (13M) 1.07x faster, 256³ (17M) 1.3x, 128x512x512 (34M) 1.5x,
+ * 1024³ 1.8x.
+ */
+export const THREAD_MIN_MACS = 1 << 23;
+/** The shared memory grows up to this; a product that needs more runs on one thread (on the plain memory). */
+const SHARED_MAX_BYTES = 256 * 1024 * 1024;
+/** Pages of the shared memory's declared maximum (1 GiB), as in scripts/build-wasm.mjs. */
+const SHARED_MAX_PAGES = 16384;
+const PAGE = 65536;
+
+// The control block, Int32 slots of a SharedArrayBuffer apart from the wasm memory.
+/** Sequence number of the last job posted by the main thread (what the worker waits on). */
+const REQ = 0;
+/** The posted job: IDLE, POSTED (the worker may take it), TAKEN (it did), CLOSED (the main thread ran it all). */
+const STATE = 1;
+const IDLE = 0;
+const POSTED = 1;
+const TAKEN = 2;
+const CLOSED = 3;
+/** 0 while the worker starts, 1 once its instance is ready, -1 if it could not instantiate. */
+const READY = 2;
+/** Set by the worker when a job threw. */
+const FAILED = 3;
+/** The next chunk of the job to take (Atomics.add). */
+const NEXT = 4;
+/** The job: chunk count, split along rows (1) or columns (0), rows or columns per chunk, the worker's two pack buffers. */
+const CHUNKS = 5;
+const ALONG = 6;
+const SIZE = 7;
+const PACKS = 8;
+/** The 14 `gemm` arguments of the whole product (the main thread's pack buffers). */
+const ARGS = 10;
+const CTL_SLOTS = ARGS + 14;
+
+/** The slots of the job that {@link chunkLoop} reads, passed to it (the worker gets them as JSON). */
+const JOB = { NEXT, CHUNKS, ALONG, SIZE, ARGS } as const;
+
+/**
+ * The chunk loop both threads run on one job: take the next chunk (Atomics.add on NEXT),
+ * run `gemm` on its columns (or rows) of C with this thread's pack buffers, until none is
+ * left. It uses nothing but its arguments and globals, so the worker runs the very same
+ * function from its source text (`chunkLoop.toString()` in WORKER_SOURCE).
+ */
+function chunkLoop(ex: GemmEntry, ctl: Int32Array, pa: number, pb: number, job: typeof JOB): void {
+  const chunks = ctl[job.CHUNKS];
+  const rows = ctl[job.ALONG] === 1;
+  const size = ctl[job.SIZE];
+  const [a, ars, acs, b, brs, bcs, c, ldc, m, n, k] = ctl.subarray(job.ARGS, job.ARGS + 11);
+  const wide = ctl[job.ARGS + 13];
+  const bytes = wide ? 8 : 4;
+  for (let q = Atomics.add(ctl, job.NEXT, 1); q < chunks; q = Atomics.add(ctl, job.NEXT, 1)) {
+    const at = q * size;
+    if (rows) ex.gemm(a + at * ars, ars, acs, b, brs, bcs, c + at * ldc, ldc, Math.min(size, m - at), n, k, pa, pb, wide);
+    else ex.gemm(a, ars, acs, b + at * bcs, brs, bcs, c + at * bytes, ldc, m, Math.min(size, n - at), k, pa, pb, wide);
+  }
+}
+
+/**
+ * The worker: instantiates the shared module on the shared memory, says it is ready, then
+ * waits for jobs (Atomics.wait on the control block). It takes a job only if the main
+ * thread has not already finished it (a compare-exchange on STATE), so a worker that the
+ * system schedules late never holds the main thread up: the main thread takes chunks
+ * too, and runs all of them if the worker does not come. It spins some microseconds
+ * before sleeping, because a training step posts products back to back. Runs under
+ * Node's worker_threads (\`eval\`, CommonJS: \`require\` exists) or as a Web Worker from
+ * a Blob (the module, memory and control block come in one message).
+ */
+const WORKER_SOURCE = `
+'use strict';
+const work = ${chunkLoop.toString()};
+const job = ${JSON.stringify(JOB)};
+function serve(module, memory, ctl) {
+  let ex;
+  try {
+    ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  } catch (e) {
+    Atomics.store(ctl, ${READY}, -1);
+    Atomics.notify(ctl, ${READY});
+    return;
+  }
+  Atomics.store(ctl, ${READY}, 1);
+  Atomics.notify(ctl, ${READY});
+  let seen = Atomics.load(ctl, ${REQ});
+  for (;;) {
+    for (let spin = 0; spin < 20000 && Atomics.load(ctl, ${REQ}) === seen; spin++);
+    Atomics.wait(ctl, ${REQ}, seen);
+    const seq = Atomics.load(ctl, ${REQ});
+    if (seq === seen) continue;
+    seen = seq;
+    if (Atomics.compareExchange(ctl, ${STATE}, ${POSTED}, ${TAKEN}) !== ${POSTED}) continue;
+    try {
+      work(ex, ctl, ctl[${PACKS}], ctl[${PACKS + 1}], job);
+    } catch (e) {
+      Atomics.store(ctl, ${FAILED}, 1);
+    }
+    Atomics.store(ctl, ${STATE}, ${IDLE});
+    Atomics.notify(ctl, ${STATE});
+  }
+}
+if (typeof require === 'function') {
+  const { workerData } = require('node:worker_threads');
+  serve(workerData.module, workerData.memory, workerData.ctl);
+} else {
+  self.onmessage = (e) => serve(e.data.module, e.data.memory, e.data.ctl);
+}
+`;
+
+/** What the main thread holds of a started worker. */
+interface Pool {
+  /** The main thread's instance of the shared module, on `memory`. */
+  readonly exports: GemmEntry;
+  readonly memory: WebAssembly.Memory;
+  readonly ctl: Int32Array;
+  /** Terminates the worker. */
+  readonly stop: () => void;
+  seq: number;
+}
+
+let mode: GemmThreads = 'auto';
+let pool: Pool | undefined;
+/** Why threads cannot run here (computed once), or `''` where they can. */
+let unavailable: string | undefined;
+/** Why the worker failed, once it has. */
+let failure: string | undefined;
+/** Products split between the threads so far (for tests and the bench). */
+let splitCount = 0;
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(text);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+  on(event: 'error' | 'exit', listener: (e: unknown) => void): void;
+}
+type NodeWorkerClass = new (code: string, options: { eval: true; workerData: unknown }) => NodeWorker;
+
+/** Node's `worker_threads.Worker`, synchronously (process.getBuiltinModule, Node 20.16+), or undefined. */
+function nodeWorkerClass(): NodeWorkerClass | undefined {
+  const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }).process;
+  if (!proc?.versions?.node || typeof proc.getBuiltinModule !== 'function') return undefined;
+  return (proc.getBuiltinModule('node:worker_threads') as { Worker?: NodeWorkerClass } | undefined)?.Worker;
+}
+
+/**
+ * Why this runtime cannot run the GEMM on two threads, or `''` if it can: it needs shared
+ * WebAssembly memory (SharedArrayBuffer; in browsers, a cross-origin-isolated page), a
+ * way to start a worker (Node's worker_threads, or Web Workers), and a thread that may
+ * block in `Atomics.wait` (not a browser's main thread: there the GEMM stays on one thread,
+ * and runs on two inside a Web Worker).
+ */
+function whyUnavailable(): string {
+  if (unavailable !== undefined) return unavailable;
+  const g = globalThis as { crossOriginIsolated?: boolean; document?: unknown; WorkerGlobalScope?: unknown; Worker?: unknown };
+  unavailable = '';
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object' || typeof WebAssembly !== 'object') {
+    unavailable = 'this runtime has no SharedArrayBuffer (in browsers: the page is not cross-origin isolated)';
+  } else if (!nodeWorkerClass()) {
+    if (g.crossOriginIsolated !== true) unavailable = 'the page is not cross-origin isolated, so memory cannot be shared with a worker';
+    else if (g.WorkerGlobalScope === undefined) unavailable = "a browser's main thread may not block in Atomics.wait; run Tessera in a Web Worker for two threads";
+    else if (typeof g.Worker !== 'function') unavailable = 'this worker cannot start a nested Web Worker';
+  }
+  if (!unavailable) {
+    try {
+      const bytes = decodeBase64(GEMM_WASM_SHARED_BASE64);
+      if (!WebAssembly.validate(bytes)) unavailable = 'this WebAssembly engine lacks SIMD or shared memory';
+    } catch (e) {
+      unavailable = `WebAssembly threads are unavailable (${(e as Error).message})`;
+    }
+  }
+  return unavailable;
+}
+
+/** Starts the worker (once): compiles the shared module, makes the memory and control block, spawns. */
+function start(): Pool | undefined {
+  if (pool || failure !== undefined || whyUnavailable()) return pool;
+  try {
+    const module = new WebAssembly.Module(decodeBase64(GEMM_WASM_SHARED_BASE64));
+    const memory = new WebAssembly.Memory({ initial: 64, maximum: SHARED_MAX_PAGES, shared: true });
+    const ctl = new Int32Array(new SharedArrayBuffer(CTL_SLOTS * 4));
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmEntry;
+    const NodeWorker = nodeWorkerClass();
+    let stop: () => void;
+    if (NodeWorker) {
+      const w = new NodeWorker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctl } });
+      // The worker must not keep Node alive: it sleeps in Atomics.wait between products.
+      w.unref();
+      w.on('error', (e) => fail(`the GEMM worker failed: ${(e as Error)?.message ?? String(e)}`));
+      stop = () => void w.terminate();
+    } else {
+      const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+      const w = new Worker(url);
+      URL.revokeObjectURL(url);
+      w.onerror = (e) => fail(`the GEMM worker failed: ${e.message}`);
+      w.postMessage({ module, memory, ctl });
+      stop = () => w.terminate();
+    }
+    pool = { exports, memory, ctl, stop, seq: 0 };
+  } catch (e) {
+    fail(`the GEMM worker could not start: ${(e as Error).message}`);
+  }
+  return pool;
+}
+
+function fail(why: string): void {
+  failure = why;
+  pool?.stop();
+  pool = undefined;
+}
+
+/** Whether the worker has its instance and waits for jobs (never blocks; starts it if needed). */
+function readyPool(): Pool | undefined {
+  const p = start();
+  if (!p) return undefined;
+  const state = Atomics.load(p.ctl, READY);
+  if (state === -1) fail('the GEMM worker could not instantiate the shared module');
+  return state === 1 ? pool : undefined;
+}
+
+/** How to split one product between the two threads: into chunks of C's columns or rows, taken in turn. */
+export interface Split {
+  readonly along: 'cols' | 'rows';
+  /** Columns (a multiple of 8) or rows (a multiple of 4) per chunk. */
+  readonly size: number;
+  readonly chunks: number;
+}
+
+/** Chunks per product: more balance the threads better (a late worker costs less), fewer pack A (or B) fewer times. */
+const CHUNKS_PER_PRODUCT = 4;
+
+/**
+ * The split for an `m x n x k` product, or undefined to stay on one thread: none when the
+ * threads are off, unavailable or the worker not ready yet (it starts on the first large
+ * product, so the ones before it is ready run on one thread), or in `'auto'` below
+ * {@link THREAD_MIN_MACS}. Columns are split when C is at least as wide as tall (each
+ * chunk packs its columns of B and all of A), rows otherwise; at whole tiles.
+ */
+export function planSplit(m: number, n: number, k: number): Split | undefined {
+  if (mode === 'off' || (mode === 'auto' && m * n * k < THREAD_MIN_MACS)) return undefined;
+  const along = n > 8 && (n >= m || m <= 4) ? 'cols' : m > 4 ? 'rows' : undefined;
+  if (!along || !readyPool()) return undefined;
+  const tile = along === 'cols' ? 8 : 4;
+  const tiles = Math.ceil((along === 'cols' ? n : m) / tile);
+  const size = Math.ceil(tiles / Math.min(CHUNKS_PER_PRODUCT, tiles)) * tile;
+  return { along, size, chunks: Math.ceil((along === 'cols' ? n : m) / size) };
+}
+
+/**
+ * The main thread's instance on the shared memory, grown to at least `bytes`; undefined
+ * when the worker is gone or the product needs more than the shared memory may hold.
+ */
+export function sharedInstance(bytes: number): { exports: GemmEntry; memory: WebAssembly.Memory } | undefined {
+  const p = pool;
+  if (!p || bytes > SHARED_MAX_BYTES) return undefined;
+  const have = p.memory.buffer.byteLength / PAGE;
+  const pages = Math.ceil(bytes / PAGE);
+  if (have < pages) {
+    try {
+      p.memory.grow(pages - have);
+    } catch {
+      return undefined;
+    }
+  }
+  return p;
+}
+
+/**
+ * Runs the product `args` (the `gemm` arguments of all of C, with the main thread's pack
+ * buffers) in the chunks of `split`, on this thread and the worker (whose pack buffers
+ * are at `workerPacks`), and returns when all are done. The worker is offered the job
+ * first; this thread then takes chunks itself, and at the end waits only for a chunk the
+ * worker is still running (spinning briefly, then in Atomics.wait).
+ */
+export function runSplit(args: GemmArgs, split: Split, workerPacks: readonly [number, number]): void {
+  const p = pool;
+  if (!p) throw new BackendError('the GEMM worker is not running');
+  const { ctl } = p;
+  ctl.set(args, ARGS);
+  ctl[CHUNKS] = split.chunks;
+  ctl[ALONG] = split.along === 'rows' ? 1 : 0;
+  ctl[SIZE] = split.size;
+  ctl[PACKS] = workerPacks[0];
+  ctl[PACKS + 1] = workerPacks[1];
+  Atomics.store(ctl, NEXT, 0);
+  Atomics.store(ctl, STATE, POSTED);
+  const seq = (p.seq = (p.seq + 1) | 0);
+  Atomics.store(ctl, REQ, seq);
+  Atomics.notify(ctl, REQ);
+  try {
+    chunkLoop(p.exports, ctl, args[11], args[12], JOB);
+  } finally {
+    // Even if this thread's chunks threw, the worker must be done with the memory.
+    if (Atomics.compareExchange(ctl, STATE, POSTED, CLOSED) !== POSTED) {
+      for (let spin = 0; spin < 100000 && Atomics.load(ctl, STATE) === TAKEN; spin++);
+      while (Atomics.load(ctl, STATE) === TAKEN) Atomics.wait(ctl, STATE, TAKEN);
+    }
+  }
+  splitCount++;
+  if (Atomics.exchange(ctl, FAILED, 0) !== 0) throw new BackendError('the GEMM worker failed on its share of a product');
+}
+
+/** Whether this runtime can run the GEMM on two threads (see {@link setGemmThreads}). */
+export function gemmThreadsAvailable(): boolean {
+  return whyUnavailable() === '' && failure === undefined;
+}
+
+/** The thread setting of the GEMM now. */
+export function getGemmThreads(): GemmThreads {
+  return mode;
+}
+
+/**
+ * Chooses whether float32 matrix products (MatMul and the convolutions' GEMMs) use a
+ * second thread. The default, `'auto'`, splits products of at least 2^23 multiply-adds
+ * between the calling thread and one worker (Node's worker_threads, or a Web Worker where
+ * the page is cross-origin isolated and Tessera itself runs in a worker), sharing one
+ * WebAssembly memory. Where threads are unavailable everything runs on one thread, as
+ * with `'off'`. `'always'` splits every product that has at least two tiles, for tests.
+ *
+ * The worker starts on the first product that would use it and is ready some
+ * milliseconds later; products before that run on one thread. `await gemmThreadsReady()`
+ * waits for it.
+ *
+ * @param threads - `'auto'`, `'off'` or `'always'`
+ * @returns the setting before
+ * @throws BackendError for another value, or for `'always'` where threads are unavailable
+ * @example
+ * ```ts
+ * import { setGemmThreads } from '@tessera/cpu-backend';
+ * const before = setGemmThreads('off'); // one thread, e.g. to compare
+ * setGemmThreads(before);
+ * ```
+ */
+export function setGemmThreads(threads: GemmThreads): GemmThreads {
+  if (threads !== 'auto' && threads !== 'off' && threads !== 'always') {
+    throw new BackendError(`setGemmThreads: expected 'auto', 'off' or 'always' but got ${String(threads)}`);
+  }
+  if (threads === 'always' && !gemmThreadsAvailable()) {
+    throw new BackendError(`setGemmThreads: 'always' needs a second thread, which is unavailable here: ${failure ?? whyUnavailable()}`);
+  }
+  const before = mode;
+  mode = threads;
+  return before;
+}
+
+/**
+ * Starts the GEMM's worker if it is not running and resolves once it is ready: true, or
+ * false where threads are unavailable (or the worker failed).
+ *
+ * @example
+ * ```ts
+ * import { gemmThreadsReady } from '@tessera/cpu-backend';
+ * await gemmThreadsReady(); // true in Node: large products now use both threads
+ * ```
+ */
+export async function gemmThreadsReady(): Promise<boolean> {
+  const p = start();
+  if (!p) return false;
+  for (let waited = 0; waited < 30_000; waited += 2) {
+    const state = Atomics.load(p.ctl, READY);
+    if (state !== 0) return readyPool() !== undefined;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  fail('the GEMM worker did not start within 30 s');
+  return false;
+}
+
+/** How many products ran split between the two threads so far (for tests and benchmarks). */
+export function gemmThreadSplits(): number {
+  return splitCount;
+}

@@ -1,0 +1,83 @@
+// The conformance suite's MatMul and convolution cases (values, gradients, memory, errors)
+// on each of the three GEMM paths, forced: the TypeScript GEMM, the WebAssembly GEMM on
+// one thread, and the WebAssembly GEMM split between two threads for every product that
+// can be split. Each path is a CPU backend registered under its own name whose GEMM
+// kernels switch the path around each call, so the suite's coverage table shows a column
+// per path.
+//
+// @tessera/conformance is imported by path: it has @tessera/cpu-backend as a dev
+// dependency (its own test runs our backend), so a dependency this way round would be a
+// cycle in the workspace graph.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerBackend, registerKernel, type KernelConfig, type KernelName } from '@tessera/tensor';
+import { describeBackend } from '../../conformance/src/index.js';
+import {
+  CpuBackend,
+  cpuKernelConfigs,
+  gemmThreadSplits,
+  gemmThreadsAvailable,
+  gemmThreadsReady,
+  setGemmImplementation,
+  setGemmThreads,
+  type GemmImplementation,
+  type GemmThreads,
+} from '../src/index.js';
+
+const GEMM_KERNELS: readonly KernelName[] = ['MatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'];
+
+interface Path {
+  readonly impl: GemmImplementation;
+  readonly threads: GemmThreads;
+}
+
+const PATHS: Record<string, Path> = {
+  'cpu-gemm-js': { impl: 'js', threads: 'off' },
+  'cpu-gemm-wasm': { impl: 'wasm', threads: 'off' },
+  'cpu-gemm-threads': { impl: 'wasm', threads: 'always' },
+};
+
+function withPath<T>(path: Path, body: () => T): T {
+  const impl = setGemmImplementation(path.impl);
+  const threads = setGemmThreads(path.threads);
+  try {
+    return body();
+  } finally {
+    setGemmImplementation(impl);
+    setGemmThreads(threads);
+  }
+}
+
+// Every CPU kernel, under each path's backend name; the GEMM kernels run on that path.
+for (const [name, path] of Object.entries(PATHS)) {
+  registerBackend(name, () => new CpuBackend(name), 0);
+  for (const config of cpuKernelConfigs) {
+    const k = config as KernelConfig;
+    const gemm = GEMM_KERNELS.includes(k.kernelName);
+    registerKernel({ ...k, backendName: name, kernelFunc: gemm ? (args) => withPath(path, () => k.kernelFunc(args)) : k.kernelFunc });
+  }
+}
+
+let splitsBefore = 0;
+beforeAll(async () => {
+  // The threaded path must really be threaded: wait for the worker (Node always has it).
+  expect(await gemmThreadsReady()).toBe(true);
+  splitsBefore = gemmThreadSplits();
+});
+
+for (const name of Object.keys(PATHS)) {
+  describe(`GEMM path ${name}`, () => {
+    describeBackend(name, { kernels: GEMM_KERNELS });
+  });
+}
+
+describe('the threaded path', () => {
+  it('is available in Node, and split the products of the cases above between two threads', () => {
+    expect(gemmThreadsAvailable()).toBe(true);
+    // Each suite's cases have products big enough to split (at least two tiles).
+    expect(gemmThreadSplits() - splitsBefore).toBeGreaterThan(20);
+  });
+
+  afterAll(() => {
+    setGemmThreads('auto');
+  });
+});
