@@ -1,6 +1,6 @@
 import { util, type KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
-import { assertFloat32, assertShape, outShapeOf, poolGeometry } from '../util/window.js';
+import { assertFloat32, forEachClippedWindow, assertShape, outShapeOf, poolGeometry } from '../util/window.js';
 
 /** AvgPoolGrad: the gradient of AvgPool: each window's `dy / count` added to the image positions of the window. */
 export const avgPoolGradConfig: KernelConfig<'AvgPoolGrad', CpuBackend> = {
@@ -13,30 +13,19 @@ export const avgPoolGradConfig: KernelConfig<'AvgPoolGrad', CpuBackend> = {
     assertShape('AvgPoolGrad', 'dy', dy.shape, outShapeOf(g));
     const dx = new Float32Array(util.sizeFromShape(inputShape));
     const dyv = backend.values(dy);
-    const { batch, inH, inW, inC: C, outH, outW, kh, kw, sh, sw, top, left } = g;
+    const { inH, inW, inC: C } = g;
     const share = new Float64Array(C);
-    let o = 0;
-    for (let n = 0; n < batch; n++) {
-      for (let oy = 0; oy < outH; oy++) {
-        const y0 = oy * sh - top;
-        const ys = Math.max(y0, 0);
-        const ye = Math.min(y0 + kh, inH);
-        for (let ox = 0; ox < outW; ox++, o += C) {
-          const x0 = ox * sw - left;
-          const xs = Math.max(x0, 0);
-          const xe = Math.min(x0 + kw, inW);
-          const count = (ye - ys) * (xe - xs);
-          if (count === 0) continue;
-          for (let c = 0; c < C; c++) share[c] = dyv[o + c] / count;
-          for (let iy = ys; iy < ye; iy++) {
-            for (let ix = xs; ix < xe; ix++) {
-              const xo = ((n * inH + iy) * inW + ix) * C;
-              for (let c = 0; c < C; c++) dx[xo + c] += share[c];
-            }
-          }
+    forEachClippedWindow(g, ({ n, ys, ye, xs, xe, o }) => {
+      const count = (ye - ys) * (xe - xs);
+      if (count === 0) return;
+      for (let c = 0; c < C; c++) share[c] = dyv[o + c] / count;
+      for (let iy = ys; iy < ye; iy++) {
+        for (let ix = xs; ix < xe; ix++) {
+          const xo = ((n * inH + iy) * inW + ix) * C;
+          for (let c = 0; c < C; c++) dx[xo + c] += share[c];
         }
       }
-    }
+    });
     return backend.output(dx, inputShape, 'float32');
   },
 };

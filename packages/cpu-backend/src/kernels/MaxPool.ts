@@ -1,6 +1,6 @@
 import { util, type KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
-import { assertFloat32, outShapeOf, poolGeometry } from '../util/window.js';
+import { assertFloat32, forEachClippedWindow, outShapeOf, poolGeometry } from '../util/window.js';
 
 /**
  * MaxPool: the largest value of each window of `x [N, H, W, C]`, per channel. The window
@@ -16,32 +16,21 @@ export const maxPoolConfig: KernelConfig<'MaxPool', CpuBackend> = {
     const outShape = outShapeOf(g);
     const out = new Float32Array(util.sizeFromShape(outShape));
     const xv = backend.values(x);
-    const { batch, inH, inW, inC: C, outH, outW, kh, kw, sh, sw, top, left } = g;
-    let o = 0;
-    for (let n = 0; n < batch; n++) {
-      for (let oy = 0; oy < outH; oy++) {
-        const y0 = oy * sh - top;
-        const ys = Math.max(y0, 0);
-        const ye = Math.min(y0 + kh, inH);
-        for (let ox = 0; ox < outW; ox++, o += C) {
-          const x0 = ox * sw - left;
-          const xs = Math.max(x0, 0);
-          const xe = Math.min(x0 + kw, inW);
-          let first = true;
-          for (let iy = ys; iy < ye; iy++) {
-            for (let ix = xs; ix < xe; ix++) {
-              const xo = ((n * inH + iy) * inW + ix) * C;
-              if (first) {
-                for (let c = 0; c < C; c++) out[o + c] = xv[xo + c];
-                first = false;
-              } else {
-                for (let c = 0; c < C; c++) if (xv[xo + c] > out[o + c] || out[o + c] !== out[o + c]) out[o + c] = xv[xo + c];
-              }
-            }
+    const { inH, inW, inC: C } = g;
+    forEachClippedWindow(g, ({ n, ys, ye, xs, xe, o }) => {
+      let first = true;
+      for (let iy = ys; iy < ye; iy++) {
+        for (let ix = xs; ix < xe; ix++) {
+          const xo = ((n * inH + iy) * inW + ix) * C;
+          if (first) {
+            for (let c = 0; c < C; c++) out[o + c] = xv[xo + c];
+            first = false;
+          } else {
+            for (let c = 0; c < C; c++) if (xv[xo + c] > out[o + c] || out[o + c] !== out[o + c]) out[o + c] = xv[xo + c];
           }
         }
       }
-    }
+    });
     return backend.output(out, outShape, 'float32');
   },
 };

@@ -1,6 +1,6 @@
 import { util, type KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
-import { assertFloat32, assertShape, outShapeOf, poolGeometry } from '../util/window.js';
+import { assertFloat32, forEachClippedWindow, assertShape, outShapeOf, poolGeometry } from '../util/window.js';
 
 /**
  * MaxPoolGrad: the gradient of MaxPool. Each window's maximum is found again in `x`
@@ -17,37 +17,26 @@ export const maxPoolGradConfig: KernelConfig<'MaxPoolGrad', CpuBackend> = {
     const dx = new Float32Array(util.sizeFromShape(x.shape));
     const xv = backend.values(x);
     const dyv = backend.values(dy);
-    const { batch, inH, inW, inC: C, outH, outW, kh, kw, sh, sw, top, left } = g;
+    const { inH, inW, inC: C } = g;
     const best = new Float32Array(C);
     const at = new Int32Array(C);
-    let o = 0;
-    for (let n = 0; n < batch; n++) {
-      for (let oy = 0; oy < outH; oy++) {
-        const y0 = oy * sh - top;
-        const ys = Math.max(y0, 0);
-        const ye = Math.min(y0 + kh, inH);
-        for (let ox = 0; ox < outW; ox++, o += C) {
-          const x0 = ox * sw - left;
-          const xs = Math.max(x0, 0);
-          const xe = Math.min(x0 + kw, inW);
-          at.fill(-1);
-          for (let iy = ys; iy < ye; iy++) {
-            for (let ix = xs; ix < xe; ix++) {
-              const xo = ((n * inH + iy) * inW + ix) * C;
-              for (let c = 0; c < C; c++) {
-                const v = xv[xo + c];
-                // Strictly greater: ties keep the first. A NaN best (only ever the first) yields to any number, as MaxPool.
-                if (at[c] < 0 || v > best[c] || best[c] !== best[c]) {
-                  best[c] = v;
-                  at[c] = xo + c;
-                }
-              }
+    forEachClippedWindow(g, ({ n, ys, ye, xs, xe, o }) => {
+      at.fill(-1);
+      for (let iy = ys; iy < ye; iy++) {
+        for (let ix = xs; ix < xe; ix++) {
+          const xo = ((n * inH + iy) * inW + ix) * C;
+          for (let c = 0; c < C; c++) {
+            const v = xv[xo + c];
+            // Strictly greater: ties keep the first. A NaN best (only ever the first) yields to any number, as MaxPool.
+            if (at[c] < 0 || v > best[c] || best[c] !== best[c]) {
+              best[c] = v;
+              at[c] = xo + c;
             }
           }
-          for (let c = 0; c < C; c++) if (at[c] >= 0) dx[at[c]] += dyv[o + c];
         }
       }
-    }
+      for (let c = 0; c < C; c++) if (at[c] >= 0) dx[at[c]] += dyv[o + c];
+    });
     return backend.output(dx, x.shape, 'float32');
   },
 };

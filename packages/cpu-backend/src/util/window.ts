@@ -64,6 +64,40 @@ export function poolGeometry(kernelName: string, inShape: Shape, attrs: PoolAttr
   return windowGeometry(kernelName, inShape, attrs.poolSize, inShape[3], attrs);
 }
 
+/**
+ * One pooling window clipped to the image: image `n`, rows `[ys, ye)` and columns
+ * `[xs, xe)`; `o` is the offset of the output pixel's first channel. The same object is
+ * reused for every window (no allocation per pixel).
+ */
+export interface ClippedWindow {
+  n: number;
+  ys: number;
+  ye: number;
+  xs: number;
+  xe: number;
+  o: number;
+}
+
+/** Visits every output pixel's window, clipped to the image, in output order (the walk all pooling kernels share). */
+export function forEachClippedWindow(g: WindowGeometry, visit: (w: ClippedWindow) => void): void {
+  const { batch, inH, inW, outC, outH, outW, kh, kw, sh, sw, top, left } = g;
+  const w: ClippedWindow = { n: 0, ys: 0, ye: 0, xs: 0, xe: 0, o: 0 };
+  for (let n = 0; n < batch; n++) {
+    w.n = n;
+    for (let oy = 0; oy < outH; oy++) {
+      const y0 = oy * sh - top;
+      w.ys = Math.max(y0, 0);
+      w.ye = Math.min(y0 + kh, inH);
+      for (let ox = 0; ox < outW; ox++, w.o += outC) {
+        const x0 = ox * sw - left;
+        w.xs = Math.max(x0, 0);
+        w.xe = Math.min(x0 + kw, inW);
+        visit(w);
+      }
+    }
+  }
+}
+
 /** The output shape `[batch, outH, outW, outC]` of a geometry. */
 export function outShapeOf(g: WindowGeometry): [number, number, number, number] {
   return [g.batch, g.outH, g.outW, g.outC];
