@@ -1,4 +1,4 @@
-import { getKernel, registerBackend, registerKernel, type KernelConfig, type KernelName } from '@tessera/tensor';
+import { getKernel, registerBackend, registerKernels, type KernelName } from '@tessera/tensor';
 import { tinyKernels } from './kernels.js';
 import { TinyBackend } from './tiny_backend.js';
 
@@ -25,5 +25,5 @@ export const TINY_KERNELS: readonly KernelName[] = tinyKernels.map((k) => k.kern
 export function registerTinyBackend(): void {
   if (getKernel('Add', 'tiny')) return;
   registerBackend('tiny', () => new TinyBackend(), 0);
-  for (const config of tinyKernels) registerKernel(config as KernelConfig<KernelName, TinyBackend>);
+  registerKernels(tinyKernels);
 }

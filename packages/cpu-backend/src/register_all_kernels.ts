@@ -1,4 +1,4 @@
-import { getEngine, getKernel, registerKernel, type KernelConfig, type KernelName } from '@tessera/tensor';
+import { getEngine, registerKernels, type AnyKernelConfig } from '@tessera/tensor';
 import { CpuBackend } from './backend_cpu.js';
 import { argMaxConfig, argMinConfig } from './kernels/arg_reduce.js';
 import { avgPoolConfig } from './kernels/AvgPool.js';
@@ -35,7 +35,7 @@ import { unaryConfigs } from './kernels/unary.js';
 import { unsortedSegmentSumConfig } from './kernels/UnsortedSegmentSum.js';
 
 /** A kernel config of the CPU backend, for any kernel name. */
-export type CpuKernelConfig = { [K in KernelName]: KernelConfig<K, CpuBackend> }[KernelName];
+export type CpuKernelConfig = AnyKernelConfig<CpuBackend>;
 
 /** Every kernel of the CPU backend: one per name in `KERNEL_NAMES`. */
 export const cpuKernelConfigs: readonly CpuKernelConfig[] = [
@@ -83,9 +83,5 @@ export const cpuKernelConfigs: readonly CpuKernelConfig[] = [
 export function registerCpuBackend(): void {
   const engine = getEngine();
   if (!engine.backendNames().includes('cpu')) engine.registerBackend('cpu', () => new CpuBackend(), 1);
-  for (const config of cpuKernelConfigs) {
-    // registerKernel<K> wants the config of one name K; a union of such configs does not
-    // fit it, so widen it to KernelName (the registry looks each one up by its own name).
-    if (!getKernel(config.kernelName, 'cpu')) registerKernel(config as KernelConfig<KernelName, CpuBackend>);
-  }
+  registerKernels(cpuKernelConfigs);
 }

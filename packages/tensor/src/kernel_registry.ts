@@ -49,6 +49,25 @@ export function registerKernel<K extends KernelName, B extends Backend>(config: 
   registry.set(k, config as unknown as KernelConfig);
 }
 
+/** A config of any one kernel: the element type of a backend's kernel list. */
+export type AnyKernelConfig<B extends Backend = Backend> = { [K in KernelName]: KernelConfig<K, B> }[KernelName];
+
+/**
+ * Registers a backend's kernel list, skipping kernels already registered for their
+ * backend, so registering twice (a package imported twice) is harmless.
+ *
+ * @example
+ * ```ts
+ * registerKernels([negConfig, addConfig]);
+ * ```
+ */
+export function registerKernels<B extends Backend>(configs: readonly AnyKernelConfig<B>[]): void {
+  for (const config of configs) {
+    // registerKernel<K> takes the config of one name K; each element of the union is one.
+    if (!getKernel(config.kernelName, config.backendName)) registerKernel(config as KernelConfig<KernelName, B>);
+  }
+}
+
 /** Removes a kernel (for tests and for backends that replace one). */
 export function unregisterKernel(kernelName: KernelName, backendName: string): void {
   registry.delete(key(kernelName, backendName));

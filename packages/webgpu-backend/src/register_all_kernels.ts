@@ -1,4 +1,4 @@
-import { getKernel, registerKernel, type KernelConfig, type KernelName } from '@tessera/tensor';
+import { registerKernels, type AnyKernelConfig } from '@tessera/tensor';
 import type { WebGPUBackend } from './backend_webgpu.js';
 import { binaryConfigs, comparisonConfigs, selectConfig } from './kernels/binary.js';
 import { castConfig } from './kernels/Cast.js';
@@ -22,7 +22,7 @@ import {
 import { clipByValueConfig, leakyReluConfig, logicalNotConfig, unaryConfigs } from './kernels/unary.js';
 
 /** A kernel config of the WebGPU backend, for any kernel name. */
-export type WebGPUKernelConfig = { [K in KernelName]: KernelConfig<K, WebGPUBackend> }[KernelName];
+export type WebGPUKernelConfig = AnyKernelConfig<WebGPUBackend>;
 
 /** Every kernel of the WebGPU backend: one per name in `KERNEL_NAMES`, each a WGSL shader. */
 export const webgpuKernelConfigs: readonly WebGPUKernelConfig[] = [
@@ -68,8 +68,5 @@ export const webgpuKernelConfigs: readonly WebGPUKernelConfig[] = [
  * `@tessera/webgpu-backend` calls this; calling it again does nothing.
  */
 export function registerWebGPUKernels(): void {
-  for (const config of webgpuKernelConfigs) {
-    // registerKernel<K> wants the config of one name K; widen the union (the registry looks each up by its own name).
-    if (!getKernel(config.kernelName, 'webgpu')) registerKernel(config as KernelConfig<KernelName, WebGPUBackend>);
-  }
+  registerKernels(webgpuKernelConfigs);
 }
