@@ -66,3 +66,14 @@ export function getRegularizer(id: RegularizerIdentifier | null | undefined): Re
   if (cls === 'L1L2') return regularizers.l1l2(config as { l1?: number; l2?: number });
   throw new ValueError(`Unknown regularizer class '${cls}'. Valid: L1, L2, L1L2`);
 }
+
+/**
+ * Keras's serialized regularizer, `{class_name, config}`, or `null` for none (as configs write it).
+ * @example
+ * ```ts
+ * serializeRegularizer(regularizers.l2(1e-4)); // { class_name: 'L2', config: { l2: 0.0001 } }
+ * ```
+ */
+export function serializeRegularizer(r: Regularizer | undefined): { class_name: string; config: Record<string, unknown> } | null {
+  return r ? { class_name: r.className, config: r.getConfig() } : null;
+}

@@ -1,7 +1,6 @@
 import { ShapeError, transpose, ValueError, type Tensor } from '@tessera/tensor';
 import type { Tensors } from '../engine/layer.js';
 import type { LayerShape } from '../engine/symbolic.js';
-import type { Regularizer } from '../regularizers.js';
 
 /** Keras's `data_format`: where the channels sit in an image batch. */
 export type DataFormat = 'channels_last' | 'channels_first';
@@ -127,7 +126,3 @@ export function channelsOf(shape: LayerShape, format: DataFormat, layer: string)
   return c;
 }
 
-/** Keras's serialized regularizer (or null). */
-export function serializeRegularizer(r: Regularizer | undefined): { class_name: string; config: Record<string, unknown> } | null {
-  return r ? { class_name: r.className, config: r.getConfig() } : null;
-}

@@ -3,7 +3,7 @@ import { activationName, getActivation, type ActivationFn, type ActivationId } f
 import { Layer, type LayerArgs, type Tensors } from '../engine/layer.js';
 import type { LayerShape } from '../engine/symbolic.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers.js';
-import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
+import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 
 /** Options of {@link Dense}. */
 export interface DenseArgs extends LayerArgs {
@@ -89,8 +89,8 @@ export class Dense extends Layer {
       use_bias: this.useBias,
       kernel_initializer: serializeInitializer(getInitializer(this.kernelInitializer)),
       bias_initializer: serializeInitializer(getInitializer(this.biasInitializer)),
-      kernel_regularizer: this.kernelRegularizer ? { class_name: this.kernelRegularizer.className, config: this.kernelRegularizer.getConfig() } : null,
-      bias_regularizer: this.biasRegularizer ? { class_name: this.biasRegularizer.className, config: this.biasRegularizer.getConfig() } : null,
+      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
+      bias_regularizer: serializeRegularizer(this.biasRegularizer),
       activity_regularizer: null,
       kernel_constraint: null,
       bias_constraint: null,

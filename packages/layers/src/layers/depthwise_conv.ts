@@ -3,7 +3,7 @@ import { activationName, getActivation, type ActivationFn, type ActivationId } f
 import { Layer, type LayerArgs, type Tensors } from '../engine/layer.js';
 import type { LayerShape } from '../engine/symbolic.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers.js';
-import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
+import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import {
   assertInputRank,
   assertStridesOrDilation,
@@ -13,7 +13,6 @@ import {
   normalizeDataFormat,
   normalizePadding,
   normalizeTuple,
-  serializeRegularizer,
   shapeFromChannelsLast,
   shapeToChannelsLast,
   single,

@@ -2,8 +2,8 @@ import { add, AxisError, batchNorm, moments, mul, reshape, ShapeError, tidy, Val
 import { Layer, type CallArgs, type LayerArgs, type Tensors } from '../engine/layer.js';
 import type { LayerShape } from '../engine/symbolic.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers.js';
-import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
-import { serializeRegularizer, single } from './conv_utils.js';
+import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
+import { single } from './conv_utils.js';
 
 /** Resolves a (possibly negative) axis against a rank, naming the layer when it is out of range. */
 function resolveAxis(axis: number, rank: number, layer: string): number {
