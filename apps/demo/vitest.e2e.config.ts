@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// End-to-end: the demo built with Vite, served on 127.0.0.1 by `vite preview` (cross-origin
-// isolated), driven in real headless Chromium (Debian's /usr/bin/chromium; WebGPU on
+// End-to-end: the demo built with Vite, served on 127.0.0.1 by `vite preview`,
+// driven in real headless Chromium (Debian's /usr/bin/chromium; WebGPU on
 // SwiftShader where the browser offers an adapter). Run: pnpm --filter demo test:e2e
 export default defineConfig({
   root: import.meta.dirname,

@@ -1,6 +1,6 @@
 /**
  * Picks the backend: WebGPU when the browser offers an adapter, else the CPU backend (WebAssembly
- * SIMD, two threads when the page is cross-origin isolated) with a notice that says why.
+ * SIMD) with a notice that says why.
  */
 import { registerCpuBackend } from '@tessera/cpu-backend';
 import { getBackend, setBackend } from '@tessera/tensor';

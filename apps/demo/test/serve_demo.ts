@@ -1,6 +1,6 @@
 /**
  * Builds the demo (data files, then Vite) and serves `dist/` with `vite preview` on 127.0.0.1,
- * a secure context (so `navigator.gpu` exists) with the app's cross-origin isolation headers.
+ * a secure context (so `navigator.gpu` exists).
  */
 import { join } from 'node:path';
 import { build, preview, type PreviewServer } from 'vite';
