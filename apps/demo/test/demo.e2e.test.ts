@@ -59,6 +59,11 @@ async function openDemo(page: Page, errors: string[]): Promise<void> {
   await page.waitForSelector('[data-testid=state][data-state=idle]');
 }
 
+/** Types values into the form's fields, by element id. */
+async function fillForm(page: Page, fields: Record<string, string>): Promise<void> {
+  for (const [id, value] of Object.entries(fields)) await page.fill(`#${id}`, value);
+}
+
 async function waitForState(page: Page, states: string[], timeout: number): Promise<string> {
   await page.waitForFunction(
     (wanted) => wanted.includes(document.querySelector('[data-testid=state]')?.getAttribute('data-state') ?? ''),
@@ -108,12 +113,7 @@ describe('demo app in headless Chromium', () => {
 
       // A small MLP, 300 steps of 32 real MNIST images.
       await page.selectOption('[data-testid=model-kind]', 'mlp');
-      await page.fill('[data-testid=hidden]', '64');
-      await page.fill('#dropout', '0');
-      await page.fill('[data-testid=batch]', '32');
-      await page.fill('[data-testid=epochs]', '1');
-      await page.fill('[data-testid=train-count]', '9600');
-      await page.fill('[data-testid=val-count]', '500');
+      await fillForm(page, { hidden: '64', dropout: '0', batch: '32', epochs: '1', 'train-count': '9600', 'val-count': '500' });
       await page.click('[data-testid=train]');
       await waitForState(page, ['training'], 30_000);
       // The page stays live while training: the progress line moves, Stop stops it, Resume goes on.
@@ -185,12 +185,7 @@ describe('demo app in headless Chromium', () => {
       await page.setInputFiles('#cifar-input', cifar);
       await page.waitForFunction(() => /CIFAR-10: 400 training and 100 test images, 32x32x3/.test(document.querySelector('[data-testid=data-status]')?.textContent ?? ''));
       await page.selectOption('[data-testid=model-kind]', 'cnn');
-      await page.fill('#filters', '8');
-      await page.fill('#dense-units', '16');
-      await page.fill('#dropout', '0');
-      await page.fill('[data-testid=batch]', '20');
-      await page.fill('[data-testid=epochs]', '5');
-      await page.fill('[data-testid=lr]', '0.003');
+      await fillForm(page, { filters: '8', 'dense-units': '16', dropout: '0', batch: '20', epochs: '5', lr: '0.003' });
       await page.click('[data-testid=train]');
       expect(await waitForState(page, ['done', 'error', 'stopped'], 300_000), await pageError(page)).toBe('done');
       const cifarAccuracy = Number(await text(page, 'val-accuracy'));
@@ -201,7 +196,7 @@ describe('demo app in headless Chromium', () => {
       await page.click('[data-testid=reset]');
       await page.selectOption('[data-testid=dataset]', 'mnist');
       await page.waitForFunction(() => /60,000 training/.test(document.querySelector('[data-testid=data-status]')?.textContent ?? ''), null, { timeout: 120_000 });
-      await page.fill('[data-testid=val-count]', '500');
+      await fillForm(page, { 'val-count': '500' });
 
       // A model saved by Keras 3 loads, shows its filters and classifies the validation images.
       const kerasFile = join(KERAS_MODELS, 'keras3.1.1_mnist_cnn.h5');
@@ -231,11 +226,7 @@ describe('demo app in headless Chromium', () => {
       await openDemo(page, errors);
       expect(await attr(page, 'backend', 'data-backend')).toBe('cpu');
       expect(await text(page, 'notice')).toMatch(/WebGPU.*CPU backend/);
-      await page.fill('[data-testid=hidden]', '32');
-      await page.fill('[data-testid=batch]', '64');
-      await page.fill('[data-testid=epochs]', '1');
-      await page.fill('[data-testid=train-count]', '3200');
-      await page.fill('[data-testid=val-count]', '500');
+      await fillForm(page, { hidden: '32', batch: '64', epochs: '1', 'train-count': '3200', 'val-count': '500' });
       await page.click('[data-testid=train]');
       expect(await waitForState(page, ['done', 'error', 'stopped'], 180_000), await pageError(page)).toBe('done');
       expect(Number(await text(page, 'val-accuracy'))).toBeGreaterThan(0.5);
