@@ -42,7 +42,7 @@ describe('fused layers', () => {
   for (const [id, activation] of Object.entries(UNFUSED)) {
     it(`Dense with '${id}' is one FusedMatMul, equal to matMul + bias + ${id}`, () => {
       const layer = new Dense({ units: 4, activation: id as ActivationId, biasInitializer: 'random_normal' });
-      const x = tf.randomNormal([3, 5], 0, 2, 'float32', 1);
+      const x = tf.randomNormal([3, 5], { stddev: 2, seed: 1 });
       layer.apply(x);
       expect(kernelsOf(() => layer.apply(x))).toEqual(['FusedMatMul']);
       tf.tidy(() => expectClose(layer.apply(x) as tf.Tensor, activation(tf.add(tf.matMul(x, layer.kernel!), layer.bias!))));
@@ -52,7 +52,7 @@ describe('fused layers', () => {
 
   it('Dense without bias, on rank-3 input, is one FusedMatMul on the flattened rows', () => {
     const layer = new Dense({ units: 2, activation: 'tanh', useBias: false });
-    const x = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 2);
+    const x = tf.randomNormal([2, 3, 4], { stddev: 1, seed: 2 });
     layer.apply(x);
     expect(kernelsOf(() => layer.apply(x)).filter((k) => k !== 'Reshape')).toEqual(['FusedMatMul']);
     tf.tidy(() => {
@@ -66,7 +66,7 @@ describe('fused layers', () => {
   it("Dense with 'sigmoid' or 'softmax' applies it on its own, so the output keeps its logits", () => {
     for (const [id, kernel] of [['sigmoid', 'Sigmoid'], ['softmax', 'Exp']] as const) {
       const layer = new Dense({ units: 3, activation: id });
-      const x = tf.randomNormal([2, 4], 0, 1, 'float32', 3);
+      const x = tf.randomNormal([2, 4], { stddev: 1, seed: 3 });
       layer.apply(x);
       const kernels = kernelsOf(() => layer.apply(x));
       expect(kernels[0]).toBe('FusedMatMul');
@@ -90,7 +90,7 @@ describe('fused layers', () => {
 
   it("Conv2D with 'relu' is one FusedConv2D, equal to conv2d + bias + relu; gradients flow to kernel and bias", () => {
     const layer = new Conv2D({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', biasInitializer: 'random_normal' });
-    const x = tf.randomNormal([2, 5, 5, 2], 0, 1, 'float32', 4);
+    const x = tf.randomNormal([2, 5, 5, 2], { stddev: 1, seed: 4 });
     layer.apply(x);
     expect(kernelsOf(() => layer.apply(x))).toEqual(['FusedConv2D']);
     tf.tidy(() => {
