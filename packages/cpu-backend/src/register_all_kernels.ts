@@ -23,6 +23,10 @@ import { gatherConfig } from './kernels/Gather.js';
 import { leakyReluConfig } from './kernels/LeakyRelu.js';
 import { logicalNotConfig } from './kernels/LogicalNot.js';
 import { matMulConfig } from './kernels/MatMul.js';
+import { fusedConv2DConfig } from './kernels/FusedConv2D.js';
+import { fusedMatMulConfig } from './kernels/FusedMatMul.js';
+import { softmaxCrossEntropyWithLogitsConfig } from './kernels/SoftmaxCrossEntropyWithLogits.js';
+import { softmaxCrossEntropyWithLogitsGradConfig } from './kernels/SoftmaxCrossEntropyWithLogitsGrad.js';
 import { oneHotConfig } from './kernels/OneHot.js';
 import { padConfig } from './kernels/Pad.js';
 import { reduceConfigs } from './kernels/reduce.js';
@@ -51,6 +55,7 @@ export const cpuKernelConfigs: readonly CpuKernelConfig[] = [
   argMaxConfig,
   argMinConfig,
   matMulConfig,
+  fusedMatMulConfig,
   transposeConfig,
   concatConfig,
   sliceConfig,
@@ -63,6 +68,7 @@ export const cpuKernelConfigs: readonly CpuKernelConfig[] = [
   conv2DConfig,
   conv2DBackpropInputConfig,
   conv2DBackpropFilterConfig,
+  fusedConv2DConfig,
   depthwiseConv2DConfig,
   depthwiseConv2DBackpropInputConfig,
   depthwiseConv2DBackpropFilterConfig,
@@ -74,6 +80,8 @@ export const cpuKernelConfigs: readonly CpuKernelConfig[] = [
   resizeNearestNeighborGradConfig,
   resizeBilinearConfig,
   resizeBilinearGradConfig,
+  softmaxCrossEntropyWithLogitsConfig,
+  softmaxCrossEntropyWithLogitsGradConfig,
 ];
 
 /**

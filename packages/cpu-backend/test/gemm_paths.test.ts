@@ -1,4 +1,4 @@
-// The conformance suite's MatMul and convolution cases (values, gradients, memory, errors)
+// The conformance suite's MatMul, FusedMatMul and convolution cases (values, gradients, memory, errors)
 // on each of the three GEMM paths, forced: the TypeScript GEMM, the WebAssembly GEMM on
 // one thread, and the WebAssembly GEMM split between two threads for every product that
 // can be split. Each path is a CPU backend registered under its own name whose GEMM
@@ -23,7 +23,7 @@ import {
   type GemmThreads,
 } from '../src/index.js';
 
-const GEMM_KERNELS: readonly KernelName[] = ['MatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'];
+const GEMM_KERNELS: readonly KernelName[] = ['MatMul', 'FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'];
 
 interface Path {
   readonly impl: GemmImplementation;

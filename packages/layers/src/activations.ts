@@ -16,6 +16,7 @@ import {
   add,
   clipByValue,
   ValueError,
+  type FusedActivationOptions,
   type Tensor,
 } from '@tessera/tensor';
 import { attachLogits } from '@tessera/losses';
@@ -95,4 +96,33 @@ export function activationName(id: ActivationId | ActivationFn | null | undefine
   if (id === null || id === undefined) return 'linear';
   if (typeof id === 'function') return id.name || 'custom';
   return id;
+}
+
+/**
+ * Activations a fused kernel applies in its epilogue (`fusedMatMul`, `fusedConv2d`), by
+ * Keras id. sigmoid and softmax are left out on purpose: they run on their own so that
+ * their output keeps its logits for the crossentropy losses (see `attachLogits`).
+ */
+const FUSED: Partial<Record<ActivationId, FusedActivationOptions>> = {
+  linear: { activation: 'linear' },
+  relu: { activation: 'relu' },
+  relu6: { activation: 'relu6' },
+  elu: { activation: 'elu' },
+  tanh: { activation: 'tanh' },
+  leaky_relu: { activation: 'leakyRelu', alpha: 0.2 },
+};
+
+/**
+ * How a layer's fused kernel applies this activation, or `undefined` when the layer must
+ * apply it itself after a linear fused kernel (custom functions, and the activations
+ * not in the fused set). `null`/`undefined` mean linear.
+ * @example
+ * ```ts
+ * fusedActivationOf('relu');    // { activation: 'relu' }
+ * fusedActivationOf('softmax'); // undefined
+ * ```
+ */
+export function fusedActivationOf(id: ActivationId | ActivationFn | null | undefined): FusedActivationOptions | undefined {
+  if (id === null || id === undefined) return FUSED.linear;
+  return typeof id === 'function' ? undefined : FUSED[id];
 }

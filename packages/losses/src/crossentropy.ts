@@ -21,6 +21,7 @@ import {
   neg,
   notEqual,
   oneHot,
+  softmaxCrossEntropyWithLogits,
   squeeze,
   sub,
   sum,
@@ -102,9 +103,15 @@ function source(yPred: Tensor, activation: LogitsActivation, fromLogits: boolean
   return attached?.activation === activation ? { x: attached.logits, fromLogits: true } : { x: yPred, fromLogits };
 }
 
-/** `-sum(target * log p)` over `axis`, with `p` the softmax of logits or clipped, renormalized probabilities. */
+/**
+ * `-sum(target * log p)` over `axis`, with `p` the softmax of logits or clipped,
+ * renormalized probabilities. Logits over the last axis take the fused kernel (a stable
+ * log-sum-exp per row; its gradient `softmax - target` in one more kernel).
+ */
 function softmaxCrossentropy(target: Tensor, yPred: Tensor, fromLogits: boolean, axis: number): Tensor {
-  const src = axis === yPred.rank - 1 ? source(yPred, 'softmax', fromLogits) : { x: yPred, fromLogits };
+  const last = axis === yPred.rank - 1;
+  const src = last ? source(yPred, 'softmax', fromLogits) : { x: yPred, fromLogits };
+  if (src.fromLogits && last) return softmaxCrossEntropyWithLogits(target, src.x);
   if (src.fromLogits) return neg(sum(mul(target, logSoftmax(src.x, axis)), axis));
   const p = clipByValue(div(src.x, sum(src.x, axis, true)), EPSILON, 1 - EPSILON);
   return neg(sum(mul(target, log(p)), axis));
@@ -125,7 +132,8 @@ function assertSeveralClasses(p: Tensor, axis: number, loss: string): void {
  *
  * Probabilities are renormalized and clipped to `[1e-7, 1 - 1e-7]` as in Keras, unless
  * `fromLogits` is set or `yPred` carries softmax logits ({@link attachLogits}): then the
- * loss is computed from the logits with `logSoftmax`, exact even for saturated outputs.
+ * loss is computed from the logits (over the last axis, by one fused kernel,
+ * `softmaxCrossEntropyWithLogits`), exact even for saturated outputs.
  *
  * @param yTrue - one-hot labels, the shape of `yPred` (int32 and bool are cast to float32).
  * @param yPred - probabilities (or logits with `fromLogits`), float32, e.g. `[batch, classes]`.

@@ -72,6 +72,23 @@ export interface ResizeAttrs {
   halfPixelCenters: boolean;
 }
 
+/**
+ * The activations a fused kernel applies as it writes each output, after the bias:
+ * `'linear'` (none), `'relu'`, `'relu6'`, `'sigmoid'`, `'tanh'`, `'elu'` and
+ * `'leakyRelu'` (slope `alpha` below 0), each as the unary kernel of that name.
+ */
+export const FUSED_ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'elu', 'leakyRelu'] as const;
+
+/** One of {@link FUSED_ACTIVATIONS}. */
+export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
+
+/** The epilogue of a fused kernel: `activation(y + bias)` for each output `y` of its product. */
+export interface FusedActivationAttrs {
+  activation: FusedActivation;
+  /** The slope of `'leakyRelu'` below 0, >= 0 (so the sign of an output is that of its input); the others ignore it. */
+  alpha: number;
+}
+
 /** An NHWC shape `[batch, height, width, channels]`. */
 export type Shape4D = [number, number, number, number];
 
@@ -87,6 +104,7 @@ export interface KernelAttrs
   ArgMax: { axis: number };
   ArgMin: { axis: number };
   MatMul: { transposeA: boolean; transposeB: boolean };
+  FusedMatMul: { transposeA: boolean; transposeB: boolean } & FusedActivationAttrs;
   Transpose: { perm: number[] };
   Concat: { axis: number };
   Slice: { begin: number[]; size: number[] };
@@ -99,6 +117,7 @@ export interface KernelAttrs
   Conv2D: Conv2DAttrs;
   Conv2DBackpropInput: Conv2DAttrs & { inputShape: Shape4D };
   Conv2DBackpropFilter: Conv2DAttrs & { filterShape: Shape4D };
+  FusedConv2D: Conv2DAttrs & FusedActivationAttrs;
   DepthwiseConv2D: Conv2DAttrs;
   DepthwiseConv2DBackpropInput: Conv2DAttrs & { inputShape: Shape4D };
   DepthwiseConv2DBackpropFilter: Conv2DAttrs & { filterShape: Shape4D };
@@ -110,6 +129,8 @@ export interface KernelAttrs
   ResizeNearestNeighborGrad: ResizeAttrs & { inputShape: Shape4D };
   ResizeBilinear: ResizeAttrs & { size: [number, number] };
   ResizeBilinearGrad: ResizeAttrs & { inputShape: Shape4D };
+  SoftmaxCrossEntropyWithLogits: NoAttrs;
+  SoftmaxCrossEntropyWithLogitsGrad: NoAttrs;
 }
 
 /** Every kernel name. */
@@ -117,7 +138,7 @@ export type KernelName = keyof KernelAttrs;
 
 /** What the list says of one kernel. */
 export interface KernelSpec {
-  /** Input names, in order. `'...'` means any number of inputs (Concat). */
+  /** Input names, in order. `'...'` means any number of inputs (Concat); a trailing `?` marks an optional last input. */
   readonly inputs: readonly string[];
   /** Whether autodiff differentiates through it (has a registered gradient). */
   readonly differentiable: boolean;
@@ -183,6 +204,11 @@ export const KERNELS: { readonly [K in KernelName]: KernelSpec } = {
   ArgMax: { inputs: ['x'], differentiable: false, doc: 'index of the first maximum along axis (int32)' },
   ArgMin: { inputs: ['x'], differentiable: false, doc: 'index of the first minimum along axis (int32)' },
   MatMul: binary('batched matrix product, batch dims broadcast'),
+  FusedMatMul: {
+    inputs: ['a', 'b', 'bias?'],
+    differentiable: true,
+    doc: 'activation(MatMul(a, b) + bias), float32: bias [N] (optional) and activation applied as each output is written',
+  },
   Transpose: unary('permute axes'),
   Concat: { inputs: ['...'], differentiable: true, doc: 'join along axis' },
   Slice: unary('contiguous block at begin of size'),
@@ -210,6 +236,11 @@ export const KERNELS: { readonly [K in KernelName]: KernelSpec } = {
     inputs: ['x', 'dy'],
     differentiable: true,
     doc: 'gradient of Conv2D for the filter: x [N, H, W, Cin], dy [N, OH, OW, Cout] -> filterShape',
+  },
+  FusedConv2D: {
+    inputs: ['x', 'filter', 'bias?'],
+    differentiable: true,
+    doc: 'activation(Conv2D(x, filter) + bias): bias [Cout] (optional) and activation applied as each output is written',
   },
   DepthwiseConv2D: {
     inputs: ['x', 'filter'],
@@ -249,6 +280,16 @@ export const KERNELS: { readonly [K in KernelName]: KernelSpec } = {
     inputs: ['dy'],
     differentiable: true,
     doc: 'gradient of ResizeBilinear: each dy spread over its four source pixels by their weights -> inputShape',
+  },
+  SoftmaxCrossEntropyWithLogits: {
+    inputs: ['logits', 'labels'],
+    differentiable: true,
+    doc: 'logits [N, C], labels [N, C] -> [N]: -sum(labels * logSoftmax(logits)) per row, by a stable log-sum-exp',
+  },
+  SoftmaxCrossEntropyWithLogitsGrad: {
+    inputs: ['dy', 'logits', 'labels'],
+    differentiable: false,
+    doc: 'gradient of SoftmaxCrossEntropyWithLogits for the logits: dy [N] -> dy * (softmax(logits) * sum(labels) - labels) [N, C]',
   },
 };
 

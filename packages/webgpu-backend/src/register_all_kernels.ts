@@ -2,7 +2,7 @@ import { registerKernels, type AnyKernelConfig } from '@tessera/tensor';
 import type { WebGPUBackend } from './backend_webgpu.js';
 import { binaryConfigs, comparisonConfigs, selectConfig } from './kernels/binary.js';
 import { castConfig } from './kernels/Cast.js';
-import { conv2dBackpropFilterConfig, conv2dBackpropInputConfig, conv2dConfig } from './kernels/conv.js';
+import { conv2dBackpropFilterConfig, conv2dBackpropInputConfig, conv2dConfig, fusedConv2dConfig } from './kernels/conv.js';
 import {
   depthwiseConv2dBackpropFilterConfig,
   depthwiseConv2dBackpropInputConfig,
@@ -10,7 +10,7 @@ import {
 } from './kernels/depthwise_conv.js';
 import { gatherConfig, oneHotConfig, padConfig, tileConfig, unsortedSegmentSumConfig } from './kernels/indexing.js';
 import { concatConfig, reverseConfig, sliceConfig, transposeConfig } from './kernels/layout.js';
-import { matMulConfig } from './kernels/MatMul.js';
+import { fusedMatMulConfig, matMulConfig } from './kernels/MatMul.js';
 import { avgPoolConfig, avgPoolGradConfig, maxPoolConfig, maxPoolGradConfig } from './kernels/pool.js';
 import { argMaxConfig, argMinConfig, reduceConfigs } from './kernels/reduce.js';
 import {
@@ -19,6 +19,7 @@ import {
   resizeNearestNeighborConfig,
   resizeNearestNeighborGradConfig,
 } from './kernels/resize.js';
+import { softmaxCrossEntropyWithLogitsConfig, softmaxCrossEntropyWithLogitsGradConfig } from './kernels/softmax_cross_entropy.js';
 import { clipByValueConfig, leakyReluConfig, logicalNotConfig, unaryConfigs } from './kernels/unary.js';
 
 /** A kernel config of the WebGPU backend, for any kernel name. */
@@ -38,6 +39,7 @@ export const webgpuKernelConfigs: readonly WebGPUKernelConfig[] = [
   argMaxConfig,
   argMinConfig,
   matMulConfig,
+  fusedMatMulConfig,
   transposeConfig,
   concatConfig,
   sliceConfig,
@@ -50,6 +52,7 @@ export const webgpuKernelConfigs: readonly WebGPUKernelConfig[] = [
   conv2dConfig,
   conv2dBackpropInputConfig,
   conv2dBackpropFilterConfig,
+  fusedConv2dConfig,
   depthwiseConv2dConfig,
   depthwiseConv2dBackpropInputConfig,
   depthwiseConv2dBackpropFilterConfig,
@@ -61,6 +64,8 @@ export const webgpuKernelConfigs: readonly WebGPUKernelConfig[] = [
   resizeNearestNeighborGradConfig,
   resizeBilinearConfig,
   resizeBilinearGradConfig,
+  softmaxCrossEntropyWithLogitsConfig,
+  softmaxCrossEntropyWithLogitsGradConfig,
 ];
 
 /**

@@ -132,6 +132,51 @@ describe('convolutions (implicit GEMM)', () => {
   });
 });
 
+describe('fused kernels', () => {
+  const x = { values: seeded(70 * 45, 24), shape: [70, 45] };
+  const w = { values: seeded(45 * 66, 25), shape: [45, 66] };
+  const bias = { values: seeded(66, 26), shape: [66] };
+  for (const kernel of ['naive', 'tiled'] as const) {
+    for (const activation of ['relu', 'sigmoid', 'leakyRelu'] as const) {
+      it(`${kernel}: fusedMatMul [70, 45] x [45, 66] + bias, ${activation}, equals the CPU`, async () => {
+        webgpu().config.matmul = kernel;
+        const y = await onBoth([x, w, bias], (a, b, c) => tf.fusedMatMul(a, b, { bias: c, activation, alpha: 0.1 }));
+        expectClose(y.gpu, y.cpu, ...GEMM_TOL);
+      });
+    }
+
+    it(`${kernel}: fusedConv2d with stride 2, 'same', bias and relu6 equals the CPU`, async () => {
+      webgpu().config.matmul = kernel;
+      const img = { values: seeded(2 * 13 * 11 * 5, 27, -3, 3), shape: [2, 13, 11, 5] };
+      const f = { values: seeded(3 * 3 * 5 * 34, 28), shape: [3, 3, 5, 34] };
+      const b = { values: seeded(34, 29), shape: [34] };
+      const y = await onBoth([img, f, b], (a, g, c) => tf.fusedConv2d(a, g, { strides: 2, padding: 'same', bias: c, activation: 'relu6' }));
+      expectClose(y.gpu, y.cpu, ...GEMM_TOL);
+      expect(Math.max(...y.gpu)).toBe(6);
+    });
+  }
+
+  it('softmax crossentropy over rows of 1000 classes (a long strided fold per thread), and its gradient', async () => {
+    const logits = { values: seeded(5 * 1000, 30, -20, 20), shape: [5, 1000] };
+    const labels = { values: seeded(5 * 1000, 31, 0, 1), shape: [5, 1000] };
+    const loss = await onBoth([labels, logits], (l, z) => tf.softmaxCrossEntropyWithLogits(l, z));
+    expectClose(loss.gpu, loss.cpu, 1e-5, 1e-3);
+    const dy = { values: seeded(5, 32), shape: [5] };
+    const grad = await onBoth([dy, logits, labels], (g, z, l) => tf.softmaxCrossEntropyWithLogitsGrad(g, z, l));
+    expectClose(grad.gpu, grad.cpu, 1e-5, 1e-6);
+  });
+
+  it('softmax crossentropy folds its one-workgroup-per-row grid into 2-D (limit lowered to 3)', async () => {
+    webgpu().config.maxWorkgroupsPerDimension = 3;
+    const logits = { values: seeded(8 * 7, 33, -5, 5), shape: [8, 7] }; // 8 rows -> a [3, 3] grid
+    const labels = { values: seeded(8 * 7, 34, 0, 1), shape: [8, 7] };
+    const loss = await onBoth([labels, logits], (l, z) => tf.softmaxCrossEntropyWithLogits(l, z));
+    expectClose(loss.gpu, loss.cpu, 1e-5, 1e-5);
+    const grad = await onBoth([{ values: seeded(8, 35), shape: [8] }, logits, labels], (g, z, l) => tf.softmaxCrossEntropyWithLogitsGrad(g, z, l));
+    expectClose(grad.gpu, grad.cpu, 1e-5, 1e-6);
+  });
+});
+
 describe('windows and resizes', () => {
   const x = { values: seeded(2 * 13 * 9 * 3, 14), shape: [2, 13, 9, 3] };
 

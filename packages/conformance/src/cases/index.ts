@@ -3,6 +3,7 @@ import { BINARY_CASES } from './binary.js';
 import { CAST_CASES } from './cast.js';
 import { COMPARE_CASES } from './compare.js';
 import { CONV_CASES } from './conv.js';
+import { FUSED_CASES } from './fused.js';
 import { GATHER_CASES } from './gather.js';
 import { MATMUL_CASES } from './matmul.js';
 import { ONE_HOT_CASES } from './one_hot.js';
@@ -11,6 +12,7 @@ import { REDUCE_CASES } from './reduce.js';
 import { RESIZE_CASES } from './resize.js';
 import { SELECT_CASES } from './select.js';
 import { SHAPE_CASES } from './shape.js';
+import { SOFTMAX_CROSS_ENTROPY_CASES } from './softmax_cross_entropy.js';
 import type { KernelCases } from './types.js';
 import { UNARY_CASES } from './unary.js';
 
@@ -37,6 +39,8 @@ export const CASES = {
   ...CONV_CASES,
   ...POOL_CASES,
   ...RESIZE_CASES,
+  ...FUSED_CASES,
+  ...SOFTMAX_CROSS_ENTROPY_CASES,
 } satisfies Record<KernelName, KernelCases>;
 
 /**

@@ -1,6 +1,6 @@
 import { util, type KernelConfig, type TypedArray, type UnaryKernelName } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
-import { erf, roundHalfToEven, sign, sigmoid, softplus } from '../util/scalar_math.js';
+import { elu, erf, relu, relu6, roundHalfToEven, sign, sigmoid, softplus } from '../util/scalar_math.js';
 
 /**
  * One unary kernel over a whole array: `out[i] = f(x[i])`. Each kernel has its own loop,
@@ -14,10 +14,6 @@ type UnaryLoop = (x: TypedArray, out: TypedArray) => void;
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
 
-// Math.max and Math.min propagate NaN.
-const relu = (v: number) => Math.max(v, 0);
-const relu6 = (v: number) => Math.min(Math.max(v, 0), 6);
-const elu = (v: number) => (v > 0 ? v : Math.expm1(v));
 const selu = (v: number) => SELU_SCALE * (v > 0 ? v : SELU_ALPHA * Math.expm1(v));
 const softsign = (v: number) => v / (1 + Math.abs(v));
 

@@ -1,4 +1,5 @@
 import type { TypedArray } from '@tessera/tensor';
+import type { Epilogue } from './epilogue.js';
 
 /**
  * A matrix inside a flat array: element `(r, c)` is `data[offset + r * rowStride + c * colStride]`.
@@ -56,8 +57,11 @@ export class Gemm {
     this.line = new Float64Array(thin ? k + Math.max(m, n) : 0);
   }
 
-  /** Writes `A B` (A: m x k, B: k x n) into `out` from `outOffset`, row-major m x n. */
-  run(a: MatrixView, b: MatrixView, out: TypedArray, outOffset: number): void {
+  /**
+   * Writes `A B` (A: m x k, B: k x n) into `out` from `outOffset`, row-major m x n; with
+   * an `epilogue`, its bias and activation are applied to the double sums as they are stored.
+   */
+  run(a: MatrixView, b: MatrixView, out: TypedArray, outOffset: number, epilogue?: Epilogue): void {
     const { m, n, acc } = this;
     if (Math.min(m, n) < THIN) {
       if (n <= m) this.thin(m, n, a, b, n, 1);
@@ -67,7 +71,8 @@ export class Gemm {
       acc.fill(0);
       this.blocked(a, b);
     }
-    for (let i = 0; i < m * n; i++) out[outOffset + i] = acc[i];
+    if (epilogue) epilogue.rows(acc, 0, n, out, outOffset, m);
+    else for (let i = 0; i < m * n; i++) out[outOffset + i] = acc[i];
   }
 
   /** The packed, blocked path: `acc += A B`. */

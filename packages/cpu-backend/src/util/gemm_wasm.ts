@@ -1,5 +1,6 @@
 import { BackendError } from '@tessera/tensor';
 import { GEMM_WASM_BASE64 } from '../wasm/gemm_wasm.js';
+import type { Epilogue } from './epilogue.js';
 import type { MatrixView } from './gemm.js';
 import { planSplit, runSplit, sharedInstance, type GemmArgs, type GemmEntry } from './gemm_threads.js';
 
@@ -201,16 +202,18 @@ export class WasmGemm {
   ) {}
 
   /**
-   * Writes `A B` (A: m x k, B: k x n, float32) into `out` from `outOffset`, row-major m x n.
+   * Writes `A B` (A: m x k, B: k x n, float32) into `out` from `outOffset`, row-major m x n;
+   * with an `epilogue`, its bias and activation are applied as C is copied out.
    *
    * @returns false (having written nothing) when the wasm memory cannot hold the product;
    *   the caller then uses the JS GEMM
    */
-  run(a: MatrixView, b: MatrixView, out: Float32Array, outOffset: number): boolean {
+  run(a: MatrixView, b: MatrixView, out: Float32Array, outOffset: number, epilogue?: Epilogue): boolean {
     const { m, n, k } = this;
     if (m === 0 || n === 0) return true;
     if (k === 0) {
       out.fill(0, outOffset, outOffset + m * n);
+      epilogue?.rows(out, outOffset, n, out, outOffset, m);
       return true;
     }
     const wide = accumulation === 'float64';
@@ -254,7 +257,8 @@ export class WasmGemm {
     if (wide) demote(cAt, cAt, mp * np);
 
     const c = heap.subarray(cAt / 4, cAt / 4 + mp * np);
-    if (np === n) out.set(c.subarray(0, m * n), outOffset);
+    if (epilogue) epilogue.rows(c, 0, np, out, outOffset, m);
+    else if (np === n) out.set(c.subarray(0, m * n), outOffset);
     else for (let i = 0; i < m; i++) out.set(c.subarray(i * np, i * np + n), outOffset + i * n);
     return true;
   }

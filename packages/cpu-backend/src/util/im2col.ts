@@ -1,4 +1,5 @@
 import type { TypedArray } from '@tessera/tensor';
+import type { Epilogue } from './epilogue.js';
 import { Gemm, type MatrixView } from './gemm.js';
 import { getGemmImplementation, WasmGemm } from './gemm_wasm.js';
 import type { WindowGeometry } from './window.js';
@@ -133,17 +134,17 @@ export class ConvGemm {
   private shape = '';
   private readonly wasm = getGemmImplementation() === 'wasm';
 
-  /** `C = A B` with A `m x k`, B `k x n`, written row-major into `out` from `outOffset`. */
-  run(m: number, n: number, k: number, a: MatrixView, b: MatrixView, out: Float32Array, outOffset: number): void {
+  /** `C = A B` with A `m x k`, B `k x n`, written row-major into `out` from `outOffset`, through the `epilogue` if given. */
+  run(m: number, n: number, k: number, a: MatrixView, b: MatrixView, out: Float32Array, outOffset: number, epilogue?: Epilogue): void {
     // A fresh WasmGemm per product: it skips copying an operand whose array and offset it
     // has seen, and the band buffers are rewritten in place between products.
-    if (this.wasm && new WasmGemm(m, n, k).run(a, b, out, outOffset)) return;
+    if (this.wasm && new WasmGemm(m, n, k).run(a, b, out, outOffset, epilogue)) return;
     const shape = `${m}x${n}x${k}`;
     if (!this.gemm || shape !== this.shape) {
       this.gemm = new Gemm(m, n, k);
       this.shape = shape;
     }
-    this.gemm.run(a, b, out, outOffset);
+    this.gemm.run(a, b, out, outOffset, epilogue);
   }
 
   /** Lets the wasm memory go if this kernel grew it past what is worth keeping. */

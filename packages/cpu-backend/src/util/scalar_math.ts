@@ -14,6 +14,14 @@ export function sign(v: number): number {
   return v > 0 ? 1 : v < 0 ? -1 : v;
 }
 
+// Math.max and Math.min propagate NaN.
+/** `max(v, 0)`; NaN stays NaN. */
+export const relu = (v: number): number => Math.max(v, 0);
+/** `min(max(v, 0), 6)`; NaN stays NaN. */
+export const relu6 = (v: number): number => Math.min(Math.max(v, 0), 6);
+/** `v > 0 ? v : e^v - 1`, accurate near 0. */
+export const elu = (v: number): number => (v > 0 ? v : Math.expm1(v));
+
 /** `1 / (1 + e^-v)` without overflowing `e^-v` for large negative `v`. */
 export function sigmoid(v: number): number {
   if (v >= 0) return 1 / (1 + Math.exp(-v));

@@ -1,5 +1,5 @@
-import { add, conv1d, conv2d, conv2dTranspose, ShapeError, ValueError, type Tensor, type Variable } from '@tessera/tensor';
-import { activationName, getActivation, type ActivationFn, type ActivationId } from '../activations.js';
+import { add, conv1d, conv2d, conv2dTranspose, fusedConv2d, ShapeError, ValueError, type Conv2DOptions, type Tensor, type Variable } from '@tessera/tensor';
+import { activationName, fusedActivationOf, getActivation, type ActivationFn, type ActivationId } from '../activations.js';
 import { Layer, type LayerArgs, type Tensors } from '../engine/layer.js';
 import type { LayerShape } from '../engine/symbolic.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers.js';
@@ -116,10 +116,18 @@ abstract class BaseConv extends Layer {
   /** The convolution itself, on channels-last input. */
   protected abstract convolve(x: Tensor): Tensor;
 
+  /**
+   * The convolution plus the bias, on channels-last input, and the activation too where a
+   * layer fuses it into one kernel; says whether the activation was applied.
+   */
+  protected convolveWithBias(x: Tensor): { y: Tensor; activated: boolean } {
+    const y = this.convolve(x);
+    return { y: this.bias ? add(y, this.bias) : y, activated: false };
+  }
+
   call(inputs: Tensors): Tensor {
-    let y = this.convolve(toChannelsLast(single(inputs), this.dataFormat));
-    if (this.bias) y = add(y, this.bias);
-    return fromChannelsLast(this.activation(y), this.dataFormat);
+    const { y, activated } = this.convolveWithBias(toChannelsLast(single(inputs), this.dataFormat));
+    return fromChannelsLast(activated ? y : this.activation(y), this.dataFormat);
   }
 
   /** One output spatial length from one input length. */
@@ -207,12 +215,19 @@ export class Conv2D extends BaseConv {
     super(2, args);
   }
 
+  private get window(): Conv2DOptions {
+    return { strides: this.strides as [number, number], padding: this.padding as PaddingMode, dilations: this.dilationRate as [number, number] };
+  }
+
   protected convolve(x: Tensor): Tensor {
-    return conv2d(x, this.kernel!, {
-      strides: this.strides as [number, number],
-      padding: this.padding as PaddingMode,
-      dilations: this.dilationRate as [number, number],
-    });
+    return conv2d(x, this.kernel!, this.window);
+  }
+
+  /** One fused kernel: the convolution, the bias and (when it is in the fused set) the activation. */
+  protected override convolveWithBias(x: Tensor): { y: Tensor; activated: boolean } {
+    const fused = fusedActivationOf(this.activationId);
+    const y = fusedConv2d(x, this.kernel!, { ...this.window, bias: this.bias, ...fused });
+    return { y, activated: fused !== undefined };
   }
 }
 

@@ -1,5 +1,5 @@
-import { add, matMul, reshape, ShapeError, ValueError, type Tensor, type Variable } from '@tessera/tensor';
-import { activationName, getActivation, type ActivationFn, type ActivationId } from '../activations.js';
+import { fusedMatMul, reshape, ShapeError, ValueError, type Tensor, type Variable } from '@tessera/tensor';
+import { activationName, fusedActivationOf, getActivation, type ActivationFn, type ActivationId } from '../activations.js';
 import { Layer, type LayerArgs, type Tensors } from '../engine/layer.js';
 import type { LayerShape } from '../engine/symbolic.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers.js';
@@ -65,16 +65,14 @@ export class Dense extends Layer {
     super.build(inputShape);
   }
 
+  /** One fused kernel: the product, the bias and (when it is in the fused set) the activation. */
   call(inputs: Tensors): Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    let y: Tensor;
-    if (x.rank === 2) y = matMul(x, this.kernel!);
-    else {
-      const flat = reshape(x, [-1, x.shape[x.rank - 1]]);
-      y = reshape(matMul(flat, this.kernel!), [...x.shape.slice(0, -1), this.units]);
-    }
-    if (this.bias) y = add(y, this.bias);
-    return this.activation(y);
+    const fused = fusedActivationOf(this.activationId);
+    const flat = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]]);
+    let y = fusedMatMul(flat, this.kernel!, { ...fused, bias: this.bias });
+    if (x.rank !== 2) y = reshape(y, [...x.shape.slice(0, -1), this.units]);
+    return fused ? y : this.activation(y);
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

@@ -1,6 +1,6 @@
 import { registerGradient } from '../autodiff/registry.js';
 import { ShapeError } from '../errors.js';
-import type { Shape4D } from '../kernel_names.js';
+import type { Conv2DAttrs, Shape4D } from '../kernel_names.js';
 import type { Tensor } from '../tensor.js';
 import type { Shape } from '../types.js';
 import { formatShape } from '../util/shape.js';
@@ -45,15 +45,30 @@ const FILTER_LAYOUT = '[filterHeight, filterWidth, inChannels, outChannels]';
  */
 export function conv2d(x: TensorOrLike, filter: TensorOrLike, options: Conv2DOptions = {}): Tensor {
   return op('conv2d', () => {
-    const t = imageArg(x, 4, 'x', 'conv2d', X_LAYOUT);
-    const f = imageArg(filter, 4, 'filter', 'conv2d', FILTER_LAYOUT);
-    const describe = () => `x ${formatShape(t.shape)}, filter ${formatShape(f.shape)}`;
-    if (f.shape[2] !== t.shape[3]) {
-      throw new ShapeError(`conv2d: filter expects ${f.shape[2]} input channels but x has ${t.shape[3]} (${describe()})`);
-    }
-    const { attrs } = convWindow('conv2d', [t.shape[1], t.shape[2]], [f.shape[0], f.shape[1]], options, describe);
+    const { t, f, attrs } = conv2dArgs(x, filter, options, 'conv2d');
     return runKernel('Conv2D', [t, f], attrs);
   });
+}
+
+/**
+ * Converts and checks the arguments of a 2-D convolution (ranks, dtypes, channels,
+ * options, the window fitting), throwing errors that name `opName`; returns the tensors
+ * and the kernel's window attributes.
+ */
+export function conv2dArgs(
+  x: TensorOrLike,
+  filter: TensorOrLike,
+  options: Conv2DOptions,
+  opName: string,
+): { t: Tensor; f: Tensor; attrs: Conv2DAttrs } {
+  const t = imageArg(x, 4, 'x', opName, X_LAYOUT);
+  const f = imageArg(filter, 4, 'filter', opName, FILTER_LAYOUT);
+  const describe = () => `x ${formatShape(t.shape)}, filter ${formatShape(f.shape)}`;
+  if (f.shape[2] !== t.shape[3]) {
+    throw new ShapeError(`${opName}: filter expects ${f.shape[2]} input channels but x has ${t.shape[3]} (${describe()})`);
+  }
+  const { attrs } = convWindow(opName, [t.shape[1], t.shape[2]], [f.shape[0], f.shape[1]], options, describe);
+  return { t, f, attrs };
 }
 
 /** Options of {@link conv1d}. */
@@ -185,7 +200,8 @@ export function conv2dBackpropFilter(x: TensorOrLike, dy: TensorOrLike, filterSh
   });
 }
 
-const shape4 = (t: Tensor) => [...t.shape] as Shape4D;
+/** A 4-D tensor's shape as the kernels' attribute type. */
+export const shape4 = (t: Tensor) => [...t.shape] as Shape4D;
 
 // All three kernels are bilinear in their two inputs, so each one's gradients are the
 // other two kernels with the same window: second derivatives come for free.

@@ -22,31 +22,53 @@ import { op, runKernel } from './op.js';
 export function matMul(a: TensorOrLike, b: TensorOrLike, transposeA = false, transposeB = false): Tensor {
   return op('matMul', () => {
     const [ta, tb] = pairArgs(a, b, 'matMul', ['float32', 'int32']);
-    if (ta.rank < 2 || tb.rank < 2) {
-      throw new ShapeError(
-        `matMul: expected both operands to have rank >= 2 but got ${formatShape(ta.shape)} and ${formatShape(tb.shape)}`,
-      );
-    }
-    const k1 = ta.shape[ta.rank - (transposeA ? 2 : 1)];
-    const k2 = tb.shape[tb.rank - (transposeB ? 1 : 2)];
-    if (k1 !== k2) {
-      throw new ShapeError(
-        `matMul: inner dimensions must match but got ${formatShape(ta.shape)}${transposeA ? 'ᵀ' : ''} x ` +
-          `${formatShape(tb.shape)}${transposeB ? 'ᵀ' : ''} (${k1} vs ${k2})`,
-      );
-    }
-    broadcastShapes('matMul (batch dimensions)', ta.shape.slice(0, -2), tb.shape.slice(0, -2));
+    checkMatMulShapes(ta, tb, transposeA, transposeB, 'matMul');
     return runKernel('MatMul', [ta, tb], { transposeA, transposeB });
   });
 }
 
-// Only the operands whose gradient is needed are computed: a first Dense layer's input
-// gradient (a full GEMM) is skipped.
-registerGradient('MatMul', (dy, [a, b], _y, attrs, needed) => {
-  const tA = attrs.transposeA as boolean;
-  const tB = attrs.transposeB as boolean;
+/**
+ * Checks the shapes of a matrix product (ranks, inner dimensions, broadcastable batch
+ * dimensions), throwing a ShapeError naming `opName`; returns the output's column count.
+ */
+export function checkMatMulShapes(ta: Tensor, tb: Tensor, transposeA: boolean, transposeB: boolean, opName: string): number {
+  if (ta.rank < 2 || tb.rank < 2) {
+    throw new ShapeError(
+      `${opName}: expected both operands to have rank >= 2 but got ${formatShape(ta.shape)} and ${formatShape(tb.shape)}`,
+    );
+  }
+  const k1 = ta.shape[ta.rank - (transposeA ? 2 : 1)];
+  const k2 = tb.shape[tb.rank - (transposeB ? 1 : 2)];
+  if (k1 !== k2) {
+    throw new ShapeError(
+      `${opName}: inner dimensions must match but got ${formatShape(ta.shape)}${transposeA ? 'ᵀ' : ''} x ` +
+        `${formatShape(tb.shape)}${transposeB ? 'ᵀ' : ''} (${k1} vs ${k2})`,
+    );
+  }
+  broadcastShapes(`${opName} (batch dimensions)`, ta.shape.slice(0, -2), tb.shape.slice(0, -2));
+  return tb.shape[tb.rank - (transposeB ? 2 : 1)];
+}
+
+/**
+ * The gradients of `a @ b` (with its transposes) for `a` and `b` from the output's
+ * gradient `dy`; `null` where `needed` says the gradient is thrown away.
+ */
+export function matMulGrads(
+  dy: Tensor,
+  a: Tensor,
+  b: Tensor,
+  tA: boolean,
+  tB: boolean,
+  needed?: readonly boolean[],
+): [Tensor | null, Tensor | null] {
   const da = needed?.[0] === false ? null : tA ? matMul(b, dy, tB, true) : matMul(dy, b, false, !tB);
   const db = needed?.[1] === false ? null : tB ? matMul(dy, a, true, tA) : matMul(a, dy, !tA, false);
   // Batch dims that were broadcast are summed back.
   return [da && reduceToShape(da, a.shape), db && reduceToShape(db, b.shape)];
-});
+}
+
+// Only the operands whose gradient is needed are computed: a first Dense layer's input
+// gradient (a full GEMM) is skipped.
+registerGradient('MatMul', (dy, [a, b], _y, attrs, needed) =>
+  matMulGrads(dy, a, b, attrs.transposeA as boolean, attrs.transposeB as boolean, needed),
+);

@@ -2,6 +2,7 @@ import { util, type Conv2DAttrs, type KernelConfig, type Shape4D, type TensorInf
 import type { WebGPUBackend } from '../backend_webgpu.js';
 import { runGemm, type GemmSpec } from '../shaders/gemm.js';
 import type { UniformField } from '../uniforms.js';
+import { checkBias, withEpilogue } from './fused_epilogue.js';
 import { assertDType } from './unary.js';
 
 /*
@@ -97,6 +98,15 @@ function gemmOutput(backend: WebGPUBackend, shape: readonly number[], run: (targ
   return out;
 }
 
+/** The output shape and GEMM sizes of a Conv2D of `x` with `filter`. */
+function conv2dGeometry(x: TensorInfo, filter: TensorInfo, attrs: Conv2DAttrs) {
+  const [n, h, w] = x.shape;
+  const [kh, kw, cin, cout] = filter.shape;
+  const oh = util.convOutputSize(h, kh, attrs.strides[0], attrs.dilations[0], attrs.pad[0], attrs.pad[1]);
+  const ow = util.convOutputSize(w, kw, attrs.strides[1], attrs.dilations[1], attrs.pad[2], attrs.pad[3]);
+  return { yShape: [n, oh, ow, cout], sizes: { batch: 1, M: n * oh * ow, N: cout, K: kh * kw * cin } };
+}
+
 /** Conv2D: x [N, H, W, Cin] (*) filter [kh, kw, Cin, Cout] -> [N, OH, OW, Cout], as an implicit GEMM. */
 export const conv2dConfig: KernelConfig<'Conv2D', WebGPUBackend> = {
   kernelName: 'Conv2D',
@@ -104,13 +114,31 @@ export const conv2dConfig: KernelConfig<'Conv2D', WebGPUBackend> = {
   kernelFunc: ({ inputs: [x, filter], attrs, backend }) => {
     assertDType('Conv2D', x, ['float32'], 'x');
     assertDType('Conv2D', filter, ['float32'], 'filter');
-    const [n, h, w] = x.shape;
-    const [kh, kw, cin, cout] = filter.shape;
-    const oh = util.convOutputSize(h, kh, attrs.strides[0], attrs.dilations[0], attrs.pad[0], attrs.pad[1]);
-    const ow = util.convOutputSize(w, kw, attrs.strides[1], attrs.dilations[1], attrs.pad[2], attrs.pad[3]);
-    const yShape = [n, oh, ow, cout];
+    const { yShape, sizes } = conv2dGeometry(x, filter, attrs);
     return gemmOutput(backend, yShape, (target) =>
-      runGemm(backend, CONV2D, x, filter, target, { batch: 1, M: n * oh * ow, N: cout, K: kh * kw * cin }, convValues(x.shape, yShape, filter.shape, attrs)),
+      runGemm(backend, CONV2D, [x, filter], target, sizes, convValues(x.shape, yShape, filter.shape, attrs)),
+    );
+  },
+};
+
+/**
+ * FusedConv2D: `activation(conv2d(x, filter) + bias)`: Conv2D's implicit GEMM with the
+ * bias and the activation applied in the epilogue, as each output pixel's sum is stored.
+ */
+export const fusedConv2dConfig: KernelConfig<'FusedConv2D', WebGPUBackend> = {
+  kernelName: 'FusedConv2D',
+  backendName: 'webgpu',
+  kernelFunc: ({ inputs: [x, filter, bias], attrs, backend }) => {
+    assertDType('FusedConv2D', x, ['float32'], 'x');
+    assertDType('FusedConv2D', filter, ['float32'], 'filter');
+    checkBias('FusedConv2D', bias, filter.shape[3], 'output channel');
+    const { yShape, sizes } = conv2dGeometry(x, filter, attrs);
+    const spec = withEpilogue(CONV2D, attrs, bias !== undefined);
+    return gemmOutput(backend, yShape, (target) =>
+      runGemm(backend, spec, bias ? [x, filter, bias] : [x, filter], target, sizes, {
+        ...convValues(x.shape, yShape, filter.shape, attrs),
+        alpha: attrs.alpha,
+      }),
     );
   },
 };
@@ -128,8 +156,7 @@ export const conv2dBackpropInputConfig: KernelConfig<'Conv2DBackpropInput', WebG
       runGemm(
         backend,
         CONV2D_BACKPROP_INPUT,
-        dy,
-        filter,
+        [dy, filter],
         target,
         { batch: 1, M: xShape[0] * xShape[1] * xShape[2], N: xShape[3], K: kh * kw * cout },
         convValues(xShape, dy.shape, filter.shape, attrs),
@@ -151,8 +178,7 @@ export const conv2dBackpropFilterConfig: KernelConfig<'Conv2DBackpropFilter', We
       runGemm(
         backend,
         CONV2D_BACKPROP_FILTER,
-        x,
-        dy,
+        [x, dy],
         target,
         { batch: 1, M: kh * kw * cin, N: cout, K: dy.shape[0] * dy.shape[1] * dy.shape[2] },
         convValues(x.shape, dy.shape, fShape, attrs),

@@ -1,18 +1,14 @@
 import { DTypeError, type DType, type KernelConfig, type TensorInfo, type UnaryKernelName } from '@tessera/tensor';
 import type { WebGPUBackend } from '../backend_webgpu.js';
+import { ELU, LEAKY_RELU, RELU, RELU6, SIGMOID, TANH, type FloatBody } from '../shaders/activation.js';
 import { runElementwise } from '../shaders/elementwise.js';
 import { ERF, EXP, EXPM1, FLOAT_BITS, LOG, LOG1P, SQRT } from '../shaders/math.js';
-
-/** The body of `fn op(x: f32) -> f32` per kernel, and the helpers it needs (besides the float bit tests). */
-interface FloatBody {
-  readonly body: string;
-  readonly helpers?: readonly string[];
-}
 
 // Keras's SELU constants.
 const SELU_ALPHA = '1.6732632423543772';
 const SELU_SCALE = '1.0507009873554805';
 
+/** The body of `fn op(x: f32) -> f32` per kernel, and the helpers it needs. */
 const FLOAT: { readonly [K in UnaryKernelName]: FloatBody } = {
   Neg: { body: 'return -x;' },
   Abs: { body: 'return abs(x);' },
@@ -27,20 +23,12 @@ const FLOAT: { readonly [K in UnaryKernelName]: FloatBody } = {
   Ceil: { body: 'return ceil(x);' },
   // WGSL's round() rounds half to even, as TensorFlow.
   Round: { body: 'return round(x);' },
-  // Math.max propagates NaN; WGSL's max need not.
-  Relu: { body: 'return select(max(x, 0.0), x, isNan(x));' },
-  Relu6: { body: 'return select(min(max(x, 0.0), 6.0), x, isNan(x));' },
-  Elu: { body: 'return select(expm1F(x), x, x > 0.0);', helpers: [EXP, EXPM1] },
+  Relu: RELU,
+  Relu6: RELU6,
+  Elu: ELU,
   Selu: { body: `return ${SELU_SCALE} * select(${SELU_ALPHA} * expm1F(x), x, x > 0.0);`, helpers: [EXP, EXPM1] },
-  Sigmoid: {
-    body: 'if (x >= 0.0) { return 1.0 / (1.0 + expF(-x)); } let e = expF(x); return e / (1.0 + e);',
-    helpers: [EXP],
-  },
-  // tanh = -expm1(-2|x|) / (2 + expm1(-2|x|)): no overflow, and accurate near 0.
-  Tanh: {
-    body: 'if (isNan(x)) { return x; } let e = expm1F(-2.0 * abs(x)); let t = -e / (2.0 + e); return select(t, -t, x < 0.0);',
-    helpers: [EXP, EXPM1],
-  },
+  Sigmoid: SIGMOID,
+  Tanh: TANH,
   Softplus: { body: 'if (x > 20.0) { return x; } return max(x, 0.0) + log1pF(expF(-abs(x)));', helpers: [EXP, LOG, LOG1P] },
   Softsign: { body: 'return x / (1.0 + abs(x));' },
   Erf: { body: 'return erfF(x);', helpers: [EXP, ERF] },
@@ -99,7 +87,7 @@ export const leakyReluConfig: KernelConfig<'LeakyRelu', WebGPUBackend> = {
   backendName: 'webgpu',
   kernelFunc: ({ inputs: [x], attrs: { alpha }, backend }) => {
     assertDType('LeakyRelu', x, ['float32']);
-    return runFloatUnary(backend, 'LeakyRelu', x, 'return select(u.alpha * x, x, x > 0.0);', [], { alpha });
+    return runFloatUnary(backend, 'LeakyRelu', x, LEAKY_RELU.body, [], { alpha });
   },
 };
 

@@ -12,7 +12,8 @@ import { bindings, WG } from './common.js';
  * The spec supplies, in WGSL, with `T` its element type:
  * - `fn offsets(batch: u32) -> vec2<u32>`: where operand A and B of a batch start;
  * - `fn loadA(off: u32, m: u32, k: u32) -> T` and `fn loadB(off: u32, k: u32, n: u32) -> T`,
- *   called only for `m < u.M`, `k < u.K`, `n < u.N`.
+ *   called only for `m < u.M`, `k < u.K`, `n < u.N`;
+ * - optionally an epilogue applied to each output as it is stored (fused bias and activation).
  */
 export interface GemmSpec {
   /** Names the variant (with everything that changes the WGSL). */
@@ -22,6 +23,13 @@ export interface GemmSpec {
   readonly loaders: string;
   /** Uniform fields the loaders read besides `M`, `N`, `K`, `batch`. */
   readonly fields: readonly UniformField[];
+  /**
+   * WGSL of `fn epilogue(v: T, n: u32) -> T`, applied to each sum (of output column `n`)
+   * as it is stored: a fused kernel's bias and activation. Absent: sums are stored as they are.
+   */
+  readonly epilogue?: string;
+  /** Whether a third operand `x2` is bound (the epilogue's bias). */
+  readonly bias?: boolean;
 }
 
 /** The sizes of a product: `batch` independent `[M, K] x [K, N]`. */
@@ -66,10 +74,18 @@ const COMPENSATED = `  var acc = 0.0;
     acc = t;
   }`;
 
+/** The operand bindings of a spec: A, B, and the epilogue's bias if it has one. */
+const operandTypes = (spec: GemmSpec) => (spec.bias ? [spec.type, spec.type, spec.type] : [spec.type, spec.type]);
+
+/** WGSL storing `value` (of output column `n`) at `out[index]`, through the epilogue if the spec has one. */
+const store = (spec: GemmSpec, index: string, value: string, n: string) =>
+  spec.epilogue ? `out[${index}] = epilogue(${value}, ${n});` : `out[${index}] = ${value};`;
+
 /** One thread per output element, looping over K. */
 function naiveSource(spec: GemmSpec, layout: UniformLayout): string {
-  return `${bindings([spec.type, spec.type], spec.type, layout)}
+  return `${bindings(operandTypes(spec), spec.type, layout)}
 ${spec.loaders}
+${spec.epilogue ?? ''}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lix: u32) {
   let gi = (wid.y * nwg.x + wid.x) * ${WG}u + lix;
@@ -80,7 +96,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let b = t / u.M;
   let off = offsets(b);
 ${spec.type === 'f32' ? COMPENSATED : PLAIN}
-  out[gi] = acc;
+  ${store(spec, 'gi', 'acc', 'n')}
 }`;
 }
 
@@ -94,8 +110,9 @@ ${spec.type === 'f32' ? COMPENSATED : PLAIN}
 function tiledSource(spec: GemmSpec, layout: UniformLayout): string {
   const T = spec.type;
   const loads = TILE * TILE / (THREADS * THREADS);
-  return `${bindings([T, T], T, layout)}
+  return `${bindings(operandTypes(spec), T, layout)}
 ${spec.loaders}
+${spec.epilogue ?? ''}
 var<workgroup> tileA: array<${T}, ${TILE * TILE}>;
 var<workgroup> tileB: array<${T}, ${TILE * TILE}>;
 @compute @workgroup_size(${THREADS}, ${THREADS})
@@ -143,7 +160,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       let m = m0 + lid.y + ${THREADS}u * i;
       for (var j = 0u; j < ${PER_THREAD}u; j = j + 1u) {
         let n = n0 + lid.x + ${THREADS}u * j;
-        if (m < u.M && n < u.N) { out[(b * u.M + m) * u.N + n] = acc[i * ${PER_THREAD}u + j]; }
+        if (m < u.M && n < u.N) { ${store(spec, '(b * u.M + m) * u.N + n', `acc[i * ${PER_THREAD}u + j]`, 'n')} }
       }
     }
   }
@@ -153,15 +170,15 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
 }
 
 /**
- * Records a product into `output` (`[batch, M, N]`, row-major). `kernel` picks the
- * naive or the tiled shader; `'auto'` takes the naive one for small products, where
- * a 32 x 32 tile would be mostly empty.
+ * Records a product into `output` (`[batch, M, N]`, row-major). `operands` are A and B,
+ * and the bias when the spec's epilogue reads one. `kernel` picks the naive or the tiled
+ * shader; `'auto'` takes the naive one for small products, where a 32 x 32 tile would be
+ * mostly empty.
  */
 export function runGemm(
   backend: WebGPUBackend,
   spec: GemmSpec,
-  a: TensorInfo | GPUBuffer,
-  b: TensorInfo | GPUBuffer,
+  operands: ReadonlyArray<TensorInfo | GPUBuffer>,
   output: GPUBuffer,
   sizes: GemmSizes,
   values: UniformValues,
@@ -178,9 +195,9 @@ export function runGemm(
     const max = backend.config.maxWorkgroupsPerDimension;
     const program = { key: `gemm-tiled:${spec.key}`, uniforms: layout, source: () => tiledSource(spec, layout) };
     const grid = [Math.min(Math.ceil(N / TILE), max), Math.min(Math.ceil(M / TILE), max), Math.min(batch, max)] as const;
-    backend.dispatch(program, [a, b], output, uniforms, grid);
+    backend.dispatch(program, operands, output, uniforms, grid);
   } else {
     const program = { key: `gemm-naive:${spec.key}`, uniforms: layout, source: () => naiveSource(spec, layout) };
-    backend.dispatch(program, [a, b], output, uniforms, Math.ceil(size / WG));
+    backend.dispatch(program, operands, output, uniforms, Math.ceil(size / WG));
   }
 }
