@@ -35,6 +35,18 @@ export interface WebGPUBackendConfig {
    * so tests can reach the paths that fold or loop over grids that would not fit.
    */
   maxWorkgroupsPerDimension?: number;
+  /**
+   * How float32 matrix products (MatMul, FusedMatMul, Conv2D, FusedConv2D and the
+   * convolution gradients) compute: `'f32'` (default) throughout, or `'f16'`, mixed
+   * precision: each operand is rounded to f16 as it is loaded, products are taken in f16
+   * and summed in f32; the epilogue (bias, activation) and every tensor stay float32.
+   * Products keep about 3 significant decimal digits (f16 has an 11-bit significand) and
+   * f16's range (operands and products beyond ±65504 overflow, below ~6e-8 they flush to
+   * zero); sums lose nothing more. int32 products and every other kernel are unchanged.
+   * `'f16'` needs the adapter feature `shader-f16` ({@link WebGPUBackend.supportsF16}):
+   * without it, creating the backend throws a `BackendError`.
+   */
+  precision?: 'f32' | 'f16';
 }
 
 /** A shader program: its WGSL (generated once per key) and uniform layout. */
@@ -83,6 +95,23 @@ export interface WebGPUMemory {
   numBytesAllocated: number;
 }
 
+/**
+ * Throws when `precision` asks for f16 arithmetic on a device without `shader-f16`: a
+ * silent fallback to f32 would hide that the speed and numerics asked for are not there.
+ */
+export function checkPrecision(precision: string, supportsF16: boolean, info?: GPUAdapterInfo): void {
+  if (precision === 'f32' || (precision === 'f16' && supportsF16)) return;
+  if (precision !== 'f16') throw new BackendError(`webgpu: expected precision 'f32' or 'f16' but got ${JSON.stringify(precision)}`);
+  const adapter = info ? [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' / ') : '';
+  throw new BackendError(
+    `webgpu: precision 'f16' needs the adapter feature 'shader-f16', but this adapter${adapter ? ` (${adapter})` : ''} does not offer it. ` +
+      "Use precision 'f32' (the default) here, or an adapter with shader-f16: most GPUs in Chrome/Edge 120+; " +
+      'in Node on Linux without a GPU, lavapipe from Mesa 25 (Debian bookworm-backports mesa-vulkan-drivers, ' +
+      'with VK_ICD_FILENAMES pointing at its lvp_icd.json). SwiftShader lacks it. ' +
+      '`backend.supportsF16` (false here) tells whether an adapter has it.',
+  );
+}
+
 interface PipelineEntry {
   readonly pipeline: GPUComputePipeline;
   readonly layout: GPUBindGroupLayout;
@@ -112,7 +141,10 @@ interface PipelineEntry {
  */
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu';
-  /** Whether the adapter offers `shader-f16` (enabled on the device when it does). Kernels compute in f32 today. */
+  /**
+   * Whether the adapter offers `shader-f16` (enabled on the device when it does): the
+   * condition for {@link WebGPUBackendConfig.precision} `'f16'`.
+   */
   readonly supportsF16: boolean;
   readonly config: Required<WebGPUBackendConfig>;
 
@@ -158,7 +190,9 @@ export class WebGPUBackend implements Backend {
         options.config?.maxWorkgroupsPerDimension ?? Infinity,
         device.limits.maxComputeWorkgroupsPerDimension,
       ),
+      precision: options.config?.precision ?? 'f32',
     };
+    checkPrecision(this.config.precision, this.supportsF16, device.adapterInfo);
     const maxBuffer = Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize);
     this.pool = new BufferPool(device, this.config.maxPooledBytes, maxBuffer);
     this.stagingPool = new BufferPool(device, 64 * 2 ** 20, device.limits.maxBufferSize);

@@ -1,5 +1,5 @@
 import { BackendError, registerBackend } from '@tessera/tensor';
-import { WebGPUBackend, type WebGPUBackendConfig } from './backend_webgpu.js';
+import { WebGPUBackend, checkPrecision, type WebGPUBackendConfig } from './backend_webgpu.js';
 import { registerWebGPUKernels } from './register_all_kernels.js';
 
 /** How to reach a GPU, and how to tune the backend. */
@@ -42,9 +42,11 @@ const HOW_TO_GET_ONE =
  * compute and storage limits, and `shader-f16` where offered), or wraps the device
  * you pass.
  *
- * @param options - `gpu` (Node), `device`, `adapterOptions`, and tuning.
+ * @param options - `gpu` (Node), `device`, `adapterOptions`, and tuning (`precision`: `'f16'`
+ *   for mixed-precision matrix products, see {@link WebGPUBackendConfig.precision}).
  * @returns the backend, ready for kernels.
- * @throws A {@link BackendError} when there is no WebGPU or no adapter, saying how to get one.
+ * @throws A {@link BackendError} when there is no WebGPU or no adapter, saying how to get one,
+ *   and when `precision: 'f16'` is asked of an adapter without `shader-f16`.
  * @example
  * ```ts
  * // Node: npm i webgpu@0.6.2
@@ -54,6 +56,14 @@ const HOW_TO_GET_ONE =
  * const backend = await createWebGPUBackend({ gpu });
  * backend.supportsF16;                           // false on SwiftShader
  * ```
+ * @example
+ * ```ts
+ * // Mixed precision (f16 products, f32 sums) for matmuls and convolutions, where offered:
+ * const probe = await createWebGPUBackend({ gpu });
+ * const precision = probe.supportsF16 ? 'f16' : 'f32';
+ * probe.dispose();
+ * const fast = await createWebGPUBackend({ gpu, precision }); // 'f16' without shader-f16 throws
+ * ```
  */
 export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
   const config: WebGPUBackendConfig = {
@@ -61,6 +71,7 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     maxPooledBytes: options.maxPooledBytes,
     matmul: options.matmul,
     maxWorkgroupsPerDimension: options.maxWorkgroupsPerDimension,
+    precision: options.precision,
   };
   if (options.device) {
     return new WebGPUBackend(options.device, { supportsF16: options.device.features.has('shader-f16'), ownsDevice: false, config });
@@ -75,6 +86,8 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
   }
   if (!adapter) throw new BackendError(`webgpu: requestAdapter() found no GPU adapter. ${HOW_TO_GET_ONE}`);
   const supportsF16 = adapter.features.has('shader-f16');
+  // Before a device exists, so a refused precision leaves nothing to destroy.
+  checkPrecision(options.precision ?? 'f32', supportsF16, adapter.info);
   const requiredLimits: Record<string, number> = {};
   for (const name of LIMITS) {
     const value = adapter.limits[name];

@@ -14,6 +14,9 @@ import { bindings, WG } from './common.js';
  * - `fn loadA(off: u32, m: u32, k: u32) -> T` and `fn loadB(off: u32, k: u32, n: u32) -> T`,
  *   called only for `m < u.M`, `k < u.K`, `n < u.N`;
  * - optionally an epilogue applied to each output as it is stored (fused bias and activation).
+ *
+ * With the backend's `precision: 'f16'`, float32 products run in mixed precision (see
+ * {@link Arithmetic}); the loaders and the epilogue stay f32 either way.
  */
 export interface GemmSpec {
   /** Names the variant (with everything that changes the WGSL). */
@@ -56,6 +59,29 @@ function layoutOf(spec: GemmSpec): UniformLayout {
   return layout;
 }
 
+/**
+ * How a GEMM computes: `'f32'` and `'i32'` in the operands' type; `'f16'` (float32
+ * operands, the backend's `precision: 'f16'`) rounds each operand to f16 as it is loaded
+ * (into the tiled kernel's workgroup tiles, which then hold f16), takes each product in
+ * f16 and sums the products in f32, so only the products lose precision (f16's 11-bit
+ * significand: about 3 decimal digits) and the sum of K of them does not drift further.
+ * The naive kernel does the same (with its compensated f32 sum), so a product's numerics
+ * do not change with the kernel `'auto'` picks for its size.
+ */
+export type Arithmetic = 'f32' | 'f16' | 'i32';
+
+/** The arithmetic of `spec` on `backend`: int32 never changes; float32 follows the precision. */
+function arithmeticOf(backend: WebGPUBackend, spec: GemmSpec): Arithmetic {
+  return spec.type === 'i32' ? 'i32' : backend.config.precision;
+}
+
+/** WGSL of one product `a * b` (f32 or i32 operands), taken in the arithmetic's precision, as a sum term. */
+const product = (arithmetic: Arithmetic, a: string, b: string) =>
+  arithmetic === 'f16' ? `f32(f16(${a}) * f16(${b}))` : `${a} * ${b}`;
+
+/** The directive a shader in `arithmetic` starts with. */
+const enableF16 = (arithmetic: Arithmetic) => (arithmetic === 'f16' ? 'enable f16;\n' : '');
+
 /** A plain sum (int32 wraps, as the CPU's). */
 const PLAIN = `  var acc = i32(0);
   for (var k = 0u; k < u.K; k = k + 1u) { acc = acc + loadA(off.x, m, k) * loadB(off.y, k, n); }`;
@@ -65,10 +91,10 @@ const PLAIN = `  var acc = i32(0);
  * and the result stays within a few float32 ulps of the exact dot product even when the
  * terms cancel (a plain float32 sum of K terms errs by up to K ulps of the largest partial sum).
  */
-const COMPENSATED = `  var acc = 0.0;
+const compensated = (arithmetic: Arithmetic) => `  var acc = 0.0;
   var lost = 0.0;
   for (var k = 0u; k < u.K; k = k + 1u) {
-    let y = loadA(off.x, m, k) * loadB(off.y, k, n) - lost;
+    let y = ${product(arithmetic, 'loadA(off.x, m, k)', 'loadB(off.y, k, n)')} - lost;
     let t = acc + y;
     lost = (t - acc) - y;
     acc = t;
@@ -82,8 +108,8 @@ const store = (spec: GemmSpec, index: string, value: string, n: string) =>
   spec.epilogue ? `out[${index}] = epilogue(${value}, ${n});` : `out[${index}] = ${value};`;
 
 /** One thread per output element, looping over K. */
-function naiveSource(spec: GemmSpec, layout: UniformLayout): string {
-  return `${bindings(operandTypes(spec), spec.type, layout)}
+function naiveSource(spec: GemmSpec, layout: UniformLayout, arithmetic: Arithmetic): string {
+  return `${enableF16(arithmetic)}${bindings(operandTypes(spec), spec.type, layout)}
 ${spec.loaders}
 ${spec.epilogue ?? ''}
 @compute @workgroup_size(${WG})
@@ -95,7 +121,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let m = t % u.M;
   let b = t / u.M;
   let off = offsets(b);
-${spec.type === 'f32' ? COMPENSATED : PLAIN}
+${arithmetic === 'i32' ? PLAIN : compensated(arithmetic)}
   ${store(spec, 'gi', 'acc', 'n')}
 }`;
 }
@@ -105,16 +131,21 @@ ${spec.type === 'f32' ? COMPENSATED : PLAIN}
  * (rows `ty + 8i`, columns `tx + 8j`, so neighbouring threads touch neighbouring
  * columns); A and B tiles of 32 x 32 pass through workgroup memory (8 KiB).
  * Tiles and batches beyond the grid's per-dimension limit loop (the loops are uniform,
- * so the barriers inside stay valid).
+ * so the barriers inside stay valid). In f16 arithmetic the tiles (and the registers
+ * read from them) hold f16 and the accumulators f32.
  */
-function tiledSource(spec: GemmSpec, layout: UniformLayout): string {
+function tiledSource(spec: GemmSpec, layout: UniformLayout, arithmetic: Arithmetic): string {
   const T = spec.type;
+  const half = arithmetic === 'f16';
+  /** The element type of the tiles. */
+  const E = half ? 'f16' : T;
   const loads = TILE * TILE / (THREADS * THREADS);
-  return `${bindings(operandTypes(spec), T, layout)}
+  const sum = half ? 'f32(a[i] * bv[j])' : 'a[i] * bv[j]';
+  return `${enableF16(arithmetic)}${bindings(operandTypes(spec), T, layout)}
 ${spec.loaders}
 ${spec.epilogue ?? ''}
-var<workgroup> tileA: array<${T}, ${TILE * TILE}>;
-var<workgroup> tileB: array<${T}, ${TILE * TILE}>;
+var<workgroup> tileA: array<${E}, ${TILE * TILE}>;
+var<workgroup> tileB: array<${E}, ${TILE * TILE}>;
 @compute @workgroup_size(${THREADS}, ${THREADS})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) lix: u32) {
@@ -135,22 +166,22 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         let c = e % ${TILE}u;
         var va = ${T}(0);
         if (m0 + r < u.M && k0 + c < u.K) { va = loadA(off.x, m0 + r, k0 + c); }
-        tileA[e] = va;
+        tileA[e] = ${half ? 'f16(va)' : 'va'};
         var vb = ${T}(0);
         if (k0 + r < u.K && n0 + c < u.N) { vb = loadB(off.y, k0 + r, n0 + c); }
-        tileB[e] = vb;
+        tileB[e] = ${half ? 'f16(vb)' : 'vb'};
       }
       workgroupBarrier();
       for (var k = 0u; k < ${TILE}u; k = k + 1u) {
-        var a: array<${T}, ${PER_THREAD}>;
-        var bv: array<${T}, ${PER_THREAD}>;
+        var a: array<${E}, ${PER_THREAD}>;
+        var bv: array<${E}, ${PER_THREAD}>;
         for (var i = 0u; i < ${PER_THREAD}u; i = i + 1u) {
           a[i] = tileA[(lid.y + ${THREADS}u * i) * ${TILE}u + k];
           bv[i] = tileB[k * ${TILE}u + lid.x + ${THREADS}u * i];
         }
         for (var i = 0u; i < ${PER_THREAD}u; i = i + 1u) {
           for (var j = 0u; j < ${PER_THREAD}u; j = j + 1u) {
-            acc[i * ${PER_THREAD}u + j] = acc[i * ${PER_THREAD}u + j] + a[i] * bv[j];
+            acc[i * ${PER_THREAD}u + j] = acc[i * ${PER_THREAD}u + j] + ${sum};
           }
         }
       }
@@ -173,7 +204,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
  * Records a product into `output` (`[batch, M, N]`, row-major). `operands` are A and B,
  * and the bias when the spec's epilogue reads one. `kernel` picks the naive or the tiled
  * shader; `'auto'` takes the naive one for small products, where a 32 x 32 tile would be
- * mostly empty.
+ * mostly empty. The pipelines are keyed by kernel, arithmetic (the backend's precision
+ * for float32) and spec.
  */
 export function runGemm(
   backend: WebGPUBackend,
@@ -188,16 +220,17 @@ export function runGemm(
   const size = batch * M * N;
   if (size === 0) return;
   const layout = layoutOf(spec);
+  const arithmetic = arithmeticOf(backend, spec);
   const tiled = kernel === 'tiled' || (kernel === 'auto' && M >= 16 && N >= 16 && M * N * K >= 64 * 64 * 64);
   const uniforms = { ...values, M, N, K, batch, size };
   if (tiled) {
     // Grids past the per-dimension limit loop inside the shader (tiles and batches alike).
     const max = backend.config.maxWorkgroupsPerDimension;
-    const program = { key: `gemm-tiled:${spec.key}`, uniforms: layout, source: () => tiledSource(spec, layout) };
+    const program = { key: `gemm-tiled:${arithmetic}:${spec.key}`, uniforms: layout, source: () => tiledSource(spec, layout, arithmetic) };
     const grid = [Math.min(Math.ceil(N / TILE), max), Math.min(Math.ceil(M / TILE), max), Math.min(batch, max)] as const;
     backend.dispatch(program, operands, output, uniforms, grid);
   } else {
-    const program = { key: `gemm-naive:${spec.key}`, uniforms: layout, source: () => naiveSource(spec, layout) };
+    const program = { key: `gemm-naive:${arithmetic}:${spec.key}`, uniforms: layout, source: () => naiveSource(spec, layout, arithmetic) };
     backend.dispatch(program, operands, output, uniforms, Math.ceil(size / WG));
   }
 }
