@@ -6,6 +6,7 @@ import { CONV_CASES } from './conv.js';
 import { GATHER_CASES } from './gather.js';
 import { MATMUL_CASES } from './matmul.js';
 import { ONE_HOT_CASES } from './one_hot.js';
+import { OPTIMIZER_UPDATE_CASES } from './optimizer_updates.js';
 import { POOL_CASES } from './pool.js';
 import { REDUCE_CASES } from './reduce.js';
 import { RESIZE_CASES } from './resize.js';
@@ -37,6 +38,7 @@ export const CASES = {
   ...CONV_CASES,
   ...POOL_CASES,
   ...RESIZE_CASES,
+  ...OPTIMIZER_UPDATE_CASES,
 } satisfies Record<KernelName, KernelCases>;
 
 /**

@@ -8,3 +8,4 @@ export * from './gather.js';
 export * from './cast.js';
 export * from './conv.js';
 export * from './resize.js';
+export * from './optimizer.js';

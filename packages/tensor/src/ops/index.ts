@@ -23,3 +23,4 @@ export * from './depthwise_conv.js';
 export * from './pool.js';
 export * from './resize.js';
 export * from './normalization.js';
+export * from './optimizer_updates.js';
