@@ -71,7 +71,8 @@ export function kernelTable(): KernelTable {
   KERNEL_NAMES.forEach((name, i) => {
     const spec = KERNELS[name];
     const fam = family(name);
-    const inputs = spec.inputs.map((s) => (s === '...' ? 'x…' : s)).join(', ');
+    // Kernels of several outputs (the optimizer updates) name them after an arrow.
+    const inputs = spec.inputs.map((s) => (s === '...' ? 'x…' : s)).join(', ') + (spec.outputs ? ` → ${spec.outputs.join(', ')}` : '');
     const marks = backends.map((b) => (registered[b].has(name) ? '✓' : '—'));
     const what = cell(spec.doc) + (fam ? ` <small>(${fam})</small>` : '');
     lines.push(`| ${i + 1} | \`${name}\` | ${code(inputs)} | ${code(attrs.get(name) ?? '')} | ${spec.differentiable ? '✓' : ''} | ${marks.join(' | ')} | ${what} |`);

@@ -1,5 +1,8 @@
 import { getEngine, registerKernels, type AnyKernelConfig } from '@tessera/tensor';
 import { CpuBackend } from './backend_cpu.js';
+import { applyAdamConfig } from './kernels/ApplyAdam.js';
+import { applyRMSPropConfig } from './kernels/ApplyRMSProp.js';
+import { applySGDConfig } from './kernels/ApplySGD.js';
 import { argMaxConfig, argMinConfig } from './kernels/arg_reduce.js';
 import { avgPoolConfig } from './kernels/AvgPool.js';
 import { avgPoolGradConfig } from './kernels/AvgPoolGrad.js';
@@ -82,6 +85,9 @@ export const cpuKernelConfigs: readonly CpuKernelConfig[] = [
   resizeBilinearGradConfig,
   softmaxCrossEntropyWithLogitsConfig,
   softmaxCrossEntropyWithLogitsGradConfig,
+  applySGDConfig,
+  applyAdamConfig,
+  applyRMSPropConfig,
 ];
 
 /**

@@ -1,4 +1,5 @@
-import { ValueError, add, div, maximum, mul, sqrt, square, sub, type Tensor, type Variable } from '@tessera/tensor';
+import { ValueError, add, applyAdam, div, maximum, mul, sqrt, square, sub, type Tensor, type Variable } from '@tessera/tensor';
+import { hasFusedUpdate } from './fused.js';
 import { Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotSpec } from './optimizer.js';
 import type { Config } from './schedules.js';
 import { checkBoolean, checkRange } from './validate.js';
@@ -78,6 +79,23 @@ export class Adam extends Optimizer {
   protected updateStep(g: Tensor, w: Variable, slots: Readonly<Record<string, Variable>>, lr: number): void {
     const t = this.iterations + 1;
     const alpha = (lr * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
+    if (hasFusedUpdate('ApplyAdam')) this.fusedStep(g, w, slots, alpha);
+    else this.opStep(g, w, slots, alpha);
+  }
+
+  /** The update in one `ApplyAdam` kernel. */
+  private fusedStep(g: Tensor, w: Variable, slots: Readonly<Record<string, Variable>>, alpha: number): void {
+    const { momentum: m, velocity: v, velocity_hat: vHat } = slots;
+    const attrs = { alpha, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+    const next = applyAdam({ variable: w, gradient: g, m, v, vHat: this.amsgrad ? vHat : undefined }, attrs);
+    m.assign(next.m);
+    v.assign(next.v);
+    if (next.vHat) vHat.assign(next.vHat);
+    w.assign(next.variable);
+  }
+
+  /** The update as elementwise ops, for backends without `ApplyAdam`. */
+  private opStep(g: Tensor, w: Variable, slots: Readonly<Record<string, Variable>>, alpha: number): void {
     const { momentum: m, velocity: v, velocity_hat: vHat } = slots;
     m.assign(add(m, mul(sub(g, m), 1 - this.beta1)));
     v.assign(add(v, mul(sub(square(g), v), 1 - this.beta2)));

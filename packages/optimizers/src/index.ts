@@ -1,4 +1,5 @@
 export { Optimizer, type OptimizerOptions, type OptimizerConfig, type SlotSpec, type ScalarState, type GradientPair } from './optimizer.js';
+export { hasFusedUpdate, type FusedUpdateKernel } from './fused.js';
 export { SGD, type SGDOptions, type SGDConfig } from './sgd.js';
 export { RMSprop, type RMSpropOptions, type RMSpropConfig } from './rmsprop.js';
 export { Adam, AdamW, type AdamOptions, type AdamConfig } from './adam.js';

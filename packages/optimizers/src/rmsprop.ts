@@ -1,4 +1,5 @@
-import { add, div, mul, sqrt, square, sub, type Tensor, type Variable } from '@tessera/tensor';
+import { add, applyRMSProp, div, mul, sqrt, square, sub, type Tensor, type Variable } from '@tessera/tensor';
+import { hasFusedUpdate } from './fused.js';
 import { Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotSpec } from './optimizer.js';
 import type { Config } from './schedules.js';
 import { checkBoolean, checkRange } from './validate.js';
@@ -72,6 +73,30 @@ export class RMSprop extends Optimizer {
   }
 
   protected updateStep(g: Tensor, v: Variable, slots: Readonly<Record<string, Variable>>, lr: number): void {
+    if (hasFusedUpdate('ApplyRMSProp')) this.fusedStep(g, v, slots, lr);
+    else this.opStep(g, v, slots, lr);
+  }
+
+  /** The update in one `ApplyRMSProp` kernel. */
+  private fusedStep(g: Tensor, v: Variable, slots: Readonly<Record<string, Variable>>, lr: number): void {
+    const { velocity, momentum, average_gradient: avg } = slots;
+    const state = {
+      variable: v,
+      gradient: g,
+      velocity,
+      momentum: this.momentum > 0 ? momentum : undefined,
+      averageGradient: this.centered ? avg : undefined,
+    };
+    const attrs = { learningRate: lr, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+    const next = applyRMSProp(state, attrs);
+    velocity.assign(next.velocity);
+    if (next.momentum) momentum.assign(next.momentum);
+    if (next.averageGradient) avg.assign(next.averageGradient);
+    v.assign(next.variable);
+  }
+
+  /** The update as elementwise ops, for backends without `ApplyRMSProp`. */
+  private opStep(g: Tensor, v: Variable, slots: Readonly<Record<string, Variable>>, lr: number): void {
     const { velocity, momentum, average_gradient: avg } = slots;
     velocity.assign(add(mul(velocity, this.rho), mul(square(g), 1 - this.rho)));
     let denominator: Tensor;

@@ -1,4 +1,5 @@
-import { add, mul, sub, type Tensor, type Variable } from '@tessera/tensor';
+import { add, applySGD, mul, sub, type Tensor, type Variable } from '@tessera/tensor';
+import { hasFusedUpdate } from './fused.js';
 import { Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotSpec } from './optimizer.js';
 import type { Config } from './schedules.js';
 import { checkBoolean, checkRange } from './validate.js';
@@ -61,6 +62,20 @@ export class SGD extends Optimizer {
   }
 
   protected updateStep(g: Tensor, v: Variable, slots: Readonly<Record<string, Variable>>, lr: number): void {
+    if (hasFusedUpdate('ApplySGD')) this.fusedStep(g, v, slots, lr);
+    else this.opStep(g, v, slots, lr);
+  }
+
+  /** The update in one `ApplySGD` kernel. */
+  private fusedStep(g: Tensor, v: Variable, slots: Readonly<Record<string, Variable>>, lr: number): void {
+    const m = this.momentum !== 0 ? slots.momentum : undefined;
+    const next = applySGD({ variable: v, gradient: g, momentum: m }, { learningRate: lr, momentum: this.momentum, nesterov: this.nesterov });
+    if (m) m.assign(next.momentum!);
+    v.assign(next.variable);
+  }
+
+  /** The update as elementwise ops, for backends without `ApplySGD`. */
+  private opStep(g: Tensor, v: Variable, slots: Readonly<Record<string, Variable>>, lr: number): void {
     if (this.momentum === 0) {
       v.assign(sub(v, mul(g, lr)));
       return;

@@ -92,6 +92,37 @@ export interface FusedActivationAttrs {
 /** An NHWC shape `[batch, height, width, channels]`. */
 export type Shape4D = [number, number, number, number];
 
+/**
+ * Keras's SGD step (`ApplySGD`). With `momentum` 0 the inputs are `[variable, gradient]`
+ * and the output the new variable; otherwise the momentum slot follows the gradient and
+ * its new value the variable's.
+ */
+export interface ApplySGDAttrs {
+  learningRate: number;
+  /** In `[0, 1]`; 0 means no momentum slot. */
+  momentum: number;
+  nesterov: boolean;
+}
+
+/** Keras's Adam step (`ApplyAdam`); the slot `vHat` is an input and an output only with `amsgrad`. */
+export interface ApplyAdamAttrs {
+  /** The bias-corrected step size `lr * sqrt(1 - beta2^t) / (1 - beta1^t)`, `t` counting from 1. */
+  alpha: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  amsgrad: boolean;
+}
+
+/** Keras's RMSprop step (`ApplyRMSProp`); `momentum` slot only when momentum > 0, `averageGradient` only when centered. */
+export interface ApplyRMSPropAttrs {
+  learningRate: number;
+  rho: number;
+  momentum: number;
+  epsilon: number;
+  centered: boolean;
+}
+
 /** The attributes of every kernel, by name. */
 export interface KernelAttrs
   extends Record<UnaryKernelName | BinaryKernelName | ComparisonKernelName, NoAttrs>,
@@ -131,6 +162,9 @@ export interface KernelAttrs
   ResizeBilinearGrad: ResizeAttrs & { inputShape: Shape4D };
   SoftmaxCrossEntropyWithLogits: NoAttrs;
   SoftmaxCrossEntropyWithLogitsGrad: NoAttrs;
+  ApplySGD: ApplySGDAttrs;
+  ApplyAdam: ApplyAdamAttrs;
+  ApplyRMSProp: ApplyRMSPropAttrs;
 }
 
 /** Every kernel name. */
@@ -138,8 +172,17 @@ export type KernelName = keyof KernelAttrs;
 
 /** What the list says of one kernel. */
 export interface KernelSpec {
-  /** Input names, in order. `'...'` means any number of inputs (Concat); a trailing `?` marks an optional last input. */
+  /**
+   * Input names, in order. `'...'` means any number of inputs (Concat). A name ending in `?`
+   * is optional: an optimizer's slot is there only when the attributes ask for it, and an
+   * optional last input (a fused bias) only when given.
+   */
   readonly inputs: readonly string[];
+  /**
+   * Output names, in order, for the kernels that return several tensors (run them with
+   * `runKernelOutputs`); absent for the usual single output. `?` as for inputs.
+   */
+  readonly outputs?: readonly string[];
   /** Whether autodiff differentiates through it (has a registered gradient). */
   readonly differentiable: boolean;
   /** One line for docs and the coverage table. */
@@ -290,6 +333,26 @@ export const KERNELS: { readonly [K in KernelName]: KernelSpec } = {
     inputs: ['dy', 'logits', 'labels'],
     differentiable: false,
     doc: 'gradient of SoftmaxCrossEntropyWithLogits for the logits: dy [N] -> dy * (softmax(logits) * sum(labels) - labels) [N, C]',
+  },
+  // The optimizer updates: one pass over a variable, its gradient and its slots, returning
+  // their new values (float32 arithmetic in the order of the op-by-op Keras update).
+  ApplySGD: {
+    inputs: ['variable', 'gradient', 'momentum?'],
+    outputs: ['variable', 'momentum?'],
+    differentiable: false,
+    doc: "Keras's SGD step: w - lr*g; with momentum m' = mu*m - lr*g, w + m' (nesterov: w + mu*m' - lr*g)",
+  },
+  ApplyAdam: {
+    inputs: ['variable', 'gradient', 'm', 'v', 'vHat?'],
+    outputs: ['variable', 'm', 'v', 'vHat?'],
+    differentiable: false,
+    doc: "Keras's Adam step: m += (g - m)(1 - b1), v += (g^2 - v)(1 - b2), [vHat = max(vHat, v)], w -= alpha*m / (sqrt(v) + eps)",
+  },
+  ApplyRMSProp: {
+    inputs: ['variable', 'gradient', 'velocity', 'momentum?', 'averageGradient?'],
+    outputs: ['variable', 'velocity', 'momentum?', 'averageGradient?'],
+    differentiable: false,
+    doc: "Keras's RMSprop step: v = rho*v + (1 - rho)g^2, [centered avg], inc = lr*g / sqrt(v [- avg^2] + eps), w -= inc or momentum",
   },
 };
 

@@ -11,6 +11,7 @@ import {
 import { gatherConfig, oneHotConfig, padConfig, tileConfig, unsortedSegmentSumConfig } from './kernels/indexing.js';
 import { concatConfig, reverseConfig, sliceConfig, transposeConfig } from './kernels/layout.js';
 import { fusedMatMulConfig, matMulConfig } from './kernels/MatMul.js';
+import { applyAdamConfig, applyRMSPropConfig, applySGDConfig } from './kernels/optimizer_updates.js';
 import { avgPoolConfig, avgPoolGradConfig, maxPoolConfig, maxPoolGradConfig } from './kernels/pool.js';
 import { argMaxConfig, argMinConfig, reduceConfigs } from './kernels/reduce.js';
 import {
@@ -66,6 +67,9 @@ export const webgpuKernelConfigs: readonly WebGPUKernelConfig[] = [
   resizeBilinearGradConfig,
   softmaxCrossEntropyWithLogitsConfig,
   softmaxCrossEntropyWithLogitsGradConfig,
+  applySGDConfig,
+  applyAdamConfig,
+  applyRMSPropConfig,
 ];
 
 /**

@@ -7,6 +7,7 @@ import { FUSED_CASES } from './fused.js';
 import { GATHER_CASES } from './gather.js';
 import { MATMUL_CASES } from './matmul.js';
 import { ONE_HOT_CASES } from './one_hot.js';
+import { OPTIMIZER_UPDATE_CASES } from './optimizer_updates.js';
 import { POOL_CASES } from './pool.js';
 import { REDUCE_CASES } from './reduce.js';
 import { RESIZE_CASES } from './resize.js';
@@ -41,6 +42,7 @@ export const CASES = {
   ...RESIZE_CASES,
   ...FUSED_CASES,
   ...SOFTMAX_CROSS_ENTROPY_CASES,
+  ...OPTIMIZER_UPDATE_CASES,
 } satisfies Record<KernelName, KernelCases>;
 
 /**

@@ -9,3 +9,4 @@ export * from './cast.js';
 export * from './conv.js';
 export * from './resize.js';
 export * from './fused.js';
+export * from './optimizer.js';

@@ -229,6 +229,29 @@ export class Engine {
    * tracked by the current `tidy` scope and recorded on active gradient tapes.
    */
   runKernel<K extends KernelName>(kernelName: K, inputs: readonly Tensor[], attrs: KernelAttrs[K]): Tensor {
+    if (KERNELS[kernelName]?.outputs) {
+      throw new TesseraError(`runKernel: kernel '${kernelName}' returns several outputs; run it with runKernelOutputs`);
+    }
+    const result = this.execute(kernelName, inputs, attrs);
+    if (Array.isArray(result)) throw new TesseraError(`kernel '${kernelName}' returned several outputs; the list declares one`);
+    return this.wrapOutput(kernelName, inputs, attrs, result);
+  }
+
+  /**
+   * Runs a kernel that the list declares with several `outputs` (the optimizer updates)
+   * and returns them in order, each tracked and recorded like {@link runKernel}'s output.
+   */
+  runKernelOutputs<K extends KernelName>(kernelName: K, inputs: readonly Tensor[], attrs: KernelAttrs[K]): Tensor[] {
+    if (!KERNELS[kernelName]?.outputs) {
+      throw new TesseraError(`runKernelOutputs: kernel '${kernelName}' returns one output; run it with runKernel`);
+    }
+    const result = this.execute(kernelName, inputs, attrs);
+    const list = Array.isArray(result) ? result : [result];
+    return list.map((info) => this.wrapOutput(kernelName, inputs, attrs, info));
+  }
+
+  /** Checks and moves the inputs, then calls the active backend's kernel. */
+  private execute<K extends KernelName>(kernelName: K, inputs: readonly Tensor[], attrs: KernelAttrs[K]): TensorInfo | TensorInfo[] {
     const backend = this.backend;
     for (let i = 0; i < inputs.length; i++) {
       this.assertLive(inputs[i], kernelName);
@@ -241,9 +264,12 @@ export class Engine {
           `(it registers ${getKernelsForBackend(backend.name).length} kernels; see getKernelsForBackend('${backend.name}'))`,
       );
     }
-    const result = kernel.kernelFunc({ inputs, attrs: attrs as never, backend });
-    if (Array.isArray(result)) throw new TesseraError(`kernel '${kernelName}' returned several outputs; the list declares one`);
-    const out = this.track(this.newHandle(result.dataId, result.shape, result.dtype, backend));
+    return kernel.kernelFunc({ inputs, attrs: attrs as never, backend });
+  }
+
+  /** Makes the tensor of a kernel output, tracked by the current scope and recorded on the tapes. */
+  private wrapOutput(kernelName: KernelName, inputs: readonly Tensor[], attrs: object, result: TensorInfo): Tensor {
+    const out = this.track(this.newHandle(result.dataId, result.shape, result.dtype, this.backend));
     // Float results of kernels without a gradient are recorded too: if backprop reaches
     // one it fails loudly (no registered gradient) instead of silently cutting the graph.
     if (KERNELS[kernelName].differentiable || out.dtype === 'float32') {

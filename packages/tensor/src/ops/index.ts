@@ -27,3 +27,4 @@ export type { FusedActivationOptions } from './fused_activation.js';
 export * from './fused_matmul.js';
 export * from './fused_conv.js';
 export * from './softmax_cross_entropy.js';
+export * from './optimizer_updates.js';

@@ -14,3 +14,8 @@ export function op<T>(name: string, body: () => T): T {
 export function runKernel<K extends KernelName>(kernelName: K, inputs: Tensor[], attrs: KernelAttrs[K]): Tensor {
   return getEngine().runKernel(kernelName, inputs, attrs);
 }
+
+/** Typed shorthand for `getEngine().runKernelOutputs` (kernels of several outputs). */
+export function runKernelOutputs<K extends KernelName>(kernelName: K, inputs: Tensor[], attrs: KernelAttrs[K]): Tensor[] {
+  return getEngine().runKernelOutputs(kernelName, inputs, attrs);
+}

@@ -1,0 +1,41 @@
+import type { KernelConfig } from '@tessera/tensor';
+import type { CpuBackend } from '../backend_cpu.js';
+import { updateArrays } from '../util/update_state.js';
+
+const f = Math.fround;
+
+/**
+ * ApplySGD: Keras's SGD step in one pass. Every intermediate is rounded to float32 in
+ * the order of the op-by-op update (`step = g*lr`, `m' = m*mu - step`, `w + m'` or, with
+ * nesterov, `w + (m'*mu - step)`), so both paths give the same bits.
+ */
+export const applySGDConfig: KernelConfig<'ApplySGD', CpuBackend> = {
+  kernelName: 'ApplySGD',
+  backendName: 'cpu',
+  kernelFunc: ({ inputs, attrs, backend }) => {
+    const hasMomentum = attrs.momentum !== 0;
+    const state = updateArrays('ApplySGD', inputs, hasMomentum ? 3 : 2, backend);
+    const [w, g, m] = state.inputs;
+    const [w2, m2] = state.outputs;
+    const lr = f(attrs.learningRate);
+    const mu = f(attrs.momentum);
+    const n = w.length;
+    if (!hasMomentum) {
+      for (let i = 0; i < n; i++) w2[i] = w[i] - f(g[i] * lr);
+    } else if (attrs.nesterov) {
+      for (let i = 0; i < n; i++) {
+        const step = f(g[i] * lr);
+        const mi = f(f(m[i] * mu) - step);
+        m2[i] = mi;
+        w2[i] = w[i] + f(f(mi * mu) - step);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const mi = f(f(m[i] * mu) - f(g[i] * lr));
+        m2[i] = mi;
+        w2[i] = w[i] + mi;
+      }
+    }
+    return state.finish();
+  },
+};

@@ -1,0 +1,120 @@
+// The optimizer update kernels of several outputs, through the engine: how they run,
+// what tidy keeps, that autodiff refuses them, and their values on arrays of many sizes
+// against the op-by-op update (the conformance suite checks them against float64).
+import { describe, expect, it } from 'vitest';
+import {
+  TesseraError,
+  add,
+  applyAdam,
+  applyRMSProp,
+  applySGD,
+  div,
+  grads,
+  maximum,
+  memory,
+  mul,
+  sqrt,
+  square,
+  sub,
+  tidy,
+  type Tensor,
+} from '@tessera/tensor';
+import { engine, randomFloats, t } from './helpers.js';
+
+const positive = (n: number, seed: number) => randomFloats(n, seed).map((v) => Math.abs(v) + 0.01);
+const bits = (x: Tensor) => new Uint32Array((x.dataSync() as Float32Array).buffer);
+
+/** Asserts that each pair of tensors holds the same float32 bits, naming the first difference. */
+function expectSameBits(pairs: Record<string, [Tensor, Tensor]>): void {
+  for (const [name, [actual, expected]] of Object.entries(pairs)) {
+    const [a, e] = [bits(actual), bits(expected)];
+    expect(a.length, name).toBe(e.length);
+    const i = a.findIndex((v, k) => v !== e[k]);
+    if (i >= 0) expect.fail(`${name}[${i}]: got ${actual.dataSync()[i]}, the ops give ${expected.dataSync()[i]}`);
+  }
+}
+
+describe('kernels of several outputs in the engine', () => {
+  it('runKernelOutputs returns every output as a tensor that tidy tracks', () => {
+    const w = t([1, 2], [2]);
+    const g = t([0.5, -0.5], [2]);
+    const m = t([0, 0], [2]);
+    const before = memory().numTensors;
+    const kept = tidy(() => {
+      const outs = engine.runKernelOutputs('ApplySGD', [w, g, m], { learningRate: 0.1, momentum: 0.9, nesterov: false });
+      expect(outs.map((o) => o.shape)).toEqual([[2], [2]]);
+      return outs[0];
+    });
+    expect(memory().numTensors).toBe(before + 1);
+    expect(Array.from(kept.dataSync())).toEqual([Math.fround(1 - 0.05), Math.fround(2 + 0.05)]);
+    kept.dispose();
+  });
+
+  it('runKernel refuses a kernel of several outputs and runKernelOutputs one of a single output', () => {
+    const w = t([1], [1]);
+    expect(() => engine.runKernel('ApplySGD', [w, w], { learningRate: 0.1, momentum: 0, nesterov: false })).toThrow(/runKernelOutputs/);
+    expect(() => engine.runKernelOutputs('Add', [w, w], {})).toThrow(/returns one output; run it with runKernel/);
+  });
+
+  it('backprop through an update fails loudly instead of cutting the graph', () => {
+    const w = t([1, 2], [2]);
+    const g = t([0.5, -0.5], [2]);
+    const f = (x: Tensor) => applySGD({ variable: x, gradient: g }, { learningRate: 0.1, momentum: 0, nesterov: false }).variable;
+    expect(() => grads(f)([w])).toThrow(TesseraError);
+    expect(() => grads(f)([w])).toThrow(/ApplySGD/);
+  });
+
+  it('a kernel that returns the wrong number of outputs is a clear error', () => {
+    const w = t([1], [1]);
+    expect(() => applyAdam({ variable: w, gradient: w, m: w, v: w }, { alpha: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false })).not.toThrow();
+    expect(() => engine.runKernelOutputs('ApplyAdam', [w, w, w], { alpha: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false })).toThrow(
+      /expected 4 inputs/,
+    );
+  });
+});
+
+// Sizes around the chunks and vector widths any fast path may use.
+const SIZES = [1, 3, 4, 5, 17, 1023, 4096, 4099, 70_001];
+
+describe('update kernels give the bits of the op-by-op update', () => {
+  for (const n of SIZES) {
+    it(`Adam (amsgrad) and RMSprop (centered, momentum) and SGD (nesterov), ${n} elements`, () => {
+      const w = t(randomFloats(n, 1), [n]);
+      const g = t(randomFloats(n, 2), [n]);
+      const m = t(randomFloats(n, 3), [n]);
+      const v = t(positive(n, 4), [n]);
+      const vHat = t(positive(n, 5), [n]);
+      const avg = t(randomFloats(n, 6).map((x) => x / 10), [n]);
+      tidy(() => {
+        const [alpha, b1, b2, eps] = [0.01, 0.9, 0.5, 1e-7];
+        const adam = applyAdam({ variable: w, gradient: g, m, v, vHat }, { alpha, beta1: b1, beta2: b2, epsilon: eps, amsgrad: true });
+        const m2 = add(m, mul(sub(g, m), 1 - b1));
+        const v2 = add(v, mul(sub(square(g), v), 1 - b2));
+        const h2 = maximum(vHat, v2);
+        const w2 = sub(w, div(mul(m2, alpha), add(sqrt(h2), eps)));
+        expectSameBits({ 'adam w': [adam.variable, w2], 'adam m': [adam.m, m2], 'adam v': [adam.v, v2], 'adam vHat': [adam.vHat!, h2] });
+
+        const [lr, rho, mu] = [0.01, 0.9, 0.5];
+        const rms = applyRMSProp(
+          { variable: w, gradient: g, velocity: v, momentum: m, averageGradient: avg },
+          { learningRate: lr, rho, momentum: mu, epsilon: eps, centered: true },
+        );
+        const vel = add(mul(v, rho), mul(square(g), 1 - rho));
+        const a2 = add(mul(avg, rho), mul(g, 1 - rho));
+        const inc = div(mul(g, lr), sqrt(add(sub(vel, square(a2)), eps)));
+        const mom = add(mul(m, mu), inc);
+        expectSameBits({
+          'rmsprop w': [rms.variable, sub(w, mom)],
+          'rmsprop velocity': [rms.velocity, vel],
+          'rmsprop momentum': [rms.momentum!, mom],
+          'rmsprop average': [rms.averageGradient!, a2],
+        });
+
+        const sgd = applySGD({ variable: w, gradient: g, momentum: m }, { learningRate: lr, momentum: mu, nesterov: true });
+        const step = mul(g, lr);
+        const sm = sub(mul(m, mu), step);
+        expectSameBits({ 'sgd w': [sgd.variable, add(w, sub(mul(sm, mu), step))], 'sgd momentum': [sgd.momentum!, sm] });
+      });
+    });
+  }
+});
