@@ -121,6 +121,19 @@ const COMPARISON_ROWS: { readonly [K in ComparisonKernelName]: Row } = {
   LogicalOr: (out, o, n, a, i, sa, b, j, sb) => { for (const e = o + n; o < e; o++, i += sa, j += sb) out[o] = +(a[i] !== 0) | +(b[j] !== 0); },
 };
 
+/**
+ * The size of `shape` when, leading 1s aside, it is the trailing dimensions of `outShape`
+ * (so it repeats along the leading ones: a bias); 0 otherwise.
+ */
+function trailingSize(shape: readonly number[], outShape: readonly number[]): number {
+  let d = 0;
+  while (d < shape.length && shape[d] === 1) d++;
+  const tail = shape.length - d;
+  if (tail === 0 || tail > outShape.length) return 0;
+  for (let k = 0; k < tail; k++) if (shape[d + k] !== outShape[outShape.length - tail + k]) return 0;
+  return util.sizeFromShape(shape);
+}
+
 const NUMERIC: readonly DType[] = ['float32', 'int32'];
 const ANY: readonly DType[] = ['float32', 'int32', 'bool'];
 const BOOL: readonly DType[] = ['bool'];
@@ -146,7 +159,12 @@ function binaryConfig<K extends BinaryKernelName | ComparisonKernelName>(
       const row = rowFor(a.dtype);
       const av = backend.values(a);
       const bv = backend.values(b);
-      forEachBroadcastRow(outShape, [a.shape, b.shape], (n, off, st) => row(out, off[0], n, av, off[1], st[1], bv, off[2], st[2]));
+      const inner = util.shapesEqual(a.shape, outShape) ? trailingSize(b.shape, outShape) : 0;
+      const innerA = inner === 0 && util.shapesEqual(b.shape, outShape) ? trailingSize(a.shape, outShape) : 0;
+      // A bias added to every row ([n, c] + [c], [n, h, w, c] + [c]): rows of `inner` in a plain loop.
+      if (inner > 1) for (let o = 0; o < out.length; o += inner) row(out, o, inner, av, o, 1, bv, 0, 1);
+      else if (innerA > 1) for (let o = 0; o < out.length; o += innerA) row(out, o, innerA, av, 0, 1, bv, o, 1);
+      else forEachBroadcastRow(outShape, [a.shape, b.shape], (n, off, st) => row(out, off[0], n, av, off[1], st[1], bv, off[2], st[2]));
       return backend.output(out, outShape, dtype);
     },
   };
