@@ -61,7 +61,7 @@ export class CpuBackend implements Backend {
   private readonly pool = new Map<DType, Map<number, TypedArray[]>>();
   private pooledBytes = 0;
   /** What a kernel noted about an input buffer for a later kernel (see {@link CpuBackend.note}). */
-  private readonly notes = new Map<DataId, { key: string; values: Int32Array }>();
+  private readonly notes = new Map<DataId, { key: string; values: Int32Array | Float32Array }>();
 
   /** Keeps `values` (no copy) and returns a new key for them. */
   write(values: TypedArray, shape: Shape, dtype: DType): DataId {
@@ -107,20 +107,21 @@ export class CpuBackend implements Backend {
   }
 
   /**
-   * Notes `values` (an int32 array from {@link CpuBackend.alloc}) about the buffer of
-   * `input` under `key`, for a later kernel on the same buffer: MaxPool notes where each
-   * window's maximum is, and MaxPoolGrad, which autodiff runs on the same input, reads it
-   * instead of searching every window again. A buffer holds one note (a new one replaces
+   * Notes `values` (an int32 or float32 array from {@link CpuBackend.alloc}) about the
+   * buffer of `input` under `key`, for a later kernel on the same buffer: MaxPool notes
+   * where each window's maximum is, and MaxPoolGrad, which autodiff runs on the same input,
+   * reads it instead of searching every window again; Conv2D notes its im2col patches for
+   * Conv2DBackpropFilter. A buffer holds one note (a new one replaces
    * it); the note goes when the buffer is freed or replaced. Values are immutable, so a
    * note stays true while its buffer lives.
    */
-  note(input: TensorInfo, key: string, values: Int32Array): void {
+  note(input: TensorInfo, key: string, values: Int32Array | Float32Array): void {
     this.dropNote(input.dataId);
     this.notes.set(input.dataId, { key, values });
   }
 
   /** The note about `input`'s buffer under `key` (see {@link CpuBackend.note}), if there is one. */
-  recall(input: TensorInfo, key: string): Int32Array | undefined {
+  recall(input: TensorInfo, key: string): Int32Array | Float32Array | undefined {
     const n = this.notes.get(input.dataId);
     return n && n.key === key ? n.values : undefined;
   }
@@ -129,7 +130,7 @@ export class CpuBackend implements Backend {
     const n = this.notes.get(dataId);
     if (!n) return;
     this.notes.delete(dataId);
-    this.recycle(n.values, 'int32');
+    this.recycle(n.values, n.values instanceof Int32Array ? 'int32' : 'float32');
   }
 
   /**

@@ -1,7 +1,7 @@
-import { util, type KernelConfig } from '@tessera/tensor';
+import { getEngine, util, type KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
 import type { MatrixView } from '../util/gemm.js';
-import { ConvGemm, bandRows, im2col, isPointwise } from '../util/im2col.js';
+import { ConvGemm, MAX_NOTED_PATCHES, bandRows, im2col, isPointwise, patchesNoteKey } from '../util/im2col.js';
 import { assertFloat32, assertShape, outShapeOf, windowGeometry } from '../util/window.js';
 
 /**
@@ -9,6 +9,11 @@ import { assertFloat32, assertShape, outShapeOf, windowGeometry } from '../util/
  * im2col + GEMM: each band of output pixels gets its patch rows (`K = kh * kw * Cin`
  * values each), and the band of outputs is `patches [rows, K] x filter [K, Cout]`,
  * written straight into the output. A 1 x 1 filter at stride 1 multiplies `x` itself.
+ *
+ * While autodiff records (training), a patch matrix of at most {@link MAX_NOTED_PATCHES}
+ * values is built whole and noted about `x`, so that Conv2DBackpropFilter on the same `x`
+ * reads it instead of building it again (a network's first convolution: im2col of few
+ * channels is most of the work). Otherwise one band buffer is reused.
  */
 export const conv2DConfig: KernelConfig<'Conv2D', CpuBackend> = {
   kernelName: 'Conv2D',
@@ -19,26 +24,32 @@ export const conv2DConfig: KernelConfig<'Conv2D', CpuBackend> = {
     const g = windowGeometry('Conv2D', x.shape, [kh, kw], outC, attrs);
     assertShape('Conv2D', 'filter', filter.shape, [kh, kw, g.inC, outC]);
     const outShape = outShapeOf(g);
-    const out = new Float32Array(util.sizeFromShape(outShape));
+    const size = util.sizeFromShape(outShape);
     const rows = g.batch * g.outH * g.outW;
     const K = kh * kw * g.inC;
-    if (out.length === 0 || K === 0) return backend.output(out, outShape, 'float32');
+    if (size === 0 || K === 0) return backend.output(new Float32Array(size), outShape, 'float32');
+    // Every output row is written by its band's GEMM.
+    const out = backend.alloc('float32', size) as Float32Array;
 
     const xv = backend.values(x);
     const weights: MatrixView = { data: backend.values(filter), offset: 0, rowStride: outC, colStride: 1 };
     const gemm = new ConvGemm();
     const band = bandRows(rows, K, outC);
-    const cols = isPointwise(g) ? undefined : new Float32Array(band * K);
+    const pointwise = isPointwise(g);
+    const whole = !pointwise && getEngine().isRecording && rows * K <= MAX_NOTED_PATCHES;
+    const cols = pointwise ? undefined : whole ? (backend.alloc('float32', rows * K) as Float32Array) : new Float32Array(band * K);
     for (let r0 = 0; r0 < rows; r0 += band) {
       const r1 = Math.min(rows, r0 + band);
       let patches: MatrixView = { data: xv, offset: r0 * K, rowStride: K, colStride: 1 };
       if (cols) {
-        im2col(xv, g, r0, r1, cols);
-        patches = { data: cols, offset: 0, rowStride: K, colStride: 1 };
+        const at = whole ? r0 * K : 0;
+        im2col(xv, g, r0, r1, whole ? cols.subarray(at, r1 * K) : cols);
+        patches = { data: cols, offset: at, rowStride: K, colStride: 1 };
       }
       gemm.run(r1 - r0, outC, K, patches, weights, out, r0 * outC);
     }
     gemm.release();
+    if (whole) backend.note(x, patchesNoteKey(x.shape, g), cols!);
     return backend.output(out, outShape, 'float32');
   },
 };

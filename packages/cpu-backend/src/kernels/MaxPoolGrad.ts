@@ -19,7 +19,7 @@ export const maxPoolGradConfig: KernelConfig<'MaxPoolGrad', CpuBackend> = {
     const dx = backend.alloc('float32', util.sizeFromShape(x.shape)) as Float32Array;
     dx.fill(0);
     const dyv = backend.values(dy);
-    const noted = backend.recall(x, maxPoolNoteKey(x.shape, attrs));
+    const noted = backend.recall(x, maxPoolNoteKey(x.shape, attrs)) as Int32Array | undefined;
     if (noted) {
       for (let i = 0; i < noted.length; i++) if (noted[i] >= 0) dx[noted[i]] += dyv[i];
     } else {
