@@ -1,13 +1,14 @@
-// The optimizer updates' two implementations: the WebAssembly SIMD module (built from
-// src/wasm/vector.wat, checked fresh here) and the TypeScript loops. The conformance
-// suite's update cases (values, memory, errors) run on each, forced, as a CPU backend
-// registered under its own name whose update kernels switch the implementation around
-// each call; test/optimizer_updates.test.ts checks their bits against the op-by-op update.
+// The two implementations of the optimizer updates and MaxPool: the WebAssembly SIMD
+// module (built from src/wasm/vector.wat, checked fresh here) and the TypeScript loops.
+// The conformance suite's cases of those kernels run on each, forced, as a CPU backend
+// registered under its own name whose kernels switch the implementation around each
+// call; test/optimizer_updates.test.ts checks the updates' bits against the op-by-op
+// update, and MaxPool's two loops are compared bit for bit below.
 //
 // @tessera/conformance is imported by path (see gemm_paths.test.ts for why).
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { registerBackend, registerKernel, type KernelConfig, type KernelName } from '@tessera/tensor';
+import { registerBackend, registerKernel, type KernelConfig, type KernelName, type PoolAttrs, type Tensor } from '@tessera/tensor';
 import { describeBackend } from '../../conformance/src/index.js';
 import { buildVector } from '../scripts/build-wasm.mjs';
 import {
@@ -18,15 +19,20 @@ import {
   wasmVectorAvailable,
   type VectorImplementation,
 } from '../src/index.js';
+import { rng, run, t } from './helpers.js';
 
-const UPDATE_KERNELS: readonly KernelName[] = ['ApplySGD', 'ApplyAdam', 'ApplyRMSProp'];
+const VECTOR_KERNELS: readonly KernelName[] = ['ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool'];
 const PATHS: Record<string, VectorImplementation> = { 'cpu-vector-js': 'js', 'cpu-vector-wasm': 'wasm' };
 
 for (const [name, impl] of Object.entries(PATHS)) {
   registerBackend(name, () => new CpuBackend(name), 0);
+  // Every CPU kernel (the gradient cases run others), the vector ones on the forced loops.
   for (const config of cpuKernelConfigs) {
     const k = config as KernelConfig;
-    if (!UPDATE_KERNELS.includes(k.kernelName)) continue;
+    if (!VECTOR_KERNELS.includes(k.kernelName)) {
+      registerKernel({ ...k, backendName: name });
+      continue;
+    }
     registerKernel({
       ...k,
       backendName: name,
@@ -40,8 +46,8 @@ for (const [name, impl] of Object.entries(PATHS)) {
       },
     });
   }
-  describe(`optimizer updates on ${name}`, () => {
-    describeBackend(name, { kernels: UPDATE_KERNELS });
+  describe(`optimizer updates and MaxPool on ${name}`, () => {
+    describeBackend(name, { kernels: [...VECTOR_KERNELS, 'MaxPoolGrad'] });
   });
 }
 
@@ -58,4 +64,44 @@ describe('the vector module', () => {
     expect(setVectorImplementation('js')).toBe('wasm');
     expect(setVectorImplementation('wasm')).toBe('js');
   });
+});
+
+/** Values with ties (few distinct), NaNs and infinities: the comparisons' hard cases. */
+function hard(shape: number[], seed: number): Tensor {
+  const next = rng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  const pick = () => {
+    const u = next();
+    return u < 0.03 ? NaN : u < 0.05 ? -Infinity : u < 0.06 ? Infinity : Math.round(next() * 8) - 4;
+  };
+  return t(Array.from({ length: n }, pick), shape);
+}
+
+const POOLS: Array<[string, number[], PoolAttrs]> = [
+  ['2x2 stride 2, 4 channels', [3, 8, 8, 4], { poolSize: [2, 2], strides: [2, 2], pad: [0, 0, 0, 0] }],
+  ['3x3 stride 1 padded, 8 channels', [2, 7, 5, 8], { poolSize: [3, 3], strides: [1, 1], pad: [1, 1, 1, 1] }],
+  ['3x2 stride 2x1 uneven padding, 4 channels', [2, 6, 7, 4], { poolSize: [3, 2], strides: [2, 1], pad: [0, 2, 1, 0] }],
+  ['windows of padding only, 4 channels', [1, 2, 2, 4], { poolSize: [1, 1], strides: [2, 2], pad: [0, 3, 0, 3] }],
+  ['13 images of 64x64x8: several staged groups', [13, 64, 64, 8], { poolSize: [2, 2], strides: [2, 2], pad: [0, 0, 0, 0] }],
+];
+
+describe('MaxPool on WebAssembly SIMD and in TypeScript', () => {
+  const bits = (x: Tensor) => Array.from(new Uint32Array(Float32Array.from(x.dataSync()).buffer));
+  for (const [name, shape, attrs] of POOLS) {
+    it(`${name}: the same maxima, bit for bit, and the same gradient positions`, () => {
+      const x = hard(shape, 7);
+      const results = (['wasm', 'js'] as const).map((impl) => {
+        const before = setVectorImplementation(impl);
+        try {
+          const y = run('MaxPool', [x], attrs);
+          const dy = t(Array.from({ length: y.size }, (_, i) => (i % 13) + 1), y.shape);
+          return { y: bits(y), dx: bits(run('MaxPoolGrad', [dy, x], attrs)) };
+        } finally {
+          setVectorImplementation(before);
+        }
+      });
+      expect(results[0].y).toEqual(results[1].y);
+      expect(results[0].dx).toEqual(results[1].dx);
+    });
+  }
 });

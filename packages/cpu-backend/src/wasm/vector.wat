@@ -1,4 +1,5 @@
-;; The optimizer updates on WebAssembly SIMD (f32x4): ApplyAdam, ApplyRMSProp, ApplySGD.
+;; Loops of the CPU backend on WebAssembly SIMD (f32x4) that pay for copying their data in
+;; and out: the optimizer updates (ApplyAdam, ApplyRMSProp, ApplySGD) and MaxPool.
 ;;
 ;; Each function reads its inputs and writes its outputs at byte addresses in the imported
 ;; memory, `n` floats each, rounded up to whole vectors (the host gives every array room for
@@ -7,9 +8,9 @@
 ;; stay in the L1 cache, so the copies cost little, and the square roots and divisions run
 ;; four at a time (the JavaScript loops run them one at a time in double precision).
 ;;
-;; Every operation is an IEEE float32 operation in the order of the op-by-op Keras update
-;; (the same rounding as the float32 tensors of the unfused optimizer), so both paths give
-;; the same bits.
+;; Every operation of the updates is an IEEE float32 operation in the order of the op-by-op
+;; Keras update (the same rounding as the float32 tensors of the unfused optimizer), so both
+;; paths give the same bits. MaxPool compares and selects exactly as the TypeScript loop.
 ;;
 ;; Assembled by scripts/build-wasm.mjs (wabt) into src/wasm/vector_wasm.ts.
 (module
@@ -131,4 +132,85 @@
               (f32x4.sub (v128.load (i32.add (local.get $w) (local.get $i))) (local.get $step)))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $next))))
+;; MaxPool over `images` NHWC images at `x` (channels `C`, a multiple of 4): for each
+  ;; output pixel, the window clipped to the image, scanned rows then columns; a position
+  ;; wins when it is strictly greater than the best so far or the best is NaN (so ties keep
+  ;; the first and NaN is skipped unless the whole window is NaN). Writes the maxima at `out`
+  ;; and their flat input indices plus `base` at `at` (an empty window: 0 and -1).
+  (func (export "maxpool")
+    (param $x i32) (param $out i32) (param $at i32) (param $images i32)
+    (param $inH i32) (param $inW i32) (param $C i32) (param $outH i32) (param $outW i32)
+    (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $top i32) (param $left i32) (param $base i32)
+    (local $n i32) (local $oy i32) (local $ox i32) (local $ys i32) (local $ye i32) (local $xs i32) (local $xe i32)
+    (local $iy i32) (local $ix i32) (local $c i32) (local $e i32) (local $first i32) (local $o i32) (local $t i32)
+    (local $best v128) (local $idx v128) (local $v v128) (local $take v128) (local $lanes v128)
+    (local.set $lanes (v128.const i32x4 0 1 2 3))
+    (block $images_done (loop $image
+      (br_if $images_done (i32.ge_u (local.get $n) (local.get $images)))
+      (local.set $oy (i32.const 0))
+      (block $rows_done (loop $row
+        (br_if $rows_done (i32.ge_u (local.get $oy) (local.get $outH)))
+        (local.set $t (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $top)))
+        (local.set $ys (select (local.get $t) (i32.const 0) (i32.gt_s (local.get $t) (i32.const 0))))
+        (local.set $t (i32.add (local.get $t) (local.get $kh)))
+        (local.set $ye (select (local.get $t) (local.get $inH) (i32.lt_s (local.get $t) (local.get $inH))))
+        (local.set $ox (i32.const 0))
+        (block $cols_done (loop $col
+          (br_if $cols_done (i32.ge_u (local.get $ox) (local.get $outW)))
+          (local.set $t (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $left)))
+          (local.set $xs (select (local.get $t) (i32.const 0) (i32.gt_s (local.get $t) (i32.const 0))))
+          (local.set $t (i32.add (local.get $t) (local.get $kw)))
+          (local.set $xe (select (local.get $t) (local.get $inW) (i32.lt_s (local.get $t) (local.get $inW))))
+          (local.set $c (i32.const 0))
+          (block $chans_done (loop $chan
+            (br_if $chans_done (i32.ge_u (local.get $c) (local.get $C)))
+            (if (i32.or (i32.ge_s (local.get $ys) (local.get $ye)) (i32.ge_s (local.get $xs) (local.get $xe)))
+              (then
+                (local.set $best (v128.const i32x4 0 0 0 0))
+                (local.set $idx (v128.const i32x4 -1 -1 -1 -1)))
+              (else
+                (local.set $first (i32.const 1))
+                (local.set $iy (local.get $ys))
+                (block $wy_done (loop $wy
+                  (br_if $wy_done (i32.ge_s (local.get $iy) (local.get $ye)))
+                  (local.set $ix (local.get $xs))
+                  (block $wx_done (loop $wx
+                    (br_if $wx_done (i32.ge_s (local.get $ix) (local.get $xe)))
+                    ;; element index of channel c at (n, iy, ix)
+                    (local.set $e
+                      (i32.add
+                        (i32.mul
+                          (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (local.get $iy)) (local.get $inW)) (local.get $ix))
+                          (local.get $C))
+                        (local.get $c)))
+                    (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $e) (i32.const 2)))))
+                    (if (local.get $first)
+                      (then
+                        (local.set $first (i32.const 0))
+                        (local.set $take (v128.const i32x4 -1 -1 -1 -1)))
+                      (else
+                        (local.set $take
+                          (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $best) (local.get $best))))))
+                    (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $take)))
+                    (local.set $idx
+                      (v128.bitselect
+                        (i32x4.add (i32x4.splat (i32.add (local.get $base) (local.get $e))) (local.get $lanes))
+                        (local.get $idx)
+                        (local.get $take)))
+                    (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
+                    (br $wx)))
+                  (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
+                  (br $wy)))))
+            (v128.store (i32.add (local.get $out) (local.get $o)) (local.get $best))
+            (v128.store (i32.add (local.get $at) (local.get $o)) (local.get $idx))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $chan)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br $col)))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br $row)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $image)))
+  )
 )
