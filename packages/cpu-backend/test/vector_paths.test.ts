@@ -1,9 +1,11 @@
-// The two implementations of the optimizer updates and MaxPool: the WebAssembly SIMD
+// The two implementations of the optimizer updates, MaxPool, Relu, Select, Greater
+// against a scalar and Add of a bias: the WebAssembly SIMD
 // module (built from src/wasm/vector.wat, checked fresh here) and the TypeScript loops.
 // The conformance suite's cases of those kernels run on each, forced, as a CPU backend
 // registered under its own name whose kernels switch the implementation around each
 // call; test/optimizer_updates.test.ts checks the updates' bits against the op-by-op
-// update, and MaxPool's two loops are compared bit for bit below.
+// update, and the other kernels' two loops are compared bit for bit below, on sizes
+// around the chunks the WebAssembly loops stream (16384 elements) and on special values.
 //
 // @tessera/conformance is imported by path (see gemm_paths.test.ts for why).
 import { readFile } from 'node:fs/promises';
@@ -21,7 +23,7 @@ import {
 } from '../src/index.js';
 import { rng, run, t } from './helpers.js';
 
-const VECTOR_KERNELS: readonly KernelName[] = ['ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool'];
+const VECTOR_KERNELS: readonly KernelName[] = ['ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool', 'Relu', 'Select', 'Greater', 'Add'];
 const PATHS: Record<string, VectorImplementation> = { 'cpu-vector-js': 'js', 'cpu-vector-wasm': 'wasm' };
 
 for (const [name, impl] of Object.entries(PATHS)) {
@@ -46,7 +48,7 @@ for (const [name, impl] of Object.entries(PATHS)) {
       },
     });
   }
-  describe(`optimizer updates and MaxPool on ${name}`, () => {
+  describe(`the vector kernels on ${name}`, () => {
     describeBackend(name, { kernels: [...VECTOR_KERNELS, 'MaxPoolGrad'] });
   });
 }
@@ -102,6 +104,55 @@ describe('MaxPool on WebAssembly SIMD and in TypeScript', () => {
       });
       expect(results[0].y).toEqual(results[1].y);
       expect(results[0].dx).toEqual(results[1].dx);
+    });
+  }
+});
+
+/** Runs `body` on each implementation and returns the results, wasm first. */
+function onBoth<T>(body: () => T): T[] {
+  return (['wasm', 'js'] as const).map((impl) => {
+    const before = setVectorImplementation(impl);
+    try {
+      return body();
+    } finally {
+      setVectorImplementation(before);
+    }
+  });
+}
+
+const bitsOf = (x: Tensor) => Array.from(new Uint32Array(Float32Array.from(x.dataSync()).buffer));
+const SIZES = [1, 5, 16, 17, 16383, 16384, 16385, 40_003];
+
+describe('elementwise loops on WebAssembly SIMD and in TypeScript', () => {
+  for (const n of SIZES) {
+    it(`Relu, Greater against 0, -0.5 and 2, ${n} elements: the same bits`, () => {
+      const x = hard([n], n);
+      const [wasm, js] = onBoth(() => [bitsOf(run('Relu', [x], {})), ...[0, -0.5, 2].map((y) => Array.from(run('Greater', [x, t([y], [])], {}).dataSync()))]);
+      expect(wasm).toEqual(js);
+    });
+
+    it(`Select with whole or scalar operands, float32 and int32, ${n} elements: the same bits`, () => {
+      const c = t(Array.from({ length: n }, (_, i) => +((i * 7) % 3 === 0)), [n], 'bool');
+      const a = hard([n], n + 1);
+      const b = hard([n], n + 2);
+      const ints = [t(Array.from({ length: n }, (_, i) => i - 7), [n], 'int32'), t([-3], [], 'int32')];
+      const [wasm, js] = onBoth(() => [
+        bitsOf(run('Select', [c, a, b], {})),
+        bitsOf(run('Select', [c, a, t([-0], [])], {})),
+        bitsOf(run('Select', [c, t([NaN], [1]), b], {})),
+        bitsOf(run('Select', [c, t([2], []), t([3], [])], {})),
+        Array.from(run('Select', [c, ints[0], ints[1]], {}).dataSync()),
+      ]);
+      expect(wasm).toEqual(js);
+    });
+  }
+
+  for (const [rows, inner] of [[3, 4], [7, 32], [600, 32], [5, 4096], [2, 20_000]]) {
+    it(`Add of a bias of ${inner} to ${rows} rows: the same bits`, () => {
+      const a = hard([rows, inner], rows);
+      const bias = hard([inner], inner);
+      const [wasm, js] = onBoth(() => [bitsOf(run('Add', [a, bias], {})), bitsOf(run('Add', [bias, a], {}))]);
+      expect(wasm).toEqual(js);
     });
   }
 });

@@ -8,6 +8,7 @@ import {
   type TypedArray,
 } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
+import { addRowsFits, addRowsWasm, greaterScalarWasm, useVectorLoops } from '../util/elementwise_wasm.js';
 import { forEachBroadcastRow } from '../util/rows.js';
 
 /**
@@ -134,6 +135,25 @@ function trailingSize(shape: readonly number[], outShape: readonly number[]): nu
   return util.sizeFromShape(shape);
 }
 
+/**
+ * The two float32 passes of a layer that run on WebAssembly SIMD (unless
+ * `setVectorImplementation('js')`): a bias added to every row (`a` whole, `b` its trailing
+ * `inner` values) and Greater against a scalar (relu's gradient mask). Returns false for
+ * anything else, which the rows below compute.
+ */
+function vectorPath(kernelName: string, av: Float32Array, bv: Float32Array, out: TypedArray, inner: number): boolean {
+  if (!useVectorLoops() || out.length === 0) return false;
+  if (kernelName === 'Add' && inner > 1 && inner === bv.length && addRowsFits(inner)) {
+    addRowsWasm(av, bv, out as Float32Array);
+    return true;
+  }
+  if (kernelName === 'Greater' && av.length === out.length && bv.length === 1) {
+    greaterScalarWasm(av, bv[0], out as Uint8Array);
+    return true;
+  }
+  return false;
+}
+
 const NUMERIC: readonly DType[] = ['float32', 'int32'];
 const ANY: readonly DType[] = ['float32', 'int32', 'bool'];
 const BOOL: readonly DType[] = ['bool'];
@@ -161,6 +181,9 @@ function binaryConfig<K extends BinaryKernelName | ComparisonKernelName>(
       const bv = backend.values(b);
       const inner = util.shapesEqual(a.shape, outShape) ? trailingSize(b.shape, outShape) : 0;
       const innerA = inner === 0 && util.shapesEqual(b.shape, outShape) ? trailingSize(a.shape, outShape) : 0;
+      if (a.dtype === 'float32' && vectorPath(kernelName, av as Float32Array, bv as Float32Array, out, inner)) {
+        return backend.output(out, outShape, dtype);
+      }
       // A bias added to every row ([n, c] + [c], [n, h, w, c] + [c]): rows of `inner` in a plain loop.
       if (inner > 1) for (let o = 0; o < out.length; o += inner) row(out, o, inner, av, o, 1, bv, 0, 1);
       else if (innerA > 1) for (let o = 0; o < out.length; o += innerA) row(out, o, innerA, av, 0, 1, bv, o, 1);

@@ -3,8 +3,8 @@ import { VECTOR_WASM_BASE64 } from '../wasm/vector_wasm.js';
 import { decodeBase64 } from './base64.js';
 
 /**
- * Which loops run the optimizer updates (`ApplySGD`, `ApplyAdam`, `ApplyRMSProp`) and
- * MaxPool: `'wasm'` (WebAssembly SIMD, src/wasm/vector.wat, the default where the runtime
+ * Which loops run the optimizer updates (`ApplySGD`, `ApplyAdam`, `ApplyRMSProp`),
+ * MaxPool, Relu, Select, Greater against a scalar and Add of a bias: `'wasm'` (WebAssembly SIMD, src/wasm/vector.wat, the default where the runtime
  * has it) or `'js'` (the TypeScript loops, always there). Both compute the same bits.
  */
 export type VectorImplementation = 'js' | 'wasm';
@@ -14,6 +14,10 @@ export interface VectorExports {
   adam(w: number, g: number, m: number, v: number, vh: number, ow: number, om: number, ov: number, ovh: number, n: number, alpha: number, c1: number, c2: number, eps: number, ams: number): void;
   rmsprop(w: number, g: number, vel: number, mom: number, avg: number, ow: number, ovel: number, omom: number, oavg: number, n: number, lr: number, rho: number, c: number, mu: number, eps: number, flags: number): void;
   sgd(w: number, g: number, m: number, ow: number, om: number, n: number, lr: number, mu: number, flags: number): void;
+  relu(x: number, o: number, n: number): void;
+  greater_scalar(x: number, o: number, n: number, s: number): void;
+  select(c: number, a: number, b: number, o: number, n: number, flags: number): void;
+  add_rows(a: number, b: number, o: number, rows: number, inner: number): void;
   maxpool(
     x: number, out: number, at: number, images: number, inH: number, inW: number, c: number, outH: number, outW: number,
     kh: number, kw: number, sh: number, sw: number, top: number, left: number, base: number,
@@ -60,7 +64,7 @@ export function getVectorImplementation(): VectorImplementation {
 
 /**
  * Chooses the loops behind the CPU backend's optimizer updates (`ApplySGD`, `ApplyAdam`,
- * `ApplyRMSProp`) and MaxPool. The default is `'wasm'` where WebAssembly SIMD is available,
+ * `ApplyRMSProp`), MaxPool, Relu, Select, Greater against a scalar and Add of a bias. The default is `'wasm'` where WebAssembly SIMD is available,
  * else `'js'`; both give the same bits (tests run the kernels through each).
  *
  * @param impl - `'wasm'` (WebAssembly SIMD, four lanes) or `'js'` (TypeScript)

@@ -1,5 +1,7 @@
 ;; Loops of the CPU backend on WebAssembly SIMD (f32x4) that pay for copying their data in
-;; and out: the optimizer updates (ApplyAdam, ApplyRMSProp, ApplySGD) and MaxPool.
+;; and out: the optimizer updates (ApplyAdam, ApplyRMSProp, ApplySGD), MaxPool, and the
+;; elementwise passes of a layer's activation and its gradient (Relu, Greater against a
+;; scalar, Select, a bias added to every row).
 ;;
 ;; Each function reads its inputs and writes its outputs at byte addresses in the imported
 ;; memory, `n` floats each, rounded up to whole vectors (the host gives every array room for
@@ -213,4 +215,96 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $image)))
   )
+;; Relu on bit patterns, as the TypeScript loop: a set sign bit clears the value to +0
+  ;; unless it is a NaN. `n` floats, rounded up to whole vectors.
+  (func (export "relu") (param $x i32) (param $o i32) (param $n i32)
+    (local $i i32) (local $end i32) (local $v v128)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $v (v128.load (i32.add (local.get $x) (local.get $i))))
+      (v128.store (i32.add (local.get $o) (local.get $i))
+        (v128.andnot (local.get $v)
+          (v128.andnot (i32x4.shr_s (local.get $v) (i32.const 31)) (f32x4.ne (local.get $v) (local.get $v)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $next))))
+
+  ;; out[k] = x[k] > s as one byte (1 or 0; NaN compares false): `n` floats, rounded up to 16.
+  (func (export "greater_scalar") (param $x i32) (param $o i32) (param $n i32) (param $s f32)
+    (local $i i32) (local $end i32) (local $sv v128)
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (local.set $end (local.get $n))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      (v128.store (i32.add (local.get $o) (local.get $i))
+        (v128.and
+          (i8x16.narrow_i16x8_s
+            (i16x8.narrow_i32x4_s
+              (f32x4.gt (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))) (local.get $sv))
+              (f32x4.gt (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))) (local.get $sv)))
+            (i16x8.narrow_i32x4_s
+              (f32x4.gt (v128.load offset=32 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))) (local.get $sv))
+              (f32x4.gt (v128.load offset=48 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))) (local.get $sv))))
+          (i8x16.splat (i32.const 1))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $next))))
+
+  ;; out[k] = c[k] != 0 ? a[k] : b[k] on 4-byte elements (the bits are copied), `c` one byte
+  ;; each; with flags & 1 `a` is one element for all, with flags & 2 `b` is (a single element
+  ;; still gets 64 readable bytes: both arms of a `select` are loaded). `n` rounded up to 16.
+  (func (export "select") (param $c i32) (param $a i32) (param $b i32) (param $o i32) (param $n i32) (param $flags i32)
+    (local $i i32) (local $q i32) (local $aStep i32) (local $bStep i32)
+    (local $m v128) (local $h v128) (local $as v128) (local $bs v128)
+    (local.set $as (v128.load32_splat (local.get $a)))
+    (local.set $bs (v128.load32_splat (local.get $b)))
+    (local.set $aStep (select (i32.const 0) (i32.const 1) (i32.and (local.get $flags) (i32.const 1))))
+    (local.set $bStep (select (i32.const 0) (i32.const 1) (i32.and (local.get $flags) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      ;; 16 condition bytes -> masks of all ones or zeros, widened to four vectors of 4 lanes.
+      (local.set $m (i8x16.ne (v128.load (i32.add (local.get $c) (local.get $i))) (v128.const i32x4 0 0 0 0)))
+      (local.set $q (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $h (i16x8.extend_low_i8x16_s (local.get $m)))
+      (v128.store (i32.add (local.get $o) (local.get $q))
+        (v128.bitselect
+          (select (local.get $as) (v128.load (i32.add (local.get $a) (i32.mul (local.get $q) (local.get $aStep)))) (i32.eqz (local.get $aStep)))
+          (select (local.get $bs) (v128.load (i32.add (local.get $b) (i32.mul (local.get $q) (local.get $bStep)))) (i32.eqz (local.get $bStep)))
+          (i32x4.extend_low_i16x8_s (local.get $h))))
+      (v128.store offset=16 (i32.add (local.get $o) (local.get $q))
+        (v128.bitselect
+          (select (local.get $as) (v128.load offset=16 (i32.add (local.get $a) (i32.mul (local.get $q) (local.get $aStep)))) (i32.eqz (local.get $aStep)))
+          (select (local.get $bs) (v128.load offset=16 (i32.add (local.get $b) (i32.mul (local.get $q) (local.get $bStep)))) (i32.eqz (local.get $bStep)))
+          (i32x4.extend_high_i16x8_s (local.get $h))))
+      (local.set $h (i16x8.extend_high_i8x16_s (local.get $m)))
+      (v128.store offset=32 (i32.add (local.get $o) (local.get $q))
+        (v128.bitselect
+          (select (local.get $as) (v128.load offset=32 (i32.add (local.get $a) (i32.mul (local.get $q) (local.get $aStep)))) (i32.eqz (local.get $aStep)))
+          (select (local.get $bs) (v128.load offset=32 (i32.add (local.get $b) (i32.mul (local.get $q) (local.get $bStep)))) (i32.eqz (local.get $bStep)))
+          (i32x4.extend_low_i16x8_s (local.get $h))))
+      (v128.store offset=48 (i32.add (local.get $o) (local.get $q))
+        (v128.bitselect
+          (select (local.get $as) (v128.load offset=48 (i32.add (local.get $a) (i32.mul (local.get $q) (local.get $aStep)))) (i32.eqz (local.get $aStep)))
+          (select (local.get $bs) (v128.load offset=48 (i32.add (local.get $b) (i32.mul (local.get $q) (local.get $bStep)))) (i32.eqz (local.get $bStep)))
+          (i32x4.extend_high_i16x8_s (local.get $h))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $next))))
+
+  ;; out[r * inner + j] = a[r * inner + j] + b[j] for `rows` rows (`inner` a multiple of 4).
+  (func (export "add_rows") (param $a i32) (param $b i32) (param $o i32) (param $rows i32) (param $inner i32)
+    (local $r i32) (local $j i32) (local $row i32) (local $bytes i32)
+    (local.set $bytes (i32.shl (local.get $inner) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $j (i32.const 0))
+      (block $row_done (loop $col
+        (br_if $row_done (i32.ge_u (local.get $j) (local.get $bytes)))
+        (v128.store (i32.add (local.get $o) (i32.add (local.get $row) (local.get $j)))
+          (f32x4.add
+            (v128.load (i32.add (local.get $a) (i32.add (local.get $row) (local.get $j))))
+            (v128.load (i32.add (local.get $b) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $col)))
+      (local.set $row (i32.add (local.get $row) (local.get $bytes)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $next))))
 )
