@@ -60,6 +60,8 @@ export class CpuBackend implements Backend {
   /** Freed arrays of {@link CpuBackend.alloc}, by dtype and length, for the next output of that size. */
   private readonly pool = new Map<DType, Map<number, TypedArray[]>>();
   private pooledBytes = 0;
+  /** What a kernel noted about an input buffer for a later kernel (see {@link CpuBackend.note}). */
+  private readonly notes = new Map<DataId, { key: string; values: Int32Array | Float32Array }>();
 
   /** Keeps `values` (no copy) and returns a new key for them. */
   write(values: TypedArray, shape: Shape, dtype: DType): DataId {
@@ -70,6 +72,7 @@ export class CpuBackend implements Backend {
 
   /** Stores values moved here from another backend under their existing key. */
   move(dataId: DataId, values: TypedArray, shape: Shape, dtype: DType): void {
+    this.dropNote(dataId);
     this.store.set(dataId, { values, shape, dtype });
   }
 
@@ -87,15 +90,47 @@ export class CpuBackend implements Backend {
     const d = this.store.get(dataId);
     if (!d) return;
     this.store.delete(dataId);
-    const v = d.values;
+    this.dropNote(dataId);
+    this.recycle(d.values, d.dtype);
+  }
+
+  /** Keeps an array made by {@link CpuBackend.alloc} for the next output of its size (within the pool's limits). */
+  private recycle(v: TypedArray, dtype: DType): void {
     if (v.length >= POOL_MIN_LENGTH && this.owned.has(v) && this.pooledBytes + v.byteLength <= POOL_MAX_BYTES) {
-      let byLength = this.pool.get(d.dtype);
-      if (!byLength) this.pool.set(d.dtype, (byLength = new Map()));
+      let byLength = this.pool.get(dtype);
+      if (!byLength) this.pool.set(dtype, (byLength = new Map()));
       const list = byLength.get(v.length);
       if (list) list.push(v);
       else byLength.set(v.length, [v]);
       this.pooledBytes += v.byteLength;
     }
+  }
+
+  /**
+   * Notes `values` (an int32 or float32 array from {@link CpuBackend.alloc}) about the
+   * buffer of `input` under `key`, for a later kernel on the same buffer: MaxPool notes
+   * where each window's maximum is, and MaxPoolGrad, which autodiff runs on the same input,
+   * reads it instead of searching every window again; Conv2D notes its im2col patches for
+   * Conv2DBackpropFilter. A buffer holds one note (a new one replaces
+   * it); the note goes when the buffer is freed or replaced. Values are immutable, so a
+   * note stays true while its buffer lives.
+   */
+  note(input: TensorInfo, key: string, values: Int32Array | Float32Array): void {
+    this.dropNote(input.dataId);
+    this.notes.set(input.dataId, { key, values });
+  }
+
+  /** The note about `input`'s buffer under `key` (see {@link CpuBackend.note}), if there is one. */
+  recall(input: TensorInfo, key: string): Int32Array | Float32Array | undefined {
+    const n = this.notes.get(input.dataId);
+    return n && n.key === key ? n.values : undefined;
+  }
+
+  private dropNote(dataId: DataId): void {
+    const n = this.notes.get(dataId);
+    if (!n) return;
+    this.notes.delete(dataId);
+    this.recycle(n.values, n.values instanceof Int32Array ? 'int32' : 'float32');
   }
 
   /**
@@ -127,6 +162,7 @@ export class CpuBackend implements Backend {
 
   dispose(): void {
     this.store.clear();
+    this.notes.clear();
     this.pool.clear();
     this.pooledBytes = 0;
   }

@@ -24,6 +24,12 @@ export {
   setGemmThreads,
   type GemmThreads,
 } from './util/gemm_threads.js';
+export {
+  getVectorImplementation,
+  setVectorImplementation,
+  wasmVectorAvailable,
+  type VectorImplementation,
+} from './util/vector_wasm.js';
 export { cpuKernelConfigs, registerCpuBackend, type CpuKernelConfig } from './register_all_kernels.js';
 
 registerCpuBackend();

@@ -1,7 +1,7 @@
 // The optimizer update kernels of several outputs, through the engine: how they run,
 // what tidy keeps, that autodiff refuses them, and their values on arrays of many sizes
 // against the op-by-op update (the conformance suite checks them against float64).
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   TesseraError,
   add,
@@ -19,6 +19,7 @@ import {
   tidy,
   type Tensor,
 } from '@tessera/tensor';
+import { setVectorImplementation, type VectorImplementation } from '../src/index.js';
 import { engine, randomFloats, t } from './helpers.js';
 
 const positive = (n: number, seed: number) => randomFloats(n, seed).map((v) => Math.abs(v) + 0.01);
@@ -73,12 +74,19 @@ describe('kernels of several outputs in the engine', () => {
   });
 });
 
-// Sizes around the chunks and vector widths any fast path may use.
+// Sizes around the vector width (4) and the WebAssembly path's chunk (4096 floats).
 const SIZES = [1, 3, 4, 5, 17, 1023, 4096, 4099, 70_001];
 
-describe('update kernels give the bits of the op-by-op update', () => {
+for (const impl of ['js', 'wasm'] as VectorImplementation[]) describe(`update kernels on the ${impl} loops give the bits of the op-by-op update`, () => {
+  let before: VectorImplementation;
+  beforeAll(() => {
+    before = setVectorImplementation(impl);
+  });
+  afterAll(() => {
+    setVectorImplementation(before);
+  });
   for (const n of SIZES) {
-    it(`Adam (amsgrad) and RMSprop (centered, momentum) and SGD (nesterov), ${n} elements`, () => {
+    it(`every variant of Adam, RMSprop and SGD, ${n} elements`, () => {
       const w = t(randomFloats(n, 1), [n]);
       const g = t(randomFloats(n, 2), [n]);
       const m = t(randomFloats(n, 3), [n]);
@@ -87,33 +95,41 @@ describe('update kernels give the bits of the op-by-op update', () => {
       const avg = t(randomFloats(n, 6).map((x) => x / 10), [n]);
       tidy(() => {
         const [alpha, b1, b2, eps] = [0.01, 0.9, 0.5, 1e-7];
-        const adam = applyAdam({ variable: w, gradient: g, m, v, vHat }, { alpha, beta1: b1, beta2: b2, epsilon: eps, amsgrad: true });
-        const m2 = add(m, mul(sub(g, m), 1 - b1));
-        const v2 = add(v, mul(sub(square(g), v), 1 - b2));
-        const h2 = maximum(vHat, v2);
-        const w2 = sub(w, div(mul(m2, alpha), add(sqrt(h2), eps)));
-        expectSameBits({ 'adam w': [adam.variable, w2], 'adam m': [adam.m, m2], 'adam v': [adam.v, v2], 'adam vHat': [adam.vHat!, h2] });
+        for (const amsgrad of [false, true]) {
+          const adam = applyAdam({ variable: w, gradient: g, m, v, vHat: amsgrad ? vHat : undefined }, { alpha, beta1: b1, beta2: b2, epsilon: eps, amsgrad });
+          const m2 = add(m, mul(sub(g, m), 1 - b1));
+          const v2 = add(v, mul(sub(square(g), v), 1 - b2));
+          const h2 = maximum(vHat, v2);
+          const w2 = sub(w, div(mul(m2, alpha), add(sqrt(amsgrad ? h2 : v2), eps)));
+          expectSameBits({ [`adam ${amsgrad} w`]: [adam.variable, w2], 'adam m': [adam.m, m2], 'adam v': [adam.v, v2] });
+          if (amsgrad) expectSameBits({ 'adam vHat': [adam.vHat!, h2] });
+        }
 
         const [lr, rho, mu] = [0.01, 0.9, 0.5];
-        const rms = applyRMSProp(
-          { variable: w, gradient: g, velocity: v, momentum: m, averageGradient: avg },
-          { learningRate: lr, rho, momentum: mu, epsilon: eps, centered: true },
-        );
-        const vel = add(mul(v, rho), mul(square(g), 1 - rho));
-        const a2 = add(mul(avg, rho), mul(g, 1 - rho));
-        const inc = div(mul(g, lr), sqrt(add(sub(vel, square(a2)), eps)));
-        const mom = add(mul(m, mu), inc);
-        expectSameBits({
-          'rmsprop w': [rms.variable, sub(w, mom)],
-          'rmsprop velocity': [rms.velocity, vel],
-          'rmsprop momentum': [rms.momentum!, mom],
-          'rmsprop average': [rms.averageGradient!, a2],
-        });
+        for (const [momentum, centered] of [[0, false], [mu, false], [0, true], [mu, true]] as const) {
+          const rms = applyRMSProp(
+            { variable: w, gradient: g, velocity: v, momentum: momentum ? m : undefined, averageGradient: centered ? avg : undefined },
+            { learningRate: lr, rho, momentum, epsilon: eps, centered },
+          );
+          const vel = add(mul(v, rho), mul(square(g), 1 - rho));
+          const a2 = add(mul(avg, rho), mul(g, 1 - rho));
+          const inc = div(mul(g, lr), sqrt(centered ? add(sub(vel, square(a2)), eps) : add(vel, eps)));
+          const mom = add(mul(m, mu), inc);
+          const title = `rmsprop momentum ${momentum} centered ${centered}`;
+          expectSameBits({ [`${title} w`]: [rms.variable, sub(w, momentum ? mom : inc)], [`${title} velocity`]: [rms.velocity, vel] });
+          if (momentum) expectSameBits({ [`${title} momentum`]: [rms.momentum!, mom] });
+          if (centered) expectSameBits({ [`${title} average`]: [rms.averageGradient!, a2] });
+        }
 
-        const sgd = applySGD({ variable: w, gradient: g, momentum: m }, { learningRate: lr, momentum: mu, nesterov: true });
-        const step = mul(g, lr);
-        const sm = sub(mul(m, mu), step);
-        expectSameBits({ 'sgd w': [sgd.variable, add(w, sub(mul(sm, mu), step))], 'sgd momentum': [sgd.momentum!, sm] });
+        const plain = applySGD({ variable: w, gradient: g }, { learningRate: lr, momentum: 0, nesterov: false });
+        expectSameBits({ 'sgd w': [plain.variable, sub(w, mul(g, lr))] });
+        for (const nesterov of [false, true]) {
+          const sgd = applySGD({ variable: w, gradient: g, momentum: m }, { learningRate: lr, momentum: mu, nesterov });
+          const step = mul(g, lr);
+          const sm = sub(mul(m, mu), step);
+          const sw = add(w, nesterov ? sub(mul(sm, mu), step) : sm);
+          expectSameBits({ [`sgd nesterov ${nesterov} w`]: [sgd.variable, sw], 'sgd momentum': [sgd.momentum!, sm] });
+        }
       });
     });
   }

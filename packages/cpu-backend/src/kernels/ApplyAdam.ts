@@ -1,6 +1,7 @@
 import type { KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
 import { updateArrays } from '../util/update_state.js';
+import { INPUT_AT as I, OUTPUT_AT as O, getVectorImplementation, runVector } from '../util/vector_wasm.js';
 
 const f = Math.fround;
 
@@ -8,6 +9,7 @@ const f = Math.fround;
  * ApplyAdam: Keras's Adam step in one pass. Every intermediate is rounded to float32 in
  * the order of the op-by-op update (`m + (g - m)*(1 - b1)`, `v + (g*g - v)*(1 - b2)`,
  * `max(vHat, v)`, `w - (m*alpha) / (sqrt(v) + eps)`), so both paths give the same bits.
+ * Runs on WebAssembly SIMD (`adam` in src/wasm/vector.wat) unless `setVectorImplementation('js')`.
  */
 export const applyAdamConfig: KernelConfig<'ApplyAdam', CpuBackend> = {
   kernelName: 'ApplyAdam',
@@ -20,6 +22,11 @@ export const applyAdamConfig: KernelConfig<'ApplyAdam', CpuBackend> = {
     const c1 = f(1 - attrs.beta1);
     const c2 = f(1 - attrs.beta2);
     const eps = f(attrs.epsilon);
+    if (getVectorImplementation() === 'wasm') {
+      const ams = +attrs.amsgrad;
+      runVector(state.inputs, state.outputs, (ex, n) => ex.adam(I[0], I[1], I[2], I[3], I[4], O[0], O[1], O[2], O[3], n, alpha, c1, c2, eps, ams));
+      return state.finish();
+    }
     const n = w.length;
     if (!attrs.amsgrad) {
       for (let i = 0; i < n; i++) {

@@ -1,6 +1,7 @@
 import type { KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
 import { updateArrays } from '../util/update_state.js';
+import { INPUT_AT as I, OUTPUT_AT as O, getVectorImplementation, runVector } from '../util/vector_wasm.js';
 
 const f = Math.fround;
 
@@ -8,7 +9,8 @@ const f = Math.fround;
  * ApplyRMSProp: Keras's RMSprop step in one pass. Every intermediate is rounded to
  * float32 in the order of the op-by-op update (`v*rho + g*g*(1 - rho)`, centered
  * `avg*rho + g*(1 - rho)` and `v - avg*avg + eps`, `g*lr / sqrt(...)`, momentum
- * `mom*mu + inc`), so both paths give the same bits.
+ * `mom*mu + inc`), so both paths give the same bits. Runs on WebAssembly SIMD (`rmsprop`
+ * in src/wasm/vector.wat) unless `setVectorImplementation('js')`.
  */
 export const applyRMSPropConfig: KernelConfig<'ApplyRMSProp', CpuBackend> = {
   kernelName: 'ApplyRMSProp',
@@ -29,6 +31,14 @@ export const applyRMSPropConfig: KernelConfig<'ApplyRMSProp', CpuBackend> = {
     const c = f(1 - attrs.rho);
     const mu = f(attrs.momentum);
     const eps = f(attrs.epsilon);
+    if (getVectorImplementation() === 'wasm') {
+      // The optional slots sit in the inputs (and outputs) in order; the vector function takes fixed places.
+      const [imom, iavg] = [I[3], I[3 + +hasMomentum]];
+      const [omom, oavg] = [O[2], O[2 + +hasMomentum]];
+      const flags = +hasMomentum | (+centered << 1);
+      runVector(state.inputs, state.outputs, (ex, n) => ex.rmsprop(I[0], I[1], I[2], imom, iavg, O[0], O[1], omom, oavg, n, lr, rho, c, mu, eps, flags));
+      return state.finish();
+    }
     const n = w.length;
     if (!mom && !avg) {
       for (let i = 0; i < n; i++) {

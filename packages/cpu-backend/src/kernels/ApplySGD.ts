@@ -1,13 +1,15 @@
 import type { KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
 import { updateArrays } from '../util/update_state.js';
+import { INPUT_AT as I, OUTPUT_AT as O, getVectorImplementation, runVector } from '../util/vector_wasm.js';
 
 const f = Math.fround;
 
 /**
  * ApplySGD: Keras's SGD step in one pass. Every intermediate is rounded to float32 in
  * the order of the op-by-op update (`step = g*lr`, `m' = m*mu - step`, `w + m'` or, with
- * nesterov, `w + (m'*mu - step)`), so both paths give the same bits.
+ * nesterov, `w + (m'*mu - step)`), so both paths give the same bits. Runs on WebAssembly
+ * SIMD (`sgd` in src/wasm/vector.wat) unless `setVectorImplementation('js')`.
  */
 export const applySGDConfig: KernelConfig<'ApplySGD', CpuBackend> = {
   kernelName: 'ApplySGD',
@@ -19,6 +21,11 @@ export const applySGDConfig: KernelConfig<'ApplySGD', CpuBackend> = {
     const [w2, m2] = state.outputs;
     const lr = f(attrs.learningRate);
     const mu = f(attrs.momentum);
+    if (getVectorImplementation() === 'wasm') {
+      const flags = +hasMomentum | (+attrs.nesterov << 1);
+      runVector(state.inputs, state.outputs, (ex, n) => ex.sgd(I[0], I[1], I[2], O[0], O[1], n, lr, mu, flags));
+      return state.finish();
+    }
     const n = w.length;
     if (!hasMomentum) {
       for (let i = 0; i < n; i++) w2[i] = w[i] - f(g[i] * lr);

@@ -1,13 +1,14 @@
 import type { KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
 import type { MatrixView } from '../util/gemm.js';
-import { ConvGemm, bandRows, im2col, isPointwise } from '../util/im2col.js';
+import { ConvGemm, bandRows, im2col, isPointwise, patchesNoteKey } from '../util/im2col.js';
 import { assertFloat32, assertShape, outShapeOf, windowGeometry } from '../util/window.js';
 
 /**
  * Conv2DBackpropFilter: the gradient of Conv2D for its filter, `patchesᵀ [K, rows] x dy
  * [rows, Cout]` summed over bands of output pixels (each band one GEMM, the partial
- * products added in double precision).
+ * products added in double precision). The patches Conv2D noted about this `x` (while
+ * training) are read in place of building them again.
  */
 export const conv2DBackpropFilterConfig: KernelConfig<'Conv2DBackpropFilter', CpuBackend> = {
   kernelName: 'Conv2DBackpropFilter',
@@ -28,7 +29,8 @@ export const conv2DBackpropFilterConfig: KernelConfig<'Conv2DBackpropFilter', Cp
     const dyv = backend.values(dy);
     const gemm = new ConvGemm();
     const band = bandRows(rows, K, outC);
-    const cols = isPointwise(g) ? undefined : new Float32Array(band * K);
+    const noted = isPointwise(g) ? undefined : (backend.recall(x, patchesNoteKey(x.shape, g)) as Float32Array | undefined);
+    const cols = isPointwise(g) || noted ? undefined : new Float32Array(band * K);
     const several = rows > band;
     const part = several ? new Float32Array(K * outC) : out;
     const total = several ? new Float64Array(K * outC) : undefined;
@@ -36,7 +38,9 @@ export const conv2DBackpropFilterConfig: KernelConfig<'Conv2DBackpropFilter', Cp
       const r1 = Math.min(rows, r0 + band);
       // The band's patch rows read transposed: K x rows.
       let patchesT: MatrixView = { data: xv, offset: r0 * K, rowStride: 1, colStride: K };
-      if (cols) {
+      if (noted) {
+        patchesT = { data: noted, offset: r0 * K, rowStride: 1, colStride: K };
+      } else if (cols) {
         im2col(xv, g, r0, r1, cols);
         patchesT = { data: cols, offset: 0, rowStride: 1, colStride: K };
       }

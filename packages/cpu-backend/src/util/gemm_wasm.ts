@@ -3,6 +3,7 @@ import { GEMM_WASM_BASE64 } from '../wasm/gemm_wasm.js';
 import type { Epilogue } from './epilogue.js';
 import type { MatrixView } from './gemm.js';
 import { planSplit, runSplit, sharedInstance, type GemmArgs, type GemmEntry } from './gemm_threads.js';
+import { decodeBase64 } from './base64.js';
 
 /**
  * Which GEMM runs float32 MatMul: `'wasm'` (WebAssembly SIMD, the default where the
@@ -42,13 +43,6 @@ let implementation: GemmImplementation | undefined;
 let accumulation: GemmAccumulation = 'float32';
 /** The one instance and its memory, reused by every call (none while no call has needed it). */
 let instance: { exports: GemmExports; memory: WebAssembly.Memory } | undefined;
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(text);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
-}
 
 /**
  * Compiles the GEMM module once, synchronously: it is about 1.4 KB, under the 4 KB that

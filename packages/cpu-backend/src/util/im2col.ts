@@ -28,6 +28,17 @@ export function bandRows(rows: number, patchSize: number, outC: number): number 
   return Math.min(rows, band);
 }
 
+/**
+ * At most this many patch values (float32: 32 MiB) are kept from Conv2D for the filter
+ * gradient: a network's first convolution (few input channels, a large batch) fits.
+ */
+export const MAX_NOTED_PATCHES = 1 << 23;
+
+/** The key of Conv2D's note of its patches: the input's shape and everything that places the patches. */
+export function patchesNoteKey(inShape: readonly number[], g: WindowGeometry): string {
+  return `Conv2D patches [${inShape.join(',')}] ${g.kh}x${g.kw} s${g.sh},${g.sw} d${g.dh},${g.dw} p${g.top},${g.left} o${g.outH},${g.outW}`;
+}
+
 /** Whether the patch matrix is the input itself (1 x 1 filter, stride 1, no padding): no copy needed. */
 export function isPointwise(g: WindowGeometry): boolean {
   return g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.top === 0 && g.left === 0 && g.outH === g.inH && g.outW === g.inW;

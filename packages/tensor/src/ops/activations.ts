@@ -4,7 +4,7 @@ import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
 import { greater, greaterEqual, lessEqual, logicalAnd, where } from './compare.js';
 import { assertDType, toTensor, type TensorOrLike } from './convert.js';
-import { zerosLike } from './creation.js';
+import { scalar } from './creation.js';
 import { op, runKernel } from './op.js';
 import { abs, erf, square, unary } from './unary.js';
 
@@ -165,7 +165,9 @@ export function clipByValue(x: TensorOrLike, min: number, max: number): Tensor {
   });
 }
 
-const passWhere = (cond: Tensor, dy: Tensor) => where(cond, dy, zerosLike(dy));
+// A scalar zero broadcast by Select, not a tensor of zeros: the gradient of a conv layer's relu
+// would otherwise allocate and fill one more activation-sized tensor every step.
+const passWhere = (cond: Tensor, dy: Tensor) => where(cond, dy, scalar(0));
 
 registerGradient('Relu', (dy, [x]) => [passWhere(greater(x, 0), dy)]);
 registerGradient('Relu6', (dy, [x]) => [passWhere(logicalAnd(greater(x, 0), lessEqual(x, 6)), dy)]);

@@ -1,0 +1,139 @@
+import { BackendError } from '@tessera/tensor';
+import { VECTOR_WASM_BASE64 } from '../wasm/vector_wasm.js';
+import { decodeBase64 } from './base64.js';
+
+/**
+ * Which loops run the optimizer updates (`ApplySGD`, `ApplyAdam`, `ApplyRMSProp`),
+ * MaxPool, Relu, Select, Greater against a scalar and Add of a bias: `'wasm'` (WebAssembly SIMD, src/wasm/vector.wat, the default where the runtime
+ * has it) or `'js'` (the TypeScript loops, always there). Both compute the same bits.
+ */
+export type VectorImplementation = 'js' | 'wasm';
+
+/** The module's functions; addresses in bytes, counts in floats (see src/wasm/vector.wat). */
+export interface VectorExports {
+  adam(w: number, g: number, m: number, v: number, vh: number, ow: number, om: number, ov: number, ovh: number, n: number, alpha: number, c1: number, c2: number, eps: number, ams: number): void;
+  rmsprop(w: number, g: number, vel: number, mom: number, avg: number, ow: number, ovel: number, omom: number, oavg: number, n: number, lr: number, rho: number, c: number, mu: number, eps: number, flags: number): void;
+  sgd(w: number, g: number, m: number, ow: number, om: number, n: number, lr: number, mu: number, flags: number): void;
+  relu(x: number, o: number, n: number): void;
+  greater_scalar(x: number, o: number, n: number, s: number): void;
+  select(c: number, a: number, b: number, o: number, n: number, flags: number): void;
+  add_rows(a: number, b: number, o: number, rows: number, inner: number): void;
+  maxpool(
+    x: number, out: number, at: number, images: number, inH: number, inW: number, c: number, outH: number, outW: number,
+    kh: number, kw: number, sh: number, sw: number, top: number, left: number, base: number,
+  ): void;
+}
+
+/** Floats per chunk of each array: nine 16 KiB slots stay in the L1 and L2 caches. */
+const CHUNK = 4096;
+/** Input slots come first (at most five: variable, gradient, three slots), then the outputs (at most four). */
+const INPUT_SLOTS = 5;
+const SLOTS = 9;
+const PAGE = 65536;
+
+let compiled: WebAssembly.Module | null | undefined;
+let implementation: VectorImplementation | undefined;
+let instance: { exports: VectorExports; memory: WebAssembly.Memory; heap: Float32Array } | undefined;
+
+/** Compiles the module once (under 1 KB: synchronous compilation is allowed everywhere); null without SIMD. */
+function vectorModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    compiled = null;
+    try {
+      if (typeof WebAssembly === 'object') {
+        const bytes = decodeBase64(VECTOR_WASM_BASE64);
+        if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+      }
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Whether the WebAssembly SIMD optimizer updates can run here. */
+export function wasmVectorAvailable(): boolean {
+  return vectorModule() !== null;
+}
+
+/** The loops the optimizer updates and MaxPool use now. */
+export function getVectorImplementation(): VectorImplementation {
+  implementation ??= wasmVectorAvailable() ? 'wasm' : 'js';
+  return implementation;
+}
+
+/**
+ * Chooses the loops behind the CPU backend's optimizer updates (`ApplySGD`, `ApplyAdam`,
+ * `ApplyRMSProp`), MaxPool, Relu, Select, Greater against a scalar and Add of a bias. The default is `'wasm'` where WebAssembly SIMD is available,
+ * else `'js'`; both give the same bits (tests run the kernels through each).
+ *
+ * @param impl - `'wasm'` (WebAssembly SIMD, four lanes) or `'js'` (TypeScript)
+ * @returns the implementation used before
+ * @throws BackendError when `'wasm'` is asked for and WebAssembly SIMD is not available
+ * @example
+ * ```ts
+ * import { setVectorImplementation } from '@tessera/cpu-backend';
+ * const before = setVectorImplementation('js');
+ * // ... optimizer steps and max pooling run the TypeScript loops ...
+ * setVectorImplementation(before);
+ * ```
+ */
+export function setVectorImplementation(impl: VectorImplementation): VectorImplementation {
+  if (impl !== 'js' && impl !== 'wasm') {
+    throw new BackendError(`setVectorImplementation: expected 'js' or 'wasm' but got ${String(impl)}`);
+  }
+  if (impl === 'wasm' && !wasmVectorAvailable()) {
+    throw new BackendError("setVectorImplementation: 'wasm' needs WebAssembly SIMD, which this runtime does not have");
+  }
+  const before = getVectorImplementation();
+  implementation = impl;
+  return before;
+}
+
+/** Byte address of slot `s` of the staging memory. */
+const slot = (s: number) => s * CHUNK * 4;
+
+/** Byte addresses of the input slots and of the output slots, for the kernels' calls. */
+export const INPUT_AT = Array.from({ length: INPUT_SLOTS }, (_, i) => slot(i));
+export const OUTPUT_AT = Array.from({ length: SLOTS - INPUT_SLOTS }, (_, i) => slot(INPUT_SLOTS + i));
+
+/**
+ * The instance, its memory at least `bytes` long (grown as needed; `heap` views all of it).
+ * @throws BackendError where the module is not available or the memory cannot grow that far
+ */
+export function vectorInstance(bytes: number): { exports: VectorExports; heap: Float32Array } {
+  const module = vectorModule();
+  if (!module) throw new BackendError('cpu backend: the WebAssembly SIMD vector module is not available here');
+  const pages = Math.ceil(Math.max(bytes, slot(SLOTS)) / PAGE);
+  if (!instance) {
+    const memory = new WebAssembly.Memory({ initial: pages });
+    const inst = new WebAssembly.Instance(module, { env: { memory } });
+    instance = { exports: inst.exports as unknown as VectorExports, memory, heap: new Float32Array(memory.buffer) };
+  }
+  const have = instance.memory.buffer.byteLength / PAGE;
+  if (have < pages) {
+    try {
+      instance.memory.grow(pages - have);
+    } catch {
+      throw new BackendError(`cpu backend: the vector module's memory cannot grow to ${bytes} bytes`);
+    }
+    instance.heap = new Float32Array(instance.memory.buffer);
+  }
+  return instance;
+}
+
+/**
+ * Runs a vector function over whole arrays a chunk at a time: copies the chunk of every
+ * input into its slot (`INPUT_AT[i]`), calls `call(exports, length)`, and copies every
+ * output slot (`OUTPUT_AT[j]`) into its array. All arrays have the same length.
+ */
+export function runVector(inputs: readonly Float32Array[], outputs: readonly Float32Array[], call: (ex: VectorExports, n: number) => void): void {
+  const { exports, heap } = vectorInstance(slot(SLOTS));
+  const n = outputs[0].length;
+  for (let off = 0; off < n; off += CHUNK) {
+    const len = Math.min(CHUNK, n - off);
+    for (let i = 0; i < inputs.length; i++) heap.set(inputs[i].subarray(off, off + len), INPUT_AT[i] / 4);
+    call(exports, len);
+    for (let j = 0; j < outputs.length; j++) outputs[j].set(heap.subarray(OUTPUT_AT[j] / 4, OUTPUT_AT[j] / 4 + len), off);
+  }
+}

@@ -1,0 +1,310 @@
+;; Loops of the CPU backend on WebAssembly SIMD (f32x4) that pay for copying their data in
+;; and out: the optimizer updates (ApplyAdam, ApplyRMSProp, ApplySGD), MaxPool, and the
+;; elementwise passes of a layer's activation and its gradient (Relu, Greater against a
+;; scalar, Select, a bias added to every row).
+;;
+;; Each function reads its inputs and writes its outputs at byte addresses in the imported
+;; memory, `n` floats each, rounded up to whole vectors (the host gives every array room for
+;; that and ignores the extra lanes). The host (src/util/vector_wasm.ts) copies a chunk of
+;; each input in, calls the function, and copies the chunk of each output out: the chunks
+;; stay in the L1 cache, so the copies cost little, and the square roots and divisions run
+;; four at a time (the JavaScript loops run them one at a time in double precision).
+;;
+;; Every operation of the updates is an IEEE float32 operation in the order of the op-by-op
+;; Keras update (the same rounding as the float32 tensors of the unfused optimizer), so both
+;; paths give the same bits. MaxPool compares and selects exactly as the TypeScript loop.
+;;
+;; Assembled by scripts/build-wasm.mjs (wabt) into src/wasm/vector_wasm.ts.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; Adam: m' = m + (g - m) * c1; v' = v + (g * g - v) * c2; with amsgrad (ams = 1)
+  ;; vh' = max(vh, v'), used in place of v'; w' = w - (m' * alpha) / (sqrt(v') + eps).
+  (func (export "adam")
+    (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $vh i32)
+    (param $ow i32) (param $om i32) (param $ov i32) (param $ovh i32)
+    (param $n i32) (param $alpha f32) (param $c1 f32) (param $c2 f32) (param $eps f32) (param $ams i32)
+    (local $i i32) (local $end i32)
+    (local $a v128) (local $k1 v128) (local $k2 v128) (local $e v128)
+    (local $gv v128) (local $mv v128) (local $vv v128) (local $s v128)
+    (local.set $a (f32x4.splat (local.get $alpha)))
+    (local.set $k1 (f32x4.splat (local.get $c1)))
+    (local.set $k2 (f32x4.splat (local.get $c2)))
+    (local.set $e (f32x4.splat (local.get $eps)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $mv (v128.load (i32.add (local.get $m) (local.get $i))))
+        (local.set $vv (v128.load (i32.add (local.get $v) (local.get $i))))
+        (local.set $mv (f32x4.add (local.get $mv) (f32x4.mul (f32x4.sub (local.get $gv) (local.get $mv)) (local.get $k1))))
+        (local.set $vv
+          (f32x4.add (local.get $vv) (f32x4.mul (f32x4.sub (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $vv)) (local.get $k2))))
+        (v128.store (i32.add (local.get $om) (local.get $i)) (local.get $mv))
+        (v128.store (i32.add (local.get $ov) (local.get $i)) (local.get $vv))
+        (local.set $s (local.get $vv))
+        (if (local.get $ams)
+          (then
+            (local.set $s (f32x4.max (v128.load (i32.add (local.get $vh) (local.get $i))) (local.get $vv)))
+            (v128.store (i32.add (local.get $ovh) (local.get $i)) (local.get $s))))
+        (v128.store (i32.add (local.get $ow) (local.get $i))
+          (f32x4.sub
+            (v128.load (i32.add (local.get $w) (local.get $i)))
+            (f32x4.div (f32x4.mul (local.get $mv) (local.get $a)) (f32x4.add (f32x4.sqrt (local.get $s)) (local.get $e)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next))))
+
+  ;; RMSprop: vel' = vel * rho + (g * g) * c; centered (flags & 2): avg' = avg * rho + g * c
+  ;; and den = (vel' - avg' * avg') + eps, else den = vel' + eps; inc = (g * lr) / sqrt(den);
+  ;; momentum (flags & 1): mom' = mom * mu + inc and w' = w - mom', else w' = w - inc.
+  (func (export "rmsprop")
+    (param $w i32) (param $g i32) (param $vel i32) (param $mom i32) (param $avg i32)
+    (param $ow i32) (param $ovel i32) (param $omom i32) (param $oavg i32)
+    (param $n i32) (param $lr f32) (param $rho f32) (param $c f32) (param $mu f32) (param $eps f32) (param $flags i32)
+    (local $i i32) (local $end i32) (local $momentum i32) (local $centered i32)
+    (local $l v128) (local $r v128) (local $k v128) (local $u v128) (local $e v128)
+    (local $gv v128) (local $vv v128) (local $av v128) (local $den v128) (local $inc v128) (local $step v128)
+    (local.set $l (f32x4.splat (local.get $lr)))
+    (local.set $r (f32x4.splat (local.get $rho)))
+    (local.set $k (f32x4.splat (local.get $c)))
+    (local.set $u (f32x4.splat (local.get $mu)))
+    (local.set $e (f32x4.splat (local.get $eps)))
+    (local.set $momentum (i32.and (local.get $flags) (i32.const 1)))
+    (local.set $centered (i32.and (local.get $flags) (i32.const 2)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $vv
+          (f32x4.add
+            (f32x4.mul (v128.load (i32.add (local.get $vel) (local.get $i))) (local.get $r))
+            (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $k))))
+        (v128.store (i32.add (local.get $ovel) (local.get $i)) (local.get $vv))
+        (if (local.get $centered)
+          (then
+            (local.set $av
+              (f32x4.add
+                (f32x4.mul (v128.load (i32.add (local.get $avg) (local.get $i))) (local.get $r))
+                (f32x4.mul (local.get $gv) (local.get $k))))
+            (v128.store (i32.add (local.get $oavg) (local.get $i)) (local.get $av))
+            (local.set $den (f32x4.add (f32x4.sub (local.get $vv) (f32x4.mul (local.get $av) (local.get $av))) (local.get $e))))
+          (else
+            (local.set $den (f32x4.add (local.get $vv) (local.get $e)))))
+        (local.set $inc (f32x4.div (f32x4.mul (local.get $gv) (local.get $l)) (f32x4.sqrt (local.get $den))))
+        (local.set $step (local.get $inc))
+        (if (local.get $momentum)
+          (then
+            (local.set $step
+              (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $mom) (local.get $i))) (local.get $u)) (local.get $inc)))
+            (v128.store (i32.add (local.get $omom) (local.get $i)) (local.get $step))))
+        (v128.store (i32.add (local.get $ow) (local.get $i))
+          (f32x4.sub (v128.load (i32.add (local.get $w) (local.get $i))) (local.get $step)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next))))
+
+  ;; SGD: step = g * lr; without momentum (flags & 1 = 0) w' = w - step; with it
+  ;; m' = m * mu - step and w' = w + m', or with nesterov (flags & 2) w' = w + (m' * mu - step).
+  (func (export "sgd")
+    (param $w i32) (param $g i32) (param $m i32) (param $ow i32) (param $om i32)
+    (param $n i32) (param $lr f32) (param $mu f32) (param $flags i32)
+    (local $i i32) (local $end i32) (local $momentum i32) (local $nesterov i32)
+    (local $l v128) (local $u v128) (local $step v128) (local $mv v128) (local $d v128)
+    (local.set $l (f32x4.splat (local.get $lr)))
+    (local.set $u (f32x4.splat (local.get $mu)))
+    (local.set $momentum (i32.and (local.get $flags) (i32.const 1)))
+    (local.set $nesterov (i32.and (local.get $flags) (i32.const 2)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $step (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $i))) (local.get $l)))
+        (if (local.get $momentum)
+          (then
+            (local.set $mv (f32x4.sub (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $i))) (local.get $u)) (local.get $step)))
+            (v128.store (i32.add (local.get $om) (local.get $i)) (local.get $mv))
+            (local.set $d (local.get $mv))
+            (if (local.get $nesterov)
+              (then (local.set $d (f32x4.sub (f32x4.mul (local.get $mv) (local.get $u)) (local.get $step)))))
+            (v128.store (i32.add (local.get $ow) (local.get $i))
+              (f32x4.add (v128.load (i32.add (local.get $w) (local.get $i))) (local.get $d))))
+          (else
+            (v128.store (i32.add (local.get $ow) (local.get $i))
+              (f32x4.sub (v128.load (i32.add (local.get $w) (local.get $i))) (local.get $step)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next))))
+;; MaxPool over `images` NHWC images at `x` (channels `C`, a multiple of 4): for each
+  ;; output pixel, the window clipped to the image, scanned rows then columns; a position
+  ;; wins when it is strictly greater than the best so far or the best is NaN (so ties keep
+  ;; the first and NaN is skipped unless the whole window is NaN). Writes the maxima at `out`
+  ;; and their flat input indices plus `base` at `at` (an empty window: 0 and -1).
+  (func (export "maxpool")
+    (param $x i32) (param $out i32) (param $at i32) (param $images i32)
+    (param $inH i32) (param $inW i32) (param $C i32) (param $outH i32) (param $outW i32)
+    (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $top i32) (param $left i32) (param $base i32)
+    (local $n i32) (local $oy i32) (local $ox i32) (local $ys i32) (local $ye i32) (local $xs i32) (local $xe i32)
+    (local $iy i32) (local $ix i32) (local $c i32) (local $e i32) (local $first i32) (local $o i32) (local $t i32)
+    (local $best v128) (local $idx v128) (local $v v128) (local $take v128) (local $lanes v128)
+    (local.set $lanes (v128.const i32x4 0 1 2 3))
+    (block $images_done (loop $image
+      (br_if $images_done (i32.ge_u (local.get $n) (local.get $images)))
+      (local.set $oy (i32.const 0))
+      (block $rows_done (loop $row
+        (br_if $rows_done (i32.ge_u (local.get $oy) (local.get $outH)))
+        (local.set $t (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $top)))
+        (local.set $ys (select (local.get $t) (i32.const 0) (i32.gt_s (local.get $t) (i32.const 0))))
+        (local.set $t (i32.add (local.get $t) (local.get $kh)))
+        (local.set $ye (select (local.get $t) (local.get $inH) (i32.lt_s (local.get $t) (local.get $inH))))
+        (local.set $ox (i32.const 0))
+        (block $cols_done (loop $col
+          (br_if $cols_done (i32.ge_u (local.get $ox) (local.get $outW)))
+          (local.set $t (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $left)))
+          (local.set $xs (select (local.get $t) (i32.const 0) (i32.gt_s (local.get $t) (i32.const 0))))
+          (local.set $t (i32.add (local.get $t) (local.get $kw)))
+          (local.set $xe (select (local.get $t) (local.get $inW) (i32.lt_s (local.get $t) (local.get $inW))))
+          (local.set $c (i32.const 0))
+          (block $chans_done (loop $chan
+            (br_if $chans_done (i32.ge_u (local.get $c) (local.get $C)))
+            (if (i32.or (i32.ge_s (local.get $ys) (local.get $ye)) (i32.ge_s (local.get $xs) (local.get $xe)))
+              (then
+                (local.set $best (v128.const i32x4 0 0 0 0))
+                (local.set $idx (v128.const i32x4 -1 -1 -1 -1)))
+              (else
+                (local.set $first (i32.const 1))
+                (local.set $iy (local.get $ys))
+                (block $wy_done (loop $wy
+                  (br_if $wy_done (i32.ge_s (local.get $iy) (local.get $ye)))
+                  (local.set $ix (local.get $xs))
+                  (block $wx_done (loop $wx
+                    (br_if $wx_done (i32.ge_s (local.get $ix) (local.get $xe)))
+                    ;; element index of channel c at (n, iy, ix)
+                    (local.set $e
+                      (i32.add
+                        (i32.mul
+                          (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (local.get $iy)) (local.get $inW)) (local.get $ix))
+                          (local.get $C))
+                        (local.get $c)))
+                    (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $e) (i32.const 2)))))
+                    (if (local.get $first)
+                      (then
+                        (local.set $first (i32.const 0))
+                        (local.set $take (v128.const i32x4 -1 -1 -1 -1)))
+                      (else
+                        (local.set $take
+                          (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $best) (local.get $best))))))
+                    (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $take)))
+                    (local.set $idx
+                      (v128.bitselect
+                        (i32x4.add (i32x4.splat (i32.add (local.get $base) (local.get $e))) (local.get $lanes))
+                        (local.get $idx)
+                        (local.get $take)))
+                    (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
+                    (br $wx)))
+                  (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
+                  (br $wy)))))
+            (v128.store (i32.add (local.get $out) (local.get $o)) (local.get $best))
+            (v128.store (i32.add (local.get $at) (local.get $o)) (local.get $idx))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $chan)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br $col)))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br $row)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $image)))
+  )
+;; Relu on bit patterns, as the TypeScript loop: a set sign bit clears the value to +0
+  ;; unless it is a NaN. `n` floats, rounded up to whole vectors.
+  (func (export "relu") (param $x i32) (param $o i32) (param $n i32)
+    (local $i i32) (local $end i32) (local $v v128)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $v (v128.load (i32.add (local.get $x) (local.get $i))))
+      (v128.store (i32.add (local.get $o) (local.get $i))
+        (v128.andnot (local.get $v)
+          (v128.andnot (i32x4.shr_s (local.get $v) (i32.const 31)) (f32x4.ne (local.get $v) (local.get $v)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $next))))
+
+  ;; out[k] = x[k] > s as one byte (1 or 0; NaN compares false): `n` floats, rounded up to 16.
+  (func (export "greater_scalar") (param $x i32) (param $o i32) (param $n i32) (param $s f32)
+    (local $i i32) (local $end i32) (local $sv v128)
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (local.set $end (local.get $n))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      (v128.store (i32.add (local.get $o) (local.get $i))
+        (v128.and
+          (i8x16.narrow_i16x8_s
+            (i16x8.narrow_i32x4_s
+              (f32x4.gt (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))) (local.get $sv))
+              (f32x4.gt (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))) (local.get $sv)))
+            (i16x8.narrow_i32x4_s
+              (f32x4.gt (v128.load offset=32 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))) (local.get $sv))
+              (f32x4.gt (v128.load offset=48 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))) (local.get $sv))))
+          (i8x16.splat (i32.const 1))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $next))))
+
+  ;; out[k] = c[k] != 0 ? a[k] : b[k] on 4-byte elements (the bits are copied), `c` one byte
+  ;; each; with flags & 1 `a` is one element for all, with flags & 2 `b` is (a single element
+  ;; still gets 64 readable bytes: both arms of a `select` are loaded). `n` rounded up to 16.
+  (func (export "select") (param $c i32) (param $a i32) (param $b i32) (param $o i32) (param $n i32) (param $flags i32)
+    (local $i i32) (local $q i32) (local $aStep i32) (local $bStep i32)
+    (local $m v128) (local $h v128) (local $as v128) (local $bs v128)
+    (local.set $as (v128.load32_splat (local.get $a)))
+    (local.set $bs (v128.load32_splat (local.get $b)))
+    (local.set $aStep (select (i32.const 0) (i32.const 1) (i32.and (local.get $flags) (i32.const 1))))
+    (local.set $bStep (select (i32.const 0) (i32.const 1) (i32.and (local.get $flags) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      ;; 16 condition bytes -> masks of all ones or zeros, widened to four vectors of 4 lanes.
+      (local.set $m (i8x16.ne (v128.load (i32.add (local.get $c) (local.get $i))) (v128.const i32x4 0 0 0 0)))
+      (local.set $q (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $h (i16x8.extend_low_i8x16_s (local.get $m)))
+      (v128.store (i32.add (local.get $o) (local.get $q))
+        (v128.bitselect
+          (select (local.get $as) (v128.load (i32.add (local.get $a) (i32.mul (local.get $q) (local.get $aStep)))) (i32.eqz (local.get $aStep)))
+          (select (local.get $bs) (v128.load (i32.add (local.get $b) (i32.mul (local.get $q) (local.get $bStep)))) (i32.eqz (local.get $bStep)))
+          (i32x4.extend_low_i16x8_s (local.get $h))))
+      (v128.store offset=16 (i32.add (local.get $o) (local.get $q))
+        (v128.bitselect
+          (select (local.get $as) (v128.load offset=16 (i32.add (local.get $a) (i32.mul (local.get $q) (local.get $aStep)))) (i32.eqz (local.get $aStep)))
+          (select (local.get $bs) (v128.load offset=16 (i32.add (local.get $b) (i32.mul (local.get $q) (local.get $bStep)))) (i32.eqz (local.get $bStep)))
+          (i32x4.extend_high_i16x8_s (local.get $h))))
+      (local.set $h (i16x8.extend_high_i8x16_s (local.get $m)))
+      (v128.store offset=32 (i32.add (local.get $o) (local.get $q))
+        (v128.bitselect
+          (select (local.get $as) (v128.load offset=32 (i32.add (local.get $a) (i32.mul (local.get $q) (local.get $aStep)))) (i32.eqz (local.get $aStep)))
+          (select (local.get $bs) (v128.load offset=32 (i32.add (local.get $b) (i32.mul (local.get $q) (local.get $bStep)))) (i32.eqz (local.get $bStep)))
+          (i32x4.extend_low_i16x8_s (local.get $h))))
+      (v128.store offset=48 (i32.add (local.get $o) (local.get $q))
+        (v128.bitselect
+          (select (local.get $as) (v128.load offset=48 (i32.add (local.get $a) (i32.mul (local.get $q) (local.get $aStep)))) (i32.eqz (local.get $aStep)))
+          (select (local.get $bs) (v128.load offset=48 (i32.add (local.get $b) (i32.mul (local.get $q) (local.get $bStep)))) (i32.eqz (local.get $bStep)))
+          (i32x4.extend_high_i16x8_s (local.get $h))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $next))))
+
+  ;; out[r * inner + j] = a[r * inner + j] + b[j] for `rows` rows (`inner` a multiple of 4).
+  (func (export "add_rows") (param $a i32) (param $b i32) (param $o i32) (param $rows i32) (param $inner i32)
+    (local $r i32) (local $j i32) (local $row i32) (local $bytes i32)
+    (local.set $bytes (i32.shl (local.get $inner) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $j (i32.const 0))
+      (block $row_done (loop $col
+        (br_if $row_done (i32.ge_u (local.get $j) (local.get $bytes)))
+        (v128.store (i32.add (local.get $o) (i32.add (local.get $row) (local.get $j)))
+          (f32x4.add
+            (v128.load (i32.add (local.get $a) (i32.add (local.get $row) (local.get $j))))
+            (v128.load (i32.add (local.get $b) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $col)))
+      (local.set $row (i32.add (local.get $row) (local.get $bytes)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $next))))
+)

@@ -1,0 +1,158 @@
+// The two implementations of the optimizer updates, MaxPool, Relu, Select, Greater
+// against a scalar and Add of a bias: the WebAssembly SIMD
+// module (built from src/wasm/vector.wat, checked fresh here) and the TypeScript loops.
+// The conformance suite's cases of those kernels run on each, forced, as a CPU backend
+// registered under its own name whose kernels switch the implementation around each
+// call; test/optimizer_updates.test.ts checks the updates' bits against the op-by-op
+// update, and the other kernels' two loops are compared bit for bit below, on sizes
+// around the chunks the WebAssembly loops stream (16384 elements) and on special values.
+//
+// @tessera/conformance is imported by path (see gemm_paths.test.ts for why).
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { registerBackend, registerKernel, type KernelConfig, type KernelName, type PoolAttrs, type Tensor } from '@tessera/tensor';
+import { describeBackend } from '../../conformance/src/index.js';
+import { buildVector } from '../scripts/build-wasm.mjs';
+import {
+  CpuBackend,
+  cpuKernelConfigs,
+  getVectorImplementation,
+  setVectorImplementation,
+  wasmVectorAvailable,
+  type VectorImplementation,
+} from '../src/index.js';
+import { rng, run, t } from './helpers.js';
+
+const VECTOR_KERNELS: readonly KernelName[] = ['ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool', 'Relu', 'Select', 'Greater', 'Add'];
+const PATHS: Record<string, VectorImplementation> = { 'cpu-vector-js': 'js', 'cpu-vector-wasm': 'wasm' };
+
+for (const [name, impl] of Object.entries(PATHS)) {
+  registerBackend(name, () => new CpuBackend(name), 0);
+  // Every CPU kernel (the gradient cases run others), the vector ones on the forced loops.
+  for (const config of cpuKernelConfigs) {
+    const k = config as KernelConfig;
+    if (!VECTOR_KERNELS.includes(k.kernelName)) {
+      registerKernel({ ...k, backendName: name });
+      continue;
+    }
+    registerKernel({
+      ...k,
+      backendName: name,
+      kernelFunc: (args) => {
+        const before = setVectorImplementation(impl);
+        try {
+          return k.kernelFunc(args);
+        } finally {
+          setVectorImplementation(before);
+        }
+      },
+    });
+  }
+  describe(`the vector kernels on ${name}`, () => {
+    describeBackend(name, { kernels: [...VECTOR_KERNELS, 'MaxPoolGrad'] });
+  });
+}
+
+describe('the vector module', () => {
+  it('is built from vector.wat: the committed bytes equal a fresh assembly', async () => {
+    const committed = await readFile(new URL('../src/wasm/vector_wasm.ts', import.meta.url), 'utf8');
+    expect(committed).toBe(await buildVector());
+  });
+
+  it('runs in Node (WebAssembly SIMD), is the default there, and the choice is checked', () => {
+    expect(wasmVectorAvailable()).toBe(true);
+    expect(getVectorImplementation()).toBe('wasm');
+    expect(() => setVectorImplementation('gpu' as VectorImplementation)).toThrow(/expected 'js' or 'wasm' but got gpu/);
+    expect(setVectorImplementation('js')).toBe('wasm');
+    expect(setVectorImplementation('wasm')).toBe('js');
+  });
+});
+
+/** Values with ties (few distinct), NaNs and infinities: the comparisons' hard cases. */
+function hard(shape: number[], seed: number): Tensor {
+  const next = rng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  const pick = () => {
+    const u = next();
+    return u < 0.03 ? NaN : u < 0.05 ? -Infinity : u < 0.06 ? Infinity : Math.round(next() * 8) - 4;
+  };
+  return t(Array.from({ length: n }, pick), shape);
+}
+
+const POOLS: Array<[string, number[], PoolAttrs]> = [
+  ['2x2 stride 2, 4 channels', [3, 8, 8, 4], { poolSize: [2, 2], strides: [2, 2], pad: [0, 0, 0, 0] }],
+  ['3x3 stride 1 padded, 8 channels', [2, 7, 5, 8], { poolSize: [3, 3], strides: [1, 1], pad: [1, 1, 1, 1] }],
+  ['3x2 stride 2x1 uneven padding, 4 channels', [2, 6, 7, 4], { poolSize: [3, 2], strides: [2, 1], pad: [0, 2, 1, 0] }],
+  ['windows of padding only, 4 channels', [1, 2, 2, 4], { poolSize: [1, 1], strides: [2, 2], pad: [0, 3, 0, 3] }],
+  ['13 images of 64x64x8: several staged groups', [13, 64, 64, 8], { poolSize: [2, 2], strides: [2, 2], pad: [0, 0, 0, 0] }],
+];
+
+describe('MaxPool on WebAssembly SIMD and in TypeScript', () => {
+  const bits = (x: Tensor) => Array.from(new Uint32Array(Float32Array.from(x.dataSync()).buffer));
+  for (const [name, shape, attrs] of POOLS) {
+    it(`${name}: the same maxima, bit for bit, and the same gradient positions`, () => {
+      const x = hard(shape, 7);
+      const results = (['wasm', 'js'] as const).map((impl) => {
+        const before = setVectorImplementation(impl);
+        try {
+          const y = run('MaxPool', [x], attrs);
+          const dy = t(Array.from({ length: y.size }, (_, i) => (i % 13) + 1), y.shape);
+          return { y: bits(y), dx: bits(run('MaxPoolGrad', [dy, x], attrs)) };
+        } finally {
+          setVectorImplementation(before);
+        }
+      });
+      expect(results[0].y).toEqual(results[1].y);
+      expect(results[0].dx).toEqual(results[1].dx);
+    });
+  }
+});
+
+/** Runs `body` on each implementation and returns the results, wasm first. */
+function onBoth<T>(body: () => T): T[] {
+  return (['wasm', 'js'] as const).map((impl) => {
+    const before = setVectorImplementation(impl);
+    try {
+      return body();
+    } finally {
+      setVectorImplementation(before);
+    }
+  });
+}
+
+const bitsOf = (x: Tensor) => Array.from(new Uint32Array(Float32Array.from(x.dataSync()).buffer));
+const SIZES = [1, 5, 16, 17, 16383, 16384, 16385, 40_003];
+
+describe('elementwise loops on WebAssembly SIMD and in TypeScript', () => {
+  for (const n of SIZES) {
+    it(`Relu, Greater against 0, -0.5 and 2, ${n} elements: the same bits`, () => {
+      const x = hard([n], n);
+      const [wasm, js] = onBoth(() => [bitsOf(run('Relu', [x], {})), ...[0, -0.5, 2].map((y) => Array.from(run('Greater', [x, t([y], [])], {}).dataSync()))]);
+      expect(wasm).toEqual(js);
+    });
+
+    it(`Select with whole or scalar operands, float32 and int32, ${n} elements: the same bits`, () => {
+      const c = t(Array.from({ length: n }, (_, i) => +((i * 7) % 3 === 0)), [n], 'bool');
+      const a = hard([n], n + 1);
+      const b = hard([n], n + 2);
+      const ints = [t(Array.from({ length: n }, (_, i) => i - 7), [n], 'int32'), t([-3], [], 'int32')];
+      const [wasm, js] = onBoth(() => [
+        bitsOf(run('Select', [c, a, b], {})),
+        bitsOf(run('Select', [c, a, t([-0], [])], {})),
+        bitsOf(run('Select', [c, t([NaN], [1]), b], {})),
+        bitsOf(run('Select', [c, t([2], []), t([3], [])], {})),
+        Array.from(run('Select', [c, ints[0], ints[1]], {}).dataSync()),
+      ]);
+      expect(wasm).toEqual(js);
+    });
+  }
+
+  for (const [rows, inner] of [[3, 4], [7, 32], [600, 32], [5, 4096], [2, 20_000]]) {
+    it(`Add of a bias of ${inner} to ${rows} rows: the same bits`, () => {
+      const a = hard([rows, inner], rows);
+      const bias = hard([inner], inner);
+      const [wasm, js] = onBoth(() => [bitsOf(run('Add', [a, bias], {})), bitsOf(run('Add', [bias, a], {}))]);
+      expect(wasm).toEqual(js);
+    });
+  }
+});
