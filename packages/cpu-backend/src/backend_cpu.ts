@@ -13,8 +13,11 @@ import {
 
 /** Below this many elements an array is cheap to make: not worth recycling. */
 const POOL_MIN_LENGTH = 1024;
-/** At most this many bytes of freed arrays are kept for reuse. */
-const POOL_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * At most this many bytes of freed arrays are kept for reuse: a training step of a small
+ * CNN frees about 70 MB of large arrays and needs them again in the next step.
+ */
+const POOL_MAX_BYTES = 128 * 1024 * 1024;
 
 /** What the CPU backend stores per buffer. */
 export interface CpuTensorData {
@@ -48,11 +51,21 @@ export interface CpuTensorData {
  * ```
  */
 export class CpuBackend implements Backend {
+  /** Bytes of freed arrays kept for reuse at most. */
+  private readonly poolBytes: number;
+
   /**
    * @param name - the name it is registered under, which its kernels name as their
    *   `backendName` (`'cpu'` for the one the import registers)
+   * @param options - `poolBytes`: how many bytes of freed kernel outputs to keep for reuse
+   *   (default 128 MiB; 0 keeps none)
    */
-  constructor(readonly name: string = 'cpu') {}
+  constructor(
+    readonly name: string = 'cpu',
+    options: { poolBytes?: number } = {},
+  ) {
+    this.poolBytes = options.poolBytes ?? POOL_MAX_BYTES;
+  }
 
   private readonly store = new Map<DataId, CpuTensorData>();
   /** Arrays made by {@link CpuBackend.alloc}: only these are recycled (never a caller's). */
@@ -60,6 +73,8 @@ export class CpuBackend implements Backend {
   /** Freed arrays of {@link CpuBackend.alloc}, by dtype and length, for the next output of that size. */
   private readonly pool = new Map<DType, Map<number, TypedArray[]>>();
   private pooledBytes = 0;
+  /** The pooled arrays with their dtypes, oldest first: the first to go when the pool is full. */
+  private readonly pooledOrder = new Map<TypedArray, DType>();
   /** What a kernel noted about an input buffer for a later kernel (see {@link CpuBackend.note}). */
   private readonly notes = new Map<DataId, { key: string; values: Int32Array | Float32Array }>();
 
@@ -94,16 +109,27 @@ export class CpuBackend implements Backend {
     this.recycle(d.values, d.dtype);
   }
 
-  /** Keeps an array made by {@link CpuBackend.alloc} for the next output of its size (within the pool's limits). */
+  /**
+   * Keeps an array made by {@link CpuBackend.alloc} for the next output of its size. When
+   * the pool would pass its limit, the arrays pooled longest ago make room: a size that
+   * stopped coming back (the data of a finished epoch) does not hold the pool forever.
+   */
   private recycle(v: TypedArray, dtype: DType): void {
-    if (v.length >= POOL_MIN_LENGTH && this.owned.has(v) && this.pooledBytes + v.byteLength <= POOL_MAX_BYTES) {
-      let byLength = this.pool.get(dtype);
-      if (!byLength) this.pool.set(dtype, (byLength = new Map()));
-      const list = byLength.get(v.length);
-      if (list) list.push(v);
-      else byLength.set(v.length, [v]);
-      this.pooledBytes += v.byteLength;
+    if (v.length < POOL_MIN_LENGTH || !this.owned.has(v) || v.byteLength > this.poolBytes) return;
+    for (const [old, oldDType] of this.pooledOrder) {
+      if (this.pooledBytes + v.byteLength <= this.poolBytes) break;
+      const list = this.pool.get(oldDType)!.get(old.length)!;
+      list.splice(list.indexOf(old), 1);
+      this.pooledOrder.delete(old);
+      this.pooledBytes -= old.byteLength;
     }
+    let byLength = this.pool.get(dtype);
+    if (!byLength) this.pool.set(dtype, (byLength = new Map()));
+    const list = byLength.get(v.length);
+    if (list) list.push(v);
+    else byLength.set(v.length, [v]);
+    this.pooledOrder.set(v, dtype);
+    this.pooledBytes += v.byteLength;
   }
 
   /**
@@ -126,6 +152,15 @@ export class CpuBackend implements Backend {
     return n && n.key === key ? n.values : undefined;
   }
 
+  /**
+   * Drops the note about `input`'s buffer, if any, so that its array can serve the next
+   * {@link CpuBackend.alloc}: a kernel about to note the same buffer again calls this
+   * before allocating (the same input twice in a loop would otherwise hold two arrays).
+   */
+  forget(input: TensorInfo): void {
+    this.dropNote(input.dataId);
+  }
+
   private dropNote(dataId: DataId): void {
     const n = this.notes.get(dataId);
     if (!n) return;
@@ -144,6 +179,7 @@ export class CpuBackend implements Backend {
     if (length >= POOL_MIN_LENGTH) {
       const v = this.pool.get(dtype)?.get(length)?.pop();
       if (v) {
+        this.pooledOrder.delete(v);
         this.pooledBytes -= v.byteLength;
         return v;
       }
@@ -164,6 +200,7 @@ export class CpuBackend implements Backend {
     this.store.clear();
     this.notes.clear();
     this.pool.clear();
+    this.pooledOrder.clear();
     this.pooledBytes = 0;
   }
 

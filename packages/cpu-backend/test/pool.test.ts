@@ -29,6 +29,23 @@ describe('CpuBackend recycles freed kernel outputs', () => {
     expect(cpu.alloc('float32', 4096)).not.toBe(big);
   });
 
+  it('makes room by dropping the arrays pooled longest ago, and keeps nothing larger than the pool', () => {
+    const cpu = new CpuBackend('pool-test', { poolBytes: 3 * 4096 * 4 });
+    const free = (v: Float32Array) => cpu.disposeData(cpu.write(v, [v.length], 'float32'));
+    const [a, b, c, d] = [4096, 4096, 2048, 6144].map((n) => cpu.alloc('float32', n) as Float32Array);
+    free(a); // pool: a (16 KiB)
+    free(b); // a, b (32 KiB)
+    free(c); // a, b, c (40 KiB)
+    free(d); // 24 KiB more than 48 KiB allows: a, the oldest, goes
+    expect(cpu.alloc('float32', 2048)).toBe(c);
+    expect(cpu.alloc('float32', 6144)).toBe(d);
+    expect(cpu.alloc('float32', 4096)).toBe(b);
+    expect(cpu.alloc('float32', 4096)).not.toBe(a);
+    const huge = cpu.alloc('float32', 4 * 4096) as Float32Array;
+    free(huge);
+    expect(cpu.alloc('float32', 4 * 4096)).not.toBe(huge);
+  });
+
   it('writes every element of a recycled output: kernels give the same values on dirty arrays', () => {
     const n = 64 * 64;
     const x = t(Array.from({ length: n }, (_, i) => (i % 7) - 3), [64, 64]);

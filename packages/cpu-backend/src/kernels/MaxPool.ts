@@ -28,6 +28,7 @@ export const maxPoolConfig: KernelConfig<'MaxPool', CpuBackend> = {
     const g = poolGeometry('MaxPool', x.shape, attrs);
     const outShape = outShapeOf(g);
     const size = util.sizeFromShape(outShape);
+    backend.forget(x);
     const out = backend.alloc('float32', size) as Float32Array;
     const at = backend.alloc('int32', size) as Int32Array;
     const xv = backend.values(x) as Float32Array;

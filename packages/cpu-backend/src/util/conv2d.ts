@@ -48,6 +48,7 @@ export function conv2dForward(
   const band = bandRows(rows, K, outC);
   const pointwise = isPointwise(g);
   const whole = !pointwise && getEngine().isRecording && rows * K <= MAX_NOTED_PATCHES;
+  if (whole) backend.forget(x);
   const cols = pointwise ? undefined : whole ? (backend.alloc('float32', rows * K) as Float32Array) : new Float32Array(band * K);
   for (let r0 = 0; r0 < rows; r0 += band) {
     const r1 = Math.min(rows, r0 + band);
