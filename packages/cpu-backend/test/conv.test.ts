@@ -70,6 +70,9 @@ describe.each(implementations)('Conv2D and its gradients on several bands of out
     [[4, 50, 50, 8], [3, 3, 8, 8], { strides: [1, 1], padding: 'same', dilations: [1, 1] }],
     [[3, 61, 47, 5], [4, 3, 5, 7], { strides: [2, 1], padding: 'same', dilations: [1, 2] }],
     [[2, 200, 190, 3], [1, 1, 3, 4], { strides: [1, 1], padding: 'valid', dilations: [1, 1] }],
+    // Runs of 48 and more values (a patch row, or one tap's channels at a border), which im2col copies natively.
+    [[2, 9, 8, 16], [3, 3, 16, 4], { strides: [1, 1], padding: 'same', dilations: [1, 1] }],
+    [[1, 6, 7, 64], [3, 2, 64, 3], { strides: [1, 2], padding: 'same', dilations: [1, 1] }],
   ];
   for (const [xs, fs, w] of shapes) {
     it(`x [${xs}] * filter [${fs}], ${w.padding}, strides [${w.strides}], dilations [${w.dilations}]`, () => {

@@ -1,5 +1,5 @@
-// The two implementations of the optimizer updates, MaxPool, Relu, Select, Greater
-// against a scalar and Add of a bias: the WebAssembly SIMD
+// The two implementations of the optimizer updates, MaxPool, Relu, Select, comparisons
+// against a scalar and float32 arithmetic: the WebAssembly SIMD
 // module (built from src/wasm/vector.wat, checked fresh here) and the TypeScript loops.
 // The conformance suite's cases of those kernels run on each, forced, as a CPU backend
 // registered under its own name whose kernels switch the implementation around each
@@ -23,7 +23,10 @@ import {
 } from '../src/index.js';
 import { rng, run, t } from './helpers.js';
 
-const VECTOR_KERNELS: readonly KernelName[] = ['ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool', 'Relu', 'Select', 'Greater', 'Add'];
+const VECTOR_KERNELS: readonly KernelName[] = [
+  'ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool', 'Relu', 'Select',
+  'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Add', 'Sub', 'Mul', 'Div',
+];
 const PATHS: Record<string, VectorImplementation> = { 'cpu-vector-js': 'js', 'cpu-vector-wasm': 'wasm' };
 
 for (const [name, impl] of Object.entries(PATHS)) {
@@ -125,9 +128,22 @@ const SIZES = [1, 5, 16, 17, 16383, 16384, 16385, 40_003];
 
 describe('elementwise loops on WebAssembly SIMD and in TypeScript', () => {
   for (const n of SIZES) {
-    it(`Relu, Greater against 0, -0.5 and 2, ${n} elements: the same bits`, () => {
+    it(`Relu, comparisons against 0, -0.5 and 2, ${n} elements: the same bits`, () => {
       const x = hard([n], n);
-      const [wasm, js] = onBoth(() => [bitsOf(run('Relu', [x], {})), ...[0, -0.5, 2].map((y) => Array.from(run('Greater', [x, t([y], [])], {}).dataSync()))]);
+      const compare = (['Greater', 'GreaterEqual', 'Less', 'LessEqual'] as const).flatMap((k) =>
+        [0, -0.5, 2].map((y) => () => Array.from(run(k, [x, t([y], [])], {}).dataSync())),
+      );
+      const [wasm, js] = onBoth(() => [bitsOf(run('Relu', [x], {})), ...compare.map((f) => f())]);
+      expect(wasm).toEqual(js);
+    });
+
+    it(`Add, Sub, Mul, Div of whole arrays and with a scalar on either side, ${n} elements: the same bits`, () => {
+      const a = hard([n], n + 3);
+      const b = hard([n], n + 4);
+      const s = t([-1.5], []);
+      const [wasm, js] = onBoth(() =>
+        (['Add', 'Sub', 'Mul', 'Div'] as const).flatMap((k) => [bitsOf(run(k, [a, b], {})), bitsOf(run(k, [a, s], {})), bitsOf(run(k, [s, b], {}))]),
+      );
       expect(wasm).toEqual(js);
     });
 

@@ -13,12 +13,13 @@ export const castConfig: KernelConfig<'Cast', CpuBackend> = {
     backend.assertKnownDType('Cast', dtype);
     const values = backend.values(x);
     if (dtype === x.dtype) return backend.output(values.slice(), x.shape, dtype);
+    const out = backend.alloc(dtype, values.length);
     if (dtype === 'bool') {
-      const out = new Uint8Array(values.length);
       for (let i = 0; i < values.length; i++) out[i] = +(values[i] !== 0);
-      return backend.output(out, x.shape, dtype);
+    } else {
+      // A typed array's set converts each element as a store does (truncating to int32), natively.
+      out.set(values);
     }
-    const out = dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
     return backend.output(out, x.shape, dtype);
   },
 };

@@ -8,7 +8,7 @@ import {
   type TypedArray,
 } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
-import { addRowsFits, addRowsWasm, greaterScalarWasm, useVectorLoops } from '../util/elementwise_wasm.js';
+import { BINARY_OPS, COMPARE_OPS, addRowsFits, addRowsWasm, binaryWasm, compareScalarWasm, useVectorLoops } from '../util/elementwise_wasm.js';
 import { forEachBroadcastRow } from '../util/rows.js';
 
 /**
@@ -136,19 +136,24 @@ function trailingSize(shape: readonly number[], outShape: readonly number[]): nu
 }
 
 /**
- * The two float32 passes of a layer that run on WebAssembly SIMD (unless
- * `setVectorImplementation('js')`): a bias added to every row (`a` whole, `b` its trailing
- * `inner` values) and Greater against a scalar (relu's gradient mask). Returns false for
- * anything else, which the rows below compute.
+ * The float32 passes that run on WebAssembly SIMD (unless `setVectorImplementation('js')`):
+ * Add, Sub, Mul, Div of whole arrays or with a scalar, a bias added to every row (`a`
+ * whole, `b` its trailing `inner` values), and comparisons against a scalar (relu's
+ * gradient mask, dropout's). Returns false for anything else, which the rows below compute.
  */
 function vectorPath(kernelName: string, av: Float32Array, bv: Float32Array, out: TypedArray, inner: number): boolean {
-  if (!useVectorLoops() || out.length === 0) return false;
+  if (!useVectorLoops() || out.length <= 1) return false;
+  const n = out.length;
+  if (kernelName in BINARY_OPS && (av.length === n || av.length === 1) && (bv.length === n || bv.length === 1)) {
+    binaryWasm(av, bv, kernelName as keyof typeof BINARY_OPS, out as Float32Array);
+    return true;
+  }
   if (kernelName === 'Add' && inner > 1 && inner === bv.length && addRowsFits(inner)) {
     addRowsWasm(av, bv, out as Float32Array);
     return true;
   }
-  if (kernelName === 'Greater' && av.length === out.length && bv.length === 1) {
-    greaterScalarWasm(av, bv[0], out as Uint8Array);
+  if (kernelName in COMPARE_OPS && av.length === n && bv.length === 1) {
+    compareScalarWasm(av, bv[0], kernelName as keyof typeof COMPARE_OPS, out as Uint8Array);
     return true;
   }
   return false;

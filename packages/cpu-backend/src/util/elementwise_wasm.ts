@@ -1,8 +1,8 @@
 import { getVectorImplementation, vectorInstance } from './vector_wasm.js';
 
 /**
- * The elementwise passes of a layer's activation and its gradient on WebAssembly SIMD
- * (`relu`, `greater_scalar`, `select`, `add_rows` in src/wasm/vector.wat), streamed through
+ * The elementwise passes of layers and their gradients on WebAssembly SIMD (`relu`,
+ * `compare_scalar`, `select`, `add_rows`, `binary` in src/wasm/vector.wat), streamed through
  * the module's memory in chunks that stay in cache. Each gives the bits of the TypeScript
  * loop it replaces; the kernels call them when {@link useVectorLoops} says so.
  */
@@ -36,14 +36,38 @@ export function reluWasm(x: Float32Array, out: Float32Array): void {
   }
 }
 
-/** `out[k] = x[k] > y` as bytes of 1 or 0 (`y` a float32 value). */
-export function greaterScalarWasm(x: Float32Array, y: number, out: Uint8Array): void {
+/** The comparisons {@link compareScalarWasm} runs, by their code in `compare_scalar`. */
+export const COMPARE_OPS = { Greater: 0, GreaterEqual: 1, Less: 2, LessEqual: 3 } as const;
+
+/** `out[k] = x[k] OP y` as bytes of 1 or 0 (`y` a float32 value; NaN compares false). */
+export function compareScalarWasm(x: Float32Array, y: number, op: keyof typeof COMPARE_OPS, out: Uint8Array): void {
   const { exports, f32, u8 } = views();
   for (let off = 0; off < x.length; off += CHUNK) {
     const len = Math.min(CHUNK, x.length - off);
     f32.set(x.subarray(off, off + len), A / 4);
-    exports.greater_scalar(A, O, len, y);
+    exports.compare_scalar(A, O, len, y, COMPARE_OPS[op]);
     out.set(u8.subarray(O, O + len), off);
+  }
+}
+
+/** The arithmetic {@link binaryWasm} runs, by its code in `binary`. */
+export const BINARY_OPS = { Add: 0, Sub: 1, Mul: 2, Div: 3 } as const;
+
+/**
+ * `out = a OP b`, float32, where `a` and `b` are each whole (the output's length) or one
+ * value for all (not both one value: that is one element, not worth a call).
+ */
+export function binaryWasm(a: Float32Array, b: Float32Array, op: keyof typeof BINARY_OPS, out: Float32Array): void {
+  const { exports, f32 } = views();
+  // A scalar operand is a run of copies of it, written once.
+  if (a.length === 1) f32.fill(a[0], A / 4, A / 4 + CHUNK);
+  if (b.length === 1) f32.fill(b[0], B / 4, B / 4 + CHUNK);
+  for (let off = 0; off < out.length; off += CHUNK) {
+    const len = Math.min(CHUNK, out.length - off);
+    if (a.length !== 1) f32.set(a.subarray(off, off + len), A / 4);
+    if (b.length !== 1) f32.set(b.subarray(off, off + len), B / 4);
+    exports.binary(A, B, O, len, BINARY_OPS[op]);
+    out.set(f32.subarray(O / 4, O / 4 + len), off);
   }
 }
 

@@ -44,6 +44,19 @@ export function isPointwise(g: WindowGeometry): boolean {
   return g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.top === 0 && g.left === 0 && g.outH === g.inH && g.outW === g.inW;
 }
 
+/**
+ * Below this many values a run is copied by a loop; from here on by the engine's native
+ * copy (`set` of a `subarray`), whose fixed cost (a view object) pays for itself: a patch
+ * row of 5 x 32 channels copied natively measured about 2x faster than the loop.
+ */
+const NATIVE_COPY = 48;
+
+/** Copies `n` values of `x` from `from` into `cols` at `to`. */
+function copyRun(x: TypedArray, from: number, cols: Float32Array, to: number, n: number): void {
+  if (n >= NATIVE_COPY && x instanceof Float32Array) cols.set(x.subarray(from, from + n), to);
+  else for (let i = 0; i < n; i++) cols[to + i] = x[from + i];
+}
+
 /** Fills `cols` with the patch rows of output pixels `[r0, r1)`: `cols[(r - r0) * K + (ky * kw + kx) * inC + c]`. */
 export function im2col(x: TypedArray, g: WindowGeometry, r0: number, r1: number, cols: Float32Array): void {
   const { inH, inW, inC, outH, outW, kh, kw, sh, sw, dh, dw, top, left } = g;
@@ -62,21 +75,21 @@ export function im2col(x: TypedArray, g: WindowGeometry, r0: number, r1: number,
     for (let ky = 0; ky < kh; ky++) {
       const iy = iy0 + ky * dh;
       if (iy < 0 || iy >= inH) {
-        for (let e = d + rowLen; d < e; d++) cols[d] = 0;
+        cols.fill(0, d, d + rowLen);
+        d += rowLen;
         continue;
       }
       const line = image + iy * inW * inC;
       if (contiguous) {
-        for (let s = line + ix0 * inC, e = d + rowLen; d < e; d++, s++) cols[d] = x[s];
+        copyRun(x, line + ix0 * inC, cols, d, rowLen);
+        d += rowLen;
         continue;
       }
       for (let kx = 0; kx < kw; kx++) {
         const ix = ix0 + kx * dw;
-        if (ix < 0 || ix >= inW) {
-          for (let e = d + inC; d < e; d++) cols[d] = 0;
-        } else {
-          for (let s = line + ix * inC, e = d + inC; d < e; d++, s++) cols[d] = x[s];
-        }
+        if (ix < 0 || ix >= inW) cols.fill(0, d, d + inC);
+        else copyRun(x, line + ix * inC, cols, d, inC);
+        d += inC;
       }
     }
     if (++ox === outW) {

@@ -4,7 +4,8 @@ import { decodeBase64 } from './base64.js';
 
 /**
  * Which loops run the optimizer updates (`ApplySGD`, `ApplyAdam`, `ApplyRMSProp`),
- * MaxPool, Relu, Select, Greater against a scalar and Add of a bias: `'wasm'` (WebAssembly SIMD, src/wasm/vector.wat, the default where the runtime
+ * MaxPool, Relu, Select, comparisons against a scalar, float32 Add, Sub, Mul and Div of whole
+ * arrays, scalars and biases, and Cast: `'wasm'` (WebAssembly SIMD, src/wasm/vector.wat, the default where the runtime
  * has it) or `'js'` (the TypeScript loops, always there). Both compute the same bits.
  */
 export type VectorImplementation = 'js' | 'wasm';
@@ -15,7 +16,8 @@ export interface VectorExports {
   rmsprop(w: number, g: number, vel: number, mom: number, avg: number, ow: number, ovel: number, omom: number, oavg: number, n: number, lr: number, rho: number, c: number, mu: number, eps: number, flags: number): void;
   sgd(w: number, g: number, m: number, ow: number, om: number, n: number, lr: number, mu: number, flags: number): void;
   relu(x: number, o: number, n: number): void;
-  greater_scalar(x: number, o: number, n: number, s: number): void;
+  compare_scalar(x: number, o: number, n: number, s: number, op: number): void;
+  binary(a: number, b: number, o: number, n: number, op: number): void;
   select(c: number, a: number, b: number, o: number, n: number, flags: number): void;
   add_rows(a: number, b: number, o: number, rows: number, inner: number): void;
   maxpool(
@@ -64,7 +66,8 @@ export function getVectorImplementation(): VectorImplementation {
 
 /**
  * Chooses the loops behind the CPU backend's optimizer updates (`ApplySGD`, `ApplyAdam`,
- * `ApplyRMSProp`), MaxPool, Relu, Select, Greater against a scalar and Add of a bias. The default is `'wasm'` where WebAssembly SIMD is available,
+ * `ApplyRMSProp`), MaxPool, Relu, Select, comparisons against a scalar and the float32
+ * arithmetic of whole arrays. The default is `'wasm'` where WebAssembly SIMD is available,
  * else `'js'`; both give the same bits (tests run the kernels through each).
  *
  * @param impl - `'wasm'` (WebAssembly SIMD, four lanes) or `'js'` (TypeScript)

@@ -1,7 +1,7 @@
 ;; Loops of the CPU backend on WebAssembly SIMD (f32x4) that pay for copying their data in
 ;; and out: the optimizer updates (ApplyAdam, ApplyRMSProp, ApplySGD), MaxPool, and the
-;; elementwise passes of a layer's activation and its gradient (Relu, Greater against a
-;; scalar, Select, a bias added to every row).
+;; elementwise passes of layers and their gradients (Relu, comparisons against a scalar,
+;; Select, a bias added to every row, float32 +, -, *, / of whole arrays or a scalar).
 ;;
 ;; Each function reads its inputs and writes its outputs at byte addresses in the imported
 ;; memory, `n` floats each, rounded up to whole vectors (the host gives every array room for
@@ -229,27 +229,63 @@
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br $next))))
 
-  ;; out[k] = x[k] > s as one byte (1 or 0; NaN compares false): `n` floats, rounded up to 16.
-  (func (export "greater_scalar") (param $x i32) (param $o i32) (param $n i32) (param $s f32)
-    (local $i i32) (local $end i32) (local $sv v128)
+;; out[k] = x[k] OP s as one byte (1 or 0; NaN compares false), OP by `op`: 0 >, 1 >=,
+  ;; 2 <, 3 <=. `n` floats, rounded up to 16.
+  (func (export "compare_scalar") (param $x i32) (param $o i32) (param $n i32) (param $s f32) (param $op i32)
+    (local $i i32) (local $p i32) (local $sv v128) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
     (local.set $sv (f32x4.splat (local.get $s)))
-    (local.set $end (local.get $n))
     (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $p (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))
+      (local.set $c0 (v128.load (local.get $p)))
+      (local.set $c1 (v128.load offset=16 (local.get $p)))
+      (local.set $c2 (v128.load offset=32 (local.get $p)))
+      (local.set $c3 (v128.load offset=48 (local.get $p)))
+      (if (i32.eq (local.get $op) (i32.const 0))
+        (then
+          (local.set $c0 (f32x4.gt (local.get $c0) (local.get $sv))) (local.set $c1 (f32x4.gt (local.get $c1) (local.get $sv)))
+          (local.set $c2 (f32x4.gt (local.get $c2) (local.get $sv))) (local.set $c3 (f32x4.gt (local.get $c3) (local.get $sv))))
+        (else (if (i32.eq (local.get $op) (i32.const 1))
+          (then
+            (local.set $c0 (f32x4.ge (local.get $c0) (local.get $sv))) (local.set $c1 (f32x4.ge (local.get $c1) (local.get $sv)))
+            (local.set $c2 (f32x4.ge (local.get $c2) (local.get $sv))) (local.set $c3 (f32x4.ge (local.get $c3) (local.get $sv))))
+          (else (if (i32.eq (local.get $op) (i32.const 2))
+            (then
+              (local.set $c0 (f32x4.lt (local.get $c0) (local.get $sv))) (local.set $c1 (f32x4.lt (local.get $c1) (local.get $sv)))
+              (local.set $c2 (f32x4.lt (local.get $c2) (local.get $sv))) (local.set $c3 (f32x4.lt (local.get $c3) (local.get $sv))))
+            (else
+              (local.set $c0 (f32x4.le (local.get $c0) (local.get $sv))) (local.set $c1 (f32x4.le (local.get $c1) (local.get $sv)))
+              (local.set $c2 (f32x4.le (local.get $c2) (local.get $sv))) (local.set $c3 (f32x4.le (local.get $c3) (local.get $sv)))))))))
       (v128.store (i32.add (local.get $o) (local.get $i))
         (v128.and
           (i8x16.narrow_i16x8_s
-            (i16x8.narrow_i32x4_s
-              (f32x4.gt (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))) (local.get $sv))
-              (f32x4.gt (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))) (local.get $sv)))
-            (i16x8.narrow_i32x4_s
-              (f32x4.gt (v128.load offset=32 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))) (local.get $sv))
-              (f32x4.gt (v128.load offset=48 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))) (local.get $sv))))
+            (i16x8.narrow_i32x4_s (local.get $c0) (local.get $c1))
+            (i16x8.narrow_i32x4_s (local.get $c2) (local.get $c3)))
           (i8x16.splat (i32.const 1))))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br $next))))
 
-  ;; out[k] = c[k] != 0 ? a[k] : b[k] on 4-byte elements (the bits are copied), `c` one byte
+  ;; out = a OP b elementwise, float32, OP by `op`: 0 +, 1 -, 2 *, 3 /. `n` floats, rounded
+  ;; up to whole vectors (a scalar operand is staged by the host as a run of copies).
+  (func (export "binary") (param $a i32) (param $b i32) (param $o i32) (param $n i32) (param $op i32)
+    (local $i i32) (local $end i32) (local $x v128) (local $y v128) (local $r v128)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $x (v128.load (i32.add (local.get $a) (local.get $i))))
+      (local.set $y (v128.load (i32.add (local.get $b) (local.get $i))))
+      (if (i32.eq (local.get $op) (i32.const 0))
+        (then (local.set $r (f32x4.add (local.get $x) (local.get $y))))
+        (else (if (i32.eq (local.get $op) (i32.const 1))
+          (then (local.set $r (f32x4.sub (local.get $x) (local.get $y))))
+          (else (if (i32.eq (local.get $op) (i32.const 2))
+            (then (local.set $r (f32x4.mul (local.get $x) (local.get $y))))
+            (else (local.set $r (f32x4.div (local.get $x) (local.get $y)))))))))
+      (v128.store (i32.add (local.get $o) (local.get $i)) (local.get $r))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $next))))
+
+    ;; out[k] = c[k] != 0 ? a[k] : b[k] on 4-byte elements (the bits are copied), `c` one byte
   ;; each; with flags & 1 `a` is one element for all, with flags & 2 `b` is (a single element
   ;; still gets 64 readable bytes: both arms of a `select` are loaded). `n` rounded up to 16.
   (func (export "select") (param $c i32) (param $a i32) (param $b i32) (param $o i32) (param $n i32) (param $flags i32)
