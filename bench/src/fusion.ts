@@ -1,52 +1,56 @@
 /**
- * What fusing the optimizer update would give: Keras's RMSprop step over the MNIST MLP's
- * 936K parameters as the optimizer runs it (9 elementwise kernels per variable, each a
- * pass over the variable with a new output), against the same arithmetic in one fused
- * pass per variable (what an `RMSpropUpdate`-style kernel in the CPU backend would do,
- * reading g, velocity and w and writing velocity and w). Alternating, medians.
+ * What the fused optimizer updates give: one step of Keras's RMSprop and Adam over the
+ * MNIST MLP's 936K parameters on the CPU backend, which runs each variable's update as one
+ * kernel (`ApplyRMSProp`, `ApplyAdam`), against the same backend without those kernels,
+ * where the optimizer falls back to the op-by-op update (9-10 elementwise kernels per
+ * variable, each a pass with a new output). Alternating, medians.
  *   tsx --conditions=source bench/src/fusion.ts [reps]
  */
 import '@tessera/cpu-backend';
-import { RMSprop } from '@tessera/optimizers';
-import { setBackend, tensor, variable, type Tensor, type Variable } from '@tessera/tensor';
+import { CpuBackend, cpuKernelConfigs } from '@tessera/cpu-backend';
+import { Adam, RMSprop, type Optimizer } from '@tessera/optimizers';
+import { registerBackend, registerKernel, setBackend, tensor, variable, type KernelConfig, type Tensor, type Variable } from '@tessera/tensor';
 import { randomArray } from './data.js';
 import { median } from './harness.js';
 
-await setBackend('cpu');
-const reps = Number(process.argv[2] ?? 41);
-const shapes = [[784, 512], [512], [512, 512], [512], [512, 512], [512], [512, 10], [10]];
-const vars: Variable[] = shapes.map((s, i) => variable(tensor(randomArray(s.reduce((a, b) => a * b), i + 1, -0.05, 0.05), s)));
-const gs: Tensor[] = shapes.map((s, i) => tensor(randomArray(s.reduce((a, b) => a * b), i + 100, -0.01, 0.01), s));
-const params = vars.reduce((n, v) => n + v.size, 0);
-const opt = new RMSprop();
-const pairs = gs.map((g, i) => [g, vars[i]] as const);
+const FUSED = ['ApplySGD', 'ApplyAdam', 'ApplyRMSProp'];
+registerBackend('cpu-unfused', () => new CpuBackend('cpu-unfused'), 0);
+for (const config of cpuKernelConfigs) {
+  const k = config as KernelConfig;
+  if (!FUSED.includes(k.kernelName)) registerKernel({ ...k, backendName: 'cpu-unfused' });
+}
 
-// The fused pass on plain arrays of the same sizes.
-const w = shapes.map((s, i) => randomArray(s.reduce((a, b) => a * b), i + 1, -0.05, 0.05));
-const vel = shapes.map((s) => new Float32Array(s.reduce((a, b) => a * b)));
-const g = gs.map((t) => t.dataSync() as Float32Array);
-const [lr, rho, eps] = [0.001, 0.9, 1e-7];
-function fused(): void {
-  for (let v = 0; v < w.length; v++) {
-    const W = w[v], V = vel[v], G = g[v];
-    for (let i = 0; i < W.length; i++) {
-      const gi = G[i];
-      const vi = rho * V[i] + (1 - rho) * gi * gi;
-      V[i] = vi;
-      W[i] -= (lr * gi) / Math.sqrt(vi + eps);
+const reps = Number(process.argv[2] ?? 31);
+const shapes = [[784, 512], [512], [512, 512], [512], [512, 512], [512], [512, 10], [10]];
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+/** The MLP's variables and gradients on `backend`, and a step of `make()` over them. */
+async function setup(backend: string, make: () => Optimizer) {
+  await setBackend(backend);
+  const vars: Variable[] = shapes.map((s, i) => variable(tensor(randomArray(size(s), i + 1, -0.05, 0.05), s)));
+  const gs: Tensor[] = shapes.map((s, i) => tensor(randomArray(size(s), i + 100, -0.01, 0.01), s));
+  const opt = make();
+  const pairs = gs.map((g, i) => [g, vars[i]] as const);
+  return { run: () => opt.applyGradients(pairs), backend };
+}
+
+const params = shapes.reduce((n, s) => n + size(s), 0);
+for (const make of [() => new RMSprop(), () => new Adam()]) {
+  const name = make().constructor.name;
+  const runs = [await setup('cpu', make), await setup('cpu-unfused', make)];
+  const times: number[][] = [[], []];
+  for (const r of runs) {
+    await setBackend(r.backend);
+    for (let w = 0; w < 5; w++) r.run();
+  }
+  for (let rep = 0; rep < reps; rep++) {
+    for (const i of rep % 2 ? [0, 1] : [1, 0]) {
+      await setBackend(runs[i].backend);
+      const t0 = performance.now();
+      runs[i].run();
+      times[i].push(performance.now() - t0);
     }
   }
+  const [fused, ops] = times.map(median);
+  console.log(`${name} step over ${params} parameters: fused kernels ${fused.toFixed(2)} ms, op by op ${ops.toFixed(2)} ms (${(ops / fused).toFixed(1)}x)`);
 }
-
-const times = { ops: [] as number[], fused: [] as number[] };
-const run = { ops: () => opt.applyGradients(pairs), fused };
-for (let i = 0; i < 5; i++) (run.ops(), run.fused());
-for (let r = 0; r < reps; r++) {
-  for (const k of (r % 2 ? ['ops', 'fused'] : ['fused', 'ops']) as ('ops' | 'fused')[]) {
-    const t0 = performance.now();
-    run[k]();
-    times[k].push(performance.now() - t0);
-  }
-}
-const [a, b] = [median(times.ops), median(times.fused)];
-console.log(`RMSprop update of ${params} parameters: as ops ${a.toFixed(2)} ms, fused ${b.toFixed(2)} ms (${(a / b).toFixed(1)}x); per step saves ${(a - b).toFixed(1)} ms`);

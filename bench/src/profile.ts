@@ -1,6 +1,7 @@
 /**
- * Where a training step's time goes on the CPU backend: every kernel wrapped with a timer.
- *   tsx --conditions=source bench/src/profile.ts [mlp|cnn] [steps] [auto|off]
+ * Where a training step's time goes on the CPU backend: every kernel wrapped with a timer,
+ * per kernel or (with `shapes`) per kernel and input shapes.
+ *   tsx --conditions=source bench/src/profile.ts [mlp|cnn] [steps] [auto|off] [shapes]
  */
 import '@tessera/cpu-backend';
 import { gemmThreadsReady, setGemmThreads, type GemmThreads } from '@tessera/cpu-backend';
@@ -19,6 +20,7 @@ const x = tensor(data.xTrain.subarray(0, 128 * 784), kind === 'mlp' ? [128, 784]
 const y = tensor(data.yTrain.subarray(0, 1280), [128, 10]);
 for (let i = 0; i < 10; i++) await model.trainOnBatch(x, y);
 
+const byShapes = process.argv[5] === 'shapes';
 const spent = new Map<string, { ms: number; calls: number }>();
 for (const name of getKernelsForBackend('cpu')) {
   const k = getKernel(name, 'cpu') as KernelConfig;
@@ -28,10 +30,11 @@ for (const name of getKernelsForBackend('cpu')) {
     kernelFunc: (args: never) => {
       const t0 = performance.now();
       const out = (k.kernelFunc as (a: never) => unknown)(args);
-      const s = spent.get(name) ?? { ms: 0, calls: 0 };
+      const key = byShapes ? `${name} ${(args as { inputs: { shape: number[] }[] }).inputs.map((t) => `[${t.shape.join(',')}]`).join(' ')}` : name;
+      const s = spent.get(key) ?? { ms: 0, calls: 0 };
       s.ms += performance.now() - t0;
       s.calls++;
-      spent.set(name, s);
+      spent.set(key, s);
       return out;
     },
   } as KernelConfig);
@@ -43,4 +46,5 @@ let inKernels = 0;
 const rows = [...spent].sort((a, b) => b[1].ms - a[1].ms);
 for (const [, s] of rows) inKernels += s.ms / steps;
 console.log(`${kind} (GEMM threads ${process.argv[4] ?? 'auto'}): ${total.toFixed(2)} ms/step (${((128 / total) * 1000).toFixed(0)} samples/s), kernels ${inKernels.toFixed(2)} ms, outside kernels ${(total - inKernels).toFixed(2)} ms`);
-for (const [name, s] of rows.slice(0, 18)) console.log(`  ${name.padEnd(22)} ${(s.ms / steps).toFixed(2).padStart(7)} ms  ${(s.calls / steps).toFixed(0).padStart(4)} calls`);
+const width = byShapes ? 64 : 22;
+for (const [name, s] of rows.slice(0, 18)) console.log(`  ${name.padEnd(width)} ${(s.ms / steps).toFixed(2).padStart(7)} ms  ${(s.calls / steps).toFixed(0).padStart(4)} calls`);
