@@ -3,7 +3,7 @@ import { GEMM_WASM_BASE64 } from '../wasm/gemm_wasm.js';
 import type { Epilogue } from './epilogue.js';
 import type { MatrixView } from './gemm.js';
 import { planSplit, runSplit, sharedInstance, type GemmArgs, type GemmEntry } from './gemm_threads.js';
-import { decodeBase64 } from './base64.js';
+import { lazySimdModule } from './wasm_module.js';
 
 /**
  * Which GEMM runs float32 MatMul: `'wasm'` (WebAssembly SIMD, the default where the
@@ -37,32 +37,13 @@ interface GemmExports extends GemmEntry {
   macro(ap: number, bp: number, c: number, mr: number, nr: number, kc: number, ldc: number, add: number): void;
 }
 
-/** The compiled module, `null` where WebAssembly SIMD is missing; compiled on first use. */
-let compiled: WebAssembly.Module | null | undefined;
 let implementation: GemmImplementation | undefined;
 let accumulation: GemmAccumulation = 'float32';
 /** The one instance and its memory, reused by every call (none while no call has needed it). */
 let instance: { exports: GemmExports; memory: WebAssembly.Memory } | undefined;
 
-/**
- * Compiles the GEMM module once, synchronously: it is about 1.4 KB, under the 4 KB that
- * browsers allow `new WebAssembly.Module` on the main thread. `WebAssembly.validate`
- * says false where the engine lacks SIMD, and then the JS GEMM is used.
- */
-function gemmModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    compiled = null;
-    try {
-      if (typeof WebAssembly === 'object') {
-        const bytes = decodeBase64(GEMM_WASM_BASE64);
-        if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-      }
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+/** The GEMM module (about 3 KB), `null` where WebAssembly SIMD is missing; compiled on first use. */
+const gemmModule = lazySimdModule(GEMM_WASM_BASE64);
 
 /** Whether the WebAssembly SIMD GEMM can run here. */
 export function wasmGemmAvailable(): boolean {

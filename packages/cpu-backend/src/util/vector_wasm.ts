@@ -1,6 +1,6 @@
 import { BackendError } from '@tessera/tensor';
 import { VECTOR_WASM_BASE64 } from '../wasm/vector_wasm.js';
-import { decodeBase64 } from './base64.js';
+import { lazySimdModule } from './wasm_module.js';
 
 /**
  * Which loops run the optimizer updates (`ApplySGD`, `ApplyAdam`, `ApplyRMSProp`),
@@ -33,25 +33,11 @@ const INPUT_SLOTS = 5;
 const SLOTS = 9;
 const PAGE = 65536;
 
-let compiled: WebAssembly.Module | null | undefined;
 let implementation: VectorImplementation | undefined;
 let instance: { exports: VectorExports; memory: WebAssembly.Memory; heap: Float32Array } | undefined;
 
-/** Compiles the module once (under 1 KB: synchronous compilation is allowed everywhere); null without SIMD. */
-function vectorModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    compiled = null;
-    try {
-      if (typeof WebAssembly === 'object') {
-        const bytes = decodeBase64(VECTOR_WASM_BASE64);
-        if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-      }
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+/** The vector loops' module, `null` where WebAssembly SIMD is missing; compiled on first use. */
+const vectorModule = lazySimdModule(VECTOR_WASM_BASE64);
 
 /** Whether the WebAssembly SIMD optimizer updates can run here. */
 export function wasmVectorAvailable(): boolean {
