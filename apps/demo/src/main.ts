@@ -181,8 +181,9 @@ async function train(): Promise<void> {
   const settings = readSettings();
   const t = trainer ?? startSession(buildModel(readSpec(), dataset.imageShape, dataset.classNames.length));
   if (t.settings.optimizer !== settings.optimizer || t.settings.learningRate !== settings.learningRate) {
+    // A new optimizer (its slots start afresh); a model loaded with its own keeps it otherwise.
     Object.assign(t.settings, { optimizer: settings.optimizer, learningRate: settings.learningRate });
-    if (t.epochsDone > 0 || t.model.compiled) t.compile();
+    t.compile();
   }
   Object.assign(t.settings, { batchSize: settings.batchSize, epochs: settings.epochs });
   if (t.finished) throw new Error(`the model has trained ${t.epochsDone} of ${t.settings.epochs} epochs: raise Epochs to train more`);
