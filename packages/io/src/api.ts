@@ -9,8 +9,8 @@ import {
   type ReadModelOptions,
   type ReadWeightsOptions,
 } from './keras/formats.js';
-import { legacyModelConfig } from './keras/to_config.js';
-import { KERAS_VERSION } from './keras/weights.js';
+import { pythonJson } from './keras/py_json.js';
+import { kerasConfigJson } from './keras/to_config.js';
 import { downloadBytes } from './storage/download.js';
 import { idbGet, idbPut } from './storage/indexeddb.js';
 import { readLocalFile, writeLocalFileAtomic } from './storage/node_fs.js';
@@ -207,12 +207,13 @@ export function modelFromJSON(json: string | object, options: { onWarning?: (m: 
 }
 
 /**
- * The model's architecture as Keras's `model.to_json()` writes it.
+ * The model's architecture as Keras 3's `model.to_json()` writes it (the `config.json` of a
+ * `.keras` file without the training config): `keras.models.model_from_json` reads it.
  * @example
  * ```ts
  * fs.writeFileSync('model.json', modelToJSON(model));
  * ```
  */
 export function modelToJSON(model: Model): string {
-  return JSON.stringify({ ...legacyModelConfig(model), keras_version: KERAS_VERSION, backend: 'tensorflow' });
+  return pythonJson(kerasConfigJson(model, false));
 }

@@ -5,6 +5,7 @@ import { attrString, getPath, group, stringAttr, type H5Dataset, type H5Group, t
 import { isZip, readZip, writeZip } from '../zip.js';
 import { modelFromKerasConfig, parseJson } from './from_config.js';
 import { legacyModelConfig, kerasConfigJson } from './to_config.js';
+import { pythonJson } from './py_json.js';
 import { compileFromKeras, optimizerValues, optimizerWeightsGroup, restoreOptimizer, trainingConfig } from './training.js';
 import {
   applyAssignments,
@@ -248,9 +249,9 @@ async function h5Bytes(model: Model, options: WriteModelOptions): Promise<Uint8A
   const root = group({
     backend: stringAttr('tensorflow'),
     keras_version: stringAttr(KERAS_VERSION),
-    model_config: stringAttr(JSON.stringify(legacyModelConfig(model))),
+    model_config: stringAttr(pythonJson(legacyModelConfig(model))),
   });
-  if (withOptimizer) root.attrs.training_config = stringAttr(JSON.stringify(trainingConfig(model)));
+  if (withOptimizer) root.attrs.training_config = stringAttr(pythonJson(trainingConfig(model)));
   root.children.model_weights = await legacyWeightsGroup(model);
   if (withOptimizer) root.children.optimizer_weights = await optimizerWeightsGroup(model);
   return writeH5(root, { file: options.file });
@@ -262,9 +263,12 @@ function dateSaved(): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}@${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-/** A model as a Keras 3 `.keras` zip (config.json, metadata.json, model.weights.h5). */
-async function kerasBytes(model: Model, options: WriteModelOptions): Promise<Uint8Array> {
-  const withOptimizer = (options.includeOptimizer ?? true) && !!model.compiled;
+/**
+ * Keras 3's weights tree (`layers/.../vars/<i>`), with the optimizer's variables under
+ * `optimizer/vars` when asked: Keras writes them for every compiled model, even untrained, and
+ * warns when a compiled model loads a file without them.
+ */
+async function keras3WeightsFile(model: Model, withOptimizer: boolean): Promise<H5Group> {
   const tree = await keras3WeightsTree(model);
   if (withOptimizer) {
     const vars = group();
@@ -272,11 +276,17 @@ async function kerasBytes(model: Model, options: WriteModelOptions): Promise<Uin
     tree.children.optimizer = group();
     (tree.children.optimizer as H5Group).children.vars = vars;
   }
-  const weights = await writeH5(tree, { file: options.file });
+  return tree;
+}
+
+/** A model as a Keras 3 `.keras` zip (config.json, metadata.json, model.weights.h5). */
+async function kerasBytes(model: Model, options: WriteModelOptions): Promise<Uint8Array> {
+  const withOptimizer = (options.includeOptimizer ?? true) && !!model.compiled;
+  const weights = await writeH5(await keras3WeightsFile(model, withOptimizer), { file: options.file });
   const enc = new TextEncoder();
   return writeZip([
     ['metadata.json', enc.encode(JSON.stringify({ keras_version: KERAS_VERSION, date_saved: dateSaved() }))],
-    ['config.json', enc.encode(JSON.stringify(kerasConfigJson(model, withOptimizer)))],
+    ['config.json', enc.encode(pythonJson(kerasConfigJson(model, withOptimizer)))],
     ['model.weights.h5', weights],
   ]);
 }
@@ -293,6 +303,6 @@ export async function writeModel(model: Model, options: WriteModelOptions): Prom
  */
 export async function writeWeights(model: Model, options: { format: 'keras' | 'h5'; file?: string }): Promise<Uint8Array> {
   if (!model.built) throw new ModelFileError('io', `model '${model.name}' is not built yet: build it before saving its weights`, { file: options.file });
-  const tree = options.format === 'h5' ? await legacyWeightsGroup(model) : await keras3WeightsTree(model);
+  const tree = options.format === 'h5' ? await legacyWeightsGroup(model) : await keras3WeightsFile(model, !!model.compiled);
   return writeH5(tree, { file: options.file });
 }

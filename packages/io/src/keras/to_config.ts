@@ -65,8 +65,10 @@ function functionalConfig3(model: Model): Json {
         .filter((n) => n.layer === l && n.inputs.length > 0)
         .map((n) => ({ args: n.inputs.length === 1 ? [kerasTensor(n.inputs[0])] : [n.inputs.map(kerasTensor)], kwargs: {} })),
     })),
-    input_layers: model.inputs.map(ref),
-    output_layers: model.outputs.map(ref),
+    // Keras 3 writes a single input or output as one reference, not a list of one: a list
+    // makes Keras warn on every call that the input structure does not match.
+    input_layers: model.inputs.length === 1 ? ref(model.inputs[0]) : model.inputs.map(ref),
+    output_layers: model.outputs.length === 1 ? ref(model.outputs[0]) : model.outputs.map(ref),
   };
 }
 

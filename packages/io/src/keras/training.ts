@@ -118,6 +118,9 @@ function lossToKeras(loss: Loss): unknown {
 /** The metric names of a compiled model (per-output prefixes removed). */
 function metricNames(model: Model): unknown {
   const c = model.compiled!;
+  // No metrics is `null`, as Keras writes `compile(metrics=None)`: an empty list makes Keras build
+  // an empty metrics container on load and warn that it is not built yet.
+  if (c.metrics.every((ms) => ms.length === 0)) return null;
   const names = c.metrics.map((ms, i) => ms.map((m) => (c.outputNames.length > 1 ? m.name.replace(`${c.outputNames[i]}_`, '') : m.name)));
   if (c.outputNames.length === 1) return names[0];
   return Object.fromEntries(c.outputNames.map((n, i) => [n, names[i]]));
@@ -158,11 +161,23 @@ export function compileConfig(model: Model): Json {
   return { optimizer: serialize(model.compiled!.optimizer), ...compileArgs(model) };
 }
 
-/** The optimizer's state as named float32/int64 datasets (iteration first, as Keras 3). */
+/** How many leading entries of `getWeights()` are the iteration count and learning rate. */
+function headCount(opt: Optimizer): number {
+  return opt.weightNames().filter((n) => n === `${opt.name}/iteration` || n === `${opt.name}/learning_rate`).length;
+}
+
+/**
+ * The optimizer's state as named float32/int64 datasets (iteration first, as Keras 3). An
+ * optimizer that has not stepped yet is its iteration count and learning rate only, as Keras
+ * writes it (Keras builds the slots on the first step, and warns when a file has more).
+ */
 export async function optimizerValues(model: Model): Promise<{ name: string; ds: H5Dataset }[]> {
   const opt = model.compiled!.optimizer;
-  const names = opt.weightNames();
-  const weights = opt.getWeights();
+  const keep = opt.iterations === 0 ? headCount(opt) : Infinity;
+  const names = opt.weightNames().slice(0, keep);
+  const all = opt.getWeights();
+  all.slice(keep).forEach((w) => w.dispose());
+  const weights = all.slice(0, keep);
   try {
     return await Promise.all(
       weights.map(async (w, i) => {
@@ -231,6 +246,8 @@ const SLOT_ALIASES: Record<string, string> = { m: 'momentum', v: 'velocity', vha
  */
 export function restoreOptimizer(opt: Optimizer, entries: { name: string; ds: H5Dataset }[], warn: (m: string) => void): boolean {
   const ours = opt.weightNames();
+  // An optimizer saved before its first step: the iteration (0) and the learning rate only.
+  if (entries.length > 0 && entries.length <= headCount(opt) && entries.length < ours.length && Number(entries[0].ds.data[0]) === 0) return true;
   const current = opt.getWeights();
   const shapes = current.map((t) => t.shape);
   current.forEach((t) => t.dispose());

@@ -123,9 +123,8 @@ export abstract class Layer {
 
   /** Keras's JSON config of this layer (snake_case keys, as Keras writes them). */
   getConfig(): Record<string, unknown> {
-    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32' };
-    if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
-    return config;
+    // No `batch_input_shape`: Keras 3 refuses it; a model writes its input as an InputLayer instead.
+    return { name: this.name, trainable: this.trainable, dtype: 'float32' };
   }
 
   /**

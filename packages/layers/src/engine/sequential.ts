@@ -63,8 +63,10 @@ export class Sequential extends Model {
     const l = layer;
     if (this.stack.includes(l)) throw new ValueError(`${this.name}.add: layer '${l.name}' is already in the model`);
     this.stack.push(l);
-    if (this.stack.length === 1 && !this.inputLayer && l.batchInputShape) {
-      this.inputLayer = new InputLayer({ batchShape: l.batchInputShape, name: `${l.name}_input` });
+    // A first layer that knows its input (inputShape, or a built model nested here) builds the model.
+    const known = l.batchInputShape ?? (l instanceof Model && l.inputs.length === 1 ? [...l.inputs[0].shape] : undefined);
+    if (this.stack.length === 1 && !this.inputLayer && known) {
+      this.inputLayer = new InputLayer({ batchShape: known, name: `${l.name}_input` });
     }
     this.rebuild();
   }

@@ -36,7 +36,8 @@ export class SpatialDropout2D extends Dropout {
   }
 
   override getConfig() {
-    const { noise_shape: _unused, ...config } = super.getConfig();
+    // Keras's SpatialDropout constructors take neither `noise_shape` nor `trainable`.
+    const { noise_shape: _shape, trainable: _trainable, ...config } = super.getConfig();
     return { ...config, data_format: this.dataFormat };
   }
 }
@@ -62,7 +63,7 @@ export class SpatialDropout1D extends Dropout {
   }
 
   override getConfig() {
-    const { noise_shape: _unused, ...config } = super.getConfig();
+    const { noise_shape: _shape, trainable: _trainable, ...config } = super.getConfig();
     return config;
   }
 }

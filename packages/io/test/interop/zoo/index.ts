@@ -1,0 +1,7 @@
+// Every zoo entry, in one list: each file adds the layers of one family.
+import { core } from './core.js';
+import type { ZooEntry } from './types.js';
+
+export type { ZooEntry, ZooInput } from './types.js';
+
+export const zoo: ZooEntry[] = [...core];
