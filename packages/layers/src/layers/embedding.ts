@@ -92,6 +92,7 @@ export class Embedding extends Layer {
       activity_regularizer: null,
       embeddings_constraint: null,
       mask_zero: this.maskZero,
+      quantization_config: null,
     };
   }
 }
