@@ -54,7 +54,7 @@ interface KerasCase {
 const REF = JSON.parse(readFileSync(new URL('./fixtures/stock_layers_b_keras.json', import.meta.url), 'utf8')) as Record<string, KerasCase>;
 
 /** The inputs of the Python script: `s * sin(i * a + b)` in float64, stored as float32. */
-function wave(shape: number[], a = 0.37, b = 0.1, s = 2): Tensor {
+function wave(shape: readonly number[], a = 0.37, b = 0.1, s = 2): Tensor {
   const n = shape.reduce((p, d) => p * d, 1);
   return tensor(Float32Array.from({ length: n }, (_, i) => s * Math.sin(i * a + b)), shape);
 }
