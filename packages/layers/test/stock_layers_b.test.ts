@@ -41,6 +41,7 @@ import {
   type Layer,
   type ResizeInterpolation,
 } from '../src/index.js';
+import { resizeImages, resizeSeparable } from '../src/layers/image_resize.js';
 
 interface KerasCase {
   config: Record<string, unknown>;
@@ -281,6 +282,20 @@ describe('Resizing', () => {
     for (const interpolation of interps) checkLayerGradients(new Resizing({ height: 5, width: 3, interpolation, antialias: true }), img);
     checkLayerGradients(new Resizing({ height: 2, width: 2, cropToAspectRatio: true }), img);
     img.dispose();
+    expectNoLeak();
+  });
+
+  it("uses the resize kernels where they give JAX's numbers: the same as JAX's formulas for many size pairs", () => {
+    for (const [h, w] of [[1, 1], [3, 7], [6, 9], [13, 5]]) {
+      const img = wave([1, h, w, 2]);
+      for (const [oh, ow] of [[1, 2], [2, 3], [5, 4], [7, 7], [9, 14], [26, 3]]) {
+        for (const interpolation of ['nearest', 'bilinear'] as const) {
+          const [fast, exact] = tidy(() => [values(resizeImages(img, 1, oh, ow, interpolation, false)), values(resizeSeparable(img, 1, oh, ow, interpolation, false))]);
+          expectClose(fast, exact, 1e-5, 2e-6);
+        }
+      }
+      img.dispose();
+    }
     expectNoLeak();
   });
 

@@ -1,7 +1,9 @@
 // Keras 3's `ops.image.resize` as its JAX backend computes it (`jax.image.resize`), built
-// from tensor ops so it runs and differentiates on every backend: 'nearest' gathers
-// rows and columns; the other methods multiply by JAX's separable weight matrices.
-import { gather, matMul, pad, reshape, slice, tensor, transpose, type Tensor } from '@tessera/tensor';
+// from tensor ops so it runs and differentiates on every backend. Nearest, and bilinear
+// without a widened (antialiasing) kernel, are TensorFlow 2's half-pixel resizes, which
+// give JAX's numbers, so they use the resize kernels; the other methods multiply by JAX's
+// separable weight matrices.
+import { gather, matMul, pad, reshape, resizeBilinear, resizeNearestNeighbor, slice, tensor, transpose, type Tensor } from '@tessera/tensor';
 
 /** The interpolations Keras 3 supports on JAX (`'bicubic'` is JAX's Keys cubic, a = -0.5). */
 export const RESIZE_INTERPOLATIONS = ['bilinear', 'nearest', 'bicubic', 'lanczos3', 'lanczos5'] as const;
@@ -67,8 +69,21 @@ function nearestIndices(inSize: number, outSize: number): Int32Array {
   return idx;
 }
 
-/** Resizes the spatial axes `[hAxis, hAxis + 1]` of `x` to `[height, width]` as `jax.image.resize`. */
+/** Resizes the spatial axes `[hAxis, hAxis + 1]` (1: NHWC, 2: NCHW) of `x` to `[height, width]` as `jax.image.resize`. */
 export function resizeImages(x: Tensor, hAxis: number, height: number, width: number, interpolation: ResizeInterpolation, antialias: boolean): Tensor {
+  // Antialiasing widens the kernel only when an axis shrinks.
+  const widened = antialias && (x.shape[hAxis] > height || x.shape[hAxis + 1] > width);
+  if (interpolation === 'nearest' || (interpolation === 'bilinear' && !widened)) {
+    const nhwc = hAxis === 1 ? x : transpose(x, [0, 2, 3, 1]);
+    const resize = interpolation === 'nearest' ? resizeNearestNeighbor : resizeBilinear;
+    const out = resize(nhwc, [height, width], { halfPixelCenters: true });
+    return hAxis === 1 ? out : transpose(out, [0, 3, 1, 2]);
+  }
+  return resizeSeparable(x, hAxis, height, width, interpolation, antialias);
+}
+
+/** The general path: gathers (nearest) or JAX's weight matrices, one spatial axis at a time. */
+export function resizeSeparable(x: Tensor, hAxis: number, height: number, width: number, interpolation: ResizeInterpolation, antialias: boolean): Tensor {
   let y = x;
   const targets: [number, number][] = [
     [hAxis, height],
