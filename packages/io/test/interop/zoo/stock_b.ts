@@ -59,6 +59,9 @@ x = keras.layers.GroupNormalization(groups=3)(x)
 x = keras.layers.Flatten()(x)
 model = keras.Model(inputs, keras.layers.Dense(3)(x))
 `,
+    // A resize and a group normalization in float32 before a dense layer: measured 7e-6 (max
+    // |diff| / (1e-3 + |keras|)) against Keras 3.15 on JAX, so a margin above the default.
+    rtol: 1e-4,
   },
   {
     name: 'stock_b_resize_modes',
@@ -87,7 +90,7 @@ model = keras.Sequential([
     keras.layers.Dense(2),
 ])
 `,
-    // Several resizes in a row mix many inputs in float32: allow a little more than the default.
+    // Several resizes in a row mix many inputs in float32 (measured 5e-7): a margin above the default.
     rtol: 1e-4,
   },
   {
