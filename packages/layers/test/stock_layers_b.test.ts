@@ -153,6 +153,42 @@ function expectNoLeak(): void {
   expect(memory().numTensors).toBe(start);
 }
 
+describe("Keras's auto-names", () => {
+  it('are the snake_case class names, numbered on repeats', () => {
+    // As keras.layers.X().name prints for each class in a fresh session.
+    const layers = [
+      new Rescaling({ scale: 1 }),
+      new Normalization(),
+      new Resizing({ height: 1, width: 1 }),
+      new CenterCrop({ height: 1, width: 1 }),
+      new Embedding({ inputDim: 2, outputDim: 2 }),
+      new RepeatVector({ n: 2 }),
+      new GaussianNoise({ stddev: 0.1 }),
+      new GaussianDropout({ rate: 0.1 }),
+      new AlphaDropout({ rate: 0.1 }),
+      new ActivityRegularization(),
+      new UnitNormalization(),
+      new GroupNormalization(),
+      new GroupNormalization(),
+    ];
+    expect(layers.map((l) => l.name)).toEqual([
+      'rescaling',
+      'normalization',
+      'resizing',
+      'center_crop',
+      'embedding',
+      'repeat_vector',
+      'gaussian_noise',
+      'gaussian_dropout',
+      'alpha_dropout',
+      'activity_regularization',
+      'unit_normalization',
+      'group_normalization',
+      'group_normalization_1',
+    ]);
+  });
+});
+
 describe('Rescaling', () => {
   it('matches Keras for a scalar and a per-channel scale and offset', () => {
     const x = wave([2, 3]);

@@ -24,7 +24,8 @@ export interface EmbeddingArgs extends LayerArgs {
  * Turns integer indices into dense vectors: row `i` of the `[inputDim, outputDim]`
  * `embeddings` matrix for each index `i`, so `[batch, steps]` becomes
  * `[batch, steps, outputDim]`. Float inputs are truncated to integers, as Keras casts
- * them. The gradient reaches only the rows that were looked up.
+ * them; an index outside `[0, inputDim)` is an error (on the CPU backend, which checks). The
+ * gradient reaches only the rows that were looked up.
  * @example
  * ```ts
  * const model = new Sequential([
