@@ -253,10 +253,11 @@ export class Normalization extends Layer {
     const first = batches[0].shape;
     if (!this.built) this.build([null, ...first.slice(1)]);
     for (const b of batches) {
-      const ok = b.rank === first.length && this.keepAxes.every((d) => b.shape[d] === this.broadcastShape[d]);
+      const ok = b.rank === this.broadcastShape.length && this.keepAxes.every((d) => b.shape[d] === this.broadcastShape[d]);
       if (!ok) {
         throw new ShapeError(
-          `${this.name}: adapt() got data of shape [${b.shape.join(', ')}] but the layer keeps axes [${this.keepAxes.join(', ')}] of sizes [${this.keepAxes.map((d) => this.broadcastShape[d]).join(', ')}]`,
+          `${this.name}: adapt() got data of shape [${b.shape.join(', ')}] but the layer expects rank ${this.broadcastShape.length} ` +
+            `with axes [${this.keepAxes.join(', ')}] of sizes [${this.keepAxes.map((d) => this.broadcastShape[d]).join(', ')}]`,
         );
       }
     }
@@ -328,7 +329,8 @@ function sizeArg(v: unknown, arg: string, layer: string): number {
 /**
  * Resizes image batches to `[height, width]`, in training and at inference, with the
  * numbers of Keras 3 on JAX (`jax.image.resize`: half-pixel centers; `antialias` widens
- * the kernel when downsampling). Gradients flow to the input.
+ * the kernel when downsampling). Gradients flow to the input. Integer images come out as
+ * float32 (Keras rounds them back to their integer dtype; Tessera's layers compute in float32).
  * @example
  * ```ts
  * const model = new Sequential([
