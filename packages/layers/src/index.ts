@@ -45,6 +45,7 @@ export {
   type NormalizationArgs,
   type ResizingArgs,
   type CenterCropArgs,
+  type ImageSizeArgs,
   type NumberArray,
 } from './layers/preprocessing.js';
 export type { ResizeInterpolation } from './layers/image_resize.js';

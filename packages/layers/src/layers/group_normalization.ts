@@ -1,26 +1,17 @@
-import { add, AxisError, moments, mul, neg, reshape, rsqrt, ShapeError, ValueError, type Tensor, type Variable } from '@tessera/tensor';
-import { Layer, type LayerArgs, type Tensors } from '../engine/layer.js';
+import { add, AxisError, moments, mul, neg, reshape, rsqrt, ShapeError, ValueError, type Tensor } from '@tessera/tensor';
+import type { LayerArgs, Tensors } from '../engine/layer.js';
 import type { LayerShape } from '../engine/symbolic.js';
-import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers.js';
-import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
+import { AffineNormalization, type AffineArgs } from './affine.js';
 import { single } from './conv_utils.js';
 
 /** Options of {@link GroupNormalization}. */
-export interface GroupNormalizationArgs extends LayerArgs {
+export interface GroupNormalizationArgs extends LayerArgs, AffineArgs {
   /** Number of channel groups (default 32); it must divide the channels. -1 is one group per channel (instance normalization). */
   groups?: number;
   /** The channels axis (default -1). */
   axis?: number;
   /** Added to the variance (default 1e-3). */
   epsilon?: number;
-  /** Learn an offset `beta` (default true). */
-  center?: boolean;
-  /** Learn a scale `gamma` (default true). */
-  scale?: boolean;
-  betaInitializer?: InitializerIdentifier;
-  gammaInitializer?: InitializerIdentifier;
-  betaRegularizer?: RegularizerIdentifier | null;
-  gammaRegularizer?: RegularizerIdentifier | null;
 }
 
 /**
@@ -36,20 +27,12 @@ export interface GroupNormalizationArgs extends LayerArgs {
  * ]);
  * ```
  */
-export class GroupNormalization extends Layer {
+export class GroupNormalization extends AffineNormalization {
   static override readonly className = 'GroupNormalization';
   /** The number of groups (-1 becomes the channel count when the layer builds, as in Keras). */
   groups: number;
   readonly axis: number;
   readonly epsilon: number;
-  readonly center: boolean;
-  readonly scale: boolean;
-  private readonly betaInitializer: InitializerIdentifier;
-  private readonly gammaInitializer: InitializerIdentifier;
-  private readonly betaRegularizer?: Regularizer;
-  private readonly gammaRegularizer?: Regularizer;
-  gamma?: Variable;
-  beta?: Variable;
   private resolvedAxis = -1;
 
   constructor(args: GroupNormalizationArgs = {}) {
@@ -65,14 +48,6 @@ export class GroupNormalization extends Layer {
     if (typeof this.epsilon !== 'number' || !(this.epsilon >= 0)) {
       throw new ValueError(`${this.name}: expected \`epsilon\` to be a non-negative number but got ${JSON.stringify(args.epsilon)}`);
     }
-    this.center = args.center ?? true;
-    this.scale = args.scale ?? true;
-    this.betaInitializer = args.betaInitializer ?? 'zeros';
-    this.gammaInitializer = args.gammaInitializer ?? 'ones';
-    getInitializer(this.betaInitializer);
-    getInitializer(this.gammaInitializer);
-    this.betaRegularizer = getRegularizer(args.betaRegularizer);
-    this.gammaRegularizer = getRegularizer(args.gammaRegularizer);
   }
 
   override build(inputShape: LayerShape): void {
@@ -87,8 +62,7 @@ export class GroupNormalization extends Layer {
     if (dim < this.groups) throw new ValueError(`${this.name}: the number of groups (${this.groups}) cannot be more than the number of channels (${dim})`);
     if (dim % this.groups !== 0) throw new ValueError(`${this.name}: the number of groups (${this.groups}) must divide the number of channels (${dim})`);
     this.resolvedAxis = a;
-    if (this.scale) this.gamma = this.addWeight('gamma', [dim], this.gammaInitializer, { regularizer: this.gammaRegularizer });
-    if (this.center) this.beta = this.addWeight('beta', [dim], this.betaInitializer, { regularizer: this.betaRegularizer });
+    this.buildAffine([dim]);
     super.build(inputShape);
   }
 
@@ -119,12 +93,7 @@ export class GroupNormalization extends Layer {
       epsilon: this.epsilon,
       center: this.center,
       scale: this.scale,
-      beta_initializer: serializeInitializer(getInitializer(this.betaInitializer)),
-      gamma_initializer: serializeInitializer(getInitializer(this.gammaInitializer)),
-      beta_regularizer: serializeRegularizer(this.betaRegularizer),
-      gamma_regularizer: serializeRegularizer(this.gammaRegularizer),
-      beta_constraint: null,
-      gamma_constraint: null,
+      ...this.affineConfig(),
     };
   }
 }

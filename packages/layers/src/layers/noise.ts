@@ -7,16 +7,26 @@ const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
 
 /**
- * The base of the noise layers: a seeded generator that gives each training call a new
- * seed (so a seeded layer draws new noise per step, reproducibly), and the identity at
- * inference.
+ * The base of the noise layers: the amount of noise (`stddev` or `rate`, in [0, 1]), a
+ * seeded generator that gives each training call a new seed (so a seeded layer draws new
+ * noise per step, reproducibly), and the identity at inference.
  */
 abstract class NoiseLayer extends Layer {
   readonly seed?: number;
+  /** The value of the `stddev` or `rate` argument. */
+  protected readonly amount: number;
   private readonly rng: Prng;
 
-  constructor(args: LayerArgs & { seed?: number | null }) {
+  constructor(
+    args: LayerArgs & { seed?: number | null },
+    private readonly amountKey: 'stddev' | 'rate',
+    amount: unknown,
+  ) {
     super(args);
+    if (typeof amount !== 'number' || !(amount >= 0 && amount <= 1)) {
+      throw new ValueError(`${this.name}: expected \`${amountKey}\` to be a number between 0 and 1 but got ${JSON.stringify(amount)}`);
+    }
+    this.amount = amount;
     if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) {
       throw new ValueError(`${this.name}: expected an integer seed but got ${String(args.seed)}`);
     }
@@ -30,24 +40,17 @@ abstract class NoiseLayer extends Layer {
     return Math.floor(this.rng.nextFloat() * 2 ** 31);
   }
 
-  /** Whether this call adds noise (only in training, and only with a non-zero amount). */
-  protected abstract active(): boolean;
-
   /** The noisy output of a training call. */
   protected abstract noisy(x: Tensor): Tensor;
 
   call(inputs: Tensors, args: CallArgs): Tensor {
     const x = single(inputs);
-    return args.training && this.active() ? this.noisy(x) : x;
+    return args.training && this.amount > 0 ? this.noisy(x) : x;
   }
-}
 
-/** Checks a fraction argument in [0, 1], naming the layer and the argument. */
-function fraction(value: unknown, arg: string, layer: string): number {
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw new ValueError(`${layer}: expected \`${arg}\` to be a number between 0 and 1 but got ${JSON.stringify(value)}`);
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), [this.amountKey]: this.amount, seed: this.seed ?? null };
   }
-  return value;
 }
 
 /** Options of {@link GaussianNoise}. */
@@ -72,23 +75,18 @@ export interface GaussianNoiseArgs extends LayerArgs {
  */
 export class GaussianNoise extends NoiseLayer {
   static override readonly className = 'GaussianNoise';
-  readonly stddev: number;
 
   constructor(args: GaussianNoiseArgs) {
-    super(args);
-    this.stddev = fraction(args.stddev, 'stddev', this.name);
+    super(args, 'stddev', args.stddev);
   }
 
-  protected active(): boolean {
-    return this.stddev > 0;
+  /** Standard deviation of the noise. */
+  get stddev(): number {
+    return this.amount;
   }
 
   protected noisy(x: Tensor): Tensor {
     return add(x, randomNormal(x.shape, { stddev: this.stddev, seed: this.nextSeed() }));
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), stddev: this.stddev, seed: this.seed ?? null };
   }
 }
 
@@ -110,15 +108,14 @@ export interface GaussianDropoutArgs extends LayerArgs {
  */
 export class GaussianDropout extends NoiseLayer {
   static override readonly className = 'GaussianDropout';
-  readonly rate: number;
 
   constructor(args: GaussianDropoutArgs) {
-    super(args);
-    this.rate = fraction(args.rate, 'rate', this.name);
+    super(args, 'rate', args.rate);
   }
 
-  protected active(): boolean {
-    return this.rate > 0;
+  /** The drop probability. */
+  get rate(): number {
+    return this.amount;
   }
 
   protected noisy(x: Tensor): Tensor {
@@ -126,9 +123,6 @@ export class GaussianDropout extends NoiseLayer {
     return mul(x, randomNormal(x.shape, { mean: 1, stddev, seed: this.nextSeed() }));
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), rate: this.rate, seed: this.seed ?? null };
-  }
 }
 
 /** Options of {@link AlphaDropout}. */
@@ -156,12 +150,10 @@ export interface AlphaDropoutArgs extends LayerArgs {
  */
 export class AlphaDropout extends NoiseLayer {
   static override readonly className = 'AlphaDropout';
-  readonly rate: number;
   readonly noiseShape?: ReadonlyArray<number | null>;
 
   constructor(args: AlphaDropoutArgs) {
-    super(args);
-    this.rate = fraction(args.rate, 'rate', this.name);
+    super(args, 'rate', args.rate);
     const ns = args.noiseShape ?? undefined;
     if (ns !== undefined && !(Array.isArray(ns) && ns.every((d) => d === null || (Number.isInteger(d) && d > 0)))) {
       throw new ValueError(`${this.name}: expected \`noiseShape\` to be a list of positive integers or nulls but got ${JSON.stringify(ns)}`);
@@ -169,8 +161,9 @@ export class AlphaDropout extends NoiseLayer {
     this.noiseShape = ns === undefined ? undefined : [...ns];
   }
 
-  protected active(): boolean {
-    return this.rate > 0;
+  /** The drop probability. */
+  get rate(): number {
+    return this.amount;
   }
 
   protected noisy(x: Tensor): Tensor {
@@ -189,6 +182,6 @@ export class AlphaDropout extends NoiseLayer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), rate: this.rate, seed: this.seed ?? null, noise_shape: this.noiseShape ? [...this.noiseShape] : null };
+    return { ...super.getConfig(), noise_shape: this.noiseShape ? [...this.noiseShape] : null };
   }
 }

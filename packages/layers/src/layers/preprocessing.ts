@@ -299,12 +299,55 @@ export class Normalization extends Layer {
   }
 }
 
-/** Options of {@link Resizing}. */
-export interface ResizingArgs extends LayerArgs {
+/** What the image-size layers ({@link Resizing}, {@link CenterCrop}) take. */
+export interface ImageSizeArgs extends LayerArgs {
   /** Output height. */
   height: number;
   /** Output width. */
   width: number;
+  dataFormat?: DataFormat;
+}
+
+/**
+ * The base of the layers that make image batches `[height, width]`: the sizes, the data
+ * format, the rank check, the output shape and those three config keys.
+ */
+abstract class ImageSizeLayer extends Layer {
+  readonly height: number;
+  readonly width: number;
+  readonly dataFormat: DataFormat;
+
+  constructor(args: ImageSizeArgs) {
+    super(args);
+    this.height = sizeArg(args.height, 'height', this.name);
+    this.width = sizeArg(args.width, 'width', this.name);
+    this.dataFormat = normalizeDataFormat(args.dataFormat, this.name);
+  }
+
+  /** The height axis of a batch. */
+  protected get hAxis(): number {
+    return this.dataFormat === 'channels_last' ? 1 : 2;
+  }
+
+  override build(inputShape: LayerShape): void {
+    assertInputRank(inputShape, 4, this.name, this.dataFormat === 'channels_last' ? '(batch, height, width, channels)' : '(batch, channels, height, width)');
+    super.build(inputShape);
+  }
+
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    const out = [...inputShape];
+    out[this.hAxis] = this.height;
+    out[this.hAxis + 1] = this.width;
+    return out;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), data_format: this.dataFormat, height: this.height, width: this.width };
+  }
+}
+
+/** Options of {@link Resizing}. */
+export interface ResizingArgs extends ImageSizeArgs {
   /** `'bilinear'` (default), `'nearest'`, `'bicubic'`, `'lanczos3'` or `'lanczos5'`, as Keras on JAX. */
   interpolation?: ResizeInterpolation;
   /** Crop the largest centered window of the target aspect ratio first, so nothing is distorted (default false). */
@@ -317,7 +360,6 @@ export interface ResizingArgs extends LayerArgs {
   fillValue?: number;
   /** Low-pass filter when downsampling, as `jax.image.resize(..., antialias=True)` (default false). */
   antialias?: boolean;
-  dataFormat?: DataFormat;
 }
 
 /** The positive integer `height` or `width` of an image layer. */
@@ -339,22 +381,17 @@ function sizeArg(v: unknown, arg: string, layer: string): number {
  * ]);
  * ```
  */
-export class Resizing extends Layer {
+export class Resizing extends ImageSizeLayer {
   static override readonly className = 'Resizing';
-  readonly height: number;
-  readonly width: number;
   readonly interpolation: ResizeInterpolation;
   readonly cropToAspectRatio: boolean;
   readonly padToAspectRatio: boolean;
   readonly fillMode: 'constant';
   readonly fillValue: number;
   readonly antialias: boolean;
-  readonly dataFormat: DataFormat;
 
   constructor(args: ResizingArgs) {
     super(args);
-    this.height = sizeArg(args.height, 'height', this.name);
-    this.width = sizeArg(args.width, 'width', this.name);
     this.interpolation = args.interpolation ?? 'bilinear';
     if (!RESIZE_INTERPOLATIONS.includes(this.interpolation)) {
       throw new ValueError(
@@ -371,16 +408,6 @@ export class Resizing extends Layer {
     this.fillValue = args.fillValue ?? 0;
     if (typeof this.fillValue !== 'number') throw new ValueError(`${this.name}: expected \`fillValue\` to be a number but got ${JSON.stringify(args.fillValue)}`);
     this.antialias = Boolean(args.antialias ?? false);
-    this.dataFormat = normalizeDataFormat(args.dataFormat, this.name);
-  }
-
-  private get hAxis(): number {
-    return this.dataFormat === 'channels_last' ? 1 : 2;
-  }
-
-  override build(inputShape: LayerShape): void {
-    assertInputRank(inputShape, 4, this.name, this.dataFormat === 'channels_last' ? '(batch, height, width, channels)' : '(batch, channels, height, width)');
-    super.build(inputShape);
   }
 
   call(inputs: Tensors): Tensor {
@@ -391,19 +418,9 @@ export class Resizing extends Layer {
     return resizeImages(x, h, this.height, this.width, this.interpolation, this.antialias);
   }
 
-  override computeOutputShape(inputShape: LayerShape): LayerShape {
-    const out = [...inputShape];
-    out[this.hAxis] = this.height;
-    out[this.hAxis + 1] = this.width;
-    return out;
-  }
-
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
-      data_format: this.dataFormat,
-      height: this.height,
-      width: this.width,
       interpolation: this.interpolation,
       crop_to_aspect_ratio: this.cropToAspectRatio,
       pad_to_aspect_ratio: this.padToAspectRatio,
@@ -415,13 +432,7 @@ export class Resizing extends Layer {
 }
 
 /** Options of {@link CenterCrop}. */
-export interface CenterCropArgs extends LayerArgs {
-  /** Output height. */
-  height: number;
-  /** Output width. */
-  width: number;
-  dataFormat?: DataFormat;
-}
+export type CenterCropArgs = ImageSizeArgs;
 
 /**
  * Crops the central `[height, width]` window of each image, in training and at inference.
@@ -432,26 +443,11 @@ export interface CenterCropArgs extends LayerArgs {
  * new CenterCrop({ height: 224, width: 224, inputShape: [256, 256, 3] });
  * ```
  */
-export class CenterCrop extends Layer {
+export class CenterCrop extends ImageSizeLayer {
   static override readonly className = 'CenterCrop';
-  readonly height: number;
-  readonly width: number;
-  readonly dataFormat: DataFormat;
 
   constructor(args: CenterCropArgs) {
     super(args);
-    this.height = sizeArg(args.height, 'height', this.name);
-    this.width = sizeArg(args.width, 'width', this.name);
-    this.dataFormat = normalizeDataFormat(args.dataFormat, this.name);
-  }
-
-  private get hAxis(): number {
-    return this.dataFormat === 'channels_last' ? 1 : 2;
-  }
-
-  override build(inputShape: LayerShape): void {
-    assertInputRank(inputShape, 4, this.name, this.dataFormat === 'channels_last' ? '(batch, height, width, channels)' : '(batch, channels, height, width)');
-    super.build(inputShape);
   }
 
   call(inputs: Tensors): Tensor {
@@ -469,17 +465,6 @@ export class CenterCrop extends Layer {
       return sliceOrSelf(x, begin, size);
     }
     return resizeImages(aspectCrop(x, h, this.height, this.width), h, this.height, this.width, 'bilinear', false);
-  }
-
-  override computeOutputShape(inputShape: LayerShape): LayerShape {
-    const out = [...inputShape];
-    out[this.hAxis] = this.height;
-    out[this.hAxis + 1] = this.width;
-    return out;
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), data_format: this.dataFormat, height: this.height, width: this.width };
   }
 }
 
