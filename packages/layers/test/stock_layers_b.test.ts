@@ -577,6 +577,20 @@ describe('ActivityRegularization', () => {
     expectNoLeak();
   });
 
+  it('counts inside a nested model too', async () => {
+    const x = wave([2, 3]);
+    const inner = new Sequential([new ActivityRegularization({ l1: 0.1, l2: 0.01, inputShape: [3] })]);
+    const input = Input({ shape: [3] });
+    const model = new Model({ inputs: input, outputs: inner.apply(input) });
+    model.compile({ loss: 'mse', optimizer: 'sgd' });
+    const y = tidy(() => tensor(new Float32Array(6), [2, 3]));
+    const loss = (await model.evaluate(x, y, { verbose: 0 })) as number;
+    expect(loss).toBeCloseTo(REF.activity_regularization.evaluate!, 5);
+    model.dispose();
+    dispose([x, y]);
+    expectNoLeak();
+  });
+
   it('its penalty trains the layer before it', async () => {
     const dense = new Dense({ units: 2, inputShape: [3], kernelInitializer: 'ones' });
     const model = new Sequential([dense, new ActivityRegularization({ l2: 1 })]);
