@@ -4,6 +4,7 @@
 import '@tessera/cpu-backend';
 import { readFileSync } from 'node:fs';
 import {
+  add,
   dispose,
   memory,
   mul,
@@ -574,6 +575,20 @@ describe('ActivityRegularization', () => {
     expect(() => new ActivityRegularization({ l1: -1 })).toThrow(/`l1`/);
     model.dispose();
     dispose([x, y]);
+    expectNoLeak();
+  });
+
+  it('has the gradient of its penalty (finite differences)', () => {
+    const value = wave([2, 3], 0.9, 0.4, 1.5);
+    const x = variable(value, { name: 'activity_input' });
+    value.dispose();
+    const layer = new ActivityRegularization({ l1: 0.3, l2: 0.2 });
+    checkGradients(() => {
+      const losses: Tensor[] = [];
+      const y = layer.apply(x, { losses }) as Tensor;
+      return losses.reduce((acc, l) => add(acc, l), weighted(y));
+    }, [x]);
+    x.dispose();
     expectNoLeak();
   });
 
