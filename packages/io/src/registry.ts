@@ -247,6 +247,9 @@ const BUILT_IN: Record<string, LayerFromConfig> = {
   RandomTranslation: standard(tl.RandomTranslation),
   RandomRotation: standard(tl.RandomRotation),
   RandomZoom: standard(tl.RandomZoom),
+  // Embedding's constraint is ignored with a warning, like the other layers' constraints
+  // (the generic path would hand it to the constructor, which refuses it).
+  Embedding: standard(tl.Embedding, { inits: { embeddings_initializer: 'uniform' }, drop: ['embeddings_constraint'] }),
 };
 
 /** Keras's alias class names. */

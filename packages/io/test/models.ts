@@ -47,7 +47,7 @@ export function randomizeWeights(model: Model, seed: number): void {
   for (const layer of allLayers(model)) {
     const values = layer.weightEntries.map((w) => {
       const n = w.variable.size;
-      const data = Float32Array.from({ length: n }, () => (w.name === 'moving_variance' ? 0.5 + rng.nextFloat() : rng.nextNormal() * 0.3));
+      const data = Float32Array.from({ length: n }, () => (w.name === 'moving_variance' || w.name === 'variance' ? 0.5 + rng.nextFloat() : rng.nextNormal() * 0.3));
       return tensor(data, w.variable.shape);
     });
     if (values.length) layer.setWeights(values);
@@ -123,13 +123,54 @@ export function functionalModel(): Model {
   return new Model({ inputs: x, outputs: out, name: 'functional_mix' });
 }
 
-/** Inputs for each model. */
+/** Token ids in [0, TOKENS) feed the input named `token_ids` (an Embedding's). */
+const TOKENS = 10;
+
+/**
+ * The stock layers of issue 13 part 3: an image branch (Rescaling, Resizing, CenterCrop,
+ * GroupNormalization), a feature branch (fixed and adapted Normalization, the noise layers,
+ * ActivityRegularization, UnitNormalization) and token ids through an Embedding, merged and
+ * repeated (RepeatVector).
+ */
+export function stockModel(): Model {
+  const picture = Input({ shape: [10, 12, 3], name: 'picture' });
+  let p = new tl.Rescaling({ scale: 1 / 127.5, offset: -1 }).apply(picture) as SymbolicTensor;
+  p = new tl.Resizing({ height: 8, width: 8, cropToAspectRatio: true }).apply(p) as SymbolicTensor;
+  p = new tl.CenterCrop({ height: 6, width: 6 }).apply(p) as SymbolicTensor;
+  p = new Conv2D({ filters: 4, kernelSize: 3 }).apply(p) as SymbolicTensor;
+  p = new tl.GroupNormalization({ groups: 2 }).apply(p) as SymbolicTensor;
+  p = new GlobalAveragePooling2D().apply(p) as SymbolicTensor;
+  const values = Input({ shape: [5], name: 'values' });
+  const adapted = new tl.Normalization();
+  const sample = tensor(Float32Array.from({ length: 20 }, (_, i) => Math.sin(i)), [4, 5]);
+  adapted.adapt(sample);
+  sample.dispose();
+  let v = new tl.Normalization({ mean: [0, 1, 2, 3, 4], variance: [1, 2, 3, 4, 5] }).apply(values) as SymbolicTensor;
+  v = adapted.apply(v) as SymbolicTensor;
+  v = new Dense({ units: 6, activation: 'selu' }).apply(v) as SymbolicTensor;
+  v = new tl.GaussianNoise({ stddev: 0.1 }).apply(v) as SymbolicTensor;
+  v = new tl.GaussianDropout({ rate: 0.1 }).apply(v) as SymbolicTensor;
+  v = new tl.AlphaDropout({ rate: 0.1 }).apply(v) as SymbolicTensor;
+  v = new tl.ActivityRegularization({ l2: 0.01 }).apply(v) as SymbolicTensor;
+  v = new tl.UnitNormalization().apply(v) as SymbolicTensor;
+  const ids = Input({ shape: [4], name: 'token_ids' });
+  let t = new tl.Embedding({ inputDim: TOKENS, outputDim: 3 }).apply(ids) as SymbolicTensor;
+  t = new Flatten().apply(t) as SymbolicTensor;
+  let h = new Concatenate().apply([p, v, t]) as SymbolicTensor;
+  h = new Dense({ units: 4 }).apply(h) as SymbolicTensor;
+  h = new tl.RepeatVector({ n: 2 }).apply(h) as SymbolicTensor;
+  h = new Flatten().apply(h) as SymbolicTensor;
+  return new Model({ inputs: [picture, values, ids], outputs: new Dense({ units: 2 }).apply(h) as SymbolicTensor, name: 'stock_layers' });
+}
+
+/** Inputs for each model (integer ids for an input named `token_ids`). */
 export function inputsFor(model: Model, seed: number): Tensor[] {
   const rng = new Prng(seed);
   return model.inputs.map((i) => {
     const shape = [5, ...(i.shape.slice(1) as number[])];
     const n = shape.reduce((a, b) => a * b, 1);
-    return tensor(Float32Array.from({ length: n }, () => rng.nextNormal()), shape);
+    const ids = i.sourceLayer.name === 'token_ids';
+    return tensor(Float32Array.from({ length: n }, () => (ids ? Math.floor(rng.nextFloat() * TOKENS) : rng.nextNormal())), shape);
   });
 }
 

@@ -36,6 +36,32 @@ export {
   type RandomZoomArgs,
   type Factor,
 } from './layers/augmentation.js';
+export {
+  Rescaling,
+  Normalization,
+  Resizing,
+  CenterCrop,
+  type RescalingArgs,
+  type NormalizationArgs,
+  type ResizingArgs,
+  type CenterCropArgs,
+  type ImageSizeArgs,
+  type NumberArray,
+} from './layers/preprocessing.js';
+export type { ResizeInterpolation } from './layers/image_resize.js';
+export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
+export { RepeatVector, type RepeatVectorArgs } from './layers/repeat_vector.js';
+export {
+  GaussianNoise,
+  GaussianDropout,
+  AlphaDropout,
+  type GaussianNoiseArgs,
+  type GaussianDropoutArgs,
+  type AlphaDropoutArgs,
+} from './layers/noise.js';
+export { ActivityRegularization, type ActivityRegularizationArgs } from './layers/activity_regularization.js';
+export { UnitNormalization, type UnitNormalizationArgs } from './layers/unit_normalization.js';
+export { GroupNormalization, type GroupNormalizationArgs } from './layers/group_normalization.js';
 export type { DataFormat, PaddingMode } from './layers/conv_utils.js';
 export type { FillMode, Interpolation } from './layers/image_sampling.js';
 export * from './callbacks/callback.js';

@@ -189,6 +189,9 @@ const BY_ID: Record<string, () => Initializer> = {
   constant: () => initializers.constant(),
   random_uniform: () => initializers.randomUniform(),
   random_normal: () => initializers.randomNormal(),
+  // Keras 3's short aliases (Embedding's default is 'uniform').
+  uniform: () => initializers.randomUniform(),
+  normal: () => initializers.randomNormal(),
   truncated_normal: () => initializers.truncatedNormal(),
   glorot_uniform: () => initializers.glorotUniform(),
   glorot_normal: () => initializers.glorotNormal(),

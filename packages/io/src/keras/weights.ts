@@ -1,5 +1,5 @@
 import { Model, type Layer, type LayerWeight } from '@tessera/layers';
-import { tensor, tidy, type Variable } from '@tessera/tensor';
+import { cast, tensor, tidy, type Variable } from '@tessera/tensor';
 import { ModelFileError } from '../errors.js';
 import { attrString, attrStrings, dataset, getPath, group, stringAttr, stringsAttr, type H5Dataset, type H5Group } from '../h5/tree.js';
 import { kerasSnakeCase, NameCounter } from './naming.js';
@@ -224,13 +224,26 @@ export function planKeras3(model: Model, root: H5Group, options: { file?: string
 /** Assigns checked values to their variables, all together. */
 export function applyAssignments(assignments: readonly Assignment[]): void {
   tidy(() => {
-    for (const a of assignments) a.variable.assign(tensor(a.data, a.shape, 'float32'));
+    // Integer weights (Normalization's `count`) are stored as integers; the data arrives as float32.
+    for (const a of assignments) {
+      const value = tensor(a.data, a.shape, 'float32');
+      a.variable.assign(a.variable.dtype === 'float32' ? value : cast(value, a.variable.dtype));
+    }
   });
 }
 
-/** The values of a layer's weights (as float32 arrays), awaited so any backend can answer. */
-async function values(entries: readonly LayerWeight[]): Promise<Float32Array[]> {
-  return Promise.all(entries.map(async (e) => Float32Array.from((await e.variable.data()) as ArrayLike<number>)));
+/**
+ * A layer's weights as datasets, awaited so any backend can answer: float32, or int32 for
+ * an integer weight (as Keras stores Normalization's `count`).
+ */
+async function weightDatasets(entries: readonly LayerWeight[]): Promise<H5Dataset[]> {
+  return Promise.all(
+    entries.map(async (e) => {
+      const data = (await e.variable.data()) as ArrayLike<number>;
+      const shape = e.variable.shape;
+      return e.variable.dtype === 'int32' ? dataset(Int32Array.from(data), shape, 'int32') : dataset(Float32Array.from(data), shape);
+    }),
+  );
 }
 
 /** Unique dataset paths for weights: short names (`kernel`), `_1`... on repeats. */
@@ -268,8 +281,8 @@ export async function legacyWeightsGroup(model: Model): Promise<H5Group> {
     const entries = legacyWeightEntries(layer);
     const names = legacyWeightNames(layer);
     const lg = group({ weight_names: stringsAttr(names) });
-    const vals = await values(entries);
-    entries.forEach((e, i) => setDataset(lg, names[i], dataset(vals[i], e.variable.shape)));
+    const sets = await weightDatasets(entries);
+    entries.forEach((_, i) => setDataset(lg, names[i], sets[i]));
     g.children[layer.name] = lg;
   }
   g.children.top_level_model_weights = group({ weight_names: stringsAttr([]) });
@@ -299,9 +312,9 @@ export async function keras3WeightsTree(model: Model): Promise<H5Group> {
       if (layer instanceof Model) await fill(layer, lg);
       else {
         const entries = kerasVarEntries(layer);
-        const vals = await values(entries);
+        const sets = await weightDatasets(entries);
         const vars = group();
-        entries.forEach((e, i) => (vars.children[String(i)] = dataset(vals[i], e.variable.shape)));
+        entries.forEach((_, i) => (vars.children[String(i)] = sets[i]));
         lg.children.vars = vars;
       }
       layersGroup.children[key] = lg;

@@ -1,4 +1,5 @@
 import {
+  cast,
   DTypeError,
   ShapeError,
   Tensor,
@@ -36,6 +37,12 @@ export interface LayerArgs {
 export interface CallArgs {
   /** True inside `fit`: Dropout drops, BatchNormalization uses batch statistics. */
   training?: boolean;
+  /**
+   * Where layers put the losses they add while computing (Keras's `add_loss`, e.g. the
+   * penalty of `ActivityRegularization`); `fit` and `evaluate` pass one and add what it
+   * collects to the loss. Absent when nobody collects them (`predict`): then no loss is computed.
+   */
+  losses?: Tensor[];
 }
 
 /** A weight with the facts a file needs: its short name and whether it trains. */
@@ -187,10 +194,10 @@ export abstract class Layer {
     name: string,
     shape: Shape,
     initializer: InitializerIdentifier,
-    options: { trainable?: boolean; regularizer?: Regularizer } = {},
+    options: { trainable?: boolean; regularizer?: Regularizer; dtype?: 'float32' | 'int32' } = {},
   ): Variable {
     const init = getInitializer(initializer);
-    const value = tidy(() => init.call(shape, 'float32'));
+    const value = tidy(() => init.call(shape, options.dtype ?? 'float32'));
     const v = variable(value, { name: freeVariableName(`${this.name}/${name}`), trainable: options.trainable ?? true });
     value.dispose();
     this.weightList.push({ variable: v, name, trainable: options.trainable ?? true, regularizer: options.regularizer });
@@ -245,7 +252,7 @@ export abstract class Layer {
         );
       }
     });
-    ws.forEach((w, i) => w.variable.assign(values[i]));
+    tidy(() => ws.forEach((w, i) => w.variable.assign(values[i].dtype === w.variable.dtype ? values[i] : cast(values[i], w.variable.dtype))));
   }
 
   /** Number of scalars in all weights. */

@@ -113,12 +113,15 @@ export class Model extends Layer {
 
   /** Runs the graph on real tensors. */
   call(inputs: Tensors, args: CallArgs = {}): Tensors {
-    const outs = this.run(toList(inputs), args.training ?? false);
+    const outs = this.run(toList(inputs), args.training ?? false, args.losses);
     return outs.length === 1 ? outs[0] : outs;
   }
 
-  /** Runs the graph; returns one tensor per output. Intermediates belong to the caller's scope. */
-  run(inputs: Tensor[], training: boolean): Tensor[] {
+  /**
+   * Runs the graph; returns one tensor per output. Intermediates belong to the caller's scope.
+   * @param losses - collects the losses layers add while running (see {@link CallArgs.losses}).
+   */
+  run(inputs: Tensor[], training: boolean, losses?: Tensor[]): Tensor[] {
     this.ensureGraph(inputs);
     if (inputs.length !== this.graphInputs.length) {
       throw new ValueError(`${this.name} expects ${this.graphInputs.length} input(s) but got ${inputs.length}`);
@@ -132,7 +135,7 @@ export class Model extends Layer {
         continue;
       }
       const args = node.inputs.map((s) => values.get(s.id)!);
-      const out = node.layer.apply(args.length === 1 ? args[0] : args, { training });
+      const out = node.layer.apply(args.length === 1 ? args[0] : args, { training, losses });
       toList(out).forEach((t, i) => values.set(node.outputs[i].id, t));
     }
     return this.graphOutputs.map((o) => values.get(o.id)!);

@@ -3,6 +3,7 @@ import { Layer, type CallArgs, type LayerArgs, type Tensors } from '../engine/la
 import type { LayerShape } from '../engine/symbolic.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
+import { AffineNormalization, type AffineArgs } from './affine.js';
 import { single } from './conv_utils.js';
 
 /** Resolves a (possibly negative) axis against a rank, naming the layer when it is out of range. */
@@ -148,17 +149,11 @@ export class BatchNormalization extends Layer {
 }
 
 /** Options of {@link LayerNormalization}. */
-export interface LayerNormalizationArgs extends LayerArgs {
+export interface LayerNormalizationArgs extends LayerArgs, AffineArgs {
   /** Axis or axes normalized within each sample (default -1). */
   axis?: number | readonly number[];
   /** Added to the variance (default 1e-3). */
   epsilon?: number;
-  center?: boolean;
-  scale?: boolean;
-  betaInitializer?: InitializerIdentifier;
-  gammaInitializer?: InitializerIdentifier;
-  betaRegularizer?: RegularizerIdentifier;
-  gammaRegularizer?: RegularizerIdentifier;
 }
 
 /**
@@ -170,18 +165,10 @@ export interface LayerNormalizationArgs extends LayerArgs {
  * new LayerNormalization({ epsilon: 1e-6 }); // as in a transformer block
  * ```
  */
-export class LayerNormalization extends Layer {
+export class LayerNormalization extends AffineNormalization {
   static override readonly className = 'LayerNormalization';
   readonly axis: number | number[];
   readonly epsilon: number;
-  readonly center: boolean;
-  readonly scale: boolean;
-  private readonly betaInitializer: InitializerIdentifier;
-  private readonly gammaInitializer: InitializerIdentifier;
-  private readonly betaRegularizer?: Regularizer;
-  private readonly gammaRegularizer?: Regularizer;
-  gamma?: Variable;
-  beta?: Variable;
   private axes: number[] = [];
 
   constructor(args: LayerNormalizationArgs = {}) {
@@ -189,12 +176,6 @@ export class LayerNormalization extends Layer {
     this.axis = typeof args.axis === 'number' || args.axis === undefined ? (args.axis ?? -1) : [...args.axis];
     this.epsilon = args.epsilon ?? 1e-3;
     if (!(this.epsilon > 0)) throw new ValueError(`${this.name}: expected a positive epsilon but got ${this.epsilon}`);
-    this.center = args.center ?? true;
-    this.scale = args.scale ?? true;
-    this.betaInitializer = args.betaInitializer ?? 'zeros';
-    this.gammaInitializer = args.gammaInitializer ?? 'ones';
-    this.betaRegularizer = getRegularizer(args.betaRegularizer);
-    this.gammaRegularizer = getRegularizer(args.gammaRegularizer);
   }
 
   override build(inputShape: LayerShape): void {
@@ -207,9 +188,7 @@ export class LayerNormalization extends Layer {
     if (shape.some((d) => d === null)) {
       throw new ShapeError(`${this.name}: the normalized axes must be known but got shape (${inputShape.map((d) => d ?? 'None').join(', ')})`);
     }
-    const dims = shape as number[];
-    if (this.scale) this.gamma = this.addWeight('gamma', dims, this.gammaInitializer, { regularizer: this.gammaRegularizer });
-    if (this.center) this.beta = this.addWeight('beta', dims, this.betaInitializer, { regularizer: this.betaRegularizer });
+    this.buildAffine(shape as number[]);
     super.build(inputShape);
   }
 
@@ -231,12 +210,7 @@ export class LayerNormalization extends Layer {
       center: this.center,
       scale: this.scale,
       rms_scaling: false,
-      beta_initializer: serializeInitializer(getInitializer(this.betaInitializer)),
-      gamma_initializer: serializeInitializer(getInitializer(this.gammaInitializer)),
-      beta_regularizer: serializeRegularizer(this.betaRegularizer),
-      gamma_regularizer: serializeRegularizer(this.gammaRegularizer),
-      beta_constraint: null,
-      gamma_constraint: null,
+      ...this.affineConfig(),
     };
   }
 }

@@ -29,8 +29,9 @@ export async function evaluateLogs(
     const { stats, sizes } = tidy(() => {
       const xb = sliceRows(xs, start, end);
       const yb = sliceRows(ys, start, end);
-      const preds = model.run(xb, false);
-      const { total, perOutput } = computeLosses(model, c, yb, preds);
+      const added: Tensor[] = [];
+      const preds = model.run(xb, false, added);
+      const { total, perOutput } = computeLosses(model, c, yb, preds, added);
       return batchStatistics(c, total, perOutput, yb, preds);
     });
     const values = await stats.data();

@@ -31,16 +31,23 @@ export function requireCompiled(model: Model, what: string): CompiledState {
 }
 
 /**
- * Total loss (weighted output losses plus regularization) and per-output losses.
- * `preds` are the model outputs for `ys`.
+ * Total loss (weighted output losses, weight regularization, and the losses layers added
+ * during the forward pass) and per-output losses. `preds` are the model outputs for `ys`.
  */
-export function computeLosses(model: Model, c: CompiledState, ys: Tensor[], preds: Tensor[]): { total: Tensor; perOutput: Tensor[] } {
+export function computeLosses(
+  model: Model,
+  c: CompiledState,
+  ys: Tensor[],
+  preds: Tensor[],
+  added: readonly Tensor[] = [],
+): { total: Tensor; perOutput: Tensor[] } {
   const perOutput = preds.map((p, i) => c.losses[i].compute(ys[i], p));
   let total = perOutput.reduce((acc, l, i) => {
     const w = c.lossWeights[i] === 1 ? l : mul(l, c.lossWeights[i]);
     return acc ? add(acc, w) : w;
   }, undefined as Tensor | undefined)!;
   for (const r of model.regularizationLosses()) total = add(total, r);
+  for (const r of added) total = add(total, r);
   return { total, perOutput };
 }
 
@@ -75,8 +82,9 @@ export function trainStep(model: Model, c: CompiledState, xs: Tensor[], ys: Tens
   let preds: Tensor[] = [];
   let perOutput: Tensor[] = [];
   const { value, grads } = variableGrads(() => {
-    preds = model.run(xs, true).map((p) => keep(p));
-    const losses = computeLosses(model, c, ys, preds);
+    const added: Tensor[] = [];
+    preds = model.run(xs, true, added).map((p) => keep(p));
+    const losses = computeLosses(model, c, ys, preds, added);
     perOutput = losses.perOutput.map((l) => keep(l));
     return losses.total;
   }, vars);
