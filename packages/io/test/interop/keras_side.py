@@ -118,15 +118,21 @@ def write_phase(manifest):
             res["params"] = int(model.count_params())
             res["preds"] = flat(model.predict(x, verbose=0))
             base = os.path.join(d, name)
-            model.save(base + ".keras")
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # "HDF5 is legacy": the user asked for it
-                model.save(base + ".h5")
-            model.save_weights(base + ".weights.h5")
-            with open(base + ".json", "w") as f:
-                f.write(model.to_json())
-            res["saved"] = {"keras": base + ".keras", "h5": base + ".h5", "weights.h5": base + ".weights.h5", "json": base + ".weights.h5"}
-            for kind in KINDS:
+            savers = {
+                "keras": lambda: model.save(base + ".keras"),
+                "h5": lambda: model.save(base + ".h5"),
+                "weights.h5": lambda: model.save_weights(base + ".weights.h5"),
+                "json": lambda: open(base + ".json", "w").write(model.to_json()),
+            }
+            for kind, save in savers.items():
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")  # "HDF5 is legacy": the user asked for it
+                        save()
+                    res["saved"][kind] = base + (".weights.h5" if kind == "json" else "." + kind)
+                except Exception as e:  # Keras cannot write this kind for this model
+                    res["errors"][kind] = error_text(e)
+            for kind in res["saved"]:
                 # Keras's own file read back by Keras: the warnings it raises are the baseline.
                 caught = []
                 try:

@@ -1,7 +1,8 @@
 // Every zoo entry, in one list: each file adds the layers of one family.
 import { core } from './core.js';
+import { stockB } from './stock_b.js';
 import type { ZooEntry } from './types.js';
 
 export type { ZooEntry, ZooInput } from './types.js';
 
-export const zoo: ZooEntry[] = [...core];
+export const zoo: ZooEntry[] = [...core, ...stockB];

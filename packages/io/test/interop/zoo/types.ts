@@ -26,6 +26,9 @@ export interface ZooEntry {
   readonly keras: string;
   /** Relative tolerance of predictions (default 1e-5). */
   readonly rtol?: number;
-  /** File kinds this entry is skipped for, with the reason (shown in the test name). */
+  /**
+   * File kinds Keras itself cannot write for this model, with the reason: Tessera then reads no
+   * Keras file of that kind (the suite checks that Keras still fails), but Keras still reads ours.
+   */
   readonly skipKinds?: Partial<Record<'keras' | 'h5' | 'weights.h5' | 'json', string>>;
 }
