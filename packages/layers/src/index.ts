@@ -38,6 +38,21 @@ export {
 } from './layers/augmentation.js';
 export type { DataFormat, PaddingMode } from './layers/conv_utils.js';
 export type { FillMode, Interpolation } from './layers/image_sampling.js';
+export {
+  registerLayer,
+  unregisterLayer,
+  knownLayerClasses,
+  layerFactory,
+  layerFromConfig,
+  deserializeLayer,
+  type LayerFromConfigOptions,
+} from './serialization/registry.js';
+export { kerasArgs, activationId } from './serialization/keras_args.js';
+export { configFactory, type ConfigSpec, type LayerClass } from './serialization/standard.js';
+export type { LayerContext, LayerFromConfig } from './serialization/context.js';
+export type { WeightBudget } from './serialization/initializer_guard.js';
+export { LayerConfigError, type LayerConfigErrorCode, type LayerConfigErrorDetails } from './serialization/errors.js';
+export { KERAS_LAYER_CLASSES } from './serialization/keras_classes.js';
 export * from './callbacks/callback.js';
 export * from './callbacks/history.js';
 export * from './callbacks/progbar.js';
