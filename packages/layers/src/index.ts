@@ -8,8 +8,20 @@ export { Model, type ModelArgs, type Data } from './engine/model.js';
 export { Sequential, type SequentialArgs } from './engine/sequential.js';
 export { Input, InputLayer, type InputArgs } from './layers/input.js';
 export { Dense, type DenseArgs } from './layers/dense.js';
-export { Activation, Dropout, Flatten, Reshape, Permute } from './layers/core.js';
-export { Concatenate, Add } from './layers/merge.js';
+export { Activation, Dropout, Flatten, Reshape, Permute, Identity } from './layers/core.js';
+export { Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum, Dot, type DotArgs } from './layers/merge.js';
+export {
+  ReLU,
+  LeakyReLU,
+  PReLU,
+  ELU,
+  Softmax,
+  type ReLUArgs,
+  type LeakyReLUArgs,
+  type PReLUArgs,
+  type ELUArgs,
+  type SoftmaxArgs,
+} from './layers/activation_layers.js';
 export { Conv1D, Conv2D, Conv2DTranspose, type ConvArgs, type Conv1DArgs, type Conv2DTransposeArgs } from './layers/conv.js';
 export { DepthwiseConv2D, SeparableConv2D, type DepthwiseConv2DArgs, type SeparableConv2DArgs } from './layers/depthwise_conv.js';
 export { MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, type PoolingArgs } from './layers/pooling.js';

@@ -36,6 +36,8 @@ export interface LayerArgs {
 export interface CallArgs {
   /** True inside `fit`: Dropout drops, BatchNormalization uses batch statistics. */
   training?: boolean;
+  /** A mask for layers that take one (Softmax: 1 keeps a position, 0 masks it; broadcast to the input). */
+  mask?: Tensor;
 }
 
 /** A weight with the facts a file needs: its short name and whether it trains. */

@@ -1,11 +1,12 @@
-import { Activation, Dropout, Flatten, Permute, Reshape } from '../layers/core.js';
+import { ELU, LeakyReLU, PReLU, ReLU, Softmax } from '../layers/activation_layers.js';
+import { Activation, Dropout, Flatten, Identity, Permute, Reshape } from '../layers/core.js';
 import { RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from '../layers/augmentation.js';
 import { Conv1D, Conv2D, Conv2DTranspose } from '../layers/conv.js';
 import { Dense } from '../layers/dense.js';
 import { DepthwiseConv2D, SeparableConv2D } from '../layers/depthwise_conv.js';
 import { GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D } from '../layers/global_pooling.js';
 import { InputLayer } from '../layers/input.js';
-import { Add, Concatenate } from '../layers/merge.js';
+import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from '../layers/merge.js';
 import { BatchNormalization, LayerNormalization } from '../layers/normalization.js';
 import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from '../layers/pooling.js';
 import { Cropping2D, UpSampling2D, ZeroPadding2D } from '../layers/reshaping.js';
@@ -45,6 +46,19 @@ export const BUILT_IN: Readonly<Record<string, LayerFromConfig>> = {
   Permute: configFactory(Permute),
   Concatenate: configFactory(Concatenate),
   Add: configFactory(Add),
+  Subtract: configFactory(Subtract),
+  Multiply: configFactory(Multiply),
+  Average: configFactory(Average),
+  Maximum: configFactory(Maximum),
+  Minimum: configFactory(Minimum),
+  Dot: configFactory(Dot),
+  Identity: configFactory(Identity),
+  ReLU: configFactory(ReLU),
+  // Keras 2 called the slope alpha.
+  LeakyReLU: configFactory(LeakyReLU, { rename: { alpha: 'negative_slope' } }),
+  PReLU: configFactory(PReLU, { inits: { alpha_initializer: 'zeros' } }),
+  ELU: configFactory(ELU),
+  Softmax: configFactory(Softmax),
   Conv1D: configFactory(Conv1D, { inits: DENSE_INITS, only: { groups: [1] } }),
   Conv2D: configFactory(Conv2D, { inits: DENSE_INITS, only: { groups: [1] } }),
   Conv2DTranspose: configFactory(Conv2DTranspose, { inits: DENSE_INITS, only: { groups: [1] } }),
