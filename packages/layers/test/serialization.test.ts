@@ -1,6 +1,7 @@
 import '@tessera/cpu-backend';
 import { dispose, memory, mul, tensor, tidy, ValueError, type Tensor } from '@tessera/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as L from '../src/index.js';
 import {
   Dense,
   Dot,
@@ -61,6 +62,17 @@ describe('layer deserialization (layers owns fromConfig)', () => {
     }
     // Every class Tessera knows is a Keras class (no made-up names in files we write).
     expect(known.filter((c) => !KERAS_LAYER_CLASSES.has(c))).toEqual([]);
+  });
+
+  it('every exported layer class has an entry in the built-in table', () => {
+    const exported = Object.values(L)
+      .filter((v) => typeof v === 'function' && v.prototype instanceof Layer && v !== L.Model && v !== L.Sequential)
+      .map((v) => (v as unknown as { className: string }).className);
+    const known = new Set(knownLayerClasses());
+    expect(
+      exported.filter((c) => !known.has(c)),
+      'layer classes without a fromConfig: add a line to BUILT_IN in packages/layers/src/serialization/built_in.ts',
+    ).toEqual([]);
   });
 
   it('a Keras layer Tessera lacks says so and lists the supported ones', () => {

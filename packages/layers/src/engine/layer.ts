@@ -34,10 +34,10 @@ export interface LayerArgs {
 
 /** What `call` receives besides its inputs. */
 export interface CallArgs {
-  /** True inside `fit`: Dropout drops, BatchNormalization uses batch statistics. */
-  training?: boolean;
   /** A mask for layers that take one (Softmax: 1 keeps a position, 0 masks it; broadcast to the input). */
   mask?: Tensor;
+  /** True inside `fit`: Dropout drops, BatchNormalization uses batch statistics. */
+  training?: boolean;
 }
 
 /** A weight with the facts a file needs: its short name and whether it trains. */

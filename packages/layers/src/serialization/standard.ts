@@ -22,19 +22,11 @@ export interface ConfigSpec {
 /** A layer class whose constructor takes one options object. */
 export type LayerClass = new (args: never) => Layer;
 
-/** Keys Keras writes that Tessera accepts and ignores (with a warning where they change anything). */
-const STANDARD_DROPS = [
-  'activity_regularizer',
-  'kernel_constraint',
-  'bias_constraint',
-  'beta_constraint',
-  'gamma_constraint',
-  'depthwise_constraint',
-  'pointwise_constraint',
-  'alpha_constraint',
-  'lora_rank',
-  'lora_alpha',
-];
+/**
+ * Keys Keras writes that Tessera accepts and ignores (with a warning where they change
+ * anything), besides every `*_constraint` (Tessera has no weight constraints).
+ */
+const STANDARD_DROPS = ['activity_regularizer', 'lora_rank', 'lora_alpha'];
 
 /** The typed error of a config option Tessera cannot honour. */
 export function unsupportedOption(ctx: LayerContext, config: Record<string, unknown>, what: string): LayerConfigError {
@@ -64,7 +56,8 @@ export function configFactory(cls: LayerClass, spec: ConfigSpec = {}): LayerFrom
         throw unsupportedOption(ctx, config, `${key}=${describeValue(cfg[key])}`);
       }
     }
-    for (const key of [...STANDARD_DROPS, ...(spec.drop ?? [])]) {
+    const constraints = Object.keys(cfg).filter((key) => key.endsWith('_constraint'));
+    for (const key of [...STANDARD_DROPS, ...constraints, ...(spec.drop ?? [])]) {
       if (!(key in cfg)) continue;
       const v = cfg[key];
       if (v !== null && v !== undefined && v !== false && key.endsWith('constraint')) ctx.warn(`${ctx.className} '${String(config.name)}': ${key} is ignored (Tessera has no constraints)`);
