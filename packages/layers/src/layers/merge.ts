@@ -47,8 +47,13 @@ export abstract class Merge extends Layer {
   /** The exact number of inputs, where the merge takes a fixed number. */
   protected readonly inputCount?: number;
 
-  /** Combines the inputs, of equal rank by now. */
-  protected abstract merge(inputs: Tensor[]): Tensor;
+  /** Combines two inputs (of equal rank by now); the inputs are folded left to right. */
+  protected abstract combine(a: Tensor, b: Tensor): Tensor;
+
+  /** Combines all inputs (of equal rank by now). */
+  protected merge(inputs: Tensor[]): Tensor {
+    return inputs.reduce((a, b) => this.combine(a, b));
+  }
 
   override build(inputShape: LayerShape | LayerShape[]): void {
     this.computeOutputShape(inputShape);
@@ -144,12 +149,8 @@ export class Concatenate extends Layer {
 export class Add extends Merge {
   static override readonly className = 'Add';
 
-  constructor(args: LayerArgs = {}) {
-    super(args);
-  }
-
-  protected merge(inputs: Tensor[]): Tensor {
-    return inputs.reduce((a, b) => add(a, b));
+  protected combine(a: Tensor, b: Tensor): Tensor {
+    return add(a, b);
   }
 }
 
@@ -164,11 +165,7 @@ export class Subtract extends Merge {
   static override readonly className = 'Subtract';
   protected override readonly inputCount = 2;
 
-  constructor(args: LayerArgs = {}) {
-    super(args);
-  }
-
-  protected merge([a, b]: Tensor[]): Tensor {
+  protected combine(a: Tensor, b: Tensor): Tensor {
     return sub(a, b);
   }
 }
@@ -183,12 +180,8 @@ export class Subtract extends Merge {
 export class Multiply extends Merge {
   static override readonly className = 'Multiply';
 
-  constructor(args: LayerArgs = {}) {
-    super(args);
-  }
-
-  protected merge(inputs: Tensor[]): Tensor {
-    return inputs.reduce((a, b) => mul(a, b));
+  protected combine(a: Tensor, b: Tensor): Tensor {
+    return mul(a, b);
   }
 }
 
@@ -202,15 +195,12 @@ export class Multiply extends Merge {
 export class Average extends Merge {
   static override readonly className = 'Average';
 
-  constructor(args: LayerArgs = {}) {
-    super(args);
+  protected combine(a: Tensor, b: Tensor): Tensor {
+    return add(a, b);
   }
 
-  protected merge(inputs: Tensor[]): Tensor {
-    return div(
-      inputs.reduce((a, b) => add(a, b)),
-      inputs.length,
-    );
+  protected override merge(inputs: Tensor[]): Tensor {
+    return div(super.merge(inputs), inputs.length);
   }
 }
 
@@ -224,12 +214,8 @@ export class Average extends Merge {
 export class Maximum extends Merge {
   static override readonly className = 'Maximum';
 
-  constructor(args: LayerArgs = {}) {
-    super(args);
-  }
-
-  protected merge(inputs: Tensor[]): Tensor {
-    return inputs.reduce((a, b) => maximum(a, b));
+  protected combine(a: Tensor, b: Tensor): Tensor {
+    return maximum(a, b);
   }
 }
 
@@ -243,12 +229,8 @@ export class Maximum extends Merge {
 export class Minimum extends Merge {
   static override readonly className = 'Minimum';
 
-  constructor(args: LayerArgs = {}) {
-    super(args);
-  }
-
-  protected merge(inputs: Tensor[]): Tensor {
-    return inputs.reduce((a, b) => minimum(a, b));
+  protected combine(a: Tensor, b: Tensor): Tensor {
+    return minimum(a, b);
   }
 }
 
