@@ -47,7 +47,14 @@ export function unregisterLayer(className: string): void {
   custom.delete(className);
 }
 
-/** The `fromConfig` for a Keras class name (a registered one first), or undefined. */
+/**
+ * The `fromConfig` for a Keras class name (a registered one first, then Tessera's, then
+ * Keras's aliases such as `MaxPool2D`), or undefined.
+ * @example
+ * ```ts
+ * layerFactory('MaxPool2D')?.({ name: 'pool', pool_size: [2, 2] }, context); // a MaxPooling2D
+ * ```
+ */
 export function layerFactory(className: string): LayerFromConfig | undefined {
   return custom.get(className) ?? BUILT_IN[className] ?? BUILT_IN[ALIASES[className] ?? ''];
 }
