@@ -6,6 +6,7 @@ import '@tessera/cpu-backend';
 import { dispose, tensor, tidy, type Tensor } from '@tessera/tensor';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import * as L from '../src/index.js';
 import { clearSession, deserializeLayer } from '../src/index.js';
 
 interface Values {
@@ -62,4 +63,38 @@ describe(`activation and merge layers match Keras ${fixture.keras_version}`, () 
       layer.dispose();
     });
   }
+});
+
+it("auto-names the new layers as Keras 3 does (keras.layers.ReLU().name == 're_lu', ...)", () => {
+  clearSession();
+  const made = [
+    new L.ReLU(),
+    new L.ReLU(),
+    new L.LeakyReLU(),
+    new L.PReLU(),
+    new L.ELU(),
+    new L.Softmax(),
+    new L.Identity(),
+    new L.Multiply(),
+    new L.Average(),
+    new L.Maximum(),
+    new L.Minimum(),
+    new L.Subtract(),
+    new L.Dot({ axes: 1 }),
+  ];
+  expect(made.map((l) => l.name)).toEqual([
+    're_lu',
+    're_lu_1',
+    'leaky_re_lu',
+    'p_re_lu',
+    'elu',
+    'softmax',
+    'identity',
+    'multiply',
+    'average',
+    'maximum',
+    'minimum',
+    'subtract',
+    'dot',
+  ]);
 });
