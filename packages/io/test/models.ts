@@ -135,6 +135,24 @@ export function functionalModel(): Model {
   return new Model({ inputs: x, outputs: out, name: 'functional_mix' });
 }
 
+/** Inputs for each model. */
+export function inputsFor(model: Model, seed: number): Tensor[] {
+  const rng = new Prng(seed);
+  return model.inputs.map((i) => {
+    const shape = [5, ...(i.shape.slice(1) as number[])];
+    const n = shape.reduce((a, b) => a * b, 1);
+    return tensor(Float32Array.from({ length: n }, () => rng.nextNormal()), shape);
+  });
+}
+
+/** Layer classes exported by @tessera/layers (Model classes aside). */
+export function exportedLayerClasses(): string[] {
+  return Object.values(tl)
+    .filter((v) => typeof v === 'function' && v.prototype instanceof Layer && v !== Model && v !== Sequential)
+    .map((v) => (v as unknown as { className: string }).className)
+    .sort();
+}
+
 /** Every activation layer and merge beyond Add and Concatenate, in one functional model. */
 export function activationModel(): Model {
   const x = Input({ shape: [6], name: 'signal' });
@@ -156,22 +174,4 @@ export function activationModel(): Model {
   const sm = new Softmax().apply(new Dense({ units: 3 }).apply(i) as SymbolicTensor) as SymbolicTensor;
   const out = new Concatenate().apply([d, sm]) as SymbolicTensor;
   return new Model({ inputs: x, outputs: out, name: 'activations_merges' });
-}
-
-/** Inputs for each model. */
-export function inputsFor(model: Model, seed: number): Tensor[] {
-  const rng = new Prng(seed);
-  return model.inputs.map((i) => {
-    const shape = [5, ...(i.shape.slice(1) as number[])];
-    const n = shape.reduce((a, b) => a * b, 1);
-    return tensor(Float32Array.from({ length: n }, () => rng.nextNormal()), shape);
-  });
-}
-
-/** Layer classes exported by @tessera/layers (Model classes aside). */
-export function exportedLayerClasses(): string[] {
-  return Object.values(tl)
-    .filter((v) => typeof v === 'function' && v.prototype instanceof Layer && v !== Model && v !== Sequential)
-    .map((v) => (v as unknown as { className: string }).className)
-    .sort();
 }
