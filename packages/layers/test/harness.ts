@@ -37,6 +37,8 @@ export interface LayerSpec {
   readonly kinks?: readonly number[];
   /** Values in [lo, hi) instead of standard normals (e.g. positive inputs). */
   readonly range?: readonly [number, number];
+  /** Integer ids in [0, ids) instead (an Embedding's input): gradients are checked for the weights only. */
+  readonly ids?: number;
   /** Why the gradient check is skipped (a layer without a gradient, a random one). */
   readonly noGradient?: string;
   /** Tolerances of the gradient check (default atol 2e-3, rtol 2e-2). */
@@ -49,6 +51,7 @@ export function inputValues(spec: LayerSpec, seed = 1): Float32Array[] {
   return spec.inputs.map((shape) => {
     const n = shape.reduce((a, b) => a * b, 1);
     return Float32Array.from({ length: n }, () => {
+      if (spec.ids !== undefined) return Math.floor(rng.nextFloat() * spec.ids);
       let v = spec.range ? spec.range[0] + rng.nextFloat() * (spec.range[1] - spec.range[0]) : rng.nextNormal();
       for (const k of spec.kinks ?? []) if (Math.abs(v - k) < 0.1) v = k + (v < k ? -1 : 1) * (0.1 + Math.abs(v - k));
       return v;
@@ -171,9 +174,11 @@ function checkGradients(spec: LayerSpec): void {
     y0.dispose();
     const weights = layer.trainableWeights;
     const loss = (inputs: Tensor[]) => sum(mul(layer.apply(callArg(spec, inputs), { training: spec.training }) as Tensor, r));
-    const { value, grads } = valueAndGrads((...all: Tensor[]) => loss(all.slice(0, xs.length)))([...xs, ...weights]);
-    const at = (inputs: Tensor[]) => tidy(() => loss(inputs).dataSync()[0]);
-    const sources = [...xs, ...weights];
+    // Ids are not differentiable: then the weights are the only sources.
+    const inputs = spec.ids === undefined ? xs : [];
+    const { value, grads } = valueAndGrads((...all: Tensor[]) => loss(inputs.length ? all.slice(0, xs.length) : xs))([...inputs, ...weights]);
+    const at = (args: Tensor[]) => tidy(() => loss(args).dataSync()[0]);
+    const sources = [...inputs, ...weights];
     sources.forEach((source, s) => {
       const base = Float32Array.from(source.dataSync());
       const analytic = grads[s].dataSync();
@@ -184,22 +189,22 @@ function checkGradients(spec: LayerSpec): void {
           moved[j] += delta;
           const t = tensor(moved, [...source.shape]);
           let v: number;
-          if (s < xs.length) {
+          if (s < inputs.length) {
             v = at(xs.map((x, k) => (k === s ? t : x)));
           } else {
-            weights[s - xs.length].assign(t);
+            weights[s - inputs.length].assign(t);
             v = at(xs);
           }
           t.dispose();
           return v;
         };
         const numeric = (f(eps) - f(-eps)) / (2 * eps);
-        if (s >= xs.length) {
+        if (s >= inputs.length) {
           const restore = tensor(base, [...source.shape]);
-          weights[s - xs.length].assign(restore);
+          weights[s - inputs.length].assign(restore);
           restore.dispose();
         }
-        const what = s < xs.length ? `input ${s}` : `weight '${layer.weightEntries.find((w) => w.variable === source)?.name}'`;
+        const what = s < inputs.length ? `input ${s}` : `weight '${layer.weightEntries.find((w) => w.variable === source)?.name}'`;
         expect(Math.abs(analytic[j] - numeric), `d loss / d ${what}[${j}]: autodiff ${analytic[j]}, finite differences ${numeric}`).toBeLessThanOrEqual(
           atol + rtol * Math.abs(numeric),
         );
@@ -247,10 +252,12 @@ export async function runOnBackend(spec: LayerSpec, weights?: Float32Array[]): P
   const used = await Promise.all(layer.weights.map(async (w) => Float32Array.from(await w.data())));
   const y = outputOf(spec, layer, xs);
   const [r] = randomLike([y.shape], 3);
-  const sources = [...xs, ...layer.trainableWeights];
+  const inputs = spec.ids === undefined ? xs : [];
   const { value, grads } = spec.noGradient
     ? { value: undefined, grads: [] as Tensor[] }
-    : valueAndGrads((...all: Tensor[]) => sum(mul(layer.apply(callArg(spec, all.slice(0, xs.length)), { training: spec.training }) as Tensor, r)))(sources);
+    : valueAndGrads((...all: Tensor[]) =>
+        sum(mul(layer.apply(callArg(spec, inputs.length ? all.slice(0, xs.length) : xs), { training: spec.training }) as Tensor, r)),
+      )([...inputs, ...layer.trainableWeights]);
   const run: BackendRun = {
     output: Float32Array.from(await y.data()),
     shape: [...y.shape],
