@@ -1,3 +1,4 @@
+import { LayerConfigError } from '@tessera/layers';
 import { TesseraError } from '@tessera/tensor';
 
 /** What went wrong with a model file (the `code` of a {@link ModelFileError}). */
@@ -77,9 +78,15 @@ export class ModelFileError extends TesseraError {
   }
 }
 
-/** Re-throws a ModelFileError as is; wraps anything else with a code and the file. */
+/**
+ * Re-throws a ModelFileError as is; restates a layer config's error (from @tessera/layers)
+ * with its own code and message, adding the file; wraps anything else with a code and the file.
+ */
 export function asModelFileError(e: unknown, code: ModelFileErrorCode, message: string, details: ModelFileErrorDetails = {}): ModelFileError {
   if (e instanceof ModelFileError) return e;
+  if (e instanceof LayerConfigError) {
+    return new ModelFileError(e.code, e.reason, { file: details.file, layer: e.layer ?? details.layer, expected: e.expected, found: e.found, cause: e });
+  }
   const why = e instanceof Error ? e.message : String(e);
   return new ModelFileError(code, `${message}: ${why}`, { ...details, cause: e });
 }

@@ -14,7 +14,8 @@ export {
   type LoadWeightsOptions,
 } from './api.js';
 export { readModel, readWeightsInto, writeModel, writeWeights, sniff, type ReadModelOptions, type ReadWeightsOptions, type WriteModelOptions } from './keras/formats.js';
-export { registerLayer, unregisterLayer, kerasArgs, knownLayerClasses, type LayerFromConfig, type LayerContext } from './registry.js';
+// Layer deserialization lives in @tessera/layers; these stay here so code written against io keeps working.
+export { registerLayer, unregisterLayer, kerasArgs, knownLayerClasses, type LayerFromConfig, type LayerContext } from '@tessera/layers';
 export { modelFromKerasConfig, type BuildOptions } from './keras/from_config.js';
 export { KERAS_VERSION } from './keras/weights.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './checkpoint.js';

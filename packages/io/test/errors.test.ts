@@ -104,6 +104,25 @@ describe('bad files give typed errors', () => {
     expect(memory().numTensors).toBe(before);
   });
 
+  it("a Keras layer Tessera lacks, and Keras's Lambda, fail with their own messages", async () => {
+    const withLayer = (spec: Record<string, unknown>) => ({
+      module: 'keras',
+      class_name: 'Sequential',
+      config: { name: 's', layers: [{ class_name: 'InputLayer', config: { batch_shape: [null, 4, 2] } }, spec] },
+    });
+    const before = memory().numTensors;
+    const lstm = await failure(loadModel(await kerasWithConfig(JSON.stringify(withLayer({ module: 'keras.layers', class_name: 'LSTM', config: { name: 'lstm', units: 3 } })))));
+    expect(lstm.code).toBe('unsupported');
+    expect(lstm.layer).toBe('lstm');
+    expect(lstm.message).toMatch(/^Keras layer LSTM is not supported by Tessera yet; supported: .*, Dense, /);
+    const lambda = await failure(
+      loadModel(await kerasWithConfig(JSON.stringify(withLayer({ module: 'keras.layers', class_name: 'Lambda', config: { name: 'lambda', function: {} } })))),
+    );
+    expect(lambda.code).toBe('unsupported');
+    expect(lambda.message).toMatch(/Lambda holds a Python function .* which cannot run in JavaScript/);
+    expect(memory().numTensors).toBe(before);
+  });
+
   it('a weight whose shape does not fit the layer: nothing is assigned', async () => {
     clearSession();
     const source = small(3);

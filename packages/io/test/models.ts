@@ -3,6 +3,18 @@ import * as tl from '@tessera/layers';
 import {
   Activation,
   Add,
+  Average,
+  Dot,
+  ELU,
+  Identity,
+  LeakyReLU,
+  Maximum,
+  Minimum,
+  Multiply,
+  PReLU,
+  ReLU,
+  Softmax,
+  Subtract,
   AveragePooling1D,
   AveragePooling2D,
   BatchNormalization,
@@ -180,4 +192,27 @@ export function exportedLayerClasses(): string[] {
     .filter((v) => typeof v === 'function' && v.prototype instanceof Layer && v !== Model && v !== Sequential)
     .map((v) => (v as unknown as { className: string }).className)
     .sort();
+}
+
+/** Every activation layer and merge beyond Add and Concatenate, in one functional model. */
+export function activationModel(): Model {
+  const x = Input({ shape: [6], name: 'signal' });
+  const a = new Dense({ units: 6 }).apply(x) as SymbolicTensor;
+  const b = new Dense({ units: 6 }).apply(x) as SymbolicTensor;
+  const r = new ReLU({ maxValue: 2, negativeSlope: 0.1, threshold: 0.2 }).apply(a) as SymbolicTensor;
+  const l = new LeakyReLU({ negativeSlope: 0.2 }).apply(b) as SymbolicTensor;
+  const p = new PReLU().apply(a) as SymbolicTensor;
+  const e = new ELU({ alpha: 0.7 }).apply(b) as SymbolicTensor;
+  const s = new Subtract().apply([r, l]) as SymbolicTensor;
+  const m = new Multiply().apply([p, e]) as SymbolicTensor;
+  const avg = new Average().apply([s, m, r]) as SymbolicTensor;
+  const mx = new Maximum().apply([avg, l]) as SymbolicTensor;
+  const mn = new Minimum().apply([mx, p]) as SymbolicTensor;
+  const i = new Identity().apply(mn) as SymbolicTensor;
+  const grid = new Reshape({ targetShape: [2, 3] }).apply(i) as SymbolicTensor;
+  const shared = new Flatten().apply(new PReLU({ sharedAxes: [1] }).apply(grid) as SymbolicTensor) as SymbolicTensor;
+  const d = new Dot({ axes: 1, normalize: true }).apply([shared, a]) as SymbolicTensor;
+  const sm = new Softmax().apply(new Dense({ units: 3 }).apply(i) as SymbolicTensor) as SymbolicTensor;
+  const out = new Concatenate().apply([d, sm]) as SymbolicTensor;
+  return new Model({ inputs: x, outputs: out, name: 'activations_merges' });
 }

@@ -14,9 +14,9 @@ import {
   saveWeights,
 } from '../src/index.js';
 import { maxAbsDiff } from './helpers.js';
-import { allLayers, exportedLayerClasses, functionalModel, imageModel, inputsFor, randomizeWeights, sequenceModel, stockModel } from './models.js';
+import { activationModel, allLayers, exportedLayerClasses, functionalModel, imageModel, inputsFor, randomizeWeights, sequenceModel, stockModel } from './models.js';
 
-const builders = { images: imageModel, sequences: sequenceModel, functional: functionalModel, stock: stockModel };
+const builders = { images: imageModel, sequences: sequenceModel, functional: functionalModel, activations: activationModel, stock: stockModel };
 
 function predict(model: Model, xs: Tensor[]): Float32Array {
   const y = model.predict(xs.length === 1 ? xs[0] : xs) as Tensor;

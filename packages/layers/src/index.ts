@@ -8,8 +8,20 @@ export { Model, type ModelArgs, type Data } from './engine/model.js';
 export { Sequential, type SequentialArgs } from './engine/sequential.js';
 export { Input, InputLayer, type InputArgs } from './layers/input.js';
 export { Dense, type DenseArgs } from './layers/dense.js';
-export { Activation, Dropout, Flatten, Reshape, Permute } from './layers/core.js';
-export { Concatenate, Add } from './layers/merge.js';
+export { Activation, Dropout, Flatten, Reshape, Permute, Identity } from './layers/core.js';
+export { Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum, Dot, type DotArgs } from './layers/merge.js';
+export {
+  ReLU,
+  LeakyReLU,
+  PReLU,
+  ELU,
+  Softmax,
+  type ReLUArgs,
+  type LeakyReLUArgs,
+  type PReLUArgs,
+  type ELUArgs,
+  type SoftmaxArgs,
+} from './layers/activation_layers.js';
 export { Conv1D, Conv2D, Conv2DTranspose, type ConvArgs, type Conv1DArgs, type Conv2DTransposeArgs } from './layers/conv.js';
 export { DepthwiseConv2D, SeparableConv2D, type DepthwiseConv2DArgs, type SeparableConv2DArgs } from './layers/depthwise_conv.js';
 export { MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, type PoolingArgs } from './layers/pooling.js';
@@ -64,6 +76,21 @@ export { UnitNormalization, type UnitNormalizationArgs } from './layers/unit_nor
 export { GroupNormalization, type GroupNormalizationArgs } from './layers/group_normalization.js';
 export type { DataFormat, PaddingMode } from './layers/conv_utils.js';
 export type { FillMode, Interpolation } from './layers/image_sampling.js';
+export {
+  registerLayer,
+  unregisterLayer,
+  knownLayerClasses,
+  layerFactory,
+  layerFromConfig,
+  deserializeLayer,
+  type LayerFromConfigOptions,
+} from './serialization/registry.js';
+export { kerasArgs, activationId } from './serialization/keras_args.js';
+export { configFactory, type ConfigSpec, type LayerClass } from './serialization/standard.js';
+export type { LayerContext, LayerFromConfig } from './serialization/context.js';
+export type { WeightBudget } from './serialization/initializer_guard.js';
+export { LayerConfigError, type LayerConfigErrorCode, type LayerConfigErrorDetails } from './serialization/errors.js';
+export { KERAS_LAYER_CLASSES } from './serialization/keras_classes.js';
 export * from './callbacks/callback.js';
 export * from './callbacks/history.js';
 export * from './callbacks/progbar.js';

@@ -1,7 +1,5 @@
-import { InputLayer, Layer, Model, Sequential, type SymbolicTensor } from '@tessera/layers';
-import { zeros, type Shape } from '@tessera/tensor';
+import { InputLayer, Layer, layerFromConfig, Model, Sequential, type SymbolicTensor, type WeightBudget } from '@tessera/layers';
 import { asModelFileError, ModelFileError } from '../errors.js';
-import { GuardedInitializer, layerFactory, resolveInitializer, type LayerContext } from '../registry.js';
 
 /** Options of building a model from a Keras config. */
 export interface BuildOptions {
@@ -25,10 +23,10 @@ const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
 /** The state of one build: context for layer factories, and every layer made (to free on failure). */
 class Builder {
   readonly created: Layer[] = [];
-  readonly budget: { left: number; file?: string; zeros: boolean };
+  readonly budget: WeightBudget;
 
   constructor(readonly options: BuildOptions) {
-    this.budget = { left: options.maxValues ?? 2 ** 28, file: options.file, zeros: options.zeroInit ?? false };
+    this.budget = { left: options.maxValues ?? 2 ** 28, zeros: options.zeroInit ?? false };
   }
 
   warn = (message: string): void => {
@@ -49,34 +47,18 @@ class Builder {
     if (MODEL_CLASSES.has(className)) return this.model(spec);
     if (!isObject(config)) throw this.bad(`layer ${className} has no config object`, { found: brief(config) });
     const name = typeof config.name === 'string' ? config.name : undefined;
-    const registered = typeof spec.registered_name === 'string' ? spec.registered_name : undefined;
-    const factory =
-      layerFactory(className) ?? (registered ? (layerFactory(registered) ?? layerFactory(registered.split('>').pop() ?? '')) : undefined);
-    if (!factory) {
-      throw new ModelFileError(
-        'unknown_layer',
-        `unknown layer class '${className}'. If it is your own layer, register it before loading: ` +
-          `registerLayer('${className}', (config) => new ${className.replace(/\W/g, '')}(kerasArgs(config)))`,
-        { file: this.options.file, layer: name, found: className },
-      );
-    }
-    const ctx: LayerContext = {
-      className,
-      file: this.options.file,
-      warn: this.warn,
-      initializer: (id, fallback) =>
-        new GuardedInitializer(resolveInitializer(id, fallback, (m) => this.warn(`${className} '${name}': ${m}`)), this.budget, (shape: Shape) =>
-          zeros(shape),
-        ),
-      deserialize: (inner) => this.layer(inner),
-    };
     let layer: Layer;
     try {
-      layer = factory(config, ctx);
+      layer = layerFromConfig(className, config, {
+        registeredName: typeof spec.registered_name === 'string' ? spec.registered_name : undefined,
+        file: this.options.file,
+        warn: this.warn,
+        budget: this.budget,
+        deserialize: (inner) => this.layer(inner),
+      });
     } catch (e) {
       throw asModelFileError(e, 'bad_config', `cannot build layer ${className}`, { file: this.options.file, layer: name });
     }
-    if (!(layer instanceof Layer)) throw this.bad(`the fromConfig of '${className}' did not return a Layer`, { layer: name });
     this.created.push(layer);
     return layer;
   }

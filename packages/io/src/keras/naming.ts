@@ -11,11 +11,6 @@ export function kerasSnakeCase(name: string): string {
     .toLowerCase();
 }
 
-/** `kernel_size` -> `kernelSize`, `beta_1` -> `beta1` (Keras config keys to Tessera options). */
-export function camelCase(key: string): string {
-  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
 /** Unique names in order: repeated ones get `_1`, `_2`, ... as Keras counts per class. */
 export class NameCounter {
   private readonly used = new Map<string, number>();

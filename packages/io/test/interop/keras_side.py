@@ -32,16 +32,21 @@ def build(code):
 
 
 def randomize(model, seed):
+    """Seeded random weights; variances positive, as the TypeScript side's randomizeWeights."""
     rng = np.random.default_rng(seed)
     for w in model.weights:
         shape = tuple(w.shape)
-        if w.path.endswith("moving_variance") or w.name == "moving_variance":
+        if w.name in ("moving_variance", "variance"):
             v = 0.5 + rng.random(shape)
         elif w.name == "count":
             v = np.full(shape, 10)
         else:
             v = rng.standard_normal(shape) * 0.3
         w.assign(v.astype(w.dtype))
+    # Preprocessing layers (Normalization) compute from their variables once, in finalize_state.
+    for layer in model._flatten_layers(include_self=False):
+        if layer.built and hasattr(layer, "finalize_state"):
+            layer.finalize_state()
 
 
 def inputs_of(entry):

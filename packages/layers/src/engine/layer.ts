@@ -35,6 +35,8 @@ export interface LayerArgs {
 
 /** What `call` receives besides its inputs. */
 export interface CallArgs {
+  /** A mask for layers that take one (Softmax: 1 keeps a position, 0 masks it; broadcast to the input). */
+  mask?: Tensor;
   /** True inside `fit`: Dropout drops, BatchNormalization uses batch statistics. */
   training?: boolean;
   /**

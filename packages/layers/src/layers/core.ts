@@ -167,3 +167,23 @@ export class Permute extends Layer {
     return { ...super.getConfig(), dims: [...this.dims] };
   }
 }
+
+/**
+ * Returns its input unchanged: a placeholder where a model needs a layer but no operation
+ * (Keras's `Identity`).
+ * @example
+ * ```ts
+ * const skip = useProjection ? new Dense({ units: 64 }) : new Identity();
+ * ```
+ */
+export class Identity extends Layer {
+  static override readonly className = 'Identity';
+
+  constructor(args: LayerArgs = {}) {
+    super(args);
+  }
+
+  call(inputs: Tensors): Tensors {
+    return inputs;
+  }
+}

@@ -27,8 +27,9 @@ export interface ZooEntry {
   /** Relative tolerance of predictions (default 1e-5). */
   readonly rtol?: number;
   /**
-   * File kinds Keras itself cannot write for this model, with the reason: Tessera then reads no
-   * Keras file of that kind (the suite checks that Keras still fails), but Keras still reads ours.
+   * File kinds Keras itself fails on for this model (it cannot write them, or reads its own file
+   * back wrong), with the reason. The suite checks that Keras still fails on its own file of that
+   * kind and judges the model on the other kinds; Tessera still reads any such file Keras wrote.
    */
   readonly skipKinds?: Partial<Record<'keras' | 'h5' | 'weights.h5' | 'json', string>>;
 }
