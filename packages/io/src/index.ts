@@ -17,6 +17,7 @@ export { readModel, readWeightsInto, writeModel, writeWeights, sniff, type ReadM
 export { registerLayer, unregisterLayer, kerasArgs, knownLayerClasses, type LayerFromConfig, type LayerContext } from './registry.js';
 export { modelFromKerasConfig, type BuildOptions } from './keras/from_config.js';
 export { KERAS_VERSION } from './keras/weights.js';
+export type { KerasBackend } from './keras/keras1_weights.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './checkpoint.js';
 export { pyFormat } from './pyformat.js';
 export { parseNpy, type NpyArray } from './npy.js';

@@ -16,6 +16,7 @@ import {
   planLegacy,
   type Assignment,
 } from './weights.js';
+import type { KerasBackend } from './keras1_weights.js';
 
 /** Options of reading a model from bytes. */
 export interface ReadModelOptions {
@@ -27,6 +28,14 @@ export interface ReadModelOptions {
   onWarning?: (message: string) => void;
   /** Time bound for reading the HDF5 part, in ms (default: 30 s plus 1 s per MB). */
   timeoutMs?: number;
+  /**
+   * Legacy `.h5` only: the Keras backend that wrote a file which does not record it (Keras 1
+   * files never do). `'theano'` flips the convolution kernels (Theano convolves where
+   * TensorFlow and Tessera correlate); `'tensorflow'` and `'cntk'` keep them. A backend the
+   * file records wins, as in Keras (with a warning if this option disagrees). Without either,
+   * kernels are kept, as Keras keeps them, with a warning when the model has convolutions.
+   */
+  backend?: KerasBackend;
 }
 
 /** Options of reading weights into an existing model. */
@@ -38,6 +47,8 @@ export interface ReadWeightsOptions {
   skipMismatch?: boolean;
   onWarning?: (message: string) => void;
   timeoutMs?: number;
+  /** The Keras backend that wrote a legacy `.h5` which does not record it: see {@link ReadModelOptions.backend}. */
+  backend?: KerasBackend;
 }
 
 /** Options of writing a model. */
@@ -75,6 +86,15 @@ function countValues(node: H5Node | undefined): number {
   return Object.values(node.children).reduce((n, c) => n + countValues(c), 0);
 }
 
+const BACKENDS: readonly KerasBackend[] = ['theano', 'tensorflow', 'cntk'];
+
+/** Checks the `backend` option (a plain-JavaScript caller may pass anything). */
+function checkBackend(backend: unknown, file?: string): void {
+  if (backend !== undefined && !BACKENDS.includes(backend as KerasBackend)) {
+    throw new ModelFileError('unsupported', `unknown Keras backend in {backend}`, { file, expected: BACKENDS.map((b) => `'${b}'`).join(', '), found: JSON.stringify(backend) });
+  }
+}
+
 /** Builds a model, then assigns its weights from a plan; frees the model if anything fails. */
 function withWeights(model: Model, plan: (m: Model) => Assignment[]): Model {
   try {
@@ -110,7 +130,7 @@ async function modelFromH5(bytes: Uint8Array, options: ReadModelOptions): Promis
   if (!mw || mw.kind !== 'group') throw new ModelFileError('missing', `the file has no 'model_weights' group`, { file });
   const config = parseJson(configText, 'model_config', file);
   const model = modelFromKerasConfig(config, { file, onWarning: warn, zeroInit: true, maxValues: countValues(mw) });
-  withWeights(model, (m) => planLegacy(m, mw, { file, warn }));
+  withWeights(model, (m) => planLegacy(m, mw, { file, warn, backend: options.backend }));
   if (options.compile) {
     try {
       const tc = attrString(tree, 'training_config');
@@ -192,6 +212,7 @@ export function modelFromJsonText(text: string, options: { file?: string; onWarn
 /** A model from the bytes of a `.keras`, `.h5` or JSON file. */
 export async function readModel(bytes: Uint8Array, options: ReadModelOptions = {}): Promise<Model> {
   const kind = sniff(bytes);
+  checkBackend(options.backend, options.file);
   try {
     if (kind === 'keras') return await modelFromKerasZip(bytes, options);
     if (kind === 'h5') return await modelFromH5(bytes, options);
@@ -213,6 +234,7 @@ export async function readModel(bytes: Uint8Array, options: ReadModelOptions = {
 export async function readWeightsInto(model: Model, bytes: Uint8Array, options: ReadWeightsOptions = {}): Promise<void> {
   const file = options.file;
   const warn = warner(options);
+  checkBackend(options.backend, file);
   try {
     if (!model.built) {
       throw new ModelFileError('weight_mismatch', `model '${model.name}' is not built yet: give its first layer an inputShape or call build() before loading weights`, { file });

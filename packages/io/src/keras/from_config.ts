@@ -2,6 +2,7 @@ import { InputLayer, Layer, Model, Sequential, type SymbolicTensor } from '@tess
 import { zeros, type Shape } from '@tessera/tensor';
 import { asModelFileError, ModelFileError } from '../errors.js';
 import { GuardedInitializer, layerFactory, resolveInitializer, type LayerContext } from '../registry.js';
+import { keras1LayerConfig } from './keras1_config.js';
 
 /** Options of building a model from a Keras config. */
 export interface BuildOptions {
@@ -44,10 +45,10 @@ class Builder {
     if (!isObject(spec) || typeof spec.class_name !== 'string') {
       throw this.bad('a layer entry must be an object with a class_name', { found: brief(spec) });
     }
-    const className = spec.class_name;
-    const config = spec.config;
-    if (MODEL_CLASSES.has(className)) return this.model(spec);
-    if (!isObject(config)) throw this.bad(`layer ${className} has no config object`, { found: brief(config) });
+    if (MODEL_CLASSES.has(spec.class_name)) return this.model(spec);
+    if (!isObject(spec.config)) throw this.bad(`layer ${spec.class_name} has no config object`, { found: brief(spec.config) });
+    // Keras 1 arguments (nb_filter, border_mode, dim_ordering, ...) in their Keras 2 form, as Keras 2 reads them.
+    const { className, config } = keras1LayerConfig(spec.class_name, spec.config, { file: this.options.file, warn: this.warn });
     const name = typeof config.name === 'string' ? config.name : undefined;
     const registered = typeof spec.registered_name === 'string' ? spec.registered_name : undefined;
     const factory =
