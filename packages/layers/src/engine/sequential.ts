@@ -124,6 +124,10 @@ export class Sequential extends Model {
     this.rebuild();
   }
 
+  protected override buildsLater(): boolean {
+    return !this.inputLayer;
+  }
+
   protected override ensureGraph(inputs: Tensor[]): void {
     if (this.stack.length === 0) throw new ValueError(`${this.name} has no layers; add some before using it`);
     if (!this.inputLayer && inputs[0]) this.build([null, ...inputs[0].shape.slice(1)]);
