@@ -6,6 +6,8 @@ export {
   saveWeights,
   modelFromJSON,
   modelToJSON,
+  readModelConfig,
+  type ReadModelConfigOptions,
   type ModelSource,
   type ModelTarget,
   type LoadModelOptions,
@@ -13,7 +15,17 @@ export {
   type SaveWeightsOptions,
   type LoadWeightsOptions,
 } from './api.js';
-export { readModel, readWeightsInto, writeModel, writeWeights, sniff, type ReadModelOptions, type ReadWeightsOptions, type WriteModelOptions } from './keras/formats.js';
+export {
+  readModel,
+  readWeightsInto,
+  writeModel,
+  writeWeights,
+  sniff,
+  type KerasModelConfig,
+  type ReadModelOptions,
+  type ReadWeightsOptions,
+  type WriteModelOptions,
+} from './keras/formats.js';
 export { registerLayer, unregisterLayer, kerasArgs, knownLayerClasses, type LayerFromConfig, type LayerContext } from './registry.js';
 export { modelFromKerasConfig, type BuildOptions } from './keras/from_config.js';
 export { KERAS_VERSION } from './keras/weights.js';

@@ -226,6 +226,70 @@ export async function readModel(bytes: Uint8Array, options: ReadModelOptions = {
   });
 }
 
+/** A model's architecture as Keras stores it: `{class_name, config}` (Keras's `model_config`). */
+export interface KerasModelConfig {
+  /** `Sequential`, `Functional` (Keras 3), `Model` (Keras 1 and 2) ... */
+  class_name: string;
+  /** The model's `get_config()`: its name and layers (Keras 1 and 2.0 Sequentials: the bare layer list). */
+  config: unknown;
+  /** Keras 3 only: the input shape the model was built for, and where the class lives. */
+  build_config?: unknown;
+  module?: unknown;
+  registered_name?: unknown;
+}
+
+/** The architecture part of a parsed config, checked to have Keras's shape. */
+function architecture(value: unknown, what: string, file?: string): KerasModelConfig {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || typeof (value as Record<string, unknown>).class_name !== 'string' || !('config' in value)) {
+    throw new ModelFileError('bad_config', `${what} is not a Keras model config (expected an object with class_name and config)`, { file });
+  }
+  const v = value as Record<string, unknown>;
+  const out: KerasModelConfig = { class_name: v.class_name as string, config: v.config };
+  for (const key of ['build_config', 'module', 'registered_name'] as const) if (v[key] !== undefined && v[key] !== null) out[key] = v[key];
+  return out;
+}
+
+/**
+ * The architecture of a full save, without building the model or reading its weights: the
+ * `model_config` of a legacy `.h5`, the `config.json` of a `.keras` (without its
+ * `compile_config`), or model JSON (`model.to_json()`, whose `keras_version` and `backend`
+ * are left out). Configs are returned as the file holds them (a Keras 1 config keeps its
+ * Keras 1 keys; the loaders translate them).
+ * @throws ModelFileError (`missing` for a weights-only file, `bad_config`, `unknown_format`, ...).
+ */
+export async function readModelConfigFromBytes(bytes: Uint8Array, options: { file?: string; timeoutMs?: number } = {}): Promise<KerasModelConfig> {
+  const file = options.file;
+  const kind = sniff(bytes);
+  try {
+    if (kind === 'h5') {
+      const tree = await readH5(bytes, { file, timeoutMs: options.timeoutMs, skip: ['/model_weights', '/optimizer_weights', '/optimizer'] });
+      const text = attrString(tree, 'model_config');
+      if (text === undefined) {
+        const weightsOnly = isLegacyWeightsGroup(tree) || getPath(tree, 'layers') !== undefined || getPath(tree, 'vars') !== undefined;
+        throw new ModelFileError(
+          'missing',
+          weightsOnly ? 'this is a weights-only file: it holds no architecture (no model_config)' : `the HDF5 file has no 'model_config' attribute: not a Keras model file`,
+          { file },
+        );
+      }
+      return architecture(parseJson(text, 'model_config', file), 'model_config', file);
+    }
+    if (kind === 'keras') {
+      const configBytes = readZip(bytes, { file }).get('config.json');
+      if (!configBytes) throw new ModelFileError('missing', `not a .keras file: the archive has no config.json`, { file });
+      return architecture(parseJson(decodeText(configBytes, 'config.json', file), 'config.json', file), 'config.json', file);
+    }
+    if (kind === 'json') {
+      const spec = parseJson(decodeText(bytes, 'the model JSON', file), 'the model JSON', file);
+      const inner = spec && typeof spec === 'object' && 'model_config' in spec ? parseJson(String((spec as Record<string, unknown>).model_config), 'model_config', file) : spec;
+      return architecture(inner, 'the model JSON', file);
+    }
+  } catch (e) {
+    throw asModelFileError(e, 'corrupt', 'cannot read the model config', { file });
+  }
+  throw new ModelFileError('unknown_format', 'not a Keras model file (expected a .keras zip, an HDF5 .h5 or model JSON)', { file });
+}
+
 /**
  * Reads weights into an existing model: a legacy `.h5` (`save_weights`, or the
  * `model_weights` of a full save), a Keras 3 `.weights.h5`, or the weights of a `.keras`.
