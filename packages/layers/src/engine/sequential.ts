@@ -13,7 +13,7 @@ export interface SequentialArgs {
 /**
  * A linear stack of layers (Keras's `Sequential`). The first layer's `inputShape`
  * builds the model at once (so `summary()` works before training); without it the
- * model builds on the first data it sees.
+ * model builds on the first data it sees, and may be compiled before that, as in Keras.
  * @example
  * ```ts
  * const model = new Sequential([
