@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { Conv1D, Conv2D, Conv2DTranspose, Dense, Flatten, MaxPooling2D, Sequential, type Model } from '@tessera/layers';
-import { argMax, dispose, randomUniform, slice, tensor, tidy, type Tensor } from '@tessera/tensor';
+import { add, argMax, concat, dispose, matMul, randomUniform, relu, sigmoid, slice, tanh, tensor, tidy, type Tensor } from '@tessera/tensor';
 import { describe, expect, it } from 'vitest';
 import { loadModel, loadWeights, ModelFileError, modelFromJSON, writeH5 } from '../src/index.js';
 import { group, stringAttr, stringsAttr, dataset, type H5Group } from '../src/h5/tree.js';
@@ -143,7 +143,7 @@ describe('Keras 1 layer configs read as Keras 2 reads them (keras/legacy/interfa
     expect(bn.file).toBe('m.json');
     expect(bn.message).toMatch(/mode=2/);
     expect(fail('Merge', { name: 'm', mode: 'gASV...', mode_type: 'lambda' }).message).toMatch(/Python code/);
-    expect(fail('Merge', { name: 'm', mode: 'concat', layers: [{ class_name: 'Sequential', config: [] }] }).message).toMatch(/functional model/);
+    expect(fail('Merge', { name: 'm', mode: 'concat', layers: [{ class_name: 'Sequential', config: [] }] }).message).toMatch(/only be the first layer of a Sequential/);
     expect(fail('Dense', { name: 'd', output_dim: 3, units: 3 }).message).toMatch(/both Keras 1's 'output_dim' and Keras 2's 'units'/);
   });
 
@@ -187,6 +187,93 @@ describe('Keras 1 layer configs read as Keras 2 reads them (keras/legacy/interfa
     expect(model.layers.map((l) => l.className)).toEqual(['InputLayer', 'Dense', 'Dense', 'Concatenate']);
     expect(model.outputs[0].shape).toEqual([null, 6]);
     model.dispose();
+  });
+});
+
+/** A Keras 1.2.2 Dense config (`Dense.get_config`), with batch_input_shape when it comes first. */
+function keras1Dense(name: string, units: number, activation: string, inputDim?: number): Record<string, unknown> {
+  return {
+    class_name: 'Dense',
+    config: {
+      name,
+      trainable: true,
+      ...(inputDim ? { batch_input_shape: [null, inputDim], input_dtype: 'float32' } : {}),
+      output_dim: units,
+      init: 'glorot_uniform',
+      activation,
+      W_regularizer: null,
+      b_regularizer: null,
+      activity_regularizer: null,
+      W_constraint: null,
+      b_constraint: null,
+      bias: true,
+      input_dim: inputDim ?? null,
+    },
+  };
+}
+
+describe("Keras 1's Sequential([Merge([model_a, model_b], mode), ...])", () => {
+  const merged = (mode: string) => ({
+    class_name: 'Sequential',
+    keras_version: '1.2.2',
+    config: [
+      {
+        class_name: 'Merge',
+        config: {
+          name: 'merge_1',
+          layers: [
+            { class_name: 'Sequential', config: [keras1Dense('dense_1', 4, 'relu', 3), keras1Dense('dense_2', 2, 'linear')] },
+            { class_name: 'Sequential', config: [keras1Dense('dense_3', mode === 'concat' ? 3 : 2, 'tanh', 5)] },
+          ],
+          mode,
+          mode_type: 'raw',
+          concat_axis: -1,
+          dot_axes: -1,
+          output_shape: null,
+          output_shape_type: 'raw',
+          output_mask: null,
+          output_mask_type: 'raw',
+          arguments: {},
+        },
+      },
+      keras1Dense('dense_4', 1, 'sigmoid'),
+    ],
+  });
+
+  it('builds as the functional model it computes and loads a Keras 1 save_weights file in flattened_layers order', async () => {
+    const model = modelFromJSON(merged('concat'));
+    expect(model.className).toBe('Functional');
+    expect(model.layers.map((l) => l.name)).toEqual(['dense_1_input', 'dense_1', 'dense_2', 'dense_3_input', 'dense_3', 'merge_1', 'dense_4']);
+    expect(model.layers[5].className).toBe('Concatenate');
+    // Keras 1.2.2's save_weights: layer_names = flattened_layers (the merged models' layers, then the rest).
+    const shapes: Record<string, [number[], number[]]> = { dense_1: [[3, 4], [4]], dense_2: [[4, 2], [2]], dense_3: [[5, 3], [3]], dense_4: [[5, 1], [1]] };
+    const values: Record<string, Tensor[]> = {};
+    const root = group({ layer_names: stringsAttr(Object.keys(shapes)) });
+    for (const [name, [w, b]] of Object.entries(shapes)) {
+      values[name] = [randomUniform(w, { minval: -1, maxval: 1 }), randomUniform(b, { minval: -1, maxval: 1 })];
+      const g = group({ weight_names: stringsAttr([`${name}_W`, `${name}_b`]) });
+      g.children[`${name}_W`] = dataset(values[name][0].dataSync() as Float32Array, w);
+      g.children[`${name}_b`] = dataset(values[name][1].dataSync() as Float32Array, b);
+      root.children[name] = g;
+    }
+    await loadWeights(model, await writeH5(root), { onWarning: (m) => expect.fail(m) });
+    const a = randomUniform([6, 3]);
+    const b = randomUniform([6, 5]);
+    const dense = (x: Tensor, name: string) => add(matMul(x, values[name][0]), values[name][1]);
+    const expected = tidy(() => sigmoid(dense(concat([dense(relu(dense(a, 'dense_1')), 'dense_2'), tanh(dense(b, 'dense_3'))], -1), 'dense_4')));
+    const y = model.predict([a, b]) as Tensor;
+    expect(maxAbsDiff(y.dataSync(), expected.dataSync())).toBeLessThan(1e-6);
+    dispose([a, b, y, expected, ...Object.values(values).flat()]);
+    model.dispose();
+  });
+
+  it('sum becomes Add; a merge of non-Sequentials fails clearly', () => {
+    const sum = modelFromJSON(merged('sum'));
+    expect(sum.layers.find((l) => l.name === 'merge_1')!.className).toBe('Add');
+    sum.dispose();
+    const bad = merged('sum');
+    (bad.config[0].config as { layers: unknown[] }).layers[1] = keras1Dense('dense_9', 2, 'linear', 2);
+    expect(() => modelFromJSON(bad)).toThrow(/only Sequential models can be merged in a Sequential.*layer 'merge_1'/);
   });
 });
 

@@ -2,7 +2,7 @@ import { InputLayer, Layer, Model, Sequential, type SymbolicTensor } from '@tess
 import { zeros, type Shape } from '@tessera/tensor';
 import { asModelFileError, ModelFileError } from '../errors.js';
 import { GuardedInitializer, layerFactory, resolveInitializer, type LayerContext } from '../registry.js';
-import { keras1LayerConfig } from './keras1_config.js';
+import { keras1LayerConfig, keras1MergedSequential } from './keras1_config.js';
 
 /** Options of building a model from a Keras config. */
 export interface BuildOptions {
@@ -87,7 +87,11 @@ class Builder {
     const className = spec.class_name as string;
     const config = spec.config;
     const buildShape = isObject(spec.build_config) ? spec.build_config.input_shape : undefined;
-    if (className === 'Sequential') return this.sequential(config, buildShape);
+    if (className === 'Sequential') {
+      // Keras 1's Sequential([Merge([a, b]), ...]) is a graph: it is built as the functional model it computes.
+      const merged = keras1MergedSequential(config, { file: this.options.file, warn: this.warn });
+      return merged ? this.functional(merged) : this.sequential(config, buildShape);
+    }
     if (!isObject(config)) throw this.bad(`model ${className} has no config object`);
     return this.functional(config);
   }

@@ -229,11 +229,7 @@ function mergeLayer(config: Json, ctx: Keras1Context): TranslatedLayer {
   const fail = (what: string, found: string) =>
     new ModelFileError('unsupported', `Keras 1 Merge: ${what}`, { file: ctx.file, layer: name, expected: `mode one of ${Object.keys(MERGE_MODES).join(', ')}`, found });
   if (Array.isArray(config.layers) && config.layers.length > 0) {
-    throw new ModelFileError(
-      'unsupported',
-      'a Keras 1 Sequential that starts with Merge([model_a, model_b]) is not supported; rebuild it as a functional model (Keras 2 dropped this form too)',
-      { file: ctx.file, layer: name },
-    );
+    throw new ModelFileError('unsupported', 'a Merge of models can only be the first layer of a Sequential', { file: ctx.file, layer: name });
   }
   if (config.mode_type !== undefined && config.mode_type !== 'raw') throw fail('a mode given as Python code cannot be loaded', String(config.mode_type));
   const mode = String(config.mode ?? 'sum');
@@ -299,4 +295,87 @@ export function keras1LayerConfig(className: string, config: Json, ctx: Keras1Co
     if (key in out) out[key] = regularizer(out[key]);
   }
   return { className: cls, config: out };
+}
+
+/** A functional model config being assembled from a Keras 1 Sequential. */
+interface GraphSpec {
+  layers: Json[];
+  inputs: [string, number, number][];
+  names: Set<string>;
+}
+
+function isJson(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The layer list of a Sequential config: Keras 1's bare list, or Keras 2's `{layers}`. */
+function sequentialLayers(config: unknown): unknown[] | undefined {
+  return Array.isArray(config) ? config : isJson(config) && Array.isArray(config.layers) ? config.layers : undefined;
+}
+
+/**
+ * Adds the layers of a Keras 1 Sequential (whose first layer may be a Merge of Sequentials)
+ * to a functional graph; returns the reference of its output tensor.
+ */
+function chain(specs: unknown[], graph: GraphSpec, ctx: Keras1Context): [string, number, number] {
+  const bad = (message: string, layer?: string) => new ModelFileError('unsupported', message, { file: ctx.file, layer });
+  let previous: [string, number, number][];
+  let rest = specs;
+  const first = specs[0];
+  if (!isJson(first) || !isJson(first.config)) throw bad('a Sequential layer entry must be {class_name, config}');
+  if (first.class_name === 'Merge' && Array.isArray(first.config.layers)) {
+    const { layers, ...mergeConfig } = first.config;
+    const mergeName = String(mergeConfig.name);
+    const branches = (layers as unknown[]).map((b) => {
+      const inner = isJson(b) && b.class_name === 'Sequential' ? sequentialLayers(b.config) : undefined;
+      if (!inner || inner.length === 0) throw bad(`Keras 1 Merge '${mergeName}': only Sequential models can be merged in a Sequential`, mergeName);
+      return chain(inner, graph, ctx);
+    });
+    add(graph, 'Merge', mergeConfig, [branches], ctx);
+    previous = [[String(mergeConfig.name), 0, 0]];
+    rest = specs.slice(1);
+  } else {
+    const shape = first.config.batch_input_shape;
+    const name = String(first.config.name);
+    if (!Array.isArray(shape)) throw bad(`the first layer of a merged Keras 1 Sequential has no batch_input_shape, so its input is unknown`, name);
+    const input = `${name}_input`; // Keras 1 names a Sequential's implicit input so
+    add(graph, 'InputLayer', { name: input, batch_input_shape: shape, sparse: false }, [], ctx);
+    graph.inputs.push([input, 0, 0]);
+    previous = [[input, 0, 0]];
+  }
+  for (const spec of rest) {
+    if (!isJson(spec) || typeof spec.class_name !== 'string' || !isJson(spec.config)) throw bad('a Sequential layer entry must be {class_name, config}');
+    const config = { ...spec.config };
+    delete config.batch_input_shape;
+    add(graph, spec.class_name, config, [previous], ctx);
+    previous = [[String(config.name), 0, 0]];
+  }
+  return previous[0];
+}
+
+function add(graph: GraphSpec, className: string, config: Json, inbound: [string, number, number][][], ctx: Keras1Context): void {
+  const name = String(config.name);
+  if (graph.names.has(name)) {
+    throw new ModelFileError('unsupported', `layer '${name}' appears twice in the merged Keras 1 Sequential (shared layers are not supported there)`, { file: ctx.file, layer: name });
+  }
+  graph.names.add(name);
+  graph.layers.push({ name, class_name: className, config, inbound_nodes: inbound });
+}
+
+/**
+ * A Keras 1 Sequential that starts with `Merge([model_a, model_b], mode)` as the functional
+ * model it computes: one input per merged Sequential, their layers, the merge layer of the
+ * mode, then the rest of the stack. The layers with weights come in Keras 1's
+ * `flattened_layers` order (each merged model's layers, then the rest), the order its weight
+ * files hold them in. Any other config: undefined.
+ * @throws ModelFileError for a merge of something other than Sequentials, or shared layers.
+ */
+export function keras1MergedSequential(config: unknown, ctx: Keras1Context): Json | undefined {
+  const specs = sequentialLayers(config);
+  const first = specs?.[0];
+  if (!specs || !isJson(first) || first.class_name !== 'Merge' || !isJson(first.config) || !Array.isArray(first.config.layers)) return undefined;
+  const graph: GraphSpec = { layers: [], inputs: [], names: new Set() };
+  const output = chain(specs, graph, ctx);
+  const name = isJson(config) && typeof config.name === 'string' ? config.name : undefined;
+  return { ...(name ? { name } : {}), layers: graph.layers, input_layers: graph.inputs, output_layers: [output] };
 }
