@@ -198,6 +198,7 @@ export async function loadWeights(model: Model, source: ModelSource, options: Lo
 
 /** Options of {@link readModelConfig}. */
 export interface ReadModelConfigOptions {
+  /** The fetch used for URLs (default: the global one). */
   fetch?: typeof fetch;
   /** Time bound for reading an HDF5 file, in ms. */
   timeoutMs?: number;
