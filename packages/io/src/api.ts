@@ -3,6 +3,8 @@ import { ModelFileError } from './errors.js';
 import {
   modelFromJsonText,
   readModel,
+  readModelConfigFromBytes,
+  type KerasModelConfig,
   readWeightsInto,
   writeModel,
   writeWeights,
@@ -192,6 +194,35 @@ export async function saveWeights(model: Model, target: ModelTarget | null, opti
 export async function loadWeights(model: Model, source: ModelSource, options: LoadWeightsOptions = {}): Promise<void> {
   const { bytes, name } = await readSource(source, options.fetch);
   await readWeightsInto(model, bytes, { ...options, file: name });
+}
+
+/** Options of {@link readModelConfig}. */
+export interface ReadModelConfigOptions {
+  /** The fetch used for URLs (default: the global one). */
+  fetch?: typeof fetch;
+  /** Time bound for reading an HDF5 file, in ms. */
+  timeoutMs?: number;
+}
+
+/**
+ * The architecture of a full save, as Keras's `model_config`: `{class_name, config}` (plus
+ * `build_config` from a `.keras`), read from a legacy `.h5`, a `.keras` or model JSON without
+ * building the model or reading its weights. Pair it with a weights-only file: build the
+ * model with {@link modelFromJSON}, then {@link loadWeights}.
+ * @param source - a path (Node), URL, `indexeddb://name`, bytes or a `File`.
+ * @returns the config as the file holds it (Keras 1 keys stay as they are; the loaders translate them).
+ * @throws ModelFileError: `missing` for a weights-only file, `bad_config`, `unknown_format`, `io`.
+ * @example
+ * ```ts
+ * const config = await readModelConfig('mnist_cnn.h5');
+ * config.class_name; // 'Sequential'
+ * const model = modelFromJSON(config);
+ * await loadWeights(model, 'mnist_cnn.weights.h5');
+ * ```
+ */
+export async function readModelConfig(source: ModelSource, options: ReadModelConfigOptions = {}): Promise<KerasModelConfig> {
+  const { bytes, name } = await readSource(source, options.fetch);
+  return readModelConfigFromBytes(bytes, { file: name, timeoutMs: options.timeoutMs });
 }
 
 /**

@@ -36,6 +36,10 @@ interface Pending {
 interface WorkerHandle {
   post(message: unknown, transfer: Transferable[]): void;
   terminate(): void;
+  /** Lets the worker keep Node's event loop alive (while a request is pending). */
+  ref(): void;
+  /** Stops the worker from keeping Node's event loop alive (when idle). */
+  unref(): void;
   pending: Map<number, Pending>;
 }
 
@@ -53,8 +57,9 @@ async function spawn(): Promise<WorkerHandle | null> {
   if (workersDisabled) return null;
   const pending = new Map<number, Pending>();
   const failAll = (why: string) => {
-    for (const p of pending.values()) p.reject(new ModelFileError('corrupt', `the HDF5 worker stopped: ${why}`));
+    const all = [...pending.values()];
     pending.clear();
+    for (const p of all) p.reject(new ModelFileError('corrupt', `the HDF5 worker stopped: ${why}`));
   };
   const onMessage = (msg: Reply & { id: number }) => {
     const p = pending.get(msg.id);
@@ -69,16 +74,18 @@ async function spawn(): Promise<WorkerHandle | null> {
       const spec = 'node:worker_threads';
       const { Worker } = (await import(/* @vite-ignore */ spec)) as typeof import('node:worker_threads');
       const w = new Worker(new URL('./h5_worker.js', import.meta.url));
-      w.unref();
       w.on('message', onMessage);
       w.on('error', (e: Error) => failAll(e.message));
       w.on('exit', () => failAll('it exited'));
-      handle = { post: (m, t) => w.postMessage(m, t as never), terminate: () => void w.terminate(), pending };
+      // After the listeners: adding a 'message' listener refs the worker's port again.
+      // An idle worker must not keep the process alive; send() refs it while a request is pending.
+      w.unref();
+      handle = { post: (m, t) => w.postMessage(m, t as never), terminate: () => void w.terminate(), ref: () => w.ref(), unref: () => w.unref(), pending };
     } else if (typeof Worker !== 'undefined') {
       const w = new Worker(new URL('./h5_worker.js', import.meta.url), { type: 'module' });
       w.addEventListener('message', (e: MessageEvent) => onMessage(e.data));
       w.addEventListener('error', (e: ErrorEvent) => failAll(e.message));
-      handle = { post: (m, t) => w.postMessage(m, t), terminate: () => w.terminate(), pending };
+      handle = { post: (m, t) => w.postMessage(m, t), terminate: () => w.terminate(), ref: () => undefined, unref: () => undefined, pending };
     } else {
       return null;
     }
@@ -94,23 +101,33 @@ async function spawn(): Promise<WorkerHandle | null> {
   return handle;
 }
 
+/**
+ * Posts one request and waits for its reply. The worker holds the event loop only while
+ * requests are pending, so a Node script that read a file exits when its work ends.
+ */
 function send(w: WorkerHandle, message: Record<string, unknown>, transfer: Transferable[], timeoutMs: number, file: string): Promise<Reply> {
   const id = ++nextId;
   return new Promise((resolve, reject) => {
+    const settled = () => {
+      clearTimeout(timer);
+      if (w.pending.size === 0) w.unref();
+    };
     const timer = setTimeout(() => {
       w.pending.delete(id);
+      settled();
       reject(new ModelFileError('timeout', `the HDF5 library took longer than ${Math.round(timeoutMs)} ms; the file is probably corrupted`, { file }));
     }, timeoutMs);
     w.pending.set(id, {
       resolve: (v) => {
-        clearTimeout(timer);
+        settled();
         resolve(v);
       },
       reject: (e) => {
-        clearTimeout(timer);
+        settled();
         reject(e);
       },
     });
+    w.ref();
     w.post({ ...message, id }, transfer);
   });
 }
@@ -243,7 +260,8 @@ export function writeH5(tree: H5Group, options: { file?: string; timeoutMs?: num
 }
 
 /**
- * Stops the HDF5 workers now (they also stop by themselves after 15 s idle).
+ * Stops the HDF5 workers now (they also stop by themselves after 15 s idle). Calling it is
+ * optional: an idle worker never keeps a Node process alive, so a script exits when its work ends.
  * @example
  * ```ts
  * await stopH5Worker();

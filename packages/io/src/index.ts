@@ -6,6 +6,8 @@ export {
   saveWeights,
   modelFromJSON,
   modelToJSON,
+  readModelConfig,
+  type ReadModelConfigOptions,
   type ModelSource,
   type ModelTarget,
   type LoadModelOptions,
@@ -13,11 +15,22 @@ export {
   type SaveWeightsOptions,
   type LoadWeightsOptions,
 } from './api.js';
-export { readModel, readWeightsInto, writeModel, writeWeights, sniff, type ReadModelOptions, type ReadWeightsOptions, type WriteModelOptions } from './keras/formats.js';
+export {
+  readModel,
+  readWeightsInto,
+  writeModel,
+  writeWeights,
+  sniff,
+  type KerasModelConfig,
+  type ReadModelOptions,
+  type ReadWeightsOptions,
+  type WriteModelOptions,
+} from './keras/formats.js';
 // Layer deserialization lives in @tessera/layers; these stay here so code written against io keeps working.
 export { registerLayer, unregisterLayer, kerasArgs, knownLayerClasses, type LayerFromConfig, type LayerContext } from '@tessera/layers';
 export { modelFromKerasConfig, type BuildOptions } from './keras/from_config.js';
 export { KERAS_VERSION } from './keras/weights.js';
+export type { KerasBackend } from './keras/keras1_weights.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './checkpoint.js';
 export { pyFormat } from './pyformat.js';
 export { parseNpy, type NpyArray } from './npy.js';

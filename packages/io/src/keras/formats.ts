@@ -17,6 +17,7 @@ import {
   planLegacy,
   type Assignment,
 } from './weights.js';
+import type { KerasBackend } from './keras1_weights.js';
 
 /** Options of reading a model from bytes. */
 export interface ReadModelOptions {
@@ -28,6 +29,14 @@ export interface ReadModelOptions {
   onWarning?: (message: string) => void;
   /** Time bound for reading the HDF5 part, in ms (default: 30 s plus 1 s per MB). */
   timeoutMs?: number;
+  /**
+   * Legacy `.h5` only: the Keras backend that wrote a file which does not record it (Keras 1
+   * files never do). `'theano'` flips the convolution kernels (Theano convolves where
+   * TensorFlow and Tessera correlate); `'tensorflow'` and `'cntk'` keep them. A backend the
+   * file records wins, as in Keras (with a warning if this option disagrees). Without either,
+   * kernels are kept, as Keras keeps them, with a warning when the model has convolutions.
+   */
+  backend?: KerasBackend;
 }
 
 /** Options of reading weights into an existing model. */
@@ -39,6 +48,8 @@ export interface ReadWeightsOptions {
   skipMismatch?: boolean;
   onWarning?: (message: string) => void;
   timeoutMs?: number;
+  /** The Keras backend that wrote a legacy `.h5` which does not record it: see {@link ReadModelOptions.backend}. */
+  backend?: KerasBackend;
 }
 
 /** Options of writing a model. */
@@ -76,6 +87,15 @@ function countValues(node: H5Node | undefined): number {
   return Object.values(node.children).reduce((n, c) => n + countValues(c), 0);
 }
 
+const BACKENDS: readonly KerasBackend[] = ['theano', 'tensorflow', 'cntk'];
+
+/** Checks the `backend` option (a plain-JavaScript caller may pass anything). */
+function checkBackend(backend: unknown, file?: string): void {
+  if (backend !== undefined && !BACKENDS.includes(backend as KerasBackend)) {
+    throw new ModelFileError('unsupported', `unknown Keras backend in {backend}`, { file, expected: BACKENDS.map((b) => `'${b}'`).join(', '), found: JSON.stringify(backend) });
+  }
+}
+
 /** Builds a model, then assigns its weights from a plan; frees the model if anything fails. */
 function withWeights(model: Model, plan: (m: Model) => Assignment[]): Model {
   try {
@@ -111,7 +131,7 @@ async function modelFromH5(bytes: Uint8Array, options: ReadModelOptions): Promis
   if (!mw || mw.kind !== 'group') throw new ModelFileError('missing', `the file has no 'model_weights' group`, { file });
   const config = parseJson(configText, 'model_config', file);
   const model = modelFromKerasConfig(config, { file, onWarning: warn, zeroInit: true, maxValues: countValues(mw) });
-  withWeights(model, (m) => planLegacy(m, mw, { file, warn }));
+  withWeights(model, (m) => planLegacy(m, mw, { file, warn, backend: options.backend }));
   if (options.compile) {
     try {
       const tc = attrString(tree, 'training_config');
@@ -193,6 +213,7 @@ export function modelFromJsonText(text: string, options: { file?: string; onWarn
 /** A model from the bytes of a `.keras`, `.h5` or JSON file. */
 export async function readModel(bytes: Uint8Array, options: ReadModelOptions = {}): Promise<Model> {
   const kind = sniff(bytes);
+  checkBackend(options.backend, options.file);
   try {
     if (kind === 'keras') return await modelFromKerasZip(bytes, options);
     if (kind === 'h5') return await modelFromH5(bytes, options);
@@ -206,6 +227,70 @@ export async function readModel(bytes: Uint8Array, options: ReadModelOptions = {
   });
 }
 
+/** A model's architecture as Keras stores it: `{class_name, config}` (Keras's `model_config`). */
+export interface KerasModelConfig {
+  /** `Sequential`, `Functional` (Keras 3), `Model` (Keras 1 and 2) ... */
+  class_name: string;
+  /** The model's `get_config()`: its name and layers (Keras 1 and 2.0 Sequentials: the bare layer list). */
+  config: unknown;
+  /** Keras 3 only: the input shape the model was built for, and where the class lives. */
+  build_config?: unknown;
+  module?: unknown;
+  registered_name?: unknown;
+}
+
+/** The architecture part of a parsed config, checked to have Keras's shape. */
+function architecture(value: unknown, what: string, file?: string): KerasModelConfig {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || typeof (value as Record<string, unknown>).class_name !== 'string' || !('config' in value)) {
+    throw new ModelFileError('bad_config', `${what} is not a Keras model config (expected an object with class_name and config)`, { file });
+  }
+  const v = value as Record<string, unknown>;
+  const out: KerasModelConfig = { class_name: v.class_name as string, config: v.config };
+  for (const key of ['build_config', 'module', 'registered_name'] as const) if (v[key] !== undefined && v[key] !== null) out[key] = v[key];
+  return out;
+}
+
+/**
+ * The architecture of a full save, without building the model or reading its weights: the
+ * `model_config` of a legacy `.h5`, the `config.json` of a `.keras` (without its
+ * `compile_config`), or model JSON (`model.to_json()`, whose `keras_version` and `backend`
+ * are left out). Configs are returned as the file holds them (a Keras 1 config keeps its
+ * Keras 1 keys; the loaders translate them).
+ * @throws ModelFileError (`missing` for a weights-only file, `bad_config`, `unknown_format`, ...).
+ */
+export async function readModelConfigFromBytes(bytes: Uint8Array, options: { file?: string; timeoutMs?: number } = {}): Promise<KerasModelConfig> {
+  const file = options.file;
+  const kind = sniff(bytes);
+  try {
+    if (kind === 'h5') {
+      const tree = await readH5(bytes, { file, timeoutMs: options.timeoutMs, skip: ['/model_weights', '/optimizer_weights', '/optimizer'] });
+      const text = attrString(tree, 'model_config');
+      if (text === undefined) {
+        const weightsOnly = isLegacyWeightsGroup(tree) || getPath(tree, 'layers') !== undefined || getPath(tree, 'vars') !== undefined;
+        throw new ModelFileError(
+          'missing',
+          weightsOnly ? 'this is a weights-only file: it holds no architecture (no model_config)' : `the HDF5 file has no 'model_config' attribute: not a Keras model file`,
+          { file },
+        );
+      }
+      return architecture(parseJson(text, 'model_config', file), 'model_config', file);
+    }
+    if (kind === 'keras') {
+      const configBytes = readZip(bytes, { file }).get('config.json');
+      if (!configBytes) throw new ModelFileError('missing', `not a .keras file: the archive has no config.json`, { file });
+      return architecture(parseJson(decodeText(configBytes, 'config.json', file), 'config.json', file), 'config.json', file);
+    }
+    if (kind === 'json') {
+      const spec = parseJson(decodeText(bytes, 'the model JSON', file), 'the model JSON', file);
+      const inner = spec && typeof spec === 'object' && 'model_config' in spec ? parseJson(String((spec as Record<string, unknown>).model_config), 'model_config', file) : spec;
+      return architecture(inner, 'the model JSON', file);
+    }
+  } catch (e) {
+    throw asModelFileError(e, 'corrupt', 'cannot read the model config', { file });
+  }
+  throw new ModelFileError('unknown_format', 'not a Keras model file (expected a .keras zip, an HDF5 .h5 or model JSON)', { file });
+}
+
 /**
  * Reads weights into an existing model: a legacy `.h5` (`save_weights`, or the
  * `model_weights` of a full save), a Keras 3 `.weights.h5`, or the weights of a `.keras`.
@@ -214,6 +299,7 @@ export async function readModel(bytes: Uint8Array, options: ReadModelOptions = {
 export async function readWeightsInto(model: Model, bytes: Uint8Array, options: ReadWeightsOptions = {}): Promise<void> {
   const file = options.file;
   const warn = warner(options);
+  checkBackend(options.backend, file);
   try {
     if (!model.built) {
       throw new ModelFileError('weight_mismatch', `model '${model.name}' is not built yet: give its first layer an inputShape or call build() before loading weights`, { file });

@@ -1,5 +1,6 @@
 import { InputLayer, Layer, layerFromConfig, Model, Sequential, type SymbolicTensor, type WeightBudget } from '@tessera/layers';
 import { asModelFileError, ModelFileError } from '../errors.js';
+import { keras1LayerConfig, keras1MergedSequential } from './keras1_config.js';
 
 /** Options of building a model from a Keras config. */
 export interface BuildOptions {
@@ -42,10 +43,10 @@ class Builder {
     if (!isObject(spec) || typeof spec.class_name !== 'string') {
       throw this.bad('a layer entry must be an object with a class_name', { found: brief(spec) });
     }
-    const className = spec.class_name;
-    const config = spec.config;
-    if (MODEL_CLASSES.has(className)) return this.model(spec);
-    if (!isObject(config)) throw this.bad(`layer ${className} has no config object`, { found: brief(config) });
+    if (MODEL_CLASSES.has(spec.class_name)) return this.model(spec);
+    if (!isObject(spec.config)) throw this.bad(`layer ${spec.class_name} has no config object`, { found: brief(spec.config) });
+    // Keras 1 arguments (nb_filter, border_mode, dim_ordering, ...) in their Keras 2 form, as Keras 2 reads them.
+    const { className, config } = keras1LayerConfig(spec.class_name, spec.config, { file: this.options.file, warn: this.warn });
     const name = typeof config.name === 'string' ? config.name : undefined;
     let layer: Layer;
     try {
@@ -68,7 +69,11 @@ class Builder {
     const className = spec.class_name as string;
     const config = spec.config;
     const buildShape = isObject(spec.build_config) ? spec.build_config.input_shape : undefined;
-    if (className === 'Sequential') return this.sequential(config, buildShape);
+    if (className === 'Sequential') {
+      // Keras 1's Sequential([Merge([a, b]), ...]) is a graph: it is built as the functional model it computes.
+      const merged = keras1MergedSequential(config, { file: this.options.file, warn: this.warn });
+      return merged ? this.functional(merged) : this.sequential(config, buildShape);
+    }
     if (!isObject(config)) throw this.bad(`model ${className} has no config object`);
     return this.functional(config);
   }

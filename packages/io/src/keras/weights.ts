@@ -2,6 +2,7 @@ import { Model, type Layer, type LayerWeight } from '@tessera/layers';
 import { cast, tensor, tidy, type Variable } from '@tessera/tensor';
 import { ModelFileError } from '../errors.js';
 import { attrString, attrStrings, dataset, getPath, group, stringAttr, stringsAttr, type H5Dataset, type H5Group } from '../h5/tree.js';
+import { convertLegacyWeights, hasConvKernels, needsKernelFlip, shapeNote, type KerasBackend, type StoredWeight } from './keras1_weights.js';
 import { kerasSnakeCase, NameCounter } from './naming.js';
 
 /** One weight value read from a file, checked against its variable, waiting to be assigned. */
@@ -34,17 +35,9 @@ export function kerasVarEntries(layer: Layer): LayerWeight[] {
   return [...entries.filter((w) => w.trainable), ...entries.filter((w) => !w.trainable)];
 }
 
-/** Values of a dataset as float32, checked against a variable's shape. */
-function valueFor(ds: H5Dataset, variable: Variable, details: { file?: string; layer: string; weight: string }): Assignment {
+/** The values of a weight dataset as float32, with its shape. */
+function storedWeight(ds: H5Dataset, details: { file?: string; layer: string; weight: string }): StoredWeight {
   const shape = ds.shape;
-  const want = variable.shape;
-  if (shape.length !== want.length || shape.some((d, i) => d !== want[i])) {
-    throw new ModelFileError('weight_mismatch', `a weight in the file does not fit the layer`, {
-      ...details,
-      expected: shapeString(want),
-      found: shapeString(shape),
-    });
-  }
   const size = shape.reduce((a, b) => a * b, 1);
   if (ds.data.length !== size) {
     throw new ModelFileError('corrupt', `a weight dataset holds ${ds.data.length} values for shape ${shapeString(shape)}`, details);
@@ -53,31 +46,26 @@ function valueFor(ds: H5Dataset, variable: Variable, details: { file?: string; l
     throw new ModelFileError('unsupported', `a weight is stored as ${ds.dtype}`, { ...details, expected: 'a numeric dataset', found: ds.dtype });
   }
   const data = ds.data instanceof Float32Array ? ds.data : Float32Array.from(ds.data);
-  return { variable, data, shape: [...shape] };
+  return { data, shape: [...shape] };
 }
 
-/** Keras's `convert_kernel`: flips every spatial axis of a kernel (Theano's convolution is flipped). */
-function flipKernel(a: Assignment): Assignment {
-  const shape = a.shape;
-  const spatial = shape.slice(0, -2);
-  const inner = shape[shape.length - 2] * shape[shape.length - 1];
-  const out = new Float32Array(a.data.length);
-  const count = spatial.reduce((x, y) => x * y, 1);
-  for (let i = 0; i < count; i++) {
-    let rest = i;
-    let flipped = 0;
-    for (let d = spatial.length - 1, stride = 1; d >= 0; d--) {
-      const idx = rest % spatial[d];
-      rest = Math.floor(rest / spatial[d]);
-      flipped += (spatial[d] - 1 - idx) * stride;
-      stride *= spatial[d];
-    }
-    out.set(a.data.subarray(i * inner, (i + 1) * inner), flipped * inner);
+/** A stored weight checked against its variable's shape; `note` tells how the file stored it when converted. */
+function fitTo(w: StoredWeight, variable: Variable, details: { file?: string; layer: string; weight: string }, note?: string): Assignment {
+  const want = variable.shape;
+  if (w.shape.length !== want.length || w.shape.some((d, i) => d !== want[i])) {
+    throw new ModelFileError('weight_mismatch', `a weight in the file does not fit the layer`, {
+      ...details,
+      expected: shapeString(want),
+      found: note ? `${shapeString(w.shape)} (${note})` : shapeString(w.shape),
+    });
   }
-  return { ...a, data: out };
+  return { variable, data: w.data, shape: [...w.shape] };
 }
 
-const CONV_CLASSES = new Set(['Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose']);
+/** Values of a dataset as float32, checked against a variable's shape. */
+function valueFor(ds: H5Dataset, variable: Variable, details: { file?: string; layer: string; weight: string }): Assignment {
+  return fitTo(storedWeight(ds, details), variable, details);
+}
 
 /** Options of reading a legacy weights group. */
 export interface LegacyReadOptions {
@@ -87,23 +75,52 @@ export interface LegacyReadOptions {
   /** With `byName`, skip layers whose weight count or shapes differ instead of failing. */
   skipMismatch?: boolean;
   warn?: (message: string) => void;
+  /**
+   * The Keras backend that wrote the file, for files that do not record it (Keras 1's
+   * `save_weights` never did). `'theano'` flips convolution kernels (Theano convolves,
+   * Tessera correlates). A backend the file records wins, as in Keras.
+   */
+  backend?: KerasBackend;
+}
+
+/**
+ * The backend whose kernel order the file's weights are in: the one the file records (as
+ * Keras reads it), else the one the caller names. Warns when they disagree, and when
+ * neither says and the model has convolution kernels (Keras then assumes no flip, and so
+ * does Tessera, but a Keras 1 file was most often written by Theano).
+ */
+function fileBackend(recorded: string | undefined, model: Model, options: LegacyReadOptions, keras1: boolean): string | undefined {
+  const warn = options.warn ?? (() => undefined);
+  if (recorded !== undefined) {
+    if (options.backend !== undefined && options.backend !== recorded) {
+      warn(`the file records that Keras's '${recorded}' backend wrote it; {backend: '${options.backend}'} is ignored (the file's own record wins, as in Keras)`);
+    }
+    return recorded;
+  }
+  if (options.backend !== undefined) return options.backend;
+  if (model.layers.some(hasConvKernels)) {
+    warn(
+      `the ${keras1 ? 'Keras 1 ' : ''}file does not record which Keras backend wrote it, so its convolution kernels are read as TensorFlow's (unflipped), as Keras does; ` +
+        `if it was trained with Theano (Keras 1's default backend), pass {backend: 'theano'} or its predictions will be wrong`,
+    );
+  }
+  return undefined;
 }
 
 /**
  * The assignments for a model from a Keras legacy weights group (`model_weights` of a full
  * save, or the root of a `save_weights` `.h5`): layers with weights are matched in order
- * (or by name) and each layer's datasets are found through its `weight_names`.
+ * (or by name) and each layer's datasets are found through its `weight_names`. A group
+ * without `keras_version` is Keras 1's, whose kernel layouts are converted as Keras 2 does;
+ * Theano's kernels are flipped (see {@link LegacyReadOptions.backend}).
  * @throws ModelFileError when anything is missing or does not fit; nothing is assigned.
  */
 export function planLegacy(model: Model, g: H5Group, options: LegacyReadOptions = {}): Assignment[] {
   const file = options.file;
   const layerNames = attrStrings(g, 'layer_names');
   if (!layerNames) throw new ModelFileError('missing', `the weights have no 'layer_names' attribute`, { file });
-  const version = attrString(g, 'keras_version') ?? '1';
-  if (version.startsWith('1')) {
-    throw new ModelFileError('unsupported', `weights saved by Keras ${version} (Keras 1) are not supported`, { file, found: version });
-  }
-  const backend = attrString(g, 'backend');
+  // Keras 2 and 3 read a group without keras_version as Keras 1's (whose save_weights wrote none).
+  const keras1 = (attrString(g, 'keras_version') ?? '1').startsWith('1');
   const fileLayers: { name: string; weights: { name: string; ds: H5Dataset }[] }[] = [];
   for (const name of layerNames) {
     const lg = getPath(g, name);
@@ -121,6 +138,7 @@ export function planLegacy(model: Model, g: H5Group, options: LegacyReadOptions 
     });
   }
   const modelLayers = model.layers.filter((l) => legacyWeightEntries(l).length > 0);
+  const flip = needsKernelFlip(fileBackend(attrString(g, 'backend'), model, options, keras1));
   const pairs: [Layer, (typeof fileLayers)[number]][] = [];
   if (options.byName) {
     const byName = new Map(fileLayers.map((f) => [f.name, f]));
@@ -150,9 +168,10 @@ export function planLegacy(model: Model, g: H5Group, options: LegacyReadOptions 
           found: `${f.weights.length} (${f.weights.map((w) => w.name).join(', ')})`,
         });
       }
-      const values = entries.map((e, i) => valueFor(f.weights[i].ds, e.variable, { file, layer: layer.name, weight: f.weights[i].name }));
-      if (backend === 'theano' && CONV_CLASSES.has(layer.className)) values[0] = flipKernel(values[0]);
-      out.push(...values);
+      const where = (i: number) => ({ file, layer: layer.name, weight: f.weights[i].name });
+      const stored = f.weights.map((w, i) => storedWeight(w.ds, where(i)));
+      const converted = convertLegacyWeights(layer, stored, entries, keras1, flip);
+      out.push(...entries.map((e, i) => fitTo(converted[i], e.variable, where(i), shapeNote(stored[i], converted[i]))));
     } catch (e) {
       if (options.byName && options.skipMismatch && e instanceof ModelFileError && e.code === 'weight_mismatch') {
         options.warn?.(`skipping layer '${layer.name}': ${e.message}`);

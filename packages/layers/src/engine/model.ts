@@ -2,7 +2,7 @@ import { ValueError, type Tensor, type Variable } from '@tessera/tensor';
 import type { Optimizer } from '@tessera/optimizers';
 import type { History } from '../callbacks/history.js';
 import { InputLayer } from '../layers/input.js';
-import { compileModel, type CompileArgs, type CompiledState } from '../training/compile.js';
+import { checkDeferredCompile, compileModel, type CompileArgs, type CompiledState } from '../training/compile.js';
 import { evaluateModel, type EvaluateArgs } from '../training/evaluate.js';
 import { fitModel, type FitArgs } from '../training/fit.js';
 import { predictModel, type PredictArgs } from '../training/predict.js';
@@ -40,8 +40,10 @@ export class Model extends Layer {
 
   /** Set by callbacks (EarlyStopping, TerminateOnNaN) to stop `fit` after the current batch. */
   stopTraining = false;
-  /** The compiled loss, metrics and optimizer, once `compile` ran. */
+  /** The compiled loss, metrics and optimizer, once `compile` ran (and the model is built). */
   compiled: CompiledState | undefined;
+  /** `compile` arguments waiting for the graph: a Sequential compiled before it knew its input shape. */
+  private pendingCompile: { args: CompileArgs; optimizer: Optimizer } | undefined;
   protected graphInputs: SymbolicTensor[] = [];
   protected graphOutputs: SymbolicTensor[] = [];
   protected nodes: Node[] = [];
@@ -67,6 +69,24 @@ export class Model extends Layer {
     this.nodes = topologicalNodes(inputs, outputs);
     this.built = true;
     this.builtInputShape = inputs.length === 1 ? inputs[0].shape : inputs.map((i) => i.shape);
+    if (this.pendingCompile) {
+      const { args, optimizer } = this.pendingCompile;
+      this.pendingCompile = undefined;
+      this.compiled = compileModel(this, args, optimizer);
+    }
+  }
+
+  /**
+   * Whether the model can still get its graph from the first data it sees (a Sequential
+   * without an input shape), so that `compile` may wait for it, as Keras's does.
+   */
+  protected buildsLater(): boolean {
+    return false;
+  }
+
+  /** Whether `compile` ran but waits for the model to be built (on its first fit, predict or call). */
+  get compilePending(): boolean {
+    return this.pendingCompile !== undefined;
   }
 
   /** The calls of layers in this model, in execution order. */
@@ -103,7 +123,7 @@ export class Model extends Layer {
 
   /** The optimizer set by `compile`. */
   get optimizer(): Optimizer | undefined {
-    return this.compiled?.optimizer;
+    return this.compiled?.optimizer ?? this.pendingCompile?.optimizer;
   }
 
   /** Output shapes (with `null` batch). */
@@ -197,13 +217,22 @@ export class Model extends Layer {
   }
 
   /**
-   * Configures training: optimizer, loss and metrics, with Keras's ids or objects.
+   * Configures training: optimizer, loss and metrics, with Keras's ids or objects. As in
+   * Keras, a Sequential without an input shape may be compiled before it is built: the
+   * optimizer and losses are checked now, and the rest completes when the model builds
+   * (on its first `fit`, `evaluate`, `trainOnBatch`, `predict`, call or `build`).
    * @example
    * ```ts
    * model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
    * ```
    */
   compile(args: CompileArgs): void {
+    if (this.graphOutputs.length === 0 && this.buildsLater()) {
+      this.pendingCompile = { args, optimizer: checkDeferredCompile(this.name, args) };
+      this.compiled = undefined;
+      return;
+    }
+    this.pendingCompile = undefined;
     this.compiled = compileModel(this, args);
   }
 
@@ -311,7 +340,7 @@ export class Model extends Layer {
   /** Frees every weight and the optimizer state. */
   override dispose(): void {
     for (const l of this.layers) l.dispose();
-    this.compiled?.optimizer.dispose();
+    (this.compiled?.optimizer ?? this.pendingCompile?.optimizer)?.dispose();
   }
 }
 

@@ -13,7 +13,7 @@ export interface SequentialArgs {
 /**
  * A linear stack of layers (Keras's `Sequential`). The first layer's `inputShape`
  * builds the model at once (so `summary()` works before training); without it the
- * model builds on the first data it sees.
+ * model builds on the first data it sees, and may be compiled before that, as in Keras.
  * @example
  * ```ts
  * const model = new Sequential([
@@ -124,6 +124,10 @@ export class Sequential extends Model {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as LayerShape;
     this.inputLayer = new InputLayer({ batchShape: [null, ...shape.slice(1)], name: `${this.stack[0]?.name ?? 'sequential'}_input` });
     this.rebuild();
+  }
+
+  protected override buildsLater(): boolean {
+    return !this.inputLayer;
   }
 
   protected override ensureGraph(inputs: Tensor[]): void {

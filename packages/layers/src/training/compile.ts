@@ -51,12 +51,31 @@ function perOutput<T>(value: T | T[] | Record<string, T>, names: string[], what:
 
 const isLossLeaf = (v: unknown) => typeof v === 'string' || typeof v === 'function' || (typeof v === 'object' && v !== null && ('compute' in v || 'class_name' in v));
 
-/** Resolves `compile`'s arguments against a model's outputs. */
-export function compileModel(model: Model, args: CompileArgs): CompiledState {
-  if (!args || args.loss === undefined) throw new ValueError(`${model.name}.compile: a loss is required (e.g. loss: 'categorical_crossentropy')`);
+function requireLoss(name: string, args: CompileArgs): void {
+  if (!args || args.loss === undefined) throw new ValueError(`${name}.compile: a loss is required (e.g. loss: 'categorical_crossentropy')`);
+}
+
+/**
+ * `compile` of a model that is not built yet: checks what can be checked without its
+ * outputs (a loss is given, every loss, metric and optimizer id resolves) and returns the
+ * optimizer; {@link compileModel} completes the compile once the model is built.
+ */
+export function checkDeferredCompile(name: string, args: CompileArgs): Optimizer {
+  requireLoss(name, args);
+  const loss = args.loss;
+  const ids: LossIdentifier[] = isLossLeaf(loss) ? [loss as LossIdentifier] : Array.isArray(loss) ? loss : Object.values(loss as Record<string, LossIdentifier>);
+  for (const id of ids) getLoss(id);
+  const metrics = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : Object.values(args.metrics).flat();
+  for (const id of metrics) if (typeof id === 'string') resolveMetric(id, '', [null, null]);
+  return getOptimizer(args.optimizer);
+}
+
+/** Resolves `compile`'s arguments against a model's outputs (with the optimizer already made, when given). */
+export function compileModel(model: Model, args: CompileArgs, made?: Optimizer): CompiledState {
+  requireLoss(model.name, args);
   const outputNames = model.outputs.map((o) => o.sourceLayer.name);
   if (outputNames.length === 0) throw new ValueError(`${model.name}.compile: the model has no layers or unknown input shape; add layers first`);
-  const optimizer = getOptimizer(args.optimizer);
+  const optimizer = made ?? getOptimizer(args.optimizer);
   const losses = perOutput<LossIdentifier>(args.loss, outputNames, 'loss', isLossLeaf).map((l) => getLoss(l));
   const lossWeights = args.lossWeights
     ? perOutput<number>(args.lossWeights, outputNames, 'lossWeights', (v) => typeof v === 'number')

@@ -43,7 +43,7 @@ export async function evaluateLogs(
 
 /** `model.evaluate`: the loss, or `[loss, ...metrics]`. */
 export async function evaluateModel(model: Model, x: Data, y: Data, args: EvaluateArgs): Promise<number | number[]> {
-  const c = requireCompiled(model, 'evaluate');
+  const c = requireCompiled(model, 'evaluate', x);
   const xs = asList(x, 'x', model.name);
   const ys = asList(y, 'y', model.name);
   const batchSize = args.batchSize ?? 32;

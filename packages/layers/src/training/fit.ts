@@ -46,7 +46,7 @@ function onInterrupt(model: Model, state: { interrupted: boolean }): () => void 
 
 /** The training loop behind `model.fit`. */
 export async function fitModel(model: Model, x: Data, y: Data, args: FitArgs): Promise<History> {
-  const c = requireCompiled(model, 'fit');
+  const c = requireCompiled(model, 'fit', x);
   const batchSize = args.batchSize ?? 32;
   const epochs = args.epochs ?? 1;
   const verbose = args.verbose ?? 1;

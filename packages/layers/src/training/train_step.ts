@@ -22,8 +22,15 @@ export function logNames(c: CompiledState): string[] {
   return names;
 }
 
-/** The compiled state, or the error Keras gives for `fit` before `compile`. */
-export function requireCompiled(model: Model, what: string): CompiledState {
+/**
+ * The compiled state, or the error Keras gives for `fit` before `compile`. A model compiled
+ * before it was built is built here from the shapes of its first data `x`.
+ */
+export function requireCompiled(model: Model, what: string, x?: Data): CompiledState {
+  if (!model.compiled && model.compilePending && x !== undefined) {
+    const xs = asList(x, 'x', model.name);
+    model.build(xs.map((t) => [null, ...t.shape.slice(1)]));
+  }
   if (!model.compiled) {
     throw new ValueError(`${model.name}: you must call compile() before ${what}() (e.g. model.compile({ optimizer: 'adam', loss: 'mse' }))`);
   }
@@ -145,7 +152,7 @@ export function scalarOrList(logs: Record<string, number>): number | number[] {
 
 /** One step on one batch (Keras's `train_on_batch`). */
 export async function trainOnBatch(model: Model, x: Data, y: Data): Promise<number | number[]> {
-  const c = requireCompiled(model, 'trainOnBatch');
+  const c = requireCompiled(model, 'trainOnBatch', x);
   const xs = asList(x, 'x', model.name);
   const ys = asList(y, 'y', model.name);
   const n = sampleCount({ x: xs, y: ys }, model.name);
