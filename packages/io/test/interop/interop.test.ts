@@ -46,6 +46,13 @@ let read: { models: Record<string, Partial<Record<FileKind, KerasRead>>>; optimi
 const ours = new Map<string, { params: number; preds: number[]; files: Record<FileKind, string> }>();
 const ourSteps = new Map<string, number[][]>();
 let tensorsAtStart = 0;
+/** The largest difference seen per direction, for the summary line. */
+const largest: Record<string, { diff: number; where: string }> = {};
+
+function noteDiff(direction: string, where: string, diff: number): number {
+  if (!largest[direction] || diff > largest[direction].diff) largest[direction] = { diff, where };
+  return diff;
+}
 
 function batchFor(entry: ZooEntry, seed: number): Batch[] {
   const rng = new Prng(seed);
@@ -174,6 +181,10 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(() => {
+  const files = zoo.length * FILE_KINDS.length;
+  const classes = new Set(zoo.flatMap((e) => e.covers)).size;
+  const big = Object.entries(largest).map(([d, { diff, where }]) => `${d} ${diff.toExponential(2)} (${where})`);
+  console.log(`interop: ${zoo.length} models, ${files} files each way, ${classes} layer classes, ${OPTIMIZER_CASES.length} optimizers; largest differences: ${big.join('; ')}`);
   // TESSERA_INTEROP_KEEP=1 keeps the files of both sides for a look with h5dump or Keras.
   if (dir && !process.env.TESSERA_INTEROP_KEEP) rmSync(dir, { recursive: true, force: true });
   else if (dir) console.log(`interop files kept in ${dir}`);
@@ -209,7 +220,7 @@ describe('Keras 3 loads the files Tessera writes, with its defaults', () => {
     expect(r.error, r.error).toBeUndefined();
     const mine = ours.get(name)!;
     expect(r.params).toBe(mine.params);
-    expect(worst(r.preds!, mine.preds)).toBeLessThanOrEqual(entry.rtol ?? 1e-5);
+    expect(noteDiff('Keras reads ours', `${name} .${kind}`, worst(r.preds!, mine.preds))).toBeLessThanOrEqual(entry.rtol ?? 1e-5);
     // Keras's own equivalent file is the baseline: we may not add a warning to it. Where Keras
     // cannot write that kind for this model, the warnings it raises for its other files of the kind.
     const own = written.models[name].baseline[kind];
@@ -235,7 +246,7 @@ describe('Tessera loads the files Keras 3 writes', () => {
       await loadWeights(model, path, { onWarning });
     }
     expect(model.countParams()).toBe(k.params);
-    expect(worst(predictFlat(model, inputs.get(name)!), k.preds!)).toBeLessThanOrEqual(entry.rtol ?? 1e-5);
+    expect(noteDiff('Tessera reads Keras', `${name} .${kind}`, worst(predictFlat(model, inputs.get(name)!), k.preds!))).toBeLessThanOrEqual(entry.rtol ?? 1e-5);
     expect(warnings.join('\n')).toBe('');
     model.dispose();
   });
@@ -247,7 +258,7 @@ describe('a model saved after training takes the same next step on the other sid
     expect(r.error, r.error).toBeUndefined();
     expect((r.warnings ?? []).join('\n')).toBe('');
     const mine = ourSteps.get(name)!;
-    r.next!.forEach((w, i) => expect(worst(w, mine[i])).toBeLessThanOrEqual(1e-5));
+    r.next!.forEach((w, i) => expect(noteDiff('next step in Keras', name, worst(w, mine[i]))).toBeLessThanOrEqual(1e-5));
   });
 
   it.each(OPTIMIZER_CASES.map((c) => [c.name] as const))('%s: Tessera continues a Keras .keras', async (name) => {
@@ -258,7 +269,7 @@ describe('a model saved after training takes the same next step on the other sid
     const [x, y] = optimizerBatch();
     await model.trainOnBatch(x, y);
     dispose([x, y]);
-    weightsFlat(model).forEach((w, i) => expect(worst(w, k.next![i])).toBeLessThanOrEqual(1e-5));
+    weightsFlat(model).forEach((w, i) => expect(noteDiff('next step in Tessera', name, worst(w, k.next![i]))).toBeLessThanOrEqual(1e-5));
     expect(warnings.join('\n')).toBe('');
     model.dispose();
   });
