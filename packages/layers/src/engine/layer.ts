@@ -1,4 +1,5 @@
 import {
+  DisposedError,
   DTypeError,
   ShapeError,
   Tensor,
@@ -82,6 +83,7 @@ export abstract class Layer {
   protected builtInputShape?: LayerShape | LayerShape[];
   private trainableFlag: boolean;
   private readonly weightList: LayerWeight[] = [];
+  private disposedFlag = false;
 
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? uniqueName(toSnakeCase(this.className));
@@ -98,6 +100,36 @@ export abstract class Layer {
     return (this.constructor as typeof Layer).className;
   }
 
+  /** True once `dispose()` ran: the layer then refuses every use. */
+  get disposed(): boolean {
+    return this.disposedFlag;
+  }
+
+  /** What messages call this: `layer` (a model says `model`). */
+  protected get kind(): string {
+    return 'layer';
+  }
+
+  /**
+   * Throws a {@link DisposedError} when the layer was disposed: its weights are gone, and
+   * building it again would silently answer with fresh random weights.
+   */
+  protected assertUsable(what: string): void {
+    if (this.disposedFlag) throw this.disposedError(what);
+  }
+
+  /** The error of a use after `dispose()`. */
+  protected disposedError(what: string): DisposedError {
+    return new DisposedError(
+      `${this.kind} '${this.name}' was disposed; it cannot ${what} (dispose() frees its weights for good: create or load the ${this.kind} again)`,
+    );
+  }
+
+  /** Marks the layer disposed (subclasses that free more call it too). */
+  protected markDisposed(): void {
+    this.disposedFlag = true;
+  }
+
   /** Whether `fit` trains this layer's weights. */
   get trainable(): boolean {
     return this.trainableFlag;
@@ -109,6 +141,7 @@ export abstract class Layer {
 
   /** Creates the weights for an input shape. Subclasses call `super.build(shape)` last. */
   build(inputShape: LayerShape | LayerShape[]): void {
+    this.assertUsable('be built');
     this.builtInputShape = inputShape;
     this.built = true;
   }
@@ -135,6 +168,7 @@ export abstract class Layer {
   apply(inputs: SymbolicTensors, args?: CallArgs): SymbolicTensors;
   apply(inputs: Tensors, args?: CallArgs): Tensors;
   apply(inputs: Tensors | SymbolicTensors, args: CallArgs = {}): Tensors | SymbolicTensors {
+    this.assertUsable('be called');
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length === 0) throw new ValueError(`${this.name}: called with no inputs`);
     const symbolic = list[0] instanceof SymbolicTensor;
@@ -190,8 +224,17 @@ export abstract class Layer {
     initializer: InitializerIdentifier,
     options: { trainable?: boolean; regularizer?: Regularizer } = {},
   ): Variable {
+    this.assertUsable('create weights');
+    checkWeightSize(this.name, name, shape);
     const init = getInitializer(initializer);
-    const value = tidy(() => init.call(shape, 'float32'));
+    let value: Tensor;
+    try {
+      value = tidy(() => init.call(shape, 'float32'));
+    } catch (e) {
+      // An allocation the runtime refuses (a RangeError) is the user's shape, not our bug.
+      if (e instanceof RangeError) throw new ValueError(`${this.name}: cannot allocate weight '${name}' of shape [${shape.join(', ')}]: ${e.message}`);
+      throw e;
+    }
     const v = variable(value, { name: freeVariableName(`${this.name}/${name}`), trainable: options.trainable ?? true });
     value.dispose();
     this.weightList.push({ variable: v, name, trainable: options.trainable ?? true, regularizer: options.regularizer });
@@ -200,6 +243,7 @@ export abstract class Layer {
 
   /** Every weight with its short name: trainable ones first, as Keras orders `weights`. */
   get weightEntries(): LayerWeight[] {
+    this.assertUsable('give its weights');
     const trainable = this.weightList.filter((w) => w.trainable && this.trainable);
     return [...trainable, ...this.weightList.filter((w) => !trainable.includes(w))];
   }
@@ -229,11 +273,13 @@ export abstract class Layer {
    * ```
    */
   getWeights(): Tensor[] {
+    this.assertUsable('give its weights');
     return this.weights.map((v) => reshape(v, v.shape));
   }
 
   /** Replaces the weight values (shapes must match, in `weights` order). */
   setWeights(values: readonly Tensor[]): void {
+    this.assertUsable('set its weights');
     const ws = this.weightEntries;
     if (values.length !== ws.length) {
       throw new ValueError(`${this.name}.setWeights: expected ${ws.length} arrays but got ${values.length}`);
@@ -259,11 +305,12 @@ export abstract class Layer {
     return this.weightList.filter((w) => w.regularizer && this.trainable).map((w) => w.regularizer!.call(w.variable));
   }
 
-  /** Frees the weights. */
+  /** Frees the weights. The layer then refuses every use (a second dispose does nothing). */
   dispose(): void {
     for (const w of this.weightList) w.variable.dispose();
     this.weightList.length = 0;
     this.built = false;
+    this.markDisposed();
   }
 
   /** The output shape of the layer's (first) call in a graph, as Keras's `layer.output_shape`. */
@@ -305,6 +352,19 @@ export abstract class Layer {
 /** True for a list of shapes (as opposed to one shape). */
 export function isShapeList(s: LayerShape | LayerShape[]): s is LayerShape[] {
   return s.length > 0 && Array.isArray(s[0]);
+}
+
+/** Most values one weight may hold: more than a typed array can index, or a typo (`units: 1e12`). */
+const MAX_WEIGHT_VALUES = 2 ** 31 - 1;
+
+function checkWeightSize(layer: string, name: string, shape: Shape): void {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (!shape.every((d) => Number.isInteger(d) && d >= 0) || size > MAX_WEIGHT_VALUES) {
+    throw new ValueError(
+      `${layer}: weight '${name}' of shape [${shape.join(', ')}] would hold ${size} values; expected non-negative integer dimensions ` +
+        `and at most ${MAX_WEIGHT_VALUES} values (check the layer's size arguments: units, filters, kernel size)`,
+    );
+  }
 }
 
 function freeVariableName(base: string): string {

@@ -6,7 +6,7 @@ import { compileModel, type CompileArgs, type CompiledState } from '../training/
 import { evaluateModel, type EvaluateArgs } from '../training/evaluate.js';
 import { fitModel, type FitArgs } from '../training/fit.js';
 import { predictModel, type PredictArgs } from '../training/predict.js';
-import { trainOnBatch as trainOneBatch } from '../training/train_step.js';
+import { trainOnBatch as trainOneBatch, type TrainOnBatchArgs } from '../training/train_step.js';
 import { summarize, type SummaryOptions } from '../summary.js';
 import { layersOf, topologicalNodes } from './graph.js';
 import { Layer, type CallArgs, type Tensors } from './layer.js';
@@ -119,6 +119,7 @@ export class Model extends Layer {
 
   /** Runs the graph; returns one tensor per output. Intermediates belong to the caller's scope. */
   run(inputs: Tensor[], training: boolean): Tensor[] {
+    this.assertUsable('run');
     this.ensureGraph(inputs);
     if (inputs.length !== this.graphInputs.length) {
       throw new ValueError(`${this.name} expects ${this.graphInputs.length} input(s) but got ${inputs.length}`);
@@ -150,10 +151,12 @@ export class Model extends Layer {
 
   /** Every weight of every layer, in layer order (trainable first within a layer, as Keras). */
   override get weights(): Variable[] {
+    this.assertUsable('give its weights');
     return this.layers.flatMap((l) => l.weights);
   }
 
   override get trainableWeights(): Variable[] {
+    this.assertUsable('give its weights');
     return this.trainable ? this.layers.flatMap((l) => l.trainableWeights) : [];
   }
 
@@ -163,6 +166,7 @@ export class Model extends Layer {
   }
 
   override get weightEntries() {
+    this.assertUsable('give its weights');
     return this.layers.flatMap((l) => l.weightEntries);
   }
 
@@ -201,6 +205,7 @@ export class Model extends Layer {
    * ```
    */
   compile(args: CompileArgs): void {
+    this.assertUsable('compile');
     this.compiled = compileModel(this, args);
   }
 
@@ -213,6 +218,7 @@ export class Model extends Layer {
    * ```
    */
   fit(x: Data, y: Data, args: FitArgs = {}): Promise<History> {
+    if (this.disposed) return Promise.reject(this.disposedError('fit'));
     return fitModel(this, x, y, args);
   }
 
@@ -224,6 +230,7 @@ export class Model extends Layer {
    * ```
    */
   evaluate(x: Data, y: Data, args: EvaluateArgs = {}): Promise<number | number[]> {
+    if (this.disposed) return Promise.reject(this.disposedError('evaluate'));
     return evaluateModel(this, x, y, args);
   }
 
@@ -235,6 +242,7 @@ export class Model extends Layer {
    * ```
    */
   predict(x: Data, args: PredictArgs = {}): Tensors {
+    this.assertUsable('predict');
     return predictModel(this, x, args);
   }
 
@@ -245,8 +253,9 @@ export class Model extends Layer {
    * const loss = await model.trainOnBatch(xBatch, yBatch);
    * ```
    */
-  trainOnBatch(x: Data, y: Data): Promise<number | number[]> {
-    return trainOneBatch(this, x, y);
+  trainOnBatch(x: Data, y: Data, args: TrainOnBatchArgs = {}): Promise<number | number[]> {
+    if (this.disposed) return Promise.reject(this.disposedError('trainOnBatch'));
+    return trainOneBatch(this, x, y, args);
   }
 
   /**
@@ -257,6 +266,7 @@ export class Model extends Layer {
    * ```
    */
   summary(options: SummaryOptions = {}): string {
+    this.assertUsable('summarize');
     return summarize(this, options);
   }
 
@@ -268,11 +278,13 @@ export class Model extends Layer {
    * ```
    */
   override getWeights(): Tensor[] {
+    this.assertUsable('give its weights');
     return this.layers.flatMap((l) => l.getWeights());
   }
 
   /** Sets all weight values, in `weights` order. */
   override setWeights(values: readonly Tensor[]): void {
+    this.assertUsable('set its weights');
     let offset = 0;
     const layers = this.layers;
     const total = layers.reduce((n, l) => n + l.weights.length, 0);
@@ -305,10 +317,16 @@ export class Model extends Layer {
     };
   }
 
-  /** Frees every weight and the optimizer state. */
+  /** Frees every weight and the optimizer state. The model then refuses every use. */
   override dispose(): void {
+    if (this.disposed) return;
     for (const l of this.layers) l.dispose();
     this.compiled?.optimizer.dispose();
+    this.markDisposed();
+  }
+
+  protected override get kind(): string {
+    return 'model';
   }
 }
 

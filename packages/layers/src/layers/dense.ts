@@ -42,8 +42,8 @@ export class Dense extends Layer {
 
   constructor(args: DenseArgs) {
     super(args.inputDim !== undefined && !args.inputShape ? { ...args, inputShape: [args.inputDim] } : args);
-    if (!Number.isInteger(args.units) || args.units <= 0) {
-      throw new ValueError(`${this.name}: expected a positive integer number of units but got ${args.units}`);
+    if (!Number.isInteger(args.units) || args.units <= 0 || args.units > 2 ** 31 - 1) {
+      throw new ValueError(`${this.name}: units must be a positive integer of at most ${2 ** 31 - 1} but got ${args.units}`);
     }
     this.units = args.units;
     this.useBias = args.useBias ?? true;

@@ -13,6 +13,8 @@ import {
 import type { Data, Model } from '../engine/model.js';
 import type { CompiledState } from './compile.js';
 import { asList, sampleCount } from './data.js';
+import { assertFinite, checkOptions, requireSamples } from './checks.js';
+import { exclusive } from './exclusive.js';
 
 /** Names of the values a step reports, in the order of its statistics. */
 export function logNames(c: CompiledState): string[] {
@@ -135,16 +137,28 @@ export function scalarOrList(logs: Record<string, number>): number | number[] {
   return values.length === 1 ? values[0] : values;
 }
 
-/** One step on one batch (Keras's `train_on_batch`). */
-export async function trainOnBatch(model: Model, x: Data, y: Data): Promise<number | number[]> {
-  const c = requireCompiled(model, 'trainOnBatch');
-  const xs = asList(x, 'x', model.name);
-  const ys = asList(y, 'y', model.name);
-  const n = sampleCount({ x: xs, y: ys }, model.name);
-  const { stats, sizes } = trainStep(model, c, xs, ys);
-  const values = await stats.data();
-  stats.dispose();
-  const folder = new StatsFolder(c);
-  folder.fold(values, sizes, n);
-  return scalarOrList(folder.logs());
+/** Options of `trainOnBatch`. */
+export interface TrainOnBatchArgs {
+  /** Check `x` and `y` for NaN and Infinity first (default true). */
+  checkFinite?: boolean;
+}
+
+/** One step on one batch (Keras's `train_on_batch`). Refused while the model runs `fit`. */
+export function trainOnBatch(model: Model, x: Data, y: Data, args: TrainOnBatchArgs = {}): Promise<number | number[]> {
+  return exclusive(model, 'trainOnBatch', async () => {
+    const where = `${model.name}.trainOnBatch`;
+    checkOptions(where, args);
+    const c = requireCompiled(model, 'trainOnBatch');
+    const xs = asList(x, 'x', model.name);
+    const ys = asList(y, 'y', model.name);
+    const n = sampleCount({ x: xs, y: ys }, model.name);
+    requireSamples(where, { x: xs, y: ys });
+    if (args?.checkFinite ?? true) await assertFinite(where, { x: xs, y: ys });
+    const { stats, sizes } = trainStep(model, c, xs, ys);
+    const values = await stats.data();
+    stats.dispose();
+    const folder = new StatsFolder(c);
+    folder.fold(values, sizes, n);
+    return scalarOrList(folder.logs());
+  });
 }
