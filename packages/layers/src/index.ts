@@ -55,3 +55,4 @@ export type { EvaluateArgs } from './training/evaluate.js';
 export type { PredictArgs } from './training/predict.js';
 export type { SummaryOptions } from './summary.js';
 export { ConcurrentUseError, TrainingDivergedError } from './errors.js';
+export { checkLayerConfig } from './config_checks.js';

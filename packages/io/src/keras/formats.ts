@@ -25,8 +25,10 @@ export interface ReadModelOptions {
   compile?: boolean;
   /** Where warnings go (default `console.warn`). */
   onWarning?: (message: string) => void;
-  /** Time bound for reading the HDF5 part, in ms (default: 30 s plus 1 s per MB). */
+  /** Time bound for reading the HDF5 part, in ms (default: 30 s plus 1 s per MB; a parse that stops making progress fails sooner). */
   timeoutMs?: number;
+  /** Load weights holding NaN or Infinity instead of failing with a `non_finite` error. */
+  allowNonFinite?: boolean;
 }
 
 /** Options of reading weights into an existing model. */
@@ -38,6 +40,8 @@ export interface ReadWeightsOptions {
   skipMismatch?: boolean;
   onWarning?: (message: string) => void;
   timeoutMs?: number;
+  /** Load weights holding NaN or Infinity instead of failing with a `non_finite` error. */
+  allowNonFinite?: boolean;
 }
 
 /** Options of writing a model. */
@@ -110,7 +114,7 @@ async function modelFromH5(bytes: Uint8Array, options: ReadModelOptions): Promis
   if (!mw || mw.kind !== 'group') throw new ModelFileError('missing', `the file has no 'model_weights' group`, { file });
   const config = parseJson(configText, 'model_config', file);
   const model = modelFromKerasConfig(config, { file, onWarning: warn, zeroInit: true, maxValues: countValues(mw) });
-  withWeights(model, (m) => planLegacy(m, mw, { file, warn }));
+  withWeights(model, (m) => planLegacy(m, mw, { file, warn, allowNonFinite: options.allowNonFinite }));
   if (options.compile) {
     try {
       const tc = attrString(tree, 'training_config');
@@ -161,7 +165,7 @@ async function modelFromKerasZip(bytes: Uint8Array, options: ReadModelOptions): 
   const weightsBytes = entries.get('model.weights.h5');
   const tree = weightsBytes ? await readH5(weightsBytes, { file: `${file ?? '<bytes>'}:model.weights.h5`, timeoutMs: options.timeoutMs, skip: options.compile ? [] : ['/optimizer'] }) : group();
   const model = modelFromKerasConfig(config, { file, onWarning: warn, zeroInit: true, maxValues: countValues(tree) });
-  withWeights(model, (m) => planKeras3(m, tree, { file, warn }));
+  withWeights(model, (m) => planKeras3(m, tree, { file, warn, allowNonFinite: options.allowNonFinite }));
   if (options.compile) {
     try {
       const cc = config.compile_config;
@@ -234,7 +238,7 @@ export async function readWeightsInto(model: Model, bytes: Uint8Array, options: 
     else if (isLegacyWeightsGroup(tree)) plan = planLegacy(model, tree, { ...options, warn });
     else if (getPath(tree, 'layers') || getPath(tree, 'vars')) {
       if (options.byName) warn('byName applies to legacy .h5 weights only; Keras 3 weights are matched by their paths');
-      plan = planKeras3(model, tree, { file, warn });
+      plan = planKeras3(model, tree, { file, warn, allowNonFinite: options.allowNonFinite });
     } else throw new ModelFileError('missing', 'the file holds no Keras weights layout (no layer_names, model_weights or layers)', { file });
     applyAssignments(plan);
   } catch (e) {

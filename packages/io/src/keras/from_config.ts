@@ -1,4 +1,4 @@
-import { InputLayer, Layer, Model, Sequential, type SymbolicTensor } from '@tessera/layers';
+import { checkLayerConfig, InputLayer, Layer, Model, Sequential, type SymbolicTensor } from '@tessera/layers';
 import { zeros, type Shape } from '@tessera/tensor';
 import { asModelFileError, ModelFileError } from '../errors.js';
 import { GuardedInitializer, layerFactory, resolveInitializer, type LayerContext } from '../registry.js';
@@ -72,6 +72,7 @@ class Builder {
     };
     let layer: Layer;
     try {
+      checkLayerConfig(className, config);
       layer = factory(config, ctx);
     } catch (e) {
       throw asModelFileError(e, 'bad_config', `cannot build layer ${className}`, { file: this.options.file, layer: name });
@@ -95,6 +96,7 @@ class Builder {
     // Keras <= 2.1 wrote the layer list itself as the config.
     const layerSpecs = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
     if (!Array.isArray(layerSpecs)) throw this.bad('a Sequential config must list its layers', { found: brief(config) });
+    if (layerSpecs.length === 0) throw this.bad('the Sequential config lists no layers: the model would be empty', { expected: 'at least one layer' });
     const name = isObject(config) && typeof config.name === 'string' ? config.name : undefined;
     const model = new Sequential(name ? { name } : {});
     layerSpecs.forEach((s, i) => {
@@ -122,6 +124,7 @@ class Builder {
   functional(config: Json): Model {
     const specs = config.layers;
     if (!Array.isArray(specs)) throw this.bad('a functional config must list its layers');
+    if (specs.length === 0) throw this.bad('the functional config lists no layers: the model would be empty', { expected: 'at least one layer' });
     const byName = new Map<string, Layer>();
     const queues = new Map<Layer, unknown[]>();
     const order: Layer[] = [];
