@@ -70,6 +70,34 @@ export function countRecords(bytes: Uint8Array, location: string): number {
 }
 
 /**
+ * Checks that the batch files of one source agree: when one of them is a full official batch
+ * (10,000 records), all must be. A batch that is short by whole records beside full ones was
+ * cut at a record boundary (records dropped silently otherwise); all-short batches are a
+ * subset (a fixture, a sample) and are accepted.
+ *
+ * @param batches - each file read, with its record count.
+ * @throws {@link DatasetError} naming the odd file, its record count and the byte offset where it ends.
+ * @example
+ * ```ts
+ * checkBatchSizes([{ location: 'data_batch_1.bin', records: 10000 }, { location: 'data_batch_2.bin', records: 9999 }]);
+ * // DatasetError: data_batch_2.bin: expected 10000 records (30730000 bytes), as data_batch_1.bin holds, but found 9999 ...
+ * ```
+ */
+export function checkBatchSizes(batches: readonly { location: string; records: number }[]): void {
+  const full = batches.find((b) => b.records === RECORDS_PER_BATCH);
+  if (!full) return;
+  for (const b of batches) {
+    if (b.records !== RECORDS_PER_BATCH) {
+      throw new DatasetError(
+        `${b.location}: expected ${RECORDS_PER_BATCH} records (${BATCH_BYTES} bytes), as ${full.location} holds, but found ${b.records} ` +
+          `(${b.records * RECORD_BYTES} bytes): the file ends at byte offset ${b.records * RECORD_BYTES}, ${RECORDS_PER_BATCH - b.records} records short; ` +
+          'it was cut or replaced',
+      );
+    }
+  }
+}
+
+/**
  * Decodes the first `count` records of a batch: labels are checked (0..9) and copied into
  * `labels[at ..]`, and each image is transposed from the file's channel-planar order
  * (1024 red, 1024 green, 1024 blue bytes, each row-major 32x32) to channels-last

@@ -36,4 +36,19 @@ describe('cifar10: records must be whole, and a batch holds at most 10000', () =
         'the extra data starts at byte offset 30730000: it is not one CIFAR-10 binary batch',
     );
   });
+
+  it('a batch short by whole records beside full batches is refused (records would be dropped silently)', async () => {
+    const files = fixtureFiles();
+    for (const name of ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin', 'test_batch.bin']) {
+      files.set(name, new Uint8Array(10000 * RECORD));
+    }
+    files.set('data_batch_3.bin', new Uint8Array(9999 * RECORD));
+    await writeFixtureDir(dir, files);
+    const e = await cifar10.loadRaw({ source: dir }).then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
+    expect(e).toBeInstanceOf(DatasetError);
+    expect(e!.message).toMatch(/data_batch_3\.bin: expected 10000 records \(30730000 bytes\), as .*data_batch_1\.bin holds, but found 9999 \(30726927 bytes\): the file ends at byte offset 30726927/);
+  }, 60_000);
 });
