@@ -21,8 +21,8 @@ export interface H5ReadOptions {
   /** Time bound in ms (default: 30 s plus 1 s per MB). */
   timeoutMs?: number;
   /**
-   * Most ms the parse may go without moving to its next object (default: 5 s plus 1 s per
-   * 50 MB): a corrupted file that sends the HDF5 library into a loop is stopped this soon,
+   * Most ms the parse may go without moving to its next object (default: 3 s plus 1 s per
+   * 20 MB): a corrupted file that sends the HDF5 library into a loop is stopped this soon,
    * long before the overall time bound.
    */
   stallMs?: number;
@@ -254,7 +254,7 @@ function toError(e: unknown, file: string): ModelFileError {
 export function readH5(bytes: Uint8Array, options: H5ReadOptions = {}): Promise<H5Group> {
   const file = options.file ?? '<bytes>';
   const timeoutMs = options.timeoutMs ?? 30_000 + bytes.length / 1000;
-  const stallMs = options.stallMs ?? 5_000 + bytes.length / 50_000;
+  const stallMs = options.stallMs ?? 3_000 + bytes.length / 20_000;
   const limits: Record<string, unknown> = { skip: options.skip, maxDataBytes: options.maxDataBytes };
   // Test hook (not part of the options' type): simulates a parse stuck inside the library.
   const simulate = (options as { simulateStallMs?: number }).simulateStallMs;
