@@ -49,6 +49,11 @@ const z32 = zeros([3, 2]);
 const z45 = zeros([4, 5]);
 const z164 = zeros([1, 64]);
 const bools = tensor([1, 0], [2], 'bool');
+const z3 = zeros([3]);
+const z33 = zeros([3, 3]);
+const z234 = zeros([2, 3, 4]);
+const z254 = zeros([2, 5, 4]);
+const img33 = zeros([1, 3, 3, 1]);
 const silent = { verbose: 0 as const };
 const enc = new TextEncoder();
 
@@ -64,6 +69,15 @@ function withModel(f: (m: layers.Sequential) => unknown): () => unknown {
       m.dispose();
     }
   };
+}
+
+/** Applies a layer to `input`, then frees the layer (its weights are not a leak of the call). */
+function applied(layer: layers.Layer, input: Tensor): unknown {
+  try {
+    return layer.apply(input);
+  } finally {
+    layer.dispose();
+  }
 }
 
 function disposed(f: (m: layers.Sequential) => unknown): () => unknown {
@@ -100,7 +114,14 @@ const rows: Row[] = [
   },
   { call: 'new BatchNormalization({momentum: 2})', run: () => new layers.BatchNormalization({ momentum: 2 }), error: ValueError, words: ['momentum', '[0, 1]', '2'] },
   { call: 'new Conv2D({filters: 0})', run: () => new layers.Conv2D({ filters: 0, kernelSize: 3 }), error: ValueError, words: ['filters', '0'] },
-  { call: 'Dense({units: 2**28}) built on 64 inputs', run: () => new layers.Dense({ units: 2 ** 28, inputShape: [64] }).apply(z164), error: ValueError, words: ["weight 'kernel'", '[64, 268435456]'] },
+  { call: 'Dense({units: 2**28}) built on 64 inputs', run: () => applied(new layers.Dense({ units: 2 ** 28, inputShape: [64] }), z164), error: ValueError, words: ["weight 'kernel'", '[64, 268435456]'] },
+
+  { call: 'Dense applied to a rank-1 tensor', run: () => new layers.Dense({ units: 2 }).apply(z3), error: ShapeError, words: ['rank 2 or more', 'rank 1'] },
+  { call: 'Conv2D kernel larger than the image', run: () => applied(new layers.Conv2D({ filters: 2, kernelSize: 5 }), img33), error: ShapeError, words: ['conv2d', '5 x 5', '(None, 3, 3, 1)', "'valid'"] },
+  { call: 'MaxPooling2D pool larger than the image', run: () => applied(new layers.MaxPooling2D({ poolSize: 4 }), img33), error: ShapeError, words: ['max_pooling2d', '4 x 4', '(None, 3, 3, 1)'] },
+  { call: 'Concatenate of mismatched shapes', run: () => new layers.Concatenate().apply([z234, z254]), error: ShapeError, words: ['concatenate', '[*, 3, 4]', '[*, 5, 4]'] },
+  { call: 'Concatenate of different batch sizes', run: () => new layers.Concatenate().apply([z23, z33]), error: ShapeError, words: ['concatenate', '[2, 3]', '[3, 3]'] },
+  { call: 'Add of different batch sizes', run: () => new layers.Add().apply([z23, z33]), error: ShapeError, words: ['add', 'same shape', '[2, 3]', '[3, 3]'] },
 
   // models: calls in the wrong state
   {
@@ -236,7 +257,7 @@ const rows: Row[] = [
 ];
 
 afterAll(async () => {
-  dispose([x, y, xNaN, empty, emptyY, z23, z32, z45, z164, bools]);
+  dispose([x, y, xNaN, empty, emptyY, z23, z32, z45, z164, bools, z3, img33, z33, z234, z254]);
   await io.stopH5Worker();
 });
 

@@ -56,6 +56,9 @@ export class Dense extends Layer {
   }
 
   override build(inputShape: LayerShape): void {
+    if (inputShape.length < 2) {
+      throw new ShapeError(`${this.name}: expected inputs of rank 2 or more (batch, ..., features) but got rank ${inputShape.length}; add the batch axis`);
+    }
     const inDim = inputShape[inputShape.length - 1];
     if (inDim === null || inDim === undefined) {
       throw new ShapeError(`${this.name}: the last dimension of the input must be known but got shape [${inputShape.join(', ')}]`);

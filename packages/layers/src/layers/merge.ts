@@ -28,17 +28,21 @@ export class Concatenate extends Layer {
   override build(inputShape: LayerShape | LayerShape[]): void {
     const shapes = inputShape as LayerShape[];
     if (!Array.isArray(shapes[0]) || shapes.length < 2) throw new ValueError(`${this.name}: expected a list of at least 2 inputs`);
+    this.checkShapes(shapes);
+    super.build(inputShape);
+  }
+
+  private checkShapes(shapes: readonly LayerShape[]): void {
     const rank = shapes[0].length;
     const axis = this.axis < 0 ? this.axis + rank : this.axis;
     for (const s of shapes) {
       const ok = s.length === rank && s.every((d, i) => i === axis || d === null || shapes[0][i] === null || d === shapes[0][i]);
       if (!ok) {
         throw new ShapeError(
-          `${this.name}: inputs must match except on axis ${this.axis} but got ${shapes.map((x) => `[${x.join(', ')}]`).join(' and ')}`,
+          `${this.name}: inputs must match except on axis ${this.axis} but got ${shapes.map((x) => `[${x.map((d) => d ?? '*').join(', ')}]`).join(' and ')}`,
         );
       }
     }
-    super.build(inputShape);
   }
 
   protected override assertInputShapes(): void {
@@ -47,6 +51,7 @@ export class Concatenate extends Layer {
 
   call(inputs: Tensors): Tensor {
     const list = asList(inputs, this.name);
+    this.checkShapes(list.map((t) => t.shape)); // the batch sizes too, which build cannot see
     return concat(list, this.axis < 0 ? this.axis + list[0].rank : this.axis);
   }
 
@@ -83,14 +88,19 @@ export class Add extends Layer {
     if (!Array.isArray(shapes[0]) || shapes.length < 2) throw new ValueError(`${this.name}: expected a list of at least 2 inputs`);
     for (const s of shapes) {
       if (s.length !== shapes[0].length || s.some((d, i) => d !== null && shapes[0][i] !== null && d !== shapes[0][i])) {
-        throw new ShapeError(`${this.name}: inputs must have the same shape but got ${shapes.map((x) => `[${x.join(', ')}]`).join(' and ')}`);
+        throw new ShapeError(`${this.name}: inputs must have the same shape but got ${shapes.map((x) => `[${x.map((d) => d ?? '*').join(', ')}]`).join(' and ')}`);
       }
     }
     super.build(inputShape);
   }
 
   call(inputs: Tensors): Tensor {
-    return asList(inputs, this.name).reduce((a, b) => add(a, b));
+    const list = asList(inputs, this.name);
+    // The batch sizes too, which build cannot see (a size 1 broadcasts); the message names the layer, not the op.
+    if (list.some((t) => t.rank !== list[0].rank || t.shape.some((d, i) => d !== list[0].shape[i] && d !== 1 && list[0].shape[i] !== 1))) {
+      throw new ShapeError(`${this.name}: inputs must have the same shape but got ${list.map((t) => `[${t.shape.join(', ')}]`).join(' and ')}`);
+    }
+    return list.reduce((a, b) => add(a, b));
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
