@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchNormalization, Dense, Sequential, clearSession, type Model } from '@tessera/layers';
-import { memory, tensor } from '@tessera/tensor';
+import { dispose, memory, tensor } from '@tessera/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModelFileError, loadModel, loadWeights, readH5, readModel, saveModel, saveWeights, stopH5Worker } from '../src/index.js';
 import { readZip, writeZip } from '../src/zip.js';
@@ -75,6 +75,28 @@ describe('loaders check what they load', () => {
       }
       m.dispose();
     }
+  });
+
+  it('optimizer state holding NaN is refused on compile: true (allowNonFinite loads it)', async () => {
+    clearSession();
+    const m = small();
+    m.compile({ optimizer: 'adam', loss: 'mse' });
+    const opt = m.optimizer!;
+    const state = opt.getWeights();
+    const bad = state.map((t, i) => (i === 2 ? tensor(new Float32Array(t.size).fill(NaN), t.shape) : t));
+    opt.setWeights(bad);
+    dispose([state, bad]);
+    for (const format of ['keras', 'h5'] as const) {
+      const bytes = await saveModel(m, null, { format });
+      const start = memory().numTensors;
+      const e = await failure(readModel(bytes, { compile: true, ...quiet }));
+      expect(e.code).toBe('non_finite');
+      expect(e.message).toMatch(/optimizer adam.*holds NaN/);
+      expect(memory().numTensors).toBe(start);
+      (await readModel(bytes, { compile: true, allowNonFinite: true, ...quiet })).dispose();
+      (await readModel(bytes, quiet)).dispose(); // without compile the optimizer state is not read
+    }
+    m.dispose();
   });
 
   it('huge finite weights (3e38) load with a warning naming the weight', async () => {

@@ -122,7 +122,7 @@ async function modelFromH5(bytes: Uint8Array, options: ReadModelOptions): Promis
       else {
         compileFromKeras(model, parseJson(tc, 'training_config', file) as Record<string, unknown>, warn, file);
         const ow = getPath(tree, 'optimizer_weights');
-        if (ow && ow.kind === 'group') restoreOptimizer(model.compiled!.optimizer, legacyOptimizerEntries(ow, file), warn);
+        if (ow && ow.kind === 'group') restoreOptimizer(model.compiled!.optimizer, legacyOptimizerEntries(ow, file), warn, { file, allowNonFinite: options.allowNonFinite });
       }
     } catch (e) {
       model.dispose();
@@ -173,7 +173,7 @@ async function modelFromKerasZip(bytes: Uint8Array, options: ReadModelOptions): 
       else {
         compileFromKeras(model, cc as Record<string, unknown>, warn, file);
         const opt = keras3OptimizerEntries(tree);
-        if (opt.length > 0) restoreOptimizer(model.compiled!.optimizer, opt, warn);
+        if (opt.length > 0) restoreOptimizer(model.compiled!.optimizer, opt, warn, { file, allowNonFinite: options.allowNonFinite });
       }
     } catch (e) {
       model.dispose();
