@@ -212,6 +212,12 @@ export class Model extends Layer {
   /**
    * Trains for `epochs` over `(x, y)` in batches, printing Keras's progress; resolves
    * to the History. Ctrl-C (Node) stops after the current batch.
+   *
+   * Options, empty data and NaN or Infinity in `x` and `y` are checked before training
+   * (`checkFinite: false` skips the last). A loss that becomes NaN or infinite stops
+   * training with a `TrainingDivergedError` (unless a `TerminateOnNaN` callback is given).
+   * A model runs one `fit`, `evaluate` or `trainOnBatch` at a time: another one started
+   * before this one ends is refused with a `ConcurrentUseError`.
    * @example
    * ```ts
    * const history = await model.fit(xTrain, yTrain, { batchSize: 128, epochs: 20, validationData: [xTest, yTest] });
