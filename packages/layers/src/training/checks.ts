@@ -1,4 +1,6 @@
 import { add, mul, NonFiniteError, slice, sum, tidy, ValueError, keep, type Tensor } from '@tessera/tensor';
+import type { Data, Model } from '../engine/model.js';
+import { asList, sampleCount } from './data.js';
 
 /**
  * Checks of what `fit`, `evaluate`, `predict` and `trainOnBatch` are given, done once per
@@ -71,6 +73,26 @@ export function requireSamples(where: string, groups: Record<string, Tensor[]>):
       }
     });
   }
+}
+
+/**
+ * The inputs and targets of `evaluate` or `trainOnBatch`, as lists, after every check:
+ * matching sample counts, at least one sample, and (unless `checkFinite: false`) no NaN
+ * or Infinity.
+ */
+export async function checkedData(
+  where: string,
+  model: Model,
+  x: Data,
+  y: Data,
+  checkFinite: boolean | undefined,
+): Promise<{ xs: Tensor[]; ys: Tensor[]; n: number }> {
+  const xs = asList(x, 'x', model.name);
+  const ys = asList(y, 'y', model.name);
+  const n = sampleCount({ x: xs, y: ys }, model.name);
+  requireSamples(where, { x: xs, y: ys });
+  if (checkFinite ?? true) await assertFinite(where, { x: xs, y: ys });
+  return { xs, ys, n };
 }
 
 /** Values per chunk of the finiteness pass: bounds its temporary memory. */

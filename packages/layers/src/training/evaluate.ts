@@ -2,8 +2,8 @@ import { tidy, type Tensor } from '@tessera/tensor';
 import { ProgbarLogger } from '../callbacks/progbar.js';
 import type { Data, Model } from '../engine/model.js';
 import type { CompiledState } from './compile.js';
-import { asList, sampleCount, sliceRows } from './data.js';
-import { assertFinite, checkOptions, requireSamples } from './checks.js';
+import { sampleCount, sliceRows } from './data.js';
+import { checkedData, checkOptions } from './checks.js';
 import { exclusive } from './exclusive.js';
 import { StatsFolder, batchStatistics, computeLosses, requireCompiled, scalarOrList } from './train_step.js';
 
@@ -50,11 +50,7 @@ export function evaluateModel(model: Model, x: Data, y: Data, args: EvaluateArgs
     const where = `${model.name}.evaluate`;
     checkOptions(where, args);
     const c = requireCompiled(model, 'evaluate');
-    const xs = asList(x, 'x', model.name);
-    const ys = asList(y, 'y', model.name);
-    sampleCount({ x: xs, y: ys }, model.name);
-    requireSamples(where, { x: xs, y: ys });
-    if (args?.checkFinite ?? true) await assertFinite(where, { x: xs, y: ys });
+    const { xs, ys } = await checkedData(where, model, x, y, args?.checkFinite);
     const batchSize = args?.batchSize ?? 32;
     const steps = Math.ceil(xs[0].shape[0] / batchSize);
     const bar = (args?.verbose ?? 1) === 1 ? new ProgbarLogger({ verbose: 1 }) : undefined;

@@ -1,7 +1,7 @@
 import { dispose, randomFloat, ValueError, type Tensor } from '@tessera/tensor';
 import { TerminateOnNaN } from '../callbacks/terminate_on_nan.js';
 import { TrainingDivergedError } from '../errors.js';
-import { assertFinite, checkFitOptions, requireSamples } from './checks.js';
+import { assertFinite, checkedData, checkFitOptions, requireSamples } from './checks.js';
 import { exclusive } from './exclusive.js';
 import { Callback, CallbackList, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
@@ -75,18 +75,16 @@ async function fitLoop(model: Model, x: Data, y: Data, args: FitArgs): Promise<H
   const epochs = args.epochs ?? 1;
   const verbose = args.verbose ?? 1;
   const validationFreq = args.validationFreq ?? 1;
-  let xs = asList(x, 'x', model.name);
-  let ys = asList(y, 'y', model.name);
-  const total = sampleCount({ x: xs, y: ys }, model.name);
-  requireSamples(where, { x: xs, y: ys });
+  const checkFinite = args.checkFinite ?? true;
+  const data = await checkedData(where, model, x, y, checkFinite);
+  let { xs, ys } = data;
+  const total = data.n;
   if (xs.length !== model.inputs.length && model.inputs.length > 0) {
     throw new ValueError(`${model.name}.fit: the model has ${model.inputs.length} input(s) but x has ${xs.length} array(s)`);
   }
   if (ys.length !== c.outputNames.length) {
     throw new ValueError(`${model.name}.fit: the model has ${c.outputNames.length} output(s) (${c.outputNames.join(', ')}) but y has ${ys.length} array(s)`);
   }
-  const checkFinite = args.checkFinite ?? true;
-  if (checkFinite) await assertFinite(where, { x: xs, y: ys });
 
   // Validation data: given, or the last samples split off (before shuffling, as Keras).
   const owned: Tensor[] = [];

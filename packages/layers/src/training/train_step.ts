@@ -12,8 +12,7 @@ import {
 } from '@tessera/tensor';
 import type { Data, Model } from '../engine/model.js';
 import type { CompiledState } from './compile.js';
-import { asList, sampleCount } from './data.js';
-import { assertFinite, checkOptions, requireSamples } from './checks.js';
+import { checkedData, checkOptions } from './checks.js';
 import { exclusive } from './exclusive.js';
 
 /** Names of the values a step reports, in the order of its statistics. */
@@ -149,11 +148,7 @@ export function trainOnBatch(model: Model, x: Data, y: Data, args: TrainOnBatchA
     const where = `${model.name}.trainOnBatch`;
     checkOptions(where, args);
     const c = requireCompiled(model, 'trainOnBatch');
-    const xs = asList(x, 'x', model.name);
-    const ys = asList(y, 'y', model.name);
-    const n = sampleCount({ x: xs, y: ys }, model.name);
-    requireSamples(where, { x: xs, y: ys });
-    if (args?.checkFinite ?? true) await assertFinite(where, { x: xs, y: ys });
+    const { xs, ys, n } = await checkedData(where, model, x, y, args?.checkFinite);
     const { stats, sizes } = trainStep(model, c, xs, ys);
     const values = await stats.data();
     stats.dispose();
