@@ -1,4 +1,4 @@
-import { add, mul, NonFiniteError, slice, sum, tidy, ValueError, keep, type Tensor } from '@tessera/tensor';
+import { NonFiniteError, ValueError, type Tensor } from '@tessera/tensor';
 import type { Data, Model } from '../engine/model.js';
 import { asList, sampleCount } from './data.js';
 
@@ -95,52 +95,29 @@ export async function checkedData(
   return { xs, ys, n };
 }
 
-/** Values per chunk of the finiteness pass: bounds its temporary memory. */
-const CHUNK_VALUES = 1 << 22;
-
 /**
  * Throws a {@link NonFiniteError} naming the array and the first index holding NaN or
- * Infinity. One vectorized pass per array (`sum(x * 0)` is NaN exactly when some value is
- * not finite) and one read of a scalar; the data is read back only to locate a bad value.
+ * Infinity. One linear pass over each float array's values, read once: on the CPU backend
+ * that is the array itself, on a GPU one a download. (A device-side reduction such as
+ * `sum(x * 0)` would stay on the GPU, but WGSL leaves NaN and Infinity to the
+ * implementation, and shader compilers may fold `x * 0` to 0: it could miss them.)
  */
 export async function assertFinite(where: string, groups: Record<string, Tensor[]>): Promise<void> {
-  const named: [string, Tensor][] = [];
-  for (const [name, list] of Object.entries(groups)) list.forEach((t, i) => named.push([list.length > 1 ? `${name}[${i}]` : name, t]));
-  const floats = named.filter(([, t]) => t.dtype === 'float32' && t.size > 0);
-  if (floats.length === 0) return;
-  const flags = tidy(() => floats.map(([, t]) => keep(finiteProbe(t))));
-  let values: number[];
-  try {
-    values = await Promise.all(flags.map(async (f) => (await f.data())[0] as number));
-  } finally {
-    flags.forEach((f) => f.dispose());
-  }
-  for (let k = 0; k < floats.length; k++) {
-    if (Number.isNaN(values[k])) {
-      const [name, t] = floats[k];
+  for (const [name, list] of Object.entries(groups)) {
+    for (const [k, t] of list.entries()) {
+      if (t.dtype !== 'float32' || t.size === 0) continue;
       const data = (await t.data()) as Float32Array;
       let i = 0;
-      while (i < data.length && Number.isFinite(data[i])) i++;
-      throw new NonFiniteError(
-        `${where}: ${name} holds ${String(data[i])} at index [${unravel(i, t.shape).join(', ')}] (expected finite numbers; ` +
-          'clean the data, or pass {checkFinite: false} to skip this check)',
-      );
+      // v - v is 0 for finite v, NaN for NaN and +-Infinity.
+      while (i < data.length && data[i] - data[i] === 0) i++;
+      if (i < data.length) {
+        throw new NonFiniteError(
+          `${where}: ${list.length > 1 ? `${name}[${k}]` : name} holds ${String(data[i])} at index [${unravel(i, t.shape).join(', ')}] ` +
+            '(expected finite numbers; clean the data, or pass {checkFinite: false} to skip this check)',
+        );
+      }
     }
   }
-}
-
-/** A scalar that is NaN when `t` holds a value that is not finite, else 0. */
-function finiteProbe(t: Tensor): Tensor {
-  if (t.size <= CHUNK_VALUES || t.rank === 0) return sum(mul(t, 0));
-  const rowSize = t.size / t.shape[0];
-  const rows = Math.max(1, Math.floor(CHUNK_VALUES / Math.max(1, rowSize)));
-  let total: Tensor | undefined;
-  for (let start = 0; start < t.shape[0]; start += rows) {
-    const n = Math.min(rows, t.shape[0] - start);
-    const part = sum(mul(slice(t, [start], [n]), 0));
-    total = total ? add(total, part) : part;
-  }
-  return total!;
 }
 
 /** The multi-index of a flat index. */
