@@ -38,7 +38,7 @@ export interface FitArgs {
   validationFreq?: number;
   /**
    * Check `x`, `y` and the validation data for NaN and Infinity before training (default
-   * true: one vectorized pass; the error names the array and the first bad index).
+   * true: one pass over the values; the error names the array and the first bad index).
    */
   checkFinite?: boolean;
 }
