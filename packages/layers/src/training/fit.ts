@@ -148,7 +148,7 @@ async function fitLoop(model: Model, x: Data, y: Data, args: FitArgs): Promise<H
         await list.call('onTrainBatchEnd', step, logs);
         const loss = values[0];
         if (Number.isFinite(loss)) lastFinite = { loss, epoch, batch: step };
-        else if (!quietOnNaN && !model.stopTraining) throw diverged(loss, epoch, epochs, step, steps, lastFinite, history);
+        else if (!quietOnNaN && !model.stopTraining) throw diverged(where, loss, epoch, epochs, step, steps, lastFinite, history);
         await yieldToEventLoop();
         if (model.stopTraining) break;
       }
@@ -166,6 +166,7 @@ async function fitLoop(model: Model, x: Data, y: Data, args: FitArgs): Promise<H
 }
 
 function diverged(
+  where: string,
   loss: number,
   epoch: number,
   epochs: number,
@@ -178,7 +179,7 @@ function diverged(
     ? `the last finite loss was ${lastFinite.loss} at ${lastFinite.epoch === epoch ? '' : `epoch ${lastFinite.epoch + 1}, `}batch ${lastFinite.batch + 1}`
     : 'no batch had a finite loss';
   return new TrainingDivergedError(
-    `fit stopped: the loss became ${loss} at epoch ${epoch + 1}/${epochs}, batch ${step + 1}/${steps} (${last}); ` +
+    `${where} stopped: the loss became ${loss} at epoch ${epoch + 1}/${epochs}, batch ${step + 1}/${steps} (${last}); ` +
       'the weights are no longer usable. Lower the learning rate, check the data and the loss, or add a ' +
       'TerminateOnNaN callback to stop without an error',
     epoch + 1,
