@@ -105,11 +105,6 @@ export abstract class Layer {
     return this.disposedFlag;
   }
 
-  /** What messages call this: `layer` (a model says `model`). */
-  protected get kind(): string {
-    return 'layer';
-  }
-
   /**
    * Throws a {@link DisposedError} when the layer was disposed: its weights are gone, and
    * building it again would silently answer with fresh random weights.
@@ -118,10 +113,10 @@ export abstract class Layer {
     if (this.disposedFlag) throw this.disposedError(what);
   }
 
-  /** The error of a use after `dispose()`. */
-  protected disposedError(what: string): DisposedError {
+  /** The error of a use after `dispose()` (a model says `model`). */
+  protected disposedError(what: string, noun = 'layer'): DisposedError {
     return new DisposedError(
-      `${this.kind} '${this.name}' was disposed; it cannot ${what} (dispose() frees its weights for good: create or load the ${this.kind} again)`,
+      `${noun} '${this.name}' was disposed; it cannot ${what} (dispose() frees its weights for good: create or load the ${noun} again)`,
     );
   }
 

@@ -1,4 +1,4 @@
-import { ValueError, type Tensor, type Variable } from '@tessera/tensor';
+import { ValueError, type DisposedError, type Tensor, type Variable } from '@tessera/tensor';
 import type { Optimizer } from '@tessera/optimizers';
 import type { History } from '../callbacks/history.js';
 import { InputLayer } from '../layers/input.js';
@@ -331,8 +331,8 @@ export class Model extends Layer {
     this.markDisposed();
   }
 
-  protected override get kind(): string {
-    return 'model';
+  protected override disposedError(what: string): DisposedError {
+    return super.disposedError(what, 'model');
   }
 }
 
