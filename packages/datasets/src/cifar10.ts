@@ -1,6 +1,6 @@
 import { ValueError, getEngine, type Tensor } from '@tessera/tensor';
 import {
-  CHANNELS, IMAGE_BYTES, META_FILE, SIDE, TEST_FILE, TRAIN_FILES, countRecords, decodeRecords, parseClassNames,
+  CHANNELS, IMAGE_BYTES, META_FILE, SIDE, TEST_FILE, TRAIN_FILES, checkBatchSizes, countRecords, decodeRecords, parseClassNames,
 } from './cifar10_format.js';
 import { openCifar10, type Cifar10Files } from './cifar10_source.js';
 import type { TrainTestTensors } from './idx_dataset.js';
@@ -152,8 +152,10 @@ export async function loadData(options: Cifar10LoadOptions): Promise<TrainTestTe
 async function load<I extends Uint8Array | Float32Array, L extends Uint8Array | Int32Array>(options: Cifar10LoadOptions, arrays: Arrays<I, L>) {
   const limit = checkLimit(options?.limit);
   const files = await openCifar10(options?.source, options?.verify ?? true);
-  const train = await readSplit(files, TRAIN_FILES, limit.train, arrays);
-  const test = await readSplit(files, [TEST_FILE], limit.test, arrays);
+  const seen: { location: string; records: number }[] = [];
+  const train = await readSplit(files, TRAIN_FILES, limit.train, arrays, seen);
+  const test = await readSplit(files, [TEST_FILE], limit.test, arrays, seen);
+  checkBatchSizes(seen);
   return { files, train, test };
 }
 
@@ -163,13 +165,16 @@ async function readSplit<I extends Uint8Array | Float32Array, L extends Uint8Arr
   names: readonly string[],
   limit: number,
   arrays: Arrays<I, L>,
+  seen: { location: string; records: number }[],
 ): Promise<{ images: I; labels: L; count: number }> {
   const batches: { bytes: Uint8Array; location: string; count: number }[] = [];
   let count = 0;
   for (const name of names) {
     if (count >= limit) break;
     const { bytes, location } = await files.read(name);
-    const take = Math.min(countRecords(bytes, location), limit - count);
+    const records = countRecords(bytes, location);
+    seen.push({ location, records });
+    const take = Math.min(records, limit - count);
     batches.push({ bytes, location, count: take });
     count += take;
   }

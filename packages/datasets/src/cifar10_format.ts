@@ -27,14 +27,16 @@ export const TEST_FILE = 'test_batch.bin';
 export const META_FILE = 'batches.meta.txt';
 
 /**
- * The number of records in a batch file, after checking that its size is a whole number of
- * 3073-byte records. The official files hold 10,000 records (30,730,000 bytes); a file with
- * fewer is accepted when its size is an exact multiple (a subset, a test fixture), since a
- * cut inside a record is the only sign of truncation the format leaves.
+ * The number of records in a batch file, after checking that it holds whole 3073-byte
+ * records and at most 10,000 of them. The official files hold 10,000 records (30,730,000
+ * bytes); a file with fewer whole records is accepted (a subset, a test fixture). A file
+ * cut inside a record, or one with more than 10,000 records or bytes past them, is an
+ * error naming the file and the byte offset where the trouble starts: loading it would
+ * change the number of examples silently.
  *
  * @param bytes - the batch file's bytes.
  * @param location - its path, URL or archive member, for error messages.
- * @throws {@link DatasetError} for an empty file or a size that is not a multiple of 3073.
+ * @throws {@link DatasetError} for an empty file, a partial record, or more than 10,000 records.
  * @example
  * ```ts
  * countRecords(await readFile('data_batch_1.bin'), 'data_batch_1.bin'); // 10000
@@ -47,18 +49,52 @@ export function countRecords(bytes: Uint8Array, location: string): number {
   }
   const whole = Math.floor(n / RECORD_BYTES);
   const over = n % RECORD_BYTES;
-  if (over === 0) return whole;
-  const found = `found ${n} bytes: ${whole} whole records and ${over} bytes over`;
-  if (n < BATCH_BYTES) {
+  if (n > BATCH_BYTES) {
+    if (over === 0) {
+      throw new DatasetError(
+        `${location}: expected at most ${RECORDS_PER_BATCH} records (${BATCH_BYTES} bytes) but found ${whole} records (${n} bytes); ` +
+          `the extra data starts at byte offset ${BATCH_BYTES}: it is not one CIFAR-10 binary batch`,
+      );
+    }
     throw new DatasetError(
-      `${location}: expected ${BATCH_BYTES} bytes (${RECORDS_PER_BATCH} records of ${RECORD_BYTES} bytes) but ${found}; ` +
-        `the file is truncated (a batch with fewer records is accepted only when its size is a multiple of ${RECORD_BYTES})`,
+      `${location}: expected a whole number of ${RECORD_BYTES}-byte records (1 label byte + ${IMAGE_BYTES} pixel bytes) but found ${n} bytes: ` +
+        `${whole} whole records and ${over} bytes over, from byte offset ${whole * RECORD_BYTES}; it is not a CIFAR-10 binary batch`,
     );
   }
+  if (over === 0) return whole;
   throw new DatasetError(
-    `${location}: expected a whole number of ${RECORD_BYTES}-byte records (1 label byte + ${IMAGE_BYTES} pixel bytes) but ${found}; ` +
-      'it is not a CIFAR-10 binary batch',
+    `${location}: expected ${BATCH_BYTES} bytes (${RECORDS_PER_BATCH} records of ${RECORD_BYTES} bytes) but found ${n} bytes: ` +
+      `${whole} whole records and ${over} bytes over; the file is truncated: record ${whole} starts at byte offset ${whole * RECORD_BYTES} ` +
+      `and holds ${over} of its ${RECORD_BYTES} bytes (a batch with fewer records is accepted only when its size is a multiple of ${RECORD_BYTES})`,
   );
+}
+
+/**
+ * Checks that the batch files of one source agree: when one of them is a full official batch
+ * (10,000 records), all must be. A batch that is short by whole records beside full ones was
+ * cut at a record boundary (records dropped silently otherwise); all-short batches are a
+ * subset (a fixture, a sample) and are accepted.
+ *
+ * @param batches - each file read, with its record count.
+ * @throws {@link DatasetError} naming the odd file, its record count and the byte offset where it ends.
+ * @example
+ * ```ts
+ * checkBatchSizes([{ location: 'data_batch_1.bin', records: 10000 }, { location: 'data_batch_2.bin', records: 9999 }]);
+ * // DatasetError: data_batch_2.bin: expected 10000 records (30730000 bytes), as data_batch_1.bin holds, but found 9999 ...
+ * ```
+ */
+export function checkBatchSizes(batches: readonly { location: string; records: number }[]): void {
+  const full = batches.find((b) => b.records === RECORDS_PER_BATCH);
+  if (!full) return;
+  for (const b of batches) {
+    if (b.records !== RECORDS_PER_BATCH) {
+      throw new DatasetError(
+        `${b.location}: expected ${RECORDS_PER_BATCH} records (${BATCH_BYTES} bytes), as ${full.location} holds, but found ${b.records} ` +
+          `(${b.records * RECORD_BYTES} bytes): the file ends at byte offset ${b.records * RECORD_BYTES}, ${RECORDS_PER_BATCH - b.records} records short; ` +
+          'it was cut or replaced',
+      );
+    }
+  }
 }
 
 /**

@@ -31,7 +31,7 @@ describe('cifar10: bad input gets a clear error naming the file or member', () =
     const e = await failure(cifar10.loadRaw({ source: dir }));
     expect(e.message).toBe(
       `${path.join(dir, 'data_batch_2.bin')}: expected a whole number of 3073-byte records (1 label byte + 3072 pixel bytes) ` +
-        'but found 30730005 bytes: 10000 whole records and 5 bytes over; it is not a CIFAR-10 binary batch',
+        'but found 30730005 bytes: 10000 whole records and 5 bytes over, from byte offset 30730000; it is not a CIFAR-10 binary batch',
     );
   });
 
@@ -41,7 +41,8 @@ describe('cifar10: bad input gets a clear error naming the file or member', () =
     const e = await failure(cifar10.loadRaw({ source: fixtureTarGz(files) }));
     expect(e.message).toBe(
       `${FOLDER}/test_batch.bin in ${GIVEN}: expected 30730000 bytes (10000 records of 3073 bytes) but found 9119 bytes: ` +
-        '2 whole records and 2973 bytes over; the file is truncated (a batch with fewer records is accepted only when its size is a multiple of 3073)',
+        '2 whole records and 2973 bytes over; the file is truncated: record 2 starts at byte offset 6146 and holds 2973 of its 3073 bytes ' +
+        '(a batch with fewer records is accepted only when its size is a multiple of 3073)',
     );
     files.set('test_batch.bin', new Uint8Array(0));
     await writeFixtureDir(dir, files);

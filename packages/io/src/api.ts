@@ -146,7 +146,10 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
 /**
  * Saves a model as Keras does: `.keras` (Keras 3's zip) or legacy `.h5` (`model.save('x.h5')`),
  * with its architecture, weights and, when compiled, training config and optimizer state.
- * Files are written atomically; `indexeddb://name` and `downloads://name.keras` work in browsers.
+ * Files are written atomically (to `.<name>.<pid>.<random>.tmp` beside the target, then renamed);
+ * temp files of that pattern left by earlier saves of the same target whose process was killed
+ * mid-write are removed first (a save still running in a live process is left alone).
+ * `indexeddb://name` and `downloads://name.keras` work in browsers.
  * @param target - where to save; `null` only returns the bytes.
  * @returns the bytes written.
  * @example

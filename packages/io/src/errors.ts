@@ -13,8 +13,10 @@ export type ModelFileErrorCode =
   | 'bad_config'
   /** The file names a layer class that is neither built in nor registered. */
   | 'unknown_layer'
-  /** Weights do not fit the model: a count or a shape differs. */
+  /** Weights do not fit the model: a count or a shape differs, or the file holds weights no layer uses. */
   | 'weight_mismatch'
+  /** A weight holds NaN or Infinity (`allowNonFinite: true` loads it anyway). */
+  | 'non_finite'
   /** The file uses something Tessera does not support (a Keras option, a dtype). */
   | 'unsupported'
   /** Reading took longer than the time bound (a corrupted file can loop the HDF5 library). */

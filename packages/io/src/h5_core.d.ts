@@ -7,7 +7,8 @@ export declare function findSignature(bytes: Uint8Array): number;
 export declare function readTree(
   h5: unknown,
   bytes: Uint8Array,
-  limits?: { maxNodes?: number; maxDepth?: number; maxDataBytes?: number; skip?: string[] },
+  limits?: { maxNodes?: number; maxDepth?: number; maxDataBytes?: number; skip?: string[]; simulateStallMs?: number },
+  progress?: () => void,
 ): Promise<unknown>;
 export declare function writeTree(h5: unknown, tree: unknown): Promise<Uint8Array>;
 export declare function isFatal(e: unknown): boolean;

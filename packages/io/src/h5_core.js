@@ -133,11 +133,19 @@ function normalizeValue(value, meta) {
  * Reads a whole HDF5 file into a tree.
  * @param {any} h5 - the h5wasm module (namespace with File, Group, Dataset, ready).
  * @param {Uint8Array} bytes
- * @param {{maxNodes?: number, maxDepth?: number, maxDataBytes?: number, skip?: string[]}} [limits]
+ * @param {{maxNodes?: number, maxDepth?: number, maxDataBytes?: number, skip?: string[], simulateStallMs?: number}} [limits]
+ *   `simulateStallMs` is a test hook: the read blocks that long first, as a parse stuck inside the library would.
+ * @param {() => void} [progress] - called as the read moves from object to object (the host's stall detector).
  */
-export async function readTree(h5, bytes, limits = {}) {
+export async function readTree(h5, bytes, limits = {}, progress = () => {}) {
   const { FS } = await h5.ready;
   captureStderr(FS);
+  if (limits.simulateStallMs) {
+    const end = Date.now() + limits.simulateStallMs;
+    while (Date.now() < end) {
+      // blocks like a loop inside WebAssembly: nothing else runs in this thread
+    }
+  }
   if (findSignature(bytes) < 0) throw new H5CoreError('not_hdf5', 'not an HDF5 file (no HDF5 signature)');
   const maxNodes = limits.maxNodes ?? 200_000;
   const maxDepth = limits.maxDepth ?? 32;
@@ -163,6 +171,7 @@ export async function readTree(h5, bytes, limits = {}) {
     }
     for (const key of names) {
       if (++nodes > maxNodes) throw new H5CoreError('limit', `more than ${maxNodes} objects`);
+      progress();
       let attr;
       let meta;
       try {
@@ -201,6 +210,7 @@ export async function readTree(h5, bytes, limits = {}) {
       const childPath = path === '/' ? `/${key}` : `${path}/${key}`;
       if (skip.has(childPath)) continue;
       if (++nodes > maxNodes) throw new H5CoreError('limit', `more than ${maxNodes} objects`);
+      progress();
       let child;
       try {
         child = group.get(key);
@@ -229,6 +239,7 @@ export async function readTree(h5, bytes, limits = {}) {
     }
     const shape = (meta.shape ?? []).map(Number);
     const attrs = readAttrs(ds, path);
+    progress();
     let data;
     try {
       data = ds.value;
@@ -245,6 +256,7 @@ export async function readTree(h5, bytes, limits = {}) {
   };
   try {
     diagnostics = '';
+    progress();
     try {
       file = new h5.File(name, 'r');
     } catch (e) {

@@ -20,6 +20,12 @@ export interface H5ReadOptions {
   file?: string;
   /** Time bound in ms (default: 30 s plus 1 s per MB). */
   timeoutMs?: number;
+  /**
+   * Most ms the parse may go without moving to its next object (default: 3 s plus 1 s per
+   * 20 MB): a corrupted file that sends the HDF5 library into a loop is stopped this soon,
+   * long before the overall time bound.
+   */
+  stallMs?: number;
   /** Absolute paths of subtrees not to read (e.g. `/optimizer_weights`). */
   skip?: string[];
   /** At most this many bytes of attribute and dataset values (default: 4x the file plus 16 MB). */
@@ -31,6 +37,8 @@ type Reply = Record<string, unknown> & { ok: boolean; recycle?: boolean; fatal?:
 interface Pending {
   resolve(value: Reply): void;
   reject(error: unknown): void;
+  /** The worker reported that the request moves on. */
+  progress?(): void;
 }
 
 interface WorkerHandle {
@@ -61,9 +69,13 @@ async function spawn(): Promise<WorkerHandle | null> {
     pending.clear();
     for (const p of all) p.reject(new ModelFileError('corrupt', `the HDF5 worker stopped: ${why}`));
   };
-  const onMessage = (msg: Reply & { id: number }) => {
+  const onMessage = (msg: Reply & { id: number; progress?: boolean }) => {
     const p = pending.get(msg.id);
     if (!p) return;
+    if (msg.progress) {
+      p.progress?.();
+      return;
+    }
     pending.delete(msg.id);
     if (msg.ok) p.resolve(msg);
     else p.reject(msg);
@@ -102,21 +114,42 @@ async function spawn(): Promise<WorkerHandle | null> {
 }
 
 /**
- * Posts one request and waits for its reply. The worker holds the event loop only while
+ * Posts one request and waits for its reply, failing after `timeoutMs`, or after `stallMs`
+ * without a progress message from the worker. The worker holds the event loop only while
  * requests are pending, so a Node script that read a file exits when its work ends.
  */
-function send(w: WorkerHandle, message: Record<string, unknown>, transfer: Transferable[], timeoutMs: number, file: string): Promise<Reply> {
+function send(w: WorkerHandle, message: Record<string, unknown>, transfer: Transferable[], timeoutMs: number, file: string, stallMs?: number): Promise<Reply> {
   const id = ++nextId;
   return new Promise((resolve, reject) => {
+    let stall: ReturnType<typeof setTimeout> | undefined;
     const settled = () => {
       clearTimeout(timer);
+      clearTimeout(stall);
+      w.pending.delete(id);
       if (w.pending.size === 0) w.unref();
     };
-    const timer = setTimeout(() => {
-      w.pending.delete(id);
+    const fail = (e: ModelFileError) => {
       settled();
-      reject(new ModelFileError('timeout', `the HDF5 library took longer than ${Math.round(timeoutMs)} ms; the file is probably corrupted`, { file }));
-    }, timeoutMs);
+      reject(e);
+    };
+    const timer = setTimeout(
+      () => fail(new ModelFileError('timeout', `the HDF5 library took longer than ${Math.round(timeoutMs)} ms; the file is probably corrupted`, { file })),
+      timeoutMs,
+    );
+    const armStall = () => {
+      if (stallMs === undefined || stallMs >= timeoutMs) return;
+      clearTimeout(stall);
+      stall = setTimeout(
+        () =>
+          fail(
+            new ModelFileError('timeout', `the HDF5 library stopped making progress for ${Math.round(stallMs)} ms (it is stuck in a loop); the file is probably corrupted`, {
+              file,
+            }),
+          ),
+        stallMs,
+      );
+    };
+    armStall();
     w.pending.set(id, {
       resolve: (v) => {
         settled();
@@ -126,6 +159,7 @@ function send(w: WorkerHandle, message: Record<string, unknown>, transfer: Trans
         settled();
         reject(e);
       },
+      progress: armStall,
     });
     w.ref();
     w.post({ ...message, id }, transfer);
@@ -140,7 +174,15 @@ class Slot {
   private errors = 0;
 
   /** Runs one request on this slot's worker (or in-process). */
-  run<T>(message: Record<string, unknown>, transfer: Transferable[], timeoutMs: number, file: string, local: (core: Core, h5: unknown) => Promise<T>, pick: (r: Reply) => T): Promise<T> {
+  run<T>(
+    message: Record<string, unknown>,
+    transfer: Transferable[],
+    timeoutMs: number,
+    file: string,
+    local: (core: Core, h5: unknown) => Promise<T>,
+    pick: (r: Reply) => T,
+    stallMs?: number,
+  ): Promise<T> {
     const task = this.queue.then(async () => {
       if (this.idleTimer) clearTimeout(this.idleTimer);
       if (!this.worker) this.worker = spawn();
@@ -156,7 +198,7 @@ class Slot {
         }
       }
       try {
-        const reply = await send(w, message, transfer, timeoutMs, file);
+        const reply = await send(w, message, transfer, timeoutMs, file, stallMs);
         if (reply.recycle) this.retire();
         return pick(reply);
       } catch (e) {
@@ -227,7 +269,11 @@ function toError(e: unknown, file: string): ModelFileError {
 export function readH5(bytes: Uint8Array, options: H5ReadOptions = {}): Promise<H5Group> {
   const file = options.file ?? '<bytes>';
   const timeoutMs = options.timeoutMs ?? 30_000 + bytes.length / 1000;
-  const limits = { skip: options.skip, maxDataBytes: options.maxDataBytes };
+  const stallMs = options.stallMs ?? 3_000 + bytes.length / 20_000;
+  const limits: Record<string, unknown> = { skip: options.skip, maxDataBytes: options.maxDataBytes };
+  // Test hook (not part of the options' type): simulates a parse stuck inside the library.
+  const simulate = (options as { simulateStallMs?: number }).simulateStallMs;
+  if (simulate) limits.simulateStallMs = simulate;
   const copy = bytes.slice(); // transferred: the caller's buffer stays intact
   return reader.run(
     { op: 'read', bytes: copy, limits },
@@ -236,6 +282,7 @@ export function readH5(bytes: Uint8Array, options: H5ReadOptions = {}): Promise<
     file,
     (core, h5) => core.readTree(h5, bytes, limits) as Promise<H5Group>,
     (reply) => reply.tree as H5Group,
+    stallMs,
   );
 }
 

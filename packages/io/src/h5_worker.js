@@ -50,7 +50,16 @@ listen(async (msg) => {
       await h5wasm.ready;
       post({ id, ok: true }, []);
     } else if (op === 'read') {
-      const tree = await core.readTree(h5wasm, msg.bytes, msg.limits);
+      // Tells the host the parse moves on (at most every 200 ms): a parse stuck inside the
+      // library sends nothing, and the host stops it after its stall bound.
+      let last = 0;
+      const progress = () => {
+        const now = Date.now();
+        if (now - last < 200) return;
+        last = now;
+        post({ id, progress: true }, []);
+      };
+      const tree = await core.readTree(h5wasm, msg.bytes, msg.limits, progress);
       post({ id, ok: true, tree, recycle: await recycle() }, buffersOf(tree));
     } else if (op === 'write') {
       const bytes = await core.writeTree(h5wasm, msg.tree);

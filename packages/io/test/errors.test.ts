@@ -146,7 +146,7 @@ describe('bad files give typed errors', () => {
   it('a corrupted config asking for huge weights fails before allocating them', async () => {
     const config = {
       class_name: 'Sequential',
-      config: { name: 's', layers: [{ class_name: 'InputLayer', config: { batch_shape: [null, 2] } }, { class_name: 'Dense', config: { name: 'hidden', units: 4e9 } }] },
+      config: { name: 's', layers: [{ class_name: 'InputLayer', config: { batch_shape: [null, 2] } }, { class_name: 'Dense', config: { name: 'hidden', units: 4e8 } }] },
     };
     const e = await failure(loadModel(await kerasWithConfig(JSON.stringify(config))));
     expect(e.code).toBe('bad_config');

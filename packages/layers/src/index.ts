@@ -107,3 +107,5 @@ export type { FitArgs } from './training/fit.js';
 export type { EvaluateArgs } from './training/evaluate.js';
 export type { PredictArgs } from './training/predict.js';
 export type { SummaryOptions } from './summary.js';
+export { ConcurrentUseError, TrainingDivergedError } from './errors.js';
+export { checkLayerConfig } from './config_checks.js';

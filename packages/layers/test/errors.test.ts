@@ -54,13 +54,13 @@ describe('bad input gets a clear error', () => {
     const y = zeros([9, 10]);
     await expect(model.fit(x, y, { verbose: 0 })).rejects.toThrow(/x has 10 samples but y has 9/);
     await expect(model.fit(x, x, { verbose: 0, batchSize: 0 })).rejects.toThrow(ValueError);
-    await expect(model.fit(x, x, { verbose: 0, validationSplit: 1.5 })).rejects.toThrow(/validationSplit must be in \(0, 1\)/);
+    await expect(model.fit(x, x, { verbose: 0, validationSplit: 1.5 })).rejects.toThrow(/validationSplit must be a number in \[0, 1\)/);
     dispose([x, y]);
     model.dispose();
   });
 
   it('layer arguments are validated', () => {
-    expect(() => new Dense({ units: 0 })).toThrow(/positive integer number of units/);
+    expect(() => new Dense({ units: 0 })).toThrow(/units must be a positive integer/);
     expect(() => new Dense({ units: 3, activation: 'relux' as 'relu' })).toThrow(/Unknown activation 'relux'. Valid: linear, relu/);
     expect(() => new Dense({ units: 3, kernelInitializer: 'glorot_uniformm' }).apply(zeros([1, 2]))).toThrow(/Unknown initializer/);
     expect(() => new Sequential([new Flatten()]).getLayer('nope')).toThrow(/no layer named 'nope'/);

@@ -128,7 +128,7 @@ describe('BatchNormalization', () => {
     const bn = new BatchNormalization({ axis: 3 });
     const x = batch();
     expect(() => bn.apply(x)).toThrow(/axis 3 is out of range for inputs of rank 2/);
-    expect(() => new BatchNormalization({ epsilon: 0 })).toThrow(/positive epsilon/);
+    expect(() => new BatchNormalization({ epsilon: 0 })).toThrow(/epsilon to be a positive number/);
     x.dispose();
   });
 });

@@ -3,6 +3,7 @@ import {
   ShapeError,
   Tensor,
   ValueError,
+  DisposedError,
   Variable,
   add,
   clipByValue,
@@ -180,6 +181,7 @@ export abstract class Optimizer {
   private readonly slotOrder: Variable[] = [];
   private readonly decayExcludedVars = new Set<Variable>();
   private decayExcludedNames: string[] = [];
+  private disposedFlag = false;
 
   /**
    * @param options - the user's options.
@@ -299,6 +301,7 @@ export abstract class Optimizer {
    * ```
    */
   applyGradients(gradsAndVars: ReadonlyArray<GradientPair>): number {
+    this.assertUsable('applyGradients');
     if (!Array.isArray(gradsAndVars)) {
       throw new ValueError(`${this.className}.applyGradients: expected an array of [gradient, variable] pairs but got ${describe(gradsAndVars)}`);
     }
@@ -358,6 +361,7 @@ export abstract class Optimizer {
    * ```
    */
   build(varList: readonly Variable[]): void {
+    this.assertUsable('build');
     const fresh = [...new Set(varList)].filter((v) => !this.slotsOf.has(this.checkVariable(v, 'build')));
     if (fresh.length === 0) return;
     for (const v of fresh) this.slotsOf.set(v, {});
@@ -446,6 +450,7 @@ export abstract class Optimizer {
    * ```
    */
   getWeights(): Tensor[] {
+    this.assertUsable('getWeights');
     return [
       scalar(this.iterations, 'int32'),
       ...(this.lr instanceof LearningRateSchedule ? [] : [scalar(this.lr)]),
@@ -468,6 +473,7 @@ export abstract class Optimizer {
    * ```
    */
   setWeights(weights: ReadonlyArray<Tensor | TensorLike>): void {
+    this.assertUsable('setWeights');
     const names = this.weightNames();
     if (!Array.isArray(weights) || weights.length !== names.length) {
       const got = Array.isArray(weights) ? `${weights.length}` : describe(weights);
@@ -497,7 +503,9 @@ export abstract class Optimizer {
   }
 
   /**
-   * Frees the slot variables. The optimizer stays usable: a later step creates fresh slots.
+   * Frees the slot variables. The optimizer then refuses every use with a `DisposedError`
+   * (a step would otherwise restart from fresh slots, silently losing its state); a
+   * second `dispose()` does nothing.
    * @example
    * ```ts
    * opt.dispose();
@@ -507,6 +515,18 @@ export abstract class Optimizer {
     for (const slot of this.slotOrder) slot.dispose();
     this.slotOrder.length = 0;
     this.slotsOf.clear();
+    this.disposedFlag = true;
+  }
+
+  /** True once `dispose()` ran. */
+  get disposed(): boolean {
+    return this.disposedFlag;
+  }
+
+  private assertUsable(what: string): void {
+    if (this.disposedFlag) {
+      throw new DisposedError(`optimizer '${this.name}' was disposed; it cannot ${what} (create a new optimizer, or compile the model again)`);
+    }
   }
 
   // ------------------------------------------------------------------ configs

@@ -27,7 +27,7 @@ export interface ReadModelOptions {
   compile?: boolean;
   /** Where warnings go (default `console.warn`). */
   onWarning?: (message: string) => void;
-  /** Time bound for reading the HDF5 part, in ms (default: 30 s plus 1 s per MB). */
+  /** Time bound for reading the HDF5 part, in ms (default: 30 s plus 1 s per MB; a parse that stops making progress fails sooner). */
   timeoutMs?: number;
   /**
    * Legacy `.h5` only: the Keras backend that wrote a file which does not record it (Keras 1
@@ -37,6 +37,8 @@ export interface ReadModelOptions {
    * kernels are kept, as Keras keeps them, with a warning when the model has convolutions.
    */
   backend?: KerasBackend;
+  /** Load weights holding NaN or Infinity instead of failing with a `non_finite` error. */
+  allowNonFinite?: boolean;
 }
 
 /** Options of reading weights into an existing model. */
@@ -50,6 +52,8 @@ export interface ReadWeightsOptions {
   timeoutMs?: number;
   /** The Keras backend that wrote a legacy `.h5` which does not record it: see {@link ReadModelOptions.backend}. */
   backend?: KerasBackend;
+  /** Load weights holding NaN or Infinity instead of failing with a `non_finite` error. */
+  allowNonFinite?: boolean;
 }
 
 /** Options of writing a model. */
@@ -131,7 +135,7 @@ async function modelFromH5(bytes: Uint8Array, options: ReadModelOptions): Promis
   if (!mw || mw.kind !== 'group') throw new ModelFileError('missing', `the file has no 'model_weights' group`, { file });
   const config = parseJson(configText, 'model_config', file);
   const model = modelFromKerasConfig(config, { file, onWarning: warn, zeroInit: true, maxValues: countValues(mw) });
-  withWeights(model, (m) => planLegacy(m, mw, { file, warn, backend: options.backend }));
+  withWeights(model, (m) => planLegacy(m, mw, { file, warn, backend: options.backend, allowNonFinite: options.allowNonFinite }));
   if (options.compile) {
     try {
       const tc = attrString(tree, 'training_config');
@@ -139,7 +143,7 @@ async function modelFromH5(bytes: Uint8Array, options: ReadModelOptions): Promis
       else {
         compileFromKeras(model, parseJson(tc, 'training_config', file) as Record<string, unknown>, warn, file);
         const ow = getPath(tree, 'optimizer_weights');
-        if (ow && ow.kind === 'group') restoreOptimizer(model.compiled!.optimizer, legacyOptimizerEntries(ow, file), warn);
+        if (ow && ow.kind === 'group') restoreOptimizer(model.compiled!.optimizer, legacyOptimizerEntries(ow, file), warn, { file, allowNonFinite: options.allowNonFinite });
       }
     } catch (e) {
       model.dispose();
@@ -182,7 +186,7 @@ async function modelFromKerasZip(bytes: Uint8Array, options: ReadModelOptions): 
   const weightsBytes = entries.get('model.weights.h5');
   const tree = weightsBytes ? await readH5(weightsBytes, { file: `${file ?? '<bytes>'}:model.weights.h5`, timeoutMs: options.timeoutMs, skip: options.compile ? [] : ['/optimizer'] }) : group();
   const model = modelFromKerasConfig(config, { file, onWarning: warn, zeroInit: true, maxValues: countValues(tree) });
-  withWeights(model, (m) => planKeras3(m, tree, { file, warn }));
+  withWeights(model, (m) => planKeras3(m, tree, { file, warn, allowNonFinite: options.allowNonFinite }));
   if (options.compile) {
     try {
       const cc = config.compile_config;
@@ -190,7 +194,7 @@ async function modelFromKerasZip(bytes: Uint8Array, options: ReadModelOptions): 
       else {
         compileFromKeras(model, cc as Record<string, unknown>, warn, file);
         const opt = keras3OptimizerEntries(tree);
-        if (opt.length > 0) restoreOptimizer(model.compiled!.optimizer, opt, warn);
+        if (opt.length > 0) restoreOptimizer(model.compiled!.optimizer, opt, warn, { file, allowNonFinite: options.allowNonFinite });
       }
     } catch (e) {
       model.dispose();
@@ -321,7 +325,7 @@ export async function readWeightsInto(model: Model, bytes: Uint8Array, options: 
     else if (isLegacyWeightsGroup(tree)) plan = planLegacy(model, tree, { ...options, warn });
     else if (getPath(tree, 'layers') || getPath(tree, 'vars')) {
       if (options.byName) warn('byName applies to legacy .h5 weights only; Keras 3 weights are matched by their paths');
-      plan = planKeras3(model, tree, { file, warn });
+      plan = planKeras3(model, tree, { file, warn, allowNonFinite: options.allowNonFinite });
     } else throw new ModelFileError('missing', 'the file holds no Keras weights layout (no layer_names, model_weights or layers)', { file });
     applyAssignments(plan);
   } catch (e) {

@@ -1,4 +1,4 @@
-import { InputLayer, Layer, layerFromConfig, Model, Sequential, type SymbolicTensor, type WeightBudget } from '@tessera/layers';
+import { checkLayerConfig, InputLayer, Layer, layerFromConfig, Model, Sequential, type SymbolicTensor, type WeightBudget } from '@tessera/layers';
 import { asModelFileError, ModelFileError } from '../errors.js';
 import { keras1LayerConfig, keras1MergedSequential } from './keras1_config.js';
 
@@ -50,6 +50,7 @@ class Builder {
     const name = typeof config.name === 'string' ? config.name : undefined;
     let layer: Layer;
     try {
+      checkLayerConfig(className, config);
       layer = layerFromConfig(className, config, {
         registeredName: typeof spec.registered_name === 'string' ? spec.registered_name : undefined,
         file: this.options.file,
@@ -82,6 +83,7 @@ class Builder {
     // Keras <= 2.1 wrote the layer list itself as the config.
     const layerSpecs = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
     if (!Array.isArray(layerSpecs)) throw this.bad('a Sequential config must list its layers', { found: brief(config) });
+    if (layerSpecs.length === 0) throw this.bad('the Sequential config lists no layers: the model would be empty', { expected: 'at least one layer' });
     const name = isObject(config) && typeof config.name === 'string' ? config.name : undefined;
     const model = new Sequential(name ? { name } : {});
     layerSpecs.forEach((s, i) => {
@@ -109,6 +111,7 @@ class Builder {
   functional(config: Json): Model {
     const specs = config.layers;
     if (!Array.isArray(specs)) throw this.bad('a functional config must list its layers');
+    if (specs.length === 0) throw this.bad('the functional config lists no layers: the model would be empty', { expected: 'at least one layer' });
     const byName = new Map<string, Layer>();
     const queues = new Map<Layer, unknown[]>();
     const order: Layer[] = [];

@@ -4,6 +4,7 @@ import { getOptimizer, serialize, type Optimizer } from '@tessera/optimizers';
 import { tensor, tidy, type Tensor } from '@tessera/tensor';
 import { asModelFileError, ModelFileError } from '../errors.js';
 import { dataset, group, stringsAttr, type H5Dataset, type H5Group } from '../h5/tree.js';
+import { checkWeightValues, type ValueCheckOptions } from './value_checks.js';
 
 type Json = Record<string, unknown>;
 
@@ -244,7 +245,12 @@ const SLOT_ALIASES: Record<string, string> = { m: 'momentum', v: 'velocity', vha
  * What cannot be matched is reported through `warn` (as Keras does) and the optimizer
  * starts from scratch.
  */
-export function restoreOptimizer(opt: Optimizer, entries: { name: string; ds: H5Dataset }[], warn: (m: string) => void): boolean {
+export function restoreOptimizer(
+  opt: Optimizer,
+  entries: { name: string; ds: H5Dataset }[],
+  warn: (m: string) => void,
+  checks: ValueCheckOptions = {},
+): boolean {
   const ours = opt.weightNames();
   // An optimizer saved before its first step: the iteration (0) and the learning rate only.
   if (entries.length > 0 && entries.length <= headCount(opt) && entries.length < ours.length && Number(entries[0].ds.data[0]) === 0) return true;
@@ -286,6 +292,10 @@ export function restoreOptimizer(opt: Optimizer, entries: { name: string; ds: H5
     return false;
   }
   const list = ordered;
+  for (const e of list) {
+    const data = e.ds.data instanceof Float32Array ? e.ds.data : Float32Array.from(e.ds.data as ArrayLike<number>);
+    checkWeightValues(data, e.ds.shape, { layer: `optimizer ${opt.name}`, weight: e.name, path: e.name }, { warn, ...checks });
+  }
   tidy(() => {
     const values: (number | Tensor)[] = list.map((e, i) =>
       shapes[i].length === 0 ? Number(e.ds.data[0]) : tensor(Float32Array.from(e.ds.data), e.ds.shape, 'float32'),

@@ -4,6 +4,7 @@ import { ModelFileError } from '../errors.js';
 import { attrString, attrStrings, dataset, getPath, group, stringAttr, stringsAttr, type H5Dataset, type H5Group } from '../h5/tree.js';
 import { convertLegacyWeights, hasConvKernels, needsKernelFlip, shapeNote, type KerasBackend, type StoredWeight } from './keras1_weights.js';
 import { kerasSnakeCase, NameCounter } from './naming.js';
+import { checkWeightValues, type ValueCheckOptions } from './value_checks.js';
 
 /** One weight value read from a file, checked against its variable, waiting to be assigned. */
 export interface Assignment {
@@ -35,8 +36,8 @@ export function kerasVarEntries(layer: Layer): LayerWeight[] {
   return [...entries.filter((w) => w.trainable), ...entries.filter((w) => !w.trainable)];
 }
 
-/** The values of a weight dataset as float32, with its shape. */
-function storedWeight(ds: H5Dataset, details: { file?: string; layer: string; weight: string }): StoredWeight {
+/** The values of a weight dataset as float32, with its shape, checked for finite values. */
+function storedWeight(ds: H5Dataset, details: { file?: string; layer: string; weight: string }, path: string, checks: ValueCheckOptions): StoredWeight {
   const shape = ds.shape;
   const size = shape.reduce((a, b) => a * b, 1);
   if (ds.data.length !== size) {
@@ -46,6 +47,7 @@ function storedWeight(ds: H5Dataset, details: { file?: string; layer: string; we
     throw new ModelFileError('unsupported', `a weight is stored as ${ds.dtype}`, { ...details, expected: 'a numeric dataset', found: ds.dtype });
   }
   const data = ds.data instanceof Float32Array ? ds.data : Float32Array.from(ds.data);
+  checkWeightValues(data, shape, { layer: details.layer, weight: details.weight, path }, checks);
   return { data, shape: [...shape] };
 }
 
@@ -62,9 +64,9 @@ function fitTo(w: StoredWeight, variable: Variable, details: { file?: string; la
   return { variable, data: w.data, shape: [...w.shape] };
 }
 
-/** Values of a dataset as float32, checked against a variable's shape. */
-function valueFor(ds: H5Dataset, variable: Variable, details: { file?: string; layer: string; weight: string }): Assignment {
-  return fitTo(storedWeight(ds, details), variable, details);
+/** Values of a dataset as float32, checked against a variable's shape and for finite values. */
+function valueFor(ds: H5Dataset, variable: Variable, details: { file?: string; layer: string; weight: string }, path: string, checks: ValueCheckOptions): Assignment {
+  return fitTo(storedWeight(ds, details, path, checks), variable, details);
 }
 
 /** Options of reading a legacy weights group. */
@@ -81,6 +83,8 @@ export interface LegacyReadOptions {
    * Tessera correlates). A backend the file records wins, as in Keras.
    */
   backend?: KerasBackend;
+  /** Load NaN and Infinity weights instead of refusing them. */
+  allowNonFinite?: boolean;
 }
 
 /**
@@ -169,7 +173,8 @@ export function planLegacy(model: Model, g: H5Group, options: LegacyReadOptions 
         });
       }
       const where = (i: number) => ({ file, layer: layer.name, weight: f.weights[i].name });
-      const stored = f.weights.map((w, i) => storedWeight(w.ds, where(i)));
+      const checks = { file, allowNonFinite: options.allowNonFinite, warn: options.warn };
+      const stored = f.weights.map((w, i) => storedWeight(w.ds, where(i), `${f.name}/${w.name}`, checks));
       const converted = convertLegacyWeights(layer, stored, entries, keras1, flip);
       out.push(...entries.map((e, i) => fitTo(converted[i], e.variable, where(i), shapeNote(stored[i], converted[i]))));
     } catch (e) {
@@ -193,13 +198,16 @@ function savedLayers(model: Model): Layer[] {
  * `.keras`, or a `.weights.h5`): `layers/<snake_case class>[_k]/vars/<i>`.
  * @throws ModelFileError when anything is missing or does not fit; nothing is assigned.
  */
-export function planKeras3(model: Model, root: H5Group, options: { file?: string; warn?: (m: string) => void } = {}): Assignment[] {
+export function planKeras3(model: Model, root: H5Group, options: { file?: string; warn?: (m: string) => void; allowNonFinite?: boolean } = {}): Assignment[] {
   const out: Assignment[] = [];
+  const checks = { file: options.file, allowNonFinite: options.allowNonFinite, warn: options.warn };
+  const used = new Set<string>();
   const walk = (m: Model, g: H5Group, path: string) => {
     const layersGroup = getPath(g, 'layers');
     const counter = new NameCounter();
     for (const layer of savedLayers(m)) {
       const key = counter.next(kerasSnakeCase(layer.className));
+      used.add(`${path}layers/${key}`);
       const lg = layersGroup && layersGroup.kind === 'group' ? getPath(layersGroup, key) : undefined;
       if (layer instanceof Model) {
         if (!lg || lg.kind !== 'group') {
@@ -232,12 +240,40 @@ export function planKeras3(model: Model, root: H5Group, options: { file?: string
         if (!ds || ds.kind !== 'dataset') {
           throw new ModelFileError('missing', `weight ${path}layers/${key}/vars/${i} is not stored`, { file: options.file, layer: layer.name, weight: e.name });
         }
-        out.push(valueFor(ds, e.variable, { file: options.file, layer: layer.name, weight: e.name }));
+        out.push(valueFor(ds, e.variable, { file: options.file, layer: layer.name, weight: e.name }, `${path}layers/${key}/vars/${i}`, checks));
       });
     }
   };
   walk(model, root, '');
+  const unused = unusedLayerGroups(root, '', used);
+  if (unused.length > 0) {
+    throw new ModelFileError('weight_mismatch', `the file holds weights that no layer of the model uses (as the .h5 loader, the .keras loader refuses a partial match)`, {
+      file: options.file,
+      expected: `weights for the model's ${model.layers.filter((l) => l.weights.length > 0).length} layers with weights`,
+      found: `also ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? `, ... (${unused.length} groups)` : ''}`,
+    });
+  }
   return out;
+}
+
+/** Layer groups (`layers/<key>`, nested too) holding datasets that the walk over the model never visited. */
+function unusedLayerGroups(g: H5Group, path: string, used: ReadonlySet<string>): string[] {
+  const layersGroup = getPath(g, 'layers');
+  if (!layersGroup || layersGroup.kind !== 'group') return [];
+  const out: string[] = [];
+  for (const [key, child] of Object.entries(layersGroup.children)) {
+    if (child.kind !== 'group') continue;
+    const at = `${path}layers/${key}`;
+    if (!used.has(at)) {
+      if (holdsData(child)) out.push(at);
+    } else out.push(...unusedLayerGroups(child, `${at}/`, used));
+  }
+  return out;
+}
+
+function holdsData(node: H5Group | H5Dataset): boolean {
+  if (node.kind === 'dataset') return node.data.length > 0;
+  return Object.values(node.children).some((c) => holdsData(c as H5Group | H5Dataset));
 }
 
 /** Assigns checked values to their variables, all together. */

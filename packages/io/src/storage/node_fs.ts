@@ -22,15 +22,69 @@ export async function readLocalFile(file: string): Promise<Uint8Array> {
   }
 }
 
+/** Temp files this process is writing now (never removed as stale). */
+const inFlight = new Set<string>();
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files that earlier saves of the same target left when they were killed
+ * mid-write: only names of this module's own pattern `.<name>.<pid>.<random>.tmp`, and only
+ * when process `<pid>` is no longer running (a save in progress elsewhere is left alone).
+ * Best effort: a file that cannot be listed or removed is left.
+ */
+export async function removeStaleTempFiles(file: string): Promise<string[]> {
+  const { fs, path } = await nodeModules();
+  const dir = path.dirname(path.resolve(file));
+  const pattern = new RegExp(`^\\.${escapeRegExp(path.basename(file))}\\.(\\d+)\\.[a-z0-9]{1,16}\\.tmp$`);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = pattern.exec(name);
+    if (!m) continue;
+    const full = path.join(dir, name);
+    const pid = Number(m[1]);
+    if (inFlight.has(full) || (pid !== process.pid && processAlive(pid))) continue;
+    try {
+      await fs.unlink(full);
+      removed.push(full);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed;
+}
+
 /**
  * Writes a file atomically (Node): the bytes go to a temporary file beside the target,
  * which is flushed to disk (fsync) and then renamed over the target. A crash at any
- * moment leaves either the old file or the new one, never a mix.
+ * moment leaves either the old file or the new one, never a mix. Temp files left by
+ * earlier saves of the same target that were killed mid-write are removed first
+ * (see {@link removeStaleTempFiles}).
  */
 export async function writeLocalFileAtomic(file: string, bytes: Uint8Array): Promise<void> {
   const { fs, path } = await nodeModules();
   const dir = path.dirname(path.resolve(file));
+  await removeStaleTempFiles(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+  inFlight.add(tmp);
   try {
     const handle = await fs.open(tmp, 'w');
     try {
@@ -43,6 +97,8 @@ export async function writeLocalFileAtomic(file: string, bytes: Uint8Array): Pro
   } catch (e) {
     await fs.unlink(tmp).catch(() => undefined);
     throw new ModelFileError('io', `cannot write the file: ${(e as Error).message}`, { file, cause: e });
+  } finally {
+    inFlight.delete(tmp);
   }
   // Make the rename itself durable (not possible on every platform: best effort).
   try {

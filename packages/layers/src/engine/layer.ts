@@ -1,5 +1,6 @@
 import {
   cast,
+  DisposedError,
   DTypeError,
   ShapeError,
   Tensor,
@@ -91,6 +92,7 @@ export abstract class Layer {
   protected builtInputShape?: LayerShape | LayerShape[];
   private trainableFlag: boolean;
   private readonly weightList: LayerWeight[] = [];
+  private disposedFlag = false;
 
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? uniqueName(toSnakeCase(this.className));
@@ -107,6 +109,31 @@ export abstract class Layer {
     return (this.constructor as typeof Layer).className;
   }
 
+  /** True once `dispose()` ran: the layer then refuses every use. */
+  get disposed(): boolean {
+    return this.disposedFlag;
+  }
+
+  /**
+   * Throws a {@link DisposedError} when the layer was disposed: its weights are gone, and
+   * building it again would silently answer with fresh random weights.
+   */
+  protected assertUsable(what: string): void {
+    if (this.disposedFlag) throw this.disposedError(what);
+  }
+
+  /** The error of a use after `dispose()` (a model says `model`). */
+  protected disposedError(what: string, noun = 'layer'): DisposedError {
+    return new DisposedError(
+      `${noun} '${this.name}' was disposed; it cannot ${what} (dispose() frees its weights for good: create or load the ${noun} again)`,
+    );
+  }
+
+  /** Marks the layer disposed (subclasses that free more call it too). */
+  protected markDisposed(): void {
+    this.disposedFlag = true;
+  }
+
   /** Whether `fit` trains this layer's weights. */
   get trainable(): boolean {
     return this.trainableFlag;
@@ -118,6 +145,7 @@ export abstract class Layer {
 
   /** Creates the weights for an input shape. Subclasses call `super.build(shape)` last. */
   build(inputShape: LayerShape | LayerShape[]): void {
+    this.assertUsable('be built');
     this.builtInputShape = inputShape;
     this.built = true;
   }
@@ -143,6 +171,7 @@ export abstract class Layer {
   apply(inputs: SymbolicTensors, args?: CallArgs): SymbolicTensors;
   apply(inputs: Tensors, args?: CallArgs): Tensors;
   apply(inputs: Tensors | SymbolicTensors, args: CallArgs = {}): Tensors | SymbolicTensors {
+    this.assertUsable('be called');
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length === 0) throw new ValueError(`${this.name}: called with no inputs`);
     const symbolic = list[0] instanceof SymbolicTensor;
@@ -198,8 +227,17 @@ export abstract class Layer {
     initializer: InitializerIdentifier,
     options: { trainable?: boolean; regularizer?: Regularizer; dtype?: 'float32' | 'int32' } = {},
   ): Variable {
+    this.assertUsable('create weights');
+    checkWeightSize(this.name, name, shape);
     const init = getInitializer(initializer);
-    const value = tidy(() => init.call(shape, options.dtype ?? 'float32'));
+    let value: Tensor;
+    try {
+      value = tidy(() => init.call(shape, options.dtype ?? 'float32'));
+    } catch (e) {
+      // An allocation the runtime refuses (a RangeError) is the user's shape, not our bug.
+      if (e instanceof RangeError) throw new ValueError(`${this.name}: cannot allocate weight '${name}' of shape [${shape.join(', ')}]: ${e.message}`);
+      throw e;
+    }
     const v = variable(value, { name: freeVariableName(`${this.name}/${name}`), trainable: options.trainable ?? true });
     value.dispose();
     this.weightList.push({ variable: v, name, trainable: options.trainable ?? true, regularizer: options.regularizer });
@@ -208,6 +246,7 @@ export abstract class Layer {
 
   /** Every weight with its short name: trainable ones first, as Keras orders `weights`. */
   get weightEntries(): LayerWeight[] {
+    this.assertUsable('give its weights');
     const trainable = this.weightList.filter((w) => w.trainable && this.trainable);
     return [...trainable, ...this.weightList.filter((w) => !trainable.includes(w))];
   }
@@ -237,11 +276,13 @@ export abstract class Layer {
    * ```
    */
   getWeights(): Tensor[] {
+    this.assertUsable('give its weights');
     return this.weights.map((v) => reshape(v, v.shape));
   }
 
   /** Replaces the weight values (shapes must match, in `weights` order). */
   setWeights(values: readonly Tensor[]): void {
+    this.assertUsable('set its weights');
     const ws = this.weightEntries;
     if (values.length !== ws.length) {
       throw new ValueError(`${this.name}.setWeights: expected ${ws.length} arrays but got ${values.length}`);
@@ -267,11 +308,12 @@ export abstract class Layer {
     return this.weightList.filter((w) => w.regularizer && this.trainable).map((w) => w.regularizer!.call(w.variable));
   }
 
-  /** Frees the weights. */
+  /** Frees the weights. The layer then refuses every use (a second dispose does nothing). */
   dispose(): void {
     for (const w of this.weightList) w.variable.dispose();
     this.weightList.length = 0;
     this.built = false;
+    this.markDisposed();
   }
 
   /** The output shape of the layer's (first) call in a graph, as Keras's `layer.output_shape`. */
@@ -313,6 +355,19 @@ export abstract class Layer {
 /** True for a list of shapes (as opposed to one shape). */
 export function isShapeList(s: LayerShape | LayerShape[]): s is LayerShape[] {
   return s.length > 0 && Array.isArray(s[0]);
+}
+
+/** Most values one weight may hold: more than a typed array can index, or a typo (`units: 1e12`). */
+const MAX_WEIGHT_VALUES = 2 ** 31 - 1;
+
+function checkWeightSize(layer: string, name: string, shape: Shape): void {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (!shape.every((d) => Number.isInteger(d) && d >= 0) || size > MAX_WEIGHT_VALUES) {
+    throw new ValueError(
+      `${layer}: weight '${name}' of shape [${shape.join(', ')}] would hold ${size} values; expected non-negative integer dimensions ` +
+        `and at most ${MAX_WEIGHT_VALUES} values (check the layer's size arguments: units, filters, kernel size)`,
+    );
+  }
 }
 
 function freeVariableName(base: string): string {

@@ -1,4 +1,4 @@
-import { ValueError, type Tensor, type Variable } from '@tessera/tensor';
+import { ValueError, type DisposedError, type Tensor, type Variable } from '@tessera/tensor';
 import type { Optimizer } from '@tessera/optimizers';
 import type { History } from '../callbacks/history.js';
 import { InputLayer } from '../layers/input.js';
@@ -6,7 +6,7 @@ import { checkDeferredCompile, compileModel, type CompileArgs, type CompiledStat
 import { evaluateModel, type EvaluateArgs } from '../training/evaluate.js';
 import { fitModel, type FitArgs } from '../training/fit.js';
 import { predictModel, type PredictArgs } from '../training/predict.js';
-import { trainOnBatch as trainOneBatch } from '../training/train_step.js';
+import { trainOnBatch as trainOneBatch, type TrainOnBatchArgs } from '../training/train_step.js';
 import { summarize, type SummaryOptions } from '../summary.js';
 import { layersOf, topologicalNodes } from './graph.js';
 import { Layer, type CallArgs, type Tensors } from './layer.js';
@@ -142,6 +142,7 @@ export class Model extends Layer {
    * @param losses - collects the losses layers add while running (see {@link CallArgs.losses}).
    */
   run(inputs: Tensor[], training: boolean, losses?: Tensor[]): Tensor[] {
+    this.assertUsable('run');
     this.ensureGraph(inputs);
     if (inputs.length !== this.graphInputs.length) {
       throw new ValueError(`${this.name} expects ${this.graphInputs.length} input(s) but got ${inputs.length}`);
@@ -173,10 +174,12 @@ export class Model extends Layer {
 
   /** Every weight of every layer, in layer order (trainable first within a layer, as Keras). */
   override get weights(): Variable[] {
+    this.assertUsable('give its weights');
     return this.layers.flatMap((l) => l.weights);
   }
 
   override get trainableWeights(): Variable[] {
+    this.assertUsable('give its weights');
     return this.trainable ? this.layers.flatMap((l) => l.trainableWeights) : [];
   }
 
@@ -186,6 +189,7 @@ export class Model extends Layer {
   }
 
   override get weightEntries() {
+    this.assertUsable('give its weights');
     return this.layers.flatMap((l) => l.weightEntries);
   }
 
@@ -227,6 +231,7 @@ export class Model extends Layer {
    * ```
    */
   compile(args: CompileArgs): void {
+    this.assertUsable('compile');
     if (this.graphOutputs.length === 0 && this.buildsLater()) {
       this.pendingCompile = { args, optimizer: checkDeferredCompile(this.name, args) };
       this.compiled = undefined;
@@ -239,12 +244,19 @@ export class Model extends Layer {
   /**
    * Trains for `epochs` over `(x, y)` in batches, printing Keras's progress; resolves
    * to the History. Ctrl-C (Node) stops after the current batch.
+   *
+   * Options, empty data and NaN or Infinity in `x` and `y` are checked before training
+   * (`checkFinite: false` skips the last). A loss that becomes NaN or infinite stops
+   * training with a `TrainingDivergedError` (unless a `TerminateOnNaN` callback is given).
+   * A model runs one `fit`, `evaluate` or `trainOnBatch` at a time: another one started
+   * before this one ends is refused with a `ConcurrentUseError`.
    * @example
    * ```ts
    * const history = await model.fit(xTrain, yTrain, { batchSize: 128, epochs: 20, validationData: [xTest, yTest] });
    * ```
    */
   fit(x: Data, y: Data, args: FitArgs = {}): Promise<History> {
+    if (this.disposed) return Promise.reject(this.disposedError('fit'));
     return fitModel(this, x, y, args);
   }
 
@@ -256,6 +268,7 @@ export class Model extends Layer {
    * ```
    */
   evaluate(x: Data, y: Data, args: EvaluateArgs = {}): Promise<number | number[]> {
+    if (this.disposed) return Promise.reject(this.disposedError('evaluate'));
     return evaluateModel(this, x, y, args);
   }
 
@@ -267,6 +280,7 @@ export class Model extends Layer {
    * ```
    */
   predict(x: Data, args: PredictArgs = {}): Tensors {
+    this.assertUsable('predict');
     return predictModel(this, x, args);
   }
 
@@ -277,8 +291,9 @@ export class Model extends Layer {
    * const loss = await model.trainOnBatch(xBatch, yBatch);
    * ```
    */
-  trainOnBatch(x: Data, y: Data): Promise<number | number[]> {
-    return trainOneBatch(this, x, y);
+  trainOnBatch(x: Data, y: Data, args: TrainOnBatchArgs = {}): Promise<number | number[]> {
+    if (this.disposed) return Promise.reject(this.disposedError('trainOnBatch'));
+    return trainOneBatch(this, x, y, args);
   }
 
   /**
@@ -289,6 +304,7 @@ export class Model extends Layer {
    * ```
    */
   summary(options: SummaryOptions = {}): string {
+    this.assertUsable('summarize');
     return summarize(this, options);
   }
 
@@ -300,11 +316,13 @@ export class Model extends Layer {
    * ```
    */
   override getWeights(): Tensor[] {
+    this.assertUsable('give its weights');
     return this.layers.flatMap((l) => l.getWeights());
   }
 
   /** Sets all weight values, in `weights` order. */
   override setWeights(values: readonly Tensor[]): void {
+    this.assertUsable('set its weights');
     let offset = 0;
     const layers = this.layers;
     const total = layers.reduce((n, l) => n + l.weights.length, 0);
@@ -337,10 +355,16 @@ export class Model extends Layer {
     };
   }
 
-  /** Frees every weight and the optimizer state. */
+  /** Frees every weight and the optimizer state. The model then refuses every use. */
   override dispose(): void {
+    if (this.disposed) return;
     for (const l of this.layers) l.dispose();
     (this.compiled?.optimizer ?? this.pendingCompile?.optimizer)?.dispose();
+    this.markDisposed();
+  }
+
+  protected override disposedError(what: string): DisposedError {
+    return super.disposedError(what, 'model');
   }
 }
 

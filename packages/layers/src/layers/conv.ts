@@ -126,7 +126,10 @@ abstract class BaseConv extends Layer {
   }
 
   call(inputs: Tensors): Tensor {
-    const { y, activated } = this.convolveWithBias(toChannelsLast(single(inputs), this.dataFormat));
+    const x = single(inputs);
+    // The layer's own check first: its message names the layer and kernelSize, not an op.
+    this.computeOutputShape([null, ...x.shape.slice(1)]);
+    const { y, activated } = this.convolveWithBias(toChannelsLast(x, this.dataFormat));
     return fromChannelsLast(activated ? y : this.activation(y), this.dataFormat);
   }
 

@@ -42,8 +42,8 @@ export class Dense extends Layer {
 
   constructor(args: DenseArgs) {
     super(args.inputDim !== undefined && !args.inputShape ? { ...args, inputShape: [args.inputDim] } : args);
-    if (!Number.isInteger(args.units) || args.units <= 0) {
-      throw new ValueError(`${this.name}: expected a positive integer number of units but got ${args.units}`);
+    if (!Number.isInteger(args.units) || args.units <= 0 || args.units > 2 ** 31 - 1) {
+      throw new ValueError(`${this.name}: units must be a positive integer of at most ${2 ** 31 - 1} but got ${args.units}`);
     }
     this.units = args.units;
     this.useBias = args.useBias ?? true;
@@ -56,6 +56,9 @@ export class Dense extends Layer {
   }
 
   override build(inputShape: LayerShape): void {
+    if (inputShape.length < 2) {
+      throw new ShapeError(`${this.name}: expected inputs of rank 2 or more (batch, ..., features) but got rank ${inputShape.length}; add the batch axis`);
+    }
     const inDim = inputShape[inputShape.length - 1];
     if (inDim === null || inDim === undefined) {
       throw new ShapeError(`${this.name}: the last dimension of the input must be known but got shape [${inputShape.join(', ')}]`);

@@ -62,6 +62,8 @@ export abstract class Merge extends Layer {
 
   call(inputs: Tensors): Tensor {
     const list = asList(inputs, this.name, this.inputCount);
+    // The batch sizes too, which build cannot see: the message names the layer, not the op.
+    this.computeOutputShape(list.map((t) => t.shape));
     const rank = Math.max(...list.map((t) => t.rank));
     return this.merge(list.map((t) => (t.rank === rank ? t : reshape(t, [t.shape[0], ...new Array<number>(rank - t.rank).fill(1), ...t.shape.slice(1)]))));
   }
@@ -104,16 +106,19 @@ export class Concatenate extends Layer {
   }
 
   override build(inputShape: LayerShape | LayerShape[]): void {
-    const shapes = shapeList(inputShape, this.name);
+    this.checkShapes(shapeList(inputShape, this.name));
+    super.build(inputShape);
+  }
+
+  private checkShapes(shapes: readonly LayerShape[]): void {
     const rank = shapes[0].length;
     const axis = this.axis < 0 ? this.axis + rank : this.axis;
     for (const s of shapes) {
       const ok = s.length === rank && s.every((d, i) => i === axis || d === null || shapes[0][i] === null || d === shapes[0][i]);
       if (!ok) {
-        throw new ShapeError(`${this.name}: inputs must match except on axis ${this.axis} but got ${formatShapes(shapes)}`);
+        throw new ShapeError(`${this.name}: inputs must match except on axis ${this.axis} but got ${formatShapes([...shapes])}`);
       }
     }
-    super.build(inputShape);
   }
 
   protected override assertInputShapes(): void {
@@ -122,6 +127,7 @@ export class Concatenate extends Layer {
 
   call(inputs: Tensors): Tensor {
     const list = asList(inputs, this.name);
+    this.checkShapes(list.map((t) => t.shape)); // the batch sizes too, which build cannot see
     return concat(list, this.axis < 0 ? this.axis + list[0].rank : this.axis);
   }
 

@@ -70,8 +70,13 @@ export class BatchNormalization extends Layer {
     this.axis = args.axis ?? -1;
     if (!Number.isInteger(this.axis)) throw new ValueError(`${this.name}: expected an integer axis but got ${String(args.axis)}`);
     this.momentum = args.momentum ?? 0.99;
+    if (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1)) {
+      throw new ValueError(`${this.name}: expected momentum to be a number in [0, 1] but got ${JSON.stringify(args.momentum)}`);
+    }
     this.epsilon = args.epsilon ?? 1e-3;
-    if (!(this.epsilon > 0)) throw new ValueError(`${this.name}: expected a positive epsilon but got ${this.epsilon}`);
+    if (typeof this.epsilon !== 'number' || !(this.epsilon > 0) || !Number.isFinite(this.epsilon)) {
+      throw new ValueError(`${this.name}: expected epsilon to be a positive number but got ${JSON.stringify(args.epsilon)}`);
+    }
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
     this.initializers = {
@@ -175,7 +180,9 @@ export class LayerNormalization extends AffineNormalization {
     super(args);
     this.axis = typeof args.axis === 'number' || args.axis === undefined ? (args.axis ?? -1) : [...args.axis];
     this.epsilon = args.epsilon ?? 1e-3;
-    if (!(this.epsilon > 0)) throw new ValueError(`${this.name}: expected a positive epsilon but got ${this.epsilon}`);
+    if (typeof this.epsilon !== 'number' || !(this.epsilon > 0) || !Number.isFinite(this.epsilon)) {
+      throw new ValueError(`${this.name}: expected epsilon to be a positive number but got ${JSON.stringify(args.epsilon)}`);
+    }
   }
 
   override build(inputShape: LayerShape): void {

@@ -70,6 +70,8 @@ abstract class BasePooling extends Layer {
   }
 
   call(inputs: Tensors): Tensor {
+    // The layer's own check first: its message names the layer and poolSize, not an op.
+    this.computeOutputShape([null, ...single(inputs).shape.slice(1)]);
     const x = toChannelsLast(single(inputs), this.dataFormat);
     return fromChannelsLast(this.pool(x, this.poolSize, this.strides, this.padding), this.dataFormat);
   }

@@ -2,7 +2,9 @@ import { tidy, type Tensor } from '@tessera/tensor';
 import { ProgbarLogger } from '../callbacks/progbar.js';
 import type { Data, Model } from '../engine/model.js';
 import type { CompiledState } from './compile.js';
-import { asList, sampleCount, sliceRows } from './data.js';
+import { sampleCount, sliceRows } from './data.js';
+import { checkedData, checkOptions } from './checks.js';
+import { exclusive } from './exclusive.js';
 import { StatsFolder, batchStatistics, computeLosses, requireCompiled, scalarOrList } from './train_step.js';
 
 /** Arguments of `evaluate`. */
@@ -11,6 +13,8 @@ export interface EvaluateArgs {
   batchSize?: number;
   /** 1 (default) prints Keras's final progress line; 0 is silent. */
   verbose?: 0 | 1;
+  /** Check `x` and `y` for NaN and Infinity first (default true). */
+  checkFinite?: boolean;
 }
 
 /** Loss and metrics over data in batches, as logs (`val_` prefix for validation). */
@@ -41,16 +45,19 @@ export async function evaluateLogs(
   return folder.logs(prefix);
 }
 
-/** `model.evaluate`: the loss, or `[loss, ...metrics]`. */
-export async function evaluateModel(model: Model, x: Data, y: Data, args: EvaluateArgs): Promise<number | number[]> {
-  const c = requireCompiled(model, 'evaluate', x);
-  const xs = asList(x, 'x', model.name);
-  const ys = asList(y, 'y', model.name);
-  const batchSize = args.batchSize ?? 32;
-  const steps = Math.ceil(xs[0].shape[0] / batchSize);
-  const bar = (args.verbose ?? 1) === 1 ? new ProgbarLogger({ verbose: 1 }) : undefined;
-  bar?.beginRun(steps);
-  const logs = await evaluateLogs(model, c, xs, ys, batchSize);
-  bar?.endRun(steps, logs);
-  return scalarOrList(logs);
+/** `model.evaluate`: the loss, or `[loss, ...metrics]`. Refused while the model runs `fit`. */
+export function evaluateModel(model: Model, x: Data, y: Data, args: EvaluateArgs): Promise<number | number[]> {
+  return exclusive(model, 'evaluate', async () => {
+    const where = `${model.name}.evaluate`;
+    checkOptions(where, args);
+    const c = requireCompiled(model, 'evaluate', x);
+    const { xs, ys } = await checkedData(where, model, x, y, args?.checkFinite);
+    const batchSize = args?.batchSize ?? 32;
+    const steps = Math.ceil(xs[0].shape[0] / batchSize);
+    const bar = (args?.verbose ?? 1) === 1 ? new ProgbarLogger({ verbose: 1 }) : undefined;
+    bar?.beginRun(steps);
+    const logs = await evaluateLogs(model, c, xs, ys, batchSize);
+    bar?.endRun(steps, logs);
+    return scalarOrList(logs);
+  });
 }

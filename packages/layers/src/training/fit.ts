@@ -1,4 +1,8 @@
 import { dispose, randomFloat, ValueError, type Tensor } from '@tessera/tensor';
+import { TerminateOnNaN } from '../callbacks/terminate_on_nan.js';
+import { TrainingDivergedError } from '../errors.js';
+import { assertFinite, checkedData, checkFitOptions, requireSamples } from './checks.js';
+import { exclusive } from './exclusive.js';
 import { Callback, CallbackList, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { ProgbarLogger } from '../callbacks/progbar.js';
@@ -28,6 +32,15 @@ export interface FitArgs {
   validationBatchSize?: number;
   /** Random source for shuffling (default: the global one, reproducible after `setRandomSeed`). */
   random?: () => number;
+  /** Batches per epoch (default: enough to see every sample once); at most that many. */
+  stepsPerEpoch?: number;
+  /** Run the validation every this many epochs (default 1). */
+  validationFreq?: number;
+  /**
+   * Check `x`, `y` and the validation data for NaN and Infinity before training (default
+   * true: one pass over the values; the error names the array and the first bad index).
+   */
+  checkFinite?: boolean;
 }
 
 /** Stops `fit` after the current batch on Ctrl-C in Node; returns a function that removes the handler. */
@@ -44,17 +57,28 @@ function onInterrupt(model: Model, state: { interrupted: boolean }): () => void 
   return () => proc.off('SIGINT', handler);
 }
 
-/** The training loop behind `model.fit`. */
-export async function fitModel(model: Model, x: Data, y: Data, args: FitArgs): Promise<History> {
+/**
+ * The training loop behind `model.fit`. Options are checked before anything runs; a
+ * model runs one fit at a time; a loss that becomes NaN or infinite stops training with a
+ * {@link TrainingDivergedError} (unless a `TerminateOnNaN` callback is given: then, as in
+ * Keras, training stops and `fit` resolves).
+ */
+export function fitModel(model: Model, x: Data, y: Data, args: FitArgs): Promise<History> {
+  return exclusive(model, 'fit', () => fitLoop(model, x, y, args ?? {}));
+}
+
+async function fitLoop(model: Model, x: Data, y: Data, args: FitArgs): Promise<History> {
+  const where = `${model.name}.fit`;
+  checkFitOptions(where, args);
   const c = requireCompiled(model, 'fit', x);
   const batchSize = args.batchSize ?? 32;
   const epochs = args.epochs ?? 1;
   const verbose = args.verbose ?? 1;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`${model.name}.fit: batchSize must be a positive integer but got ${batchSize}`);
-  if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`${model.name}.fit: epochs must be a non-negative integer but got ${epochs}`);
-  let xs = asList(x, 'x', model.name);
-  let ys = asList(y, 'y', model.name);
-  const total = sampleCount({ x: xs, y: ys }, model.name);
+  const validationFreq = args.validationFreq ?? 1;
+  const checkFinite = args.checkFinite ?? true;
+  const data = await checkedData(where, model, x, y, checkFinite);
+  let { xs, ys } = data;
+  const total = data.n;
   if (xs.length !== model.inputs.length && model.inputs.length > 0) {
     throw new ValueError(`${model.name}.fit: the model has ${model.inputs.length} input(s) but x has ${xs.length} array(s)`);
   }
@@ -68,9 +92,10 @@ export async function fitModel(model: Model, x: Data, y: Data, args: FitArgs): P
   if (args.validationData) {
     val = [asList(args.validationData[0], 'validationData x', model.name), asList(args.validationData[1], 'validationData y', model.name)];
     sampleCount({ 'validation x': val[0], 'validation y': val[1] }, model.name);
+    requireSamples(where, { 'validationData x': val[0], 'validationData y': val[1] });
+    if (checkFinite) await assertFinite(where, { 'validationData x': val[0], 'validationData y': val[1] });
   } else if (args.validationSplit) {
     const split = args.validationSplit;
-    if (!(split > 0 && split < 1)) throw new ValueError(`${model.name}.fit: validationSplit must be in (0, 1) but got ${split}`);
     const nTrain = Math.floor(total * (1 - split));
     if (nTrain === 0 || nTrain === total) throw new ValueError(`${model.name}.fit: validationSplit ${split} of ${total} samples leaves an empty set`);
     val = [sliceRows(xs, nTrain, total), sliceRows(ys, nTrain, total)];
@@ -79,7 +104,10 @@ export async function fitModel(model: Model, x: Data, y: Data, args: FitArgs): P
     owned.push(...val[0], ...val[1], ...xs, ...ys);
   }
   const n = xs[0].shape[0];
-  const steps = Math.ceil(n / batchSize);
+  const steps = Math.min(Math.ceil(n / batchSize), args.stepsPerEpoch ?? Infinity);
+  // With TerminateOnNaN given, a bad loss stops training quietly, as in Keras.
+  const quietOnNaN = (args.callbacks ?? []).some((cb) => cb instanceof TerminateOnNaN);
+  let lastFinite: { loss: number; epoch: number; batch: number } | undefined;
 
   const history = new History();
   const callbacks = [...(args.callbacks ?? [])];
@@ -118,12 +146,15 @@ export async function fitModel(model: Model, x: Data, y: Data, args: FitArgs): P
         folder.fold(values, result.sizes, end - start);
         logs = folder.logs();
         await list.call('onTrainBatchEnd', step, logs);
+        const loss = values[0];
+        if (Number.isFinite(loss)) lastFinite = { loss, epoch, batch: step };
+        else if (!quietOnNaN && !model.stopTraining) throw diverged(where, loss, epoch, epochs, step, steps, lastFinite, history);
         await yieldToEventLoop();
         if (model.stopTraining) break;
       }
       if (interrupt.interrupted) break;
       const epochLogs: Logs = { ...logs };
-      if (val) Object.assign(epochLogs, await evaluateLogs(model, c, val[0], val[1], args.validationBatchSize ?? batchSize, 'val_'));
+      if (val && (epoch + 1) % validationFreq === 0) Object.assign(epochLogs, await evaluateLogs(model, c, val[0], val[1], args.validationBatchSize ?? batchSize, 'val_'));
       await list.call('onEpochEnd', epoch, epochLogs);
     }
     await list.call('onTrainEnd', {});
@@ -132,4 +163,28 @@ export async function fitModel(model: Model, x: Data, y: Data, args: FitArgs): P
     dispose(owned);
   }
   return history;
+}
+
+function diverged(
+  where: string,
+  loss: number,
+  epoch: number,
+  epochs: number,
+  step: number,
+  steps: number,
+  lastFinite: { loss: number; epoch: number; batch: number } | undefined,
+  history: History,
+): TrainingDivergedError {
+  const last = lastFinite
+    ? `the last finite loss was ${lastFinite.loss} at ${lastFinite.epoch === epoch ? '' : `epoch ${lastFinite.epoch + 1}, `}batch ${lastFinite.batch + 1}`
+    : 'no batch had a finite loss';
+  return new TrainingDivergedError(
+    `${where} stopped: the loss became ${loss} at epoch ${epoch + 1}/${epochs}, batch ${step + 1}/${steps} (${last}); ` +
+      'the weights are no longer usable. Lower the learning rate, check the data and the loss, or add a ' +
+      'TerminateOnNaN callback to stop without an error',
+    epoch + 1,
+    step + 1,
+    lastFinite?.loss,
+    history,
+  );
 }

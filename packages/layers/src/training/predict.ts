@@ -2,6 +2,7 @@ import { concat, dispose, tidy, type Tensor } from '@tessera/tensor';
 import type { Tensors } from '../engine/layer.js';
 import type { Data, Model } from '../engine/model.js';
 import { asList, sampleCount, sliceRows } from './data.js';
+import { checkOptions, requireSamples } from './checks.js';
 
 /** Arguments of `predict`. */
 export interface PredictArgs {
@@ -11,9 +12,12 @@ export interface PredictArgs {
 
 /** `model.predict`: outputs for all samples, computed batch by batch. */
 export function predictModel(model: Model, x: Data, args: PredictArgs): Tensors {
+  const where = `${model.name}.predict`;
+  checkOptions(where, args);
   const xs = asList(x, 'x', model.name);
   const n = sampleCount({ x: xs }, model.name);
-  const batchSize = args.batchSize ?? 32;
+  requireSamples(where, { x: xs });
+  const batchSize = args?.batchSize ?? 32;
   const parts: Tensor[][] = [];
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(n, start + batchSize);

@@ -12,7 +12,9 @@ import {
 } from '@tessera/tensor';
 import type { Data, Model } from '../engine/model.js';
 import type { CompiledState } from './compile.js';
-import { asList, sampleCount } from './data.js';
+import { checkedData, checkOptions } from './checks.js';
+import { exclusive } from './exclusive.js';
+import { asList } from './data.js';
 
 /** Names of the values a step reports, in the order of its statistics. */
 export function logNames(c: CompiledState): string[] {
@@ -150,16 +152,24 @@ export function scalarOrList(logs: Record<string, number>): number | number[] {
   return values.length === 1 ? values[0] : values;
 }
 
-/** One step on one batch (Keras's `train_on_batch`). */
-export async function trainOnBatch(model: Model, x: Data, y: Data): Promise<number | number[]> {
-  const c = requireCompiled(model, 'trainOnBatch', x);
-  const xs = asList(x, 'x', model.name);
-  const ys = asList(y, 'y', model.name);
-  const n = sampleCount({ x: xs, y: ys }, model.name);
-  const { stats, sizes } = trainStep(model, c, xs, ys);
-  const values = await stats.data();
-  stats.dispose();
-  const folder = new StatsFolder(c);
-  folder.fold(values, sizes, n);
-  return scalarOrList(folder.logs());
+/** Options of `trainOnBatch`. */
+export interface TrainOnBatchArgs {
+  /** Check `x` and `y` for NaN and Infinity first (default true). */
+  checkFinite?: boolean;
+}
+
+/** One step on one batch (Keras's `train_on_batch`). Refused while the model runs `fit`. */
+export function trainOnBatch(model: Model, x: Data, y: Data, args: TrainOnBatchArgs = {}): Promise<number | number[]> {
+  return exclusive(model, 'trainOnBatch', async () => {
+    const where = `${model.name}.trainOnBatch`;
+    checkOptions(where, args);
+    const c = requireCompiled(model, 'trainOnBatch', x);
+    const { xs, ys, n } = await checkedData(where, model, x, y, args?.checkFinite);
+    const { stats, sizes } = trainStep(model, c, xs, ys);
+    const values = await stats.data();
+    stats.dispose();
+    const folder = new StatsFolder(c);
+    folder.fold(values, sizes, n);
+    return scalarOrList(folder.logs());
+  });
 }
