@@ -93,7 +93,8 @@ const gruOf = (xw: Tensor, h: Tensor, k: Tensor, b: Tensor) => tf.gruCell(xw, h,
 
 /**
  * Cases of the recurrent cells and their gradient kernels: a few batch and unit counts
- * (one unit; sizes off any tile; more rows and columns than one 32-wide tile; no rows),
+ * (one unit; sizes off any tile; units in whole 4-lane vectors and not; more rows and
+ * columns than one 32-wide tile; no rows),
  * saturated gates, gradients for every input (with both outputs used, or one), and
  * shape and dtype errors. Each kernel's op falls back to separate ops where a backend
  * lacks it; the suite runs these cases that way too (see `KernelSpec.fallback`).
@@ -106,14 +107,17 @@ export const RECURRENT_CASES: Record<'LSTMCell' | 'LSTMCellGrad' | 'GRUCell' | '
       lstm('batch 2, 3 units', lstmInputs(2, 3)),
       lstm('batch 1, 1 unit', lstmInputs(1, 1)),
       lstm('batch 5, 9 units (off any tile)', lstmInputs(5, 9)),
-      lstm('batch 34, 10 units (past one 32-row tile, 40 gate columns)', lstmInputs(34, 10)),
+      lstm('batch 3, 8 units (whole 4-lane vectors)', lstmInputs(3, 8)),
+      lstm('batch 34, 12 units (past one 32-row tile, 48 gate columns)', lstmInputs(34, 12)),
       lstm('no rows: batch 0, 3 units', lstmInputs(0, 3)),
       lstm('saturated gates stay finite', lstmInputs(3, 2, rand([3, 8], [-40, 40]))),
+      lstm('saturated gates stay finite, 4 units', lstmInputs(2, 4, rand([2, 16], [-100, 100]))),
     ],
     grads: [
       lstm("batch 2, 3 units, h' and c' both used", lstmInputs(2, 3), 'both', GRAD_NEEDS),
       lstm("batch 3, 2 units, only h' used", lstmInputs(3, 2), 'h', GRAD_NEEDS),
       lstm("batch 2, 2 units, only c' used", lstmInputs(2, 2), 'c', GRAD_NEEDS),
+      lstm("batch 2, 4 units, h' and c' both used", lstmInputs(2, 4), 'both', GRAD_NEEDS),
     ],
     errors: [
       misuse('xw [2, 10] for 3 units throws ShapeError', [r([2, 10]), r([2, 3]), r([2, 3]), r([3, 12])], lstmOf, ShapeError),
@@ -144,11 +148,17 @@ export const RECURRENT_CASES: Record<'LSTMCell' | 'LSTMCellGrad' | 'GRUCell' | '
       gru('batch 2, 3 units', gruInputs(2, 3)),
       gru('batch 1, 1 unit', gruInputs(1, 1)),
       gru('batch 5, 9 units (off any tile)', gruInputs(5, 9)),
+      gru('batch 3, 8 units (whole 4-lane vectors)', gruInputs(3, 8)),
       gru('batch 34, 11 units (past one 32-row tile, 33 gate columns)', gruInputs(34, 11)),
       gru('no rows: batch 0, 3 units', gruInputs(0, 3)),
       gru('saturated gates stay finite', gruInputs(3, 2, rand([3, 6], [-40, 40]))),
+      gru('saturated gates stay finite, 4 units', gruInputs(2, 4, rand([2, 12], [-100, 100]))),
     ],
-    grads: [gru('batch 2, 3 units', gruInputs(2, 3), GRAD_NEEDS), gru('batch 3, 1 unit', gruInputs(3, 1), GRAD_NEEDS)],
+    grads: [
+      gru('batch 2, 3 units', gruInputs(2, 3), GRAD_NEEDS),
+      gru('batch 3, 1 unit', gruInputs(3, 1), GRAD_NEEDS),
+      gru('batch 2, 4 units', gruInputs(2, 4), GRAD_NEEDS),
+    ],
     errors: [
       misuse('xw [2, 8] for 3 units throws ShapeError', [r([2, 8]), r([2, 3]), r([3, 9]), r([9])], gruOf, ShapeError),
       misuse('recurrentBias [2, 9] (the whole Keras bias) throws ShapeError', [r([2, 9]), r([2, 3]), r([3, 9]), r([2, 9])], gruOf, ShapeError),

@@ -1,13 +1,15 @@
 import type { KernelConfig, TypedArray } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
 import type { RowWriter, Values } from '../util/epilogue.js';
+import { gruRowsWasm, useCellLoops } from '../util/cell_wasm.js';
 import { matMulRows } from '../util/matmul.js';
 import { sigmoid } from '../util/scalar_math.js';
 
 /**
  * The GRU update (reset_after) of whole rows, written as the GEMM hands over rows of
  * `h @ recurrentKernel`: adds the recurrent bias and `xw`, applies the gates, and writes
- * `h'` and the saved z, r, hh, hz_h. Sums in double, each output rounded once.
+ * `h'` and the saved z, r, hh, hz_h: on WebAssembly SIMD in float32 where the units fill
+ * whole vectors (see `useCellLoops`), else here in double, each output rounded once.
  */
 class GruRows implements RowWriter {
   constructor(
@@ -22,6 +24,10 @@ class GruRows implements RowWriter {
   rows(src: Values, s: number, srcStride: number, _dst: Values, d: number, m: number): void {
     const { units: u, xw, h, bias, gates, hNext } = this;
     const n = 3 * u;
+    if (useCellLoops(u)) {
+      gruRowsWasm(src, s, srcStride, d / n, m, u, xw, h, bias, gates, hNext);
+      return;
+    }
     for (let i = 0; i < m; i++) {
       const row = d / n + i;
       const z0 = s + i * srcStride;

@@ -1,13 +1,15 @@
 import type { KernelConfig, TypedArray } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
 import type { RowWriter, Values } from '../util/epilogue.js';
+import { lstmRowsWasm, useCellLoops } from '../util/cell_wasm.js';
 import { matMulRows } from '../util/matmul.js';
 import { sigmoid } from '../util/scalar_math.js';
 
 /**
  * The LSTM update of whole rows, written as the GEMM hands over rows of `h @ recurrentKernel`
  * (still in cache): adds `xw`, applies the gate activations, and writes the gates, `c'`
- * and `h'`. Sums and activations in double, each output rounded once as it is stored.
+ * and `h'`: on WebAssembly SIMD in float32 where the units fill whole vectors (see
+ * `useCellLoops`), else here in double, each output rounded once as it is stored.
  */
 class LstmRows implements RowWriter {
   constructor(
@@ -22,6 +24,10 @@ class LstmRows implements RowWriter {
   rows(src: Values, s: number, srcStride: number, _dst: Values, d: number, m: number): void {
     const { units: u, xw, c, gates, hNext, cNext } = this;
     const n = 4 * u;
+    if (useCellLoops(u)) {
+      lstmRowsWasm(src, s, srcStride, d / n, m, u, xw, c, gates, hNext, cNext);
+      return;
+    }
     for (let i = 0; i < m; i++) {
       const z = s + i * srcStride;
       const g = (d / n + i) * n;
