@@ -87,32 +87,42 @@ function gruGrad(name: string, batch: number, units: number): ValueCase {
   };
 }
 
+/**
+ * The value cases both cells run, from `make(name, batch, units, xw)` (`xw` given for
+ * saturated gates, else drawn as usual): one unit; sizes off any tile; units in whole
+ * 4-lane vectors and not; more rows and gate columns than one 32-wide tile; no rows.
+ */
+function cellValues(make: (name: string, batch: number, units: number, xw?: InputSpec) => ValueCase, gates: number): ValueCase[] {
+  const sizes: Array<[string, number, number]> = [
+    ['batch 2, 3 units', 2, 3],
+    ['batch 1, 1 unit', 1, 1],
+    ['batch 5, 9 units (off any tile)', 5, 9],
+    ['batch 3, 8 units (whole 4-lane vectors)', 3, 8],
+    [`batch 34, 12 units (past one 32-row tile, ${gates * 12} gate columns)`, 34, 12],
+    ['no rows: batch 0, 3 units', 0, 3],
+  ];
+  return [
+    ...sizes.map(([name, batch, units]) => make(name, batch, units)),
+    make('saturated gates stay finite', 3, 2, rand([3, gates * 2], [-40, 40])),
+    make('saturated gates stay finite, 4 units', 2, 4, rand([2, gates * 4], [-100, 100])),
+  ];
+}
+
 const misuse = (name: string, inputs: InputSpec[], run: (...xs: Tensor[]) => unknown, error: ErrorCase['error']): ErrorCase => ({ name, inputs, run, error });
 const lstmOf = (xw: Tensor, h: Tensor, c: Tensor, k: Tensor) => tf.lstmCell(xw, h, c, k);
 const gruOf = (xw: Tensor, h: Tensor, k: Tensor, b: Tensor) => tf.gruCell(xw, h, k, b);
 
 /**
- * Cases of the recurrent cells and their gradient kernels: a few batch and unit counts
- * (one unit; sizes off any tile; units in whole 4-lane vectors and not; more rows and
- * columns than one 32-wide tile; no rows),
- * saturated gates, gradients for every input (with both outputs used, or one), and
- * shape and dtype errors. Each kernel's op falls back to separate ops where a backend
+ * Cases of the recurrent cells and their gradient kernels: batch and unit counts and
+ * saturated gates ({@link cellValues}), gradients for every input (with both outputs
+ * used, or one), and shape and dtype errors. Each kernel's op falls back to separate ops where a backend
  * lacks it; the suite runs these cases that way too (see `KernelSpec.fallback`).
  */
 export const RECURRENT_CASES: Record<'LSTMCell' | 'LSTMCellGrad' | 'GRUCell' | 'GRUCellGrad', KernelCases> = {
   LSTMCell: {
     op: 'lstmCell',
     composite: COMPOSITE,
-    values: [
-      lstm('batch 2, 3 units', lstmInputs(2, 3)),
-      lstm('batch 1, 1 unit', lstmInputs(1, 1)),
-      lstm('batch 5, 9 units (off any tile)', lstmInputs(5, 9)),
-      lstm('batch 3, 8 units (whole 4-lane vectors)', lstmInputs(3, 8)),
-      lstm('batch 34, 12 units (past one 32-row tile, 48 gate columns)', lstmInputs(34, 12)),
-      lstm('no rows: batch 0, 3 units', lstmInputs(0, 3)),
-      lstm('saturated gates stay finite', lstmInputs(3, 2, rand([3, 8], [-40, 40]))),
-      lstm('saturated gates stay finite, 4 units', lstmInputs(2, 4, rand([2, 16], [-100, 100]))),
-    ],
+    values: cellValues((name, batch, units, xw) => lstm(name, lstmInputs(batch, units, xw)), 4),
     grads: [
       lstm("batch 2, 3 units, h' and c' both used", lstmInputs(2, 3), 'both', GRAD_NEEDS),
       lstm("batch 3, 2 units, only h' used", lstmInputs(3, 2), 'h', GRAD_NEEDS),
@@ -144,16 +154,7 @@ export const RECURRENT_CASES: Record<'LSTMCell' | 'LSTMCellGrad' | 'GRUCell' | '
   GRUCell: {
     op: 'gruCell',
     composite: COMPOSITE,
-    values: [
-      gru('batch 2, 3 units', gruInputs(2, 3)),
-      gru('batch 1, 1 unit', gruInputs(1, 1)),
-      gru('batch 5, 9 units (off any tile)', gruInputs(5, 9)),
-      gru('batch 3, 8 units (whole 4-lane vectors)', gruInputs(3, 8)),
-      gru('batch 34, 11 units (past one 32-row tile, 33 gate columns)', gruInputs(34, 11)),
-      gru('no rows: batch 0, 3 units', gruInputs(0, 3)),
-      gru('saturated gates stay finite', gruInputs(3, 2, rand([3, 6], [-40, 40]))),
-      gru('saturated gates stay finite, 4 units', gruInputs(2, 4, rand([2, 12], [-100, 100]))),
-    ],
+    values: cellValues((name, batch, units, xw) => gru(name, gruInputs(batch, units, xw)), 3),
     grads: [
       gru('batch 2, 3 units', gruInputs(2, 3), GRAD_NEEDS),
       gru('batch 3, 1 unit', gruInputs(3, 1), GRAD_NEEDS),

@@ -1,7 +1,7 @@
 import type { KernelConfig, TypedArray } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
-import type { RowWriter, Values } from '../util/epilogue.js';
 import { lstmRowsWasm, useCellLoops } from '../util/cell_wasm.js';
+import type { RowWriter } from '../util/epilogue.js';
 import { matMulRows } from '../util/matmul.js';
 import { sigmoid } from '../util/scalar_math.js';
 
@@ -11,42 +11,31 @@ import { sigmoid } from '../util/scalar_math.js';
  * and `h'`: on WebAssembly SIMD in float32 where the units fill whole vectors (see
  * `useCellLoops`), else here in double, each output rounded once as it is stored.
  */
-class LstmRows implements RowWriter {
-  constructor(
-    private readonly units: number,
-    private readonly xw: TypedArray,
-    private readonly c: TypedArray,
-    private readonly gates: Float32Array,
-    private readonly hNext: Float32Array,
-    private readonly cNext: Float32Array,
-  ) {}
-
-  rows(src: Values, s: number, srcStride: number, _dst: Values, d: number, m: number): void {
-    const { units: u, xw, c, gates, hNext, cNext } = this;
-    const n = 4 * u;
-    if (useCellLoops(u)) {
-      lstmRowsWasm(src, s, srcStride, d / n, m, u, xw, c, gates, hNext, cNext);
-      return;
-    }
-    for (let i = 0; i < m; i++) {
-      const z = s + i * srcStride;
-      const g = (d / n + i) * n;
-      const r = (d / n + i) * u;
-      for (let j = 0; j < u; j++) {
-        const gi = sigmoid(src[z + j] + xw[g + j]);
-        const gf = sigmoid(src[z + u + j] + xw[g + u + j]);
-        const gc = Math.tanh(src[z + 2 * u + j] + xw[g + 2 * u + j]);
-        const go = sigmoid(src[z + 3 * u + j] + xw[g + 3 * u + j]);
-        gates[g + j] = gi;
-        gates[g + u + j] = gf;
-        gates[g + 2 * u + j] = gc;
-        gates[g + 3 * u + j] = go;
-        const cn = gf * c[r + j] + gi * gc;
-        cNext[r + j] = cn;
-        hNext[r + j] = go * Math.tanh(cn);
+function lstmRows(u: number, xw: TypedArray, c: TypedArray, gates: Float32Array, hNext: Float32Array, cNext: Float32Array): RowWriter {
+  const n = 4 * u;
+  return {
+    rows(src, s, stride, _dst, d, m) {
+      if (useCellLoops(u)) return lstmRowsWasm({ src, s, stride, width: n }, d / n, m, u, xw, c, gates, hNext, cNext);
+      for (let i = 0; i < m; i++) {
+        const z = s + i * stride;
+        const g = (d / n + i) * n;
+        const r = (d / n + i) * u;
+        for (let j = 0; j < u; j++) {
+          const gi = sigmoid(src[z + j] + xw[g + j]);
+          const gf = sigmoid(src[z + u + j] + xw[g + u + j]);
+          const gc = Math.tanh(src[z + 2 * u + j] + xw[g + 2 * u + j]);
+          const go = sigmoid(src[z + 3 * u + j] + xw[g + 3 * u + j]);
+          gates[g + j] = gi;
+          gates[g + u + j] = gf;
+          gates[g + 2 * u + j] = gc;
+          gates[g + 3 * u + j] = go;
+          const cn = gf * c[r + j] + gi * gc;
+          cNext[r + j] = cn;
+          hNext[r + j] = go * Math.tanh(cn);
+        }
       }
-    }
-  }
+    },
+  };
 }
 
 /**
@@ -63,17 +52,14 @@ export const lstmCellConfig: KernelConfig<'LSTMCell', CpuBackend> = {
     const gates = backend.alloc('float32', batch * 4 * units) as Float32Array;
     const hNext = backend.alloc('float32', batch * units) as Float32Array;
     const cNext = backend.alloc('float32', batch * units) as Float32Array;
-    const rows = new LstmRows(units, backend.values(xw), backend.values(c), gates, hNext, cNext);
-    const hv = backend.values(h);
-    const kv = backend.values(kernel);
     matMulRows(
-      { data: hv, offset: 0, rowStride: units, colStride: 1 },
-      { data: kv, offset: 0, rowStride: 4 * units, colStride: 1 },
+      { data: backend.values(h), offset: 0, rowStride: units, colStride: 1 },
+      { data: backend.values(kernel), offset: 0, rowStride: 4 * units, colStride: 1 },
       batch,
       4 * units,
       units,
       gates,
-      rows,
+      lstmRows(units, backend.values(xw), backend.values(c), gates, hNext, cNext),
     );
     return [
       backend.output(hNext, [batch, units], 'float32'),

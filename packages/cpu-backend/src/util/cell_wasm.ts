@@ -1,7 +1,7 @@
 import type { TypedArray } from '@tessera/tensor';
 import type { Values } from './epilogue.js';
 import { useVectorLoops } from './elementwise_wasm.js';
-import { vectorInstance } from './vector_wasm.js';
+import { vectorInstance, type VectorExports } from './vector_wasm.js';
 
 /**
  * The recurrent cells' update on WebAssembly SIMD (`lstm_rows` and `gru_rows` in
@@ -19,62 +19,75 @@ export function useCellLoops(units: number): boolean {
   return units % 4 === 0 && units > 0 && useVectorLoops();
 }
 
-/** Rows per chunk when each row takes `floats` floats of the module's memory. */
-const rowsPerChunk = (floats: number) => Math.max(1, Math.floor(CHUNK / floats));
-
 /** Copies `rows` rows of `width` values from `src` (from `s`, `stride` apart) to `heap` at float `at`. */
 function copyRows(heap: Float32Array, at: number, src: Values, s: number, stride: number, rows: number, width: number): void {
   if (stride === width) heap.set(src.subarray(s, s + rows * width), at);
   else for (let i = 0; i < rows; i++) heap.set(src.subarray(s + i * stride, s + i * stride + width), at + i * width);
 }
 
-/** The LSTM update of `m` rows from row `row0`: sums from `src` (see `RowWriter.rows`), outputs written at those rows. */
-export function lstmRowsWasm(
-  src: Values, s: number, srcStride: number, row0: number, m: number, units: number,
-  xw: TypedArray, c: TypedArray, gates: Float32Array, hNext: Float32Array, cNext: Float32Array,
+/** Rows of the GEMM's sums: `width` values a row, in `src` from `s`, rows `stride` apart (see `RowWriter.rows`). */
+interface Sums {
+  readonly src: Values;
+  readonly s: number;
+  readonly stride: number;
+  readonly width: number;
+}
+
+/**
+ * Streams `m` rows, from row `row0` of the cell's arrays, through the module's memory a
+ * chunk of rows at a time: `fixed` (the GRU's bias) once at address 0, then per chunk the
+ * sums and the rows of each input (`[array, values per row]`) copied in, `call` run with
+ * their byte addresses and those of the outputs (in that order), the outputs' rows copied out.
+ */
+function streamRows(
+  sums: Sums, row0: number, m: number,
+  ins: ReadonlyArray<readonly [TypedArray, number]>, outs: ReadonlyArray<readonly [Float32Array, number]>,
+  call: (ex: VectorExports, at: readonly number[], rows: number) => void, fixed?: TypedArray,
 ): void {
-  const u = units;
-  const per = rowsPerChunk(15 * u);
-  const { exports, heap } = vectorInstance(Math.min(per, m) * 15 * u * 4);
+  const base = fixed?.length ?? 0;
+  const perRow = [sums.width, ...ins.map(([, w]) => w), ...outs.map(([, w]) => w)].reduce((a, b) => a + b, 0);
+  const per = Math.max(1, Math.floor(CHUNK / perRow));
+  const { exports, heap } = vectorInstance((base + Math.min(per, m) * perRow) * 4);
+  if (fixed) heap.set(fixed, 0);
   for (let r0 = 0; r0 < m; r0 += per) {
     const rows = Math.min(per, m - r0);
-    // Layout (floats): z, xw, gates (rows x 4u each), c, h, c' (rows x u each).
-    const [z, x, g, cAt, h, co] = [0, 4, 8, 12, 13, 14].map((k) => k * rows * u);
     const row = row0 + r0;
-    copyRows(heap, z, src, s + r0 * srcStride, srcStride, rows, 4 * u);
-    heap.set(xw.subarray(row * 4 * u, (row + rows) * 4 * u), x);
-    heap.set(c.subarray(row * u, (row + rows) * u), cAt);
-    exports.lstm_rows(z * 4, x * 4, cAt * 4, g * 4, h * 4, co * 4, rows, u);
-    gates.set(heap.subarray(g, g + rows * 4 * u), row * 4 * u);
-    hNext.set(heap.subarray(h, h + rows * u), row * u);
-    cNext.set(heap.subarray(co, co + rows * u), row * u);
+    const at: number[] = [];
+    let next = base;
+    for (const w of [sums.width, ...ins.map(([, w]) => w), ...outs.map(([, w]) => w)]) {
+      at.push(next);
+      next += rows * w;
+    }
+    copyRows(heap, at[0], sums.src, sums.s + r0 * sums.stride, sums.stride, rows, sums.width);
+    ins.forEach(([x, w], k) => heap.set(x.subarray(row * w, (row + rows) * w), at[1 + k]));
+    call(exports, at.map((a) => a * 4), rows);
+    outs.forEach(([y, w], k) => {
+      const a = at[1 + ins.length + k];
+      y.set(heap.subarray(a, a + rows * w), row * w);
+    });
   }
 }
 
-/** The GRU update of `m` rows from row `row0`: sums from `src` (see `RowWriter.rows`), outputs written at those rows. */
+/** The LSTM update of `m` rows from row `row0`: gate sums as the GEMM hands them over, outputs written at those rows. */
+export function lstmRowsWasm(
+  sums: Sums, row0: number, m: number, units: number,
+  xw: TypedArray, c: TypedArray, gates: Float32Array, hNext: Float32Array, cNext: Float32Array,
+): void {
+  const u = units;
+  streamRows(sums, row0, m, [[xw, 4 * u], [c, u]], [[gates, 4 * u], [hNext, u], [cNext, u]], (ex, [z, x, cAt, g, h, co], rows) =>
+    ex.lstm_rows(z, x, cAt, g, h, co, rows, u),
+  );
+}
+
+/** The GRU update of `m` rows from row `row0`: sums of `h @ recurrentKernel` as the GEMM hands them over, outputs written at those rows. */
 export function gruRowsWasm(
-  src: Values, s: number, srcStride: number, row0: number, m: number, units: number,
+  sums: Sums, row0: number, m: number, units: number,
   xw: TypedArray, h: TypedArray, bias: TypedArray, gates: Float32Array, hNext: Float32Array,
 ): void {
   const u = units;
-  const per = rowsPerChunk(12 * u);
-  const { exports, heap } = vectorInstance((3 * u + Math.min(per, m) * 12 * u) * 4);
-  for (let r0 = 0; r0 < m; r0 += per) {
-    const rows = Math.min(per, m - r0);
-    // Layout (floats): the bias (3u), hz, xw (rows x 3u each), h, h' (rows x u each), gates (rows x 4u).
-    const b = 0;
-    const hz = 3 * u;
-    const x = hz + rows * 3 * u;
-    const hAt = x + rows * 3 * u;
-    const ho = hAt + rows * u;
-    const g = ho + rows * u;
-    const row = row0 + r0;
-    heap.set(bias.subarray(0, 3 * u), b);
-    copyRows(heap, hz, src, s + r0 * srcStride, srcStride, rows, 3 * u);
-    heap.set(xw.subarray(row * 3 * u, (row + rows) * 3 * u), x);
-    heap.set(h.subarray(row * u, (row + rows) * u), hAt);
-    exports.gru_rows(hz * 4, x * 4, b * 4, hAt * 4, g * 4, ho * 4, rows, u);
-    gates.set(heap.subarray(g, g + rows * 4 * u), row * 4 * u);
-    hNext.set(heap.subarray(ho, ho + rows * u), row * u);
-  }
+  streamRows(
+    sums, row0, m, [[xw, 3 * u], [h, u]], [[gates, 4 * u], [hNext, u]],
+    (ex, [hz, x, hAt, g, ho], rows) => ex.gru_rows(hz, x, 0, hAt, g, ho, rows, u),
+    bias,
+  );
 }
