@@ -45,7 +45,7 @@ function lstm(name: string, inputs: InputSpec[], output: LstmOutput = 'both', ne
       const out = lstmCellRef(xw, h, c, k);
       return output === 'both' ? concatRef([out.h, out.c], 1) : output === 'h' ? out.h : out.c;
     },
-    needs: output === 'both' ? needs : needs.filter((k) => k !== 'Concat'),
+    needs,
   };
 }
 
