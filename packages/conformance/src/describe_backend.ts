@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { getKernelsForBackend, KERNEL_NAMES, setBackend, type KernelName } from '@tessera/tensor';
+import { getKernel, getKernelsForBackend, KERNEL_NAMES, KERNELS, registerKernel, setBackend, unregisterKernel, type KernelName } from '@tessera/tensor';
 import { CASES } from './cases/index.js';
+import type { KernelCases } from './cases/types.js';
 import { describeContract } from './contract.js';
 import { coverageTable, declareRun, tracked } from './coverage.js';
 import { describeKernel } from './describe_kernel.js';
@@ -65,6 +66,35 @@ export function describeBackend(backendName: string, options: DescribeBackendOpt
       describeKernel({ backend: backendName, kernel, op: CASES[kernel].op, tolerance }, CASES[kernel], manifest);
     }
 
+    for (const kernel of KERNEL_NAMES) {
+      if (KERNELS[kernel].fallback && skip[kernel] === undefined) describeFallback(backendName, kernel, manifest, tolerance);
+    }
+
     it('leaves no tensors behind after the whole suite', tracked(backendName, 'contract', 'check', () => expectNoLeak(start, backendName, 'after the suite')));
+  });
+}
+
+/**
+ * The cases of a kernel whose op falls back to other kernels (`KernelSpec.fallback`), run
+ * on that fallback: with the kernel taken away from the registry for the block (and put
+ * back after it) where the backend registers it, as they are where it does not. Cases
+ * that need an undeclared kernel of the composite are skipped.
+ */
+function describeFallback(backend: string, kernel: KernelName, manifest: ReadonlySet<KernelName>, tolerance: Required<SuiteTolerance>): void {
+  const cases = CASES[kernel] as KernelCases;
+  const composite = cases.composite ?? [];
+  const withComposite = <C extends { needs?: readonly KernelName[] }>(c: C): C => ({ ...c, needs: [...(c.needs ?? []), ...composite] });
+  const fallbackCases: KernelCases = { ...cases, values: cases.values.map(withComposite), grads: cases.grads.map(withComposite) };
+  const without = new Set([...manifest].filter((k) => k !== kernel));
+  describe(`${kernel}, fallback (the op without the kernel)`, () => {
+    let removed: ReturnType<typeof getKernel>;
+    beforeAll(() => {
+      removed = getKernel(kernel, backend);
+      if (removed) unregisterKernel(kernel, backend);
+    });
+    afterAll(() => {
+      if (removed) registerKernel(removed);
+    });
+    describeKernel({ backend, kernel, op: cases.op, tolerance }, fallbackCases, without);
   });
 }

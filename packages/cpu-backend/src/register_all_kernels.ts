@@ -23,8 +23,12 @@ import { castConfig } from './kernels/Cast.js';
 import { clipByValueConfig } from './kernels/ClipByValue.js';
 import { concatConfig } from './kernels/Concat.js';
 import { gatherConfig } from './kernels/Gather.js';
+import { gruCellConfig } from './kernels/GRUCell.js';
+import { gruCellGradConfig } from './kernels/GRUCellGrad.js';
 import { leakyReluConfig } from './kernels/LeakyRelu.js';
 import { logicalNotConfig } from './kernels/LogicalNot.js';
+import { lstmCellConfig } from './kernels/LSTMCell.js';
+import { lstmCellGradConfig } from './kernels/LSTMCellGrad.js';
 import { matMulConfig } from './kernels/MatMul.js';
 import { fusedConv2DConfig } from './kernels/FusedConv2D.js';
 import { fusedMatMulConfig } from './kernels/FusedMatMul.js';
@@ -88,6 +92,10 @@ export const cpuKernelConfigs: readonly CpuKernelConfig[] = [
   applySGDConfig,
   applyAdamConfig,
   applyRMSPropConfig,
+  lstmCellConfig,
+  lstmCellGradConfig,
+  gruCellConfig,
+  gruCellGradConfig,
 ];
 
 /**

@@ -1,4 +1,4 @@
-// The conformance suite's MatMul, FusedMatMul and convolution cases (values, gradients, memory, errors)
+// The conformance suite's MatMul, FusedMatMul, convolution and recurrent cell cases (values, gradients, memory, errors)
 // on each of the three GEMM paths, forced: the TypeScript GEMM, the WebAssembly GEMM on
 // one thread, and the WebAssembly GEMM split between two threads for every product that
 // can be split. Each path is a CPU backend registered under its own name whose GEMM
@@ -23,7 +23,9 @@ import {
   type GemmThreads,
 } from '../src/index.js';
 
-const GEMM_KERNELS: readonly KernelName[] = ['MatMul', 'FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'];
+const GEMM_KERNELS: readonly KernelName[] = [
+  'MatMul', 'FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'LSTMCell', 'GRUCell',
+];
 
 interface Path {
   readonly impl: GemmImplementation;
@@ -66,7 +68,8 @@ beforeAll(async () => {
 
 for (const name of Object.keys(PATHS)) {
   describe(`GEMM path ${name}`, () => {
-    describeBackend(name, { kernels: GEMM_KERNELS });
+    // Concat joins the LSTM cell's two outputs in its cases.
+    describeBackend(name, { kernels: [...GEMM_KERNELS, 'Concat'] });
   });
 }
 

@@ -10,7 +10,7 @@
 // @tessera/conformance is imported by path (see gemm_paths.test.ts for why).
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { registerBackend, registerKernel, type KernelConfig, type KernelName, type PoolAttrs, type Tensor } from '@tessera/tensor';
+import { dispose, gruCell, lstmCell, registerBackend, registerKernel, type KernelConfig, type KernelName, type PoolAttrs, type Tensor } from '@tessera/tensor';
 import { describeBackend } from '../../conformance/src/index.js';
 import { buildVector } from '../scripts/build-wasm.mjs';
 import {
@@ -25,7 +25,7 @@ import { rng, run, t } from './helpers.js';
 
 const VECTOR_KERNELS: readonly KernelName[] = [
   'ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool', 'Relu', 'Select',
-  'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Add', 'Sub', 'Mul', 'Div',
+  'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Add', 'Sub', 'Mul', 'Div', 'LSTMCell', 'GRUCell',
 ];
 const PATHS: Record<string, VectorImplementation> = { 'cpu-vector-js': 'js', 'cpu-vector-wasm': 'wasm' };
 
@@ -52,9 +52,44 @@ for (const [name, impl] of Object.entries(PATHS)) {
     });
   }
   describe(`the vector kernels on ${name}`, () => {
-    describeBackend(name, { kernels: [...VECTOR_KERNELS, 'MaxPoolGrad'] });
+    // Concat joins the LSTM cell's two outputs in its cases.
+    describeBackend(name, { kernels: [...VECTOR_KERNELS, 'MaxPoolGrad', 'Concat'] });
   });
 }
+
+describe('the recurrent cells on both loops', () => {
+  // 150 rows of 132 units: the WebAssembly loop takes them in two chunks of rows.
+  const [b, u] = [150, 132];
+  const input = (shape: number[], seed: number, scale = 1) => {
+    const next = rng(seed);
+    return t(Array.from({ length: shape[0] * (shape[1] ?? 1) }, () => (next() * 2 - 1) * scale), shape);
+  };
+  const onLoops = (f: () => Tensor[]) =>
+    (['js', 'wasm'] as const).map((impl) => {
+      const before = setVectorImplementation(impl);
+      const ys = f();
+      try {
+        return ys.map((y) => y.dataSync() as Float32Array);
+      } finally {
+        setVectorImplementation(before);
+        dispose(ys);
+      }
+    });
+  const expectClose = ([js, wasm]: Float32Array[][]) =>
+    js.forEach((values, k) => values.forEach((v, i) => expect(Math.abs(wasm[k][i] - v), `output ${k} [${i}]`).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(v))));
+
+  it('LSTMCell: the float32 sigmoid and tanh agree with the double ones within a few ulps, gates saturated or not', () => {
+    const [xw, h, c, k] = [input([b, 4 * u], 1, 8), input([b, u], 2), input([b, u], 3, 3), input([u, 4 * u], 4, 0.2)];
+    expectClose(onLoops(() => lstmCell(xw, h, c, k)));
+    dispose([xw, h, c, k]);
+  });
+
+  it('GRUCell: likewise', () => {
+    const [xw, h, k, bias] = [input([b, 3 * u], 5, 8), input([b, u], 6), input([u, 3 * u], 7, 0.2), input([3 * u], 8)];
+    expectClose(onLoops(() => [gruCell(xw, h, k, bias)]));
+    dispose([xw, h, k, bias]);
+  });
+});
 
 describe('the vector module', () => {
   it('is built from vector.wat: the committed bytes equal a fresh assembly', async () => {

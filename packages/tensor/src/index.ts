@@ -9,5 +9,5 @@ export * as util from './util/index.js';
 export * from './ops/index.js';
 export * from './engine/api.js';
 export * from './autodiff/gradients.js';
-export { registerGradient, getGradient, type GradFunc } from './autodiff/registry.js';
+export { registerGradient, getGradient, registerOutputsGradient, getOutputsGradient, type GradFunc, type OutputsGradFunc } from './autodiff/registry.js';
 export { Prng, setRandomSeed, randomSeed, randomFloat } from './random/prng.js';

@@ -165,6 +165,10 @@ export interface KernelAttrs
   ApplySGD: ApplySGDAttrs;
   ApplyAdam: ApplyAdamAttrs;
   ApplyRMSProp: ApplyRMSPropAttrs;
+  LSTMCell: NoAttrs;
+  LSTMCellGrad: NoAttrs;
+  GRUCell: NoAttrs;
+  GRUCellGrad: NoAttrs;
 }
 
 /** Every kernel name. */
@@ -185,6 +189,12 @@ export interface KernelSpec {
   readonly outputs?: readonly string[];
   /** Whether autodiff differentiates through it (has a registered gradient). */
   readonly differentiable: boolean;
+  /**
+   * Whether its op computes the same with other kernels where a backend lacks this one
+   * (a fused kernel's composite fallback); the conformance suite then also runs its cases
+   * with the kernel taken away.
+   */
+  readonly fallback?: boolean;
   /** One line for docs and the coverage table. */
   readonly doc: string;
 }
@@ -353,6 +363,36 @@ export const KERNELS: { readonly [K in KernelName]: KernelSpec } = {
     outputs: ['variable', 'velocity', 'momentum?', 'averageGradient?'],
     differentiable: false,
     doc: "Keras's RMSprop step: v = rho*v + (1 - rho)g^2, [centered avg], inc = lr*g / sqrt(v [- avg^2] + eps), w -= inc or momentum",
+  },
+  // The recurrent cells: one timestep's recurrent product and cell update in one kernel.
+  // Each saves the gate activations its gradient kernel reads.
+  LSTMCell: {
+    inputs: ['xw', 'h', 'c', 'recurrentKernel'],
+    outputs: ['h', 'c', 'gates'],
+    differentiable: true,
+    fallback: true,
+    doc: "Keras's LSTM step: z = xw + h @ recurrentKernel [u, 4u], gates i, f, g, o = sigmoid, sigmoid, tanh, sigmoid (gates [b, 4u]); c' = f*c + i*g, h' = o*tanh(c')",
+  },
+  LSTMCellGrad: {
+    inputs: ['dh', 'dc', 'c', 'gates', 'cNext'],
+    outputs: ['dz', 'dc'],
+    differentiable: false,
+    fallback: true,
+    doc: "gradient of LSTMCell's cell update: dh, dc of h', c' [b, u] -> dz [b, 4u] (of the pre-activations z, hence of xw) and dc of c",
+  },
+  GRUCell: {
+    inputs: ['xw', 'h', 'recurrentKernel', 'recurrentBias'],
+    outputs: ['h', 'gates'],
+    differentiable: true,
+    fallback: true,
+    doc: "Keras's GRU step (reset_after): hz = h @ recurrentKernel + recurrentBias [3u]; z, r = sigmoid(xw + hz), hh = tanh(xw_h + r*hz_h); h' = z*h + (1-z)*hh; gates [b, 4u] = z, r, hh, hz_h",
+  },
+  GRUCellGrad: {
+    inputs: ['dh', 'h', 'gates'],
+    outputs: ['dxw', 'dhz', 'dh'],
+    differentiable: false,
+    fallback: true,
+    doc: "gradient of GRUCell's update: dh of h' [b, u] -> dxw [b, 3u], dhz [b, 3u] (of h @ recurrentKernel + recurrentBias) and dh*z (h's direct part)",
   },
 };
 

@@ -373,11 +373,14 @@ export class WebGPUBackend implements Backend {
     return this.entry(info.dataId, 'kernel').buffer;
   }
 
-  /** Records one dispatch of `program` writing into `output`. */
+  /**
+   * Records one dispatch of `program` writing into `output`, or into several outputs
+   * (bound in order after the inputs, the uniforms after them; see `multiBindings`).
+   */
   dispatch(
     program: Program,
     inputs: ReadonlyArray<TensorInfo | GPUBuffer>,
-    output: GPUBuffer,
+    output: GPUBuffer | readonly GPUBuffer[],
     uniforms: UniformValues | undefined,
     workgroups: number | readonly [number, number, number],
   ): void {
@@ -388,18 +391,19 @@ export class WebGPUBackend implements Backend {
     if (grid.some((g) => g > max)) {
       throw new BackendError(`webgpu: a dispatch of [${grid.join(', ')}] workgroups exceeds the device limit of ${max} per dimension`);
     }
-    const { pipeline, layout } = this.pipelineFor(program, inputs.length);
+    const outputs: readonly GPUBuffer[] = Array.isArray(output) ? output : [output as GPUBuffer];
+    const { pipeline, layout } = this.pipelineFor(program, inputs.length, outputs.length);
     const entries: GPUBindGroupEntry[] = inputs.map((x, i) => ({
       binding: i,
       resource: { buffer: isBuffer(x) ? x : this.bufferOf(x) },
     }));
-    entries.push({ binding: inputs.length, resource: { buffer: output } });
+    outputs.forEach((buffer, j) => entries.push({ binding: inputs.length + j, resource: { buffer } }));
     if (program.uniforms) {
       const bytes = program.uniforms.pack(uniforms ?? {});
       const offset = this.uniformSlots * UNIFORM_SLOT;
       new Uint8Array(this.uniformStaging, offset, bytes.byteLength).set(new Uint8Array(bytes));
       this.uniformSlots++;
-      entries.push({ binding: inputs.length + 1, resource: { buffer: this.uniformBuffer, offset, size: bytes.byteLength } });
+      entries.push({ binding: inputs.length + outputs.length, resource: { buffer: this.uniformBuffer, offset, size: bytes.byteLength } });
     }
     const bindGroup = this.device.createBindGroup({ layout, entries });
     const pass = this.computePass();
@@ -506,13 +510,13 @@ export class WebGPUBackend implements Backend {
     }
   }
 
-  private pipelineFor(program: Program, numInputs: number): PipelineEntry {
+  private pipelineFor(program: Program, numInputs: number, numOutputs: number): PipelineEntry {
     let source = this.sources.get(program.key);
     if (source === undefined) {
       source = program.source();
       this.sources.set(program.key, source);
     }
-    const cacheKey = `main|${numInputs}|${source}`;
+    const cacheKey = `main|${numInputs}|${numOutputs}|${source}`;
     const cached = this.pipelines.get(cacheKey);
     if (cached) {
       this.counters.pipelineCacheHits++;
@@ -524,7 +528,7 @@ export class WebGPUBackend implements Backend {
       this.modules.set(source, module);
       this.counters.shaderModules++;
     }
-    const layout = this.bindGroupLayout(numInputs, program.uniforms !== undefined);
+    const layout = this.bindGroupLayout(numInputs, numOutputs, program.uniforms !== undefined);
     const pipeline = this.device.createComputePipeline({
       label: program.key,
       layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
@@ -536,14 +540,14 @@ export class WebGPUBackend implements Backend {
     return entry;
   }
 
-  private bindGroupLayout(numInputs: number, uniforms: boolean): GPUBindGroupLayout {
-    const key = `${numInputs}|${uniforms}`;
+  private bindGroupLayout(numInputs: number, numOutputs: number, uniforms: boolean): GPUBindGroupLayout {
+    const key = `${numInputs}|${numOutputs}|${uniforms}`;
     let layout = this.layouts.get(key);
     if (!layout) {
       const entries: GPUBindGroupLayoutEntry[] = [];
       for (let i = 0; i < numInputs; i++) entries.push({ binding: i, visibility: SHADER_STAGE_COMPUTE, buffer: { type: 'read-only-storage' } });
-      entries.push({ binding: numInputs, visibility: SHADER_STAGE_COMPUTE, buffer: { type: 'storage' } });
-      if (uniforms) entries.push({ binding: numInputs + 1, visibility: SHADER_STAGE_COMPUTE, buffer: { type: 'uniform' } });
+      for (let j = 0; j < numOutputs; j++) entries.push({ binding: numInputs + j, visibility: SHADER_STAGE_COMPUTE, buffer: { type: 'storage' } });
+      if (uniforms) entries.push({ binding: numInputs + numOutputs, visibility: SHADER_STAGE_COMPUTE, buffer: { type: 'uniform' } });
       layout = this.device.createBindGroupLayout({ entries });
       this.layouts.set(key, layout);
     }

@@ -12,6 +12,7 @@ import { gatherConfig, oneHotConfig, padConfig, tileConfig, unsortedSegmentSumCo
 import { concatConfig, reverseConfig, sliceConfig, transposeConfig } from './kernels/layout.js';
 import { fusedMatMulConfig, matMulConfig } from './kernels/MatMul.js';
 import { applyAdamConfig, applyRMSPropConfig, applySGDConfig } from './kernels/optimizer_updates.js';
+import { gruCellConfig, gruCellGradConfig, lstmCellConfig, lstmCellGradConfig } from './kernels/recurrent_cells.js';
 import { avgPoolConfig, avgPoolGradConfig, maxPoolConfig, maxPoolGradConfig } from './kernels/pool.js';
 import { argMaxConfig, argMinConfig, reduceConfigs } from './kernels/reduce.js';
 import {
@@ -70,6 +71,10 @@ export const webgpuKernelConfigs: readonly WebGPUKernelConfig[] = [
   applySGDConfig,
   applyAdamConfig,
   applyRMSPropConfig,
+  lstmCellConfig,
+  lstmCellGradConfig,
+  gruCellConfig,
+  gruCellGradConfig,
 ];
 
 /**

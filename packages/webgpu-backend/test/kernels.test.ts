@@ -253,3 +253,57 @@ describe('dispatch grids and broadcasting', () => {
     expectClose(gpu, cpu, 0, 0);
   });
 });
+
+describe('recurrent cells', () => {
+  // 40 rows and 37 units: three 16-row tiles, three 16-unit tiles, the product three tiles deep, all ragged.
+  const B = 40;
+  const U = 37;
+  const lstmInputs = [
+    { values: seeded(B * 4 * U, 81), shape: [B, 4 * U] },
+    { values: seeded(B * U, 82), shape: [B, U] },
+    { values: seeded(B * U, 83, -2, 2), shape: [B, U] },
+    { values: seeded(U * 4 * U, 84, -0.3, 0.3), shape: [U, 4 * U] },
+  ];
+  const gruInputs = [
+    { values: seeded(B * 3 * U, 85), shape: [B, 3 * U] },
+    { values: seeded(B * U, 86), shape: [B, U] },
+    { values: seeded(U * 3 * U, 87, -0.3, 0.3), shape: [U, 3 * U] },
+    { values: seeded(3 * U, 88), shape: [3 * U] },
+  ];
+
+  it('an LSTM step over several tiles in every direction matches the CPU, and so do its gradients', async () => {
+    const step = await onBoth(lstmInputs, (xw, h, c, k) => tf.concat(tf.lstmCell(xw, h, c, k), 1));
+    expectClose(step.gpu, step.cpu, ...GEMM_TOL);
+    const grads = await onBoth(lstmInputs, (...xs) => {
+      const loss = (xw: tf.Tensor, h: tf.Tensor, c: tf.Tensor, k: tf.Tensor) => {
+        const [hNext, cNext] = tf.lstmCell(xw, h, c, k);
+        return tf.add(tf.sum(tf.mul(hNext, hNext)), tf.sum(cNext));
+      };
+      return tf.concat(tf.grads(loss)(xs).map((g) => tf.reshape(g, [-1])));
+    });
+    expectClose(grads.gpu, grads.cpu, ...GEMM_TOL);
+  });
+
+  it('a GRU step over several tiles matches the CPU, and so do its gradients', async () => {
+    const step = await onBoth(gruInputs, (xw, h, k, b) => tf.gruCell(xw, h, k, b));
+    expectClose(step.gpu, step.cpu, ...GEMM_TOL);
+    const grads = await onBoth(gruInputs, (...xs) => {
+      const loss = (xw: tf.Tensor, h: tf.Tensor, k: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.gruCell(xw, h, k, b)));
+      return tf.concat(tf.grads(loss)(xs).map((g) => tf.reshape(g, [-1])));
+    });
+    expectClose(grads.gpu, grads.cpu, ...GEMM_TOL);
+  });
+
+  it('a step is one dispatch; its gradient kernel another', async () => {
+    await tf.setBackend('webgpu');
+    const xs = lstmInputs.map((i) => tf.tensor(Array.from(i.values), i.shape));
+    const before = webgpu().stats.dispatches;
+    const [h, c] = tf.lstmCell(xs[0], xs[1], xs[2], xs[3]);
+    expect(webgpu().stats.dispatches - before).toBe(1);
+    const gates = tf.concat([h, c, h, c], 1);
+    const mid = webgpu().stats.dispatches;
+    const grad = tf.lstmCellGrad(h, c, xs[2], gates, c);
+    expect(webgpu().stats.dispatches - mid).toBe(1);
+    tf.dispose([...xs, h, c, gates, ...grad]);
+  });
+});

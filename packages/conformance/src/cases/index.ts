@@ -9,6 +9,7 @@ import { MATMUL_CASES } from './matmul.js';
 import { ONE_HOT_CASES } from './one_hot.js';
 import { OPTIMIZER_UPDATE_CASES } from './optimizer_updates.js';
 import { POOL_CASES } from './pool.js';
+import { RECURRENT_CASES } from './recurrent.js';
 import { REDUCE_CASES } from './reduce.js';
 import { RESIZE_CASES } from './resize.js';
 import { SELECT_CASES } from './select.js';
@@ -43,6 +44,7 @@ export const CASES = {
   ...FUSED_CASES,
   ...SOFTMAX_CROSS_ENTROPY_CASES,
   ...OPTIMIZER_UPDATE_CASES,
+  ...RECURRENT_CASES,
 } satisfies Record<KernelName, KernelCases>;
 
 /**
@@ -61,6 +63,7 @@ export function caseTableGaps(): string[] {
     const gaps: string[] = [];
     if (cases.values.length === 0) gaps.push(`${k}: no value cases`);
     if (KERNELS[k].differentiable && cases.grads.length === 0) gaps.push(`${k}: differentiable but no gradient cases`);
+    if (KERNELS[k].fallback && !cases.composite) gaps.push(`${k}: falls back to other kernels but its cases do not list them (composite)`);
     return gaps;
   });
 }

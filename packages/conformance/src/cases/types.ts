@@ -70,4 +70,9 @@ export interface KernelCases {
   /** Required (non-empty) when the kernel is differentiable; the runtime check enforces it. */
   readonly grads: readonly GradCase[];
   readonly errors: readonly ErrorCase[];
+  /**
+   * For a kernel whose op falls back to other kernels (`KernelSpec.fallback`): those
+   * kernels. The suite also runs the cases with the kernel taken away, where they are declared.
+   */
+  readonly composite?: readonly KernelName[];
 }

@@ -10,3 +10,4 @@ export * from './conv.js';
 export * from './resize.js';
 export * from './fused.js';
 export * from './optimizer.js';
+export * from './recurrent.js';

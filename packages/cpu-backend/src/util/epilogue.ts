@@ -8,7 +8,7 @@ import { elu, relu, relu6, sigmoid } from './scalar_math.js';
 type RowLoop = (src: Values, s: number, dst: Values, d: number, n: number, bias: TypedArray, alpha: number) => void;
 
 /** The arrays an epilogue reads and writes: outputs, and the GEMMs' float32 or double accumulators. */
-type Values = TypedArray | Float64Array;
+export type Values = TypedArray | Float64Array;
 
 const ROW_LOOPS: { readonly [A in FusedActivation]: RowLoop } = {
   linear: (src, s, dst, d, n, b) => { for (let j = 0; j < n; j++) dst[d + j] = src[s + j] + b[j]; },
@@ -26,11 +26,21 @@ const ROW_LOOPS: { readonly [A in FusedActivation]: RowLoop } = {
 };
 
 /**
+ * What a GEMM calls as it copies a block of its sums out of its accumulators (still in
+ * cache): `m` rows, row `i` read from `src` at `s + i * srcStride`, written for `dst` at
+ * `d + i * n` (`dst` may be `src`). {@link Epilogue} writes a bias and an activation of
+ * each sum; a recurrent cell writes its whole update from a row of gate sums.
+ */
+export interface RowWriter {
+  rows(src: Values, s: number, srcStride: number, dst: Values, d: number, m: number): void;
+}
+
+/**
  * The epilogue of a fused GEMM: bias and activation applied while the product's block
  * of outputs is copied out of the GEMM's accumulators (still in cache), so a fused
  * kernel makes no tensor besides its output. Without a bias, a row of zeros stands in.
  */
-export class Epilogue {
+export class Epilogue implements RowWriter {
   private readonly bias: TypedArray;
   private readonly loop: RowLoop;
   private readonly alpha: number;

@@ -1,5 +1,5 @@
 import type { TypedArray } from '@tessera/tensor';
-import type { Epilogue } from './epilogue.js';
+import type { RowWriter } from './epilogue.js';
 
 /**
  * A matrix inside a flat array: element `(r, c)` is `data[offset + r * rowStride + c * colStride]`.
@@ -61,7 +61,7 @@ export class Gemm {
    * Writes `A B` (A: m x k, B: k x n) into `out` from `outOffset`, row-major m x n; with
    * an `epilogue`, its bias and activation are applied to the double sums as they are stored.
    */
-  run(a: MatrixView, b: MatrixView, out: TypedArray, outOffset: number, epilogue?: Epilogue): void {
+  run(a: MatrixView, b: MatrixView, out: TypedArray, outOffset: number, epilogue?: RowWriter): void {
     const { m, n, acc } = this;
     if (Math.min(m, n) < THIN) {
       if (n <= m) this.thin(m, n, a, b, n, 1);

@@ -1,6 +1,6 @@
 import { BackendError } from '@tessera/tensor';
 import { GEMM_WASM_BASE64 } from '../wasm/gemm_wasm.js';
-import type { Epilogue } from './epilogue.js';
+import type { RowWriter } from './epilogue.js';
 import type { MatrixView } from './gemm.js';
 import { planSplit, runSplit, sharedInstance, type GemmArgs, type GemmEntry } from './gemm_threads.js';
 import { lazySimdModule } from './wasm_module.js';
@@ -183,7 +183,7 @@ export class WasmGemm {
    * @returns false (having written nothing) when the wasm memory cannot hold the product;
    *   the caller then uses the JS GEMM
    */
-  run(a: MatrixView, b: MatrixView, out: Float32Array, outOffset: number, epilogue?: Epilogue): boolean {
+  run(a: MatrixView, b: MatrixView, out: Float32Array, outOffset: number, epilogue?: RowWriter): boolean {
     const { m, n, k } = this;
     if (m === 0 || n === 0) return true;
     if (k === 0) {

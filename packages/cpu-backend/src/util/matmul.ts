@@ -1,6 +1,6 @@
 import { DTypeError, ShapeError, util, type TensorInfo } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
-import type { Epilogue } from './epilogue.js';
+import type { RowWriter } from './epilogue.js';
 import { Gemm, type MatrixView } from './gemm.js';
 import { getGemmImplementation, WasmGemm } from './gemm_wasm.js';
 import { forEachBroadcastRow } from './rows.js';
@@ -58,7 +58,7 @@ export function batchedMatMul(
   transposeA: boolean,
   transposeB: boolean,
   { m, n, k, batch }: MatMulShape,
-  epilogue?: Epilogue,
+  epilogue?: RowWriter,
 ): TensorInfo {
   const outShape = [...batch, m, n];
   const out = backend.alloc(a.dtype, util.sizeFromShape(outShape));
@@ -92,4 +92,20 @@ export function batchedMatMul(
   const gemm = new Gemm(m, n, k);
   eachProduct((A, B, o) => gemm.run(A, B, out, o, epilogue));
   return backend.output(out, outShape, a.dtype);
+}
+
+/**
+ * `A B` (A: m x k, B: k x n, float32) for one product, its sums handed to `writer` as
+ * they leave the GEMM (on the WebAssembly SIMD GEMM where it runs, else the TypeScript
+ * one): the fused kernels whose outputs are not the product itself (the recurrent cells)
+ * write them there. `out` is the product's m x n destination as `writer` sees it.
+ */
+export function matMulRows(a: MatrixView, b: MatrixView, m: number, n: number, k: number, out: Float32Array, writer: RowWriter): void {
+  if (m === 0 || n === 0) return;
+  if (getGemmImplementation() === 'wasm') {
+    const done = new WasmGemm(m, n, k).run(a, b, out, 0, writer);
+    WasmGemm.release();
+    if (done) return;
+  }
+  new Gemm(m, n, k).run(a, b, out, 0, writer);
 }

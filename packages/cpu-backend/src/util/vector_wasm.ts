@@ -5,8 +5,10 @@ import { lazySimdModule } from './wasm_module.js';
 /**
  * Which loops run the optimizer updates (`ApplySGD`, `ApplyAdam`, `ApplyRMSProp`),
  * MaxPool, Relu, Select, comparisons against a scalar, float32 Add, Sub, Mul and Div of whole
- * arrays, scalars and biases, and Cast: `'wasm'` (WebAssembly SIMD, src/wasm/vector.wat, the default where the runtime
- * has it) or `'js'` (the TypeScript loops, always there). Both compute the same bits.
+ * arrays, scalars and biases, Cast, and the recurrent cells' update (of units a multiple
+ * of 4): `'wasm'` (WebAssembly SIMD, src/wasm/vector.wat, the default where the runtime has
+ * it) or `'js'` (the TypeScript loops, always there). Both compute the same bits, but for the
+ * recurrent cells' sigmoid and tanh (float32 there, double here: a few ulps apart).
  */
 export type VectorImplementation = 'js' | 'wasm';
 
@@ -20,6 +22,8 @@ export interface VectorExports {
   binary(a: number, b: number, o: number, n: number, op: number): void;
   select(c: number, a: number, b: number, o: number, n: number, flags: number): void;
   add_rows(a: number, b: number, o: number, rows: number, inner: number): void;
+  lstm_rows(z: number, xw: number, c: number, gates: number, h: number, co: number, rows: number, units: number): void;
+  gru_rows(hz: number, xw: number, b: number, h: number, gates: number, ho: number, rows: number, units: number): void;
   maxpool(
     x: number, out: number, at: number, images: number, inH: number, inW: number, c: number, outH: number, outW: number,
     kh: number, kw: number, sh: number, sw: number, top: number, left: number, base: number,
@@ -54,7 +58,8 @@ export function getVectorImplementation(): VectorImplementation {
  * Chooses the loops behind the CPU backend's optimizer updates (`ApplySGD`, `ApplyAdam`,
  * `ApplyRMSProp`), MaxPool, Relu, Select, comparisons against a scalar and the float32
  * arithmetic of whole arrays. The default is `'wasm'` where WebAssembly SIMD is available,
- * else `'js'`; both give the same bits (tests run the kernels through each).
+ * else `'js'`; both give the same bits (tests run the kernels through each), except the
+ * recurrent cells, whose float32 sigmoid and tanh differ from the double ones by a few ulps.
  *
  * @param impl - `'wasm'` (WebAssembly SIMD, four lanes) or `'js'` (TypeScript)
  * @returns the implementation used before

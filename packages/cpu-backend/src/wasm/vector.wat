@@ -1,7 +1,8 @@
 ;; Loops of the CPU backend on WebAssembly SIMD (f32x4) that pay for copying their data in
 ;; and out: the optimizer updates (ApplyAdam, ApplyRMSProp, ApplySGD), MaxPool, and the
 ;; elementwise passes of layers and their gradients (Relu, comparisons against a scalar,
-;; Select, a bias added to every row, float32 +, -, *, / of whole arrays or a scalar).
+;; Select, a bias added to every row, float32 +, -, *, / of whole arrays or a scalar), and the
+;; update of the recurrent cells (LSTMCell, GRUCell) from their gate sums.
 ;;
 ;; Each function reads its inputs and writes its outputs at byte addresses in the imported
 ;; memory, `n` floats each, rounded up to whole vectors (the host gives every array room for
@@ -13,6 +14,8 @@
 ;; Every operation of the updates is an IEEE float32 operation in the order of the op-by-op
 ;; Keras update (the same rounding as the float32 tensors of the unfused optimizer), so both
 ;; paths give the same bits. MaxPool compares and selects exactly as the TypeScript loop.
+;; The cells' sigmoid and tanh are float32 approximations within a few ulps (Cephes's expf
+;; and tanhf), where the TypeScript loop takes Math.exp and Math.tanh in double.
 ;;
 ;; Assembled by scripts/build-wasm.mjs (wabt) into src/wasm/vector_wasm.ts.
 (module
@@ -342,5 +345,130 @@
         (br $col)))
       (local.set $row (i32.add (local.get $row) (local.get $bytes)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $next))))
+
+  ;; e^x on four lanes (Cephes expf): x clamped to [-87, 88], x = n ln2 + r with |r| <= ln2/2,
+  ;; e^r by its minimax polynomial, times 2^n built in the exponent bits. Within 2 ulps.
+  (func $exp4 (param $x v128) (result v128)
+    (local $n v128) (local $r v128) (local $p v128)
+    (local.set $x (f32x4.min (f32x4.max (local.get $x) (f32x4.splat (f32.const -87))) (f32x4.splat (f32.const 88))))
+    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504088896341)))))
+    (local.set $r
+      (f32x4.sub
+        (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) (f32x4.splat (f32.const 0.693359375))))
+        (f32x4.mul (local.get $n) (f32x4.splat (f32.const -2.12194440e-4)))))
+    (local.set $p (f32x4.splat (f32.const 1.9875691500e-4)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1.3981999507e-3))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 8.3334519073e-3))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 4.1665795894e-2))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1.6666665459e-1))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 5.0000001201e-1))))
+    (local.set $p
+      (f32x4.add
+        (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $r)) (local.get $r)) (local.get $r))
+        (f32x4.splat (f32.const 1))))
+    (f32x4.mul (local.get $p)
+      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (i32x4.splat (i32.const 127))) (i32.const 23))))
+
+  ;; 1 / (1 + e^-x).
+  (func $sigmoid4 (param $x v128) (result v128)
+    (f32x4.div (f32x4.splat (f32.const 1))
+      (f32x4.add (f32x4.splat (f32.const 1)) (call $exp4 (f32x4.neg (local.get $x))))))
+
+  ;; tanh (Cephes tanhf): below |x| = 0.625 the odd polynomial x + x^3 P(x^2), accurate near
+  ;; 0; above, 1 - 2 / (e^2|x| + 1) with x's sign.
+  (func $tanh4 (param $x v128) (result v128)
+    (local $a v128) (local $z v128) (local $p v128) (local $big v128)
+    (local.set $a (f32x4.abs (local.get $x)))
+    (local.set $big
+      (v128.or
+        (f32x4.sub (f32x4.splat (f32.const 1))
+          (f32x4.div (f32x4.splat (f32.const 2))
+            (f32x4.add (call $exp4 (f32x4.add (local.get $a) (local.get $a))) (f32x4.splat (f32.const 1)))))
+        (v128.and (local.get $x) (i32x4.splat (i32.const 0x80000000)))))
+    (local.set $z (f32x4.mul (local.get $x) (local.get $x)))
+    (local.set $p (f32x4.splat (f32.const -5.70498872745e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const 2.06390887954e-2))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const -5.37397155531e-2))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const 1.33314422036e-1))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const -3.33332819422e-1))))
+    (local.set $p (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $z)) (local.get $x)) (local.get $x)))
+    (v128.bitselect (local.get $p) (local.get $big) (f32x4.lt (local.get $a) (f32x4.splat (f32.const 0.625)))))
+
+  ;; The LSTM update of `rows` rows of `units` (a multiple of 4) from the gate sums z
+  ;; (rows x 4 units, gate order i, f, c, o) plus xw (same layout) and the cell state c
+  ;; (rows x units): gates [sigmoid, sigmoid, tanh, sigmoid], c' = f c + i g, h' = o tanh(c').
+  (func (export "lstm_rows")
+    (param $z i32) (param $xw i32) (param $c i32) (param $gates i32) (param $h i32) (param $co i32)
+    (param $rows i32) (param $units i32)
+    (local $e i32) (local $end i32) (local $g i32) (local $u i32)
+    (local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $cn v128)
+    (local.set $end (i32.shl (i32.mul (local.get $rows) (local.get $units)) (i32.const 2)))
+    (local.set $u (i32.shl (local.get $units) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+      ;; The gate block of element e (bytes): row * 4u + column, row = e / u.
+      (local.set $g (i32.add (local.get $e) (i32.mul (i32.const 3) (i32.mul (i32.div_u (local.get $e) (local.get $u)) (local.get $u)))))
+      (local.set $i (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $z) (local.get $g))) (v128.load (i32.add (local.get $xw) (local.get $g))))))
+      (local.set $g (i32.add (local.get $g) (local.get $u)))
+      (local.set $f (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $z) (local.get $g))) (v128.load (i32.add (local.get $xw) (local.get $g))))))
+      (local.set $g (i32.add (local.get $g) (local.get $u)))
+      (local.set $gg (call $tanh4 (f32x4.add (v128.load (i32.add (local.get $z) (local.get $g))) (v128.load (i32.add (local.get $xw) (local.get $g))))))
+      (local.set $g (i32.add (local.get $g) (local.get $u)))
+      (local.set $o (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $z) (local.get $g))) (v128.load (i32.add (local.get $xw) (local.get $g))))))
+      (v128.store (i32.add (local.get $gates) (local.get $g)) (local.get $o))
+      (local.set $g (i32.sub (local.get $g) (local.get $u)))
+      (v128.store (i32.add (local.get $gates) (local.get $g)) (local.get $gg))
+      (local.set $g (i32.sub (local.get $g) (local.get $u)))
+      (v128.store (i32.add (local.get $gates) (local.get $g)) (local.get $f))
+      (v128.store (i32.add (local.get $gates) (i32.sub (local.get $g) (local.get $u))) (local.get $i))
+      (local.set $cn
+        (f32x4.add (f32x4.mul (local.get $f) (v128.load (i32.add (local.get $c) (local.get $e)))) (f32x4.mul (local.get $i) (local.get $gg))))
+      (v128.store (i32.add (local.get $co) (local.get $e)) (local.get $cn))
+      (v128.store (i32.add (local.get $h) (local.get $e)) (f32x4.mul (local.get $o) (call $tanh4 (local.get $cn))))
+      (local.set $e (i32.add (local.get $e) (i32.const 16)))
+      (br $next))))
+
+  ;; The GRU update (reset_after) of `rows` rows of `units` (a multiple of 4) from the sums
+  ;; hz = h @ kernel (rows x 3 units, order z, r, h), xw (same layout), the bias (3 units)
+  ;; and h: z, r = sigmoid(xw + (hz + b)), hz_h = hz + b, hh = tanh(xw_h + r hz_h),
+  ;; h' = z h + (1 - z) hh; gates (rows x 4 units) = z, r, hh, hz_h.
+  (func (export "gru_rows")
+    (param $hz i32) (param $xw i32) (param $b i32) (param $h i32) (param $gates i32) (param $ho i32)
+    (param $rows i32) (param $units i32)
+    (local $e i32) (local $end i32) (local $j i32) (local $x i32) (local $s i32) (local $u i32)
+    (local $zv v128) (local $r v128) (local $hzh v128) (local $hh v128)
+    (local.set $end (i32.shl (i32.mul (local.get $rows) (local.get $units)) (i32.const 2)))
+    (local.set $u (i32.shl (local.get $units) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+      ;; Column j (bytes) of row e / u; its place in the 3u-wide rows and in the 4u-wide ones.
+      (local.set $j (i32.rem_u (local.get $e) (local.get $u)))
+      (local.set $x (i32.add (local.get $e) (i32.mul (i32.const 2) (i32.sub (local.get $e) (local.get $j)))))
+      (local.set $s (i32.add (local.get $x) (i32.sub (local.get $e) (local.get $j))))
+      (local.set $zv (call $sigmoid4
+        (f32x4.add (v128.load (i32.add (local.get $xw) (local.get $x)))
+          (f32x4.add (v128.load (i32.add (local.get $hz) (local.get $x))) (v128.load (i32.add (local.get $b) (local.get $j)))))))
+      (local.set $x (i32.add (local.get $x) (local.get $u)))
+      (local.set $j (i32.add (local.get $j) (local.get $u)))
+      (local.set $r (call $sigmoid4
+        (f32x4.add (v128.load (i32.add (local.get $xw) (local.get $x)))
+          (f32x4.add (v128.load (i32.add (local.get $hz) (local.get $x))) (v128.load (i32.add (local.get $b) (local.get $j)))))))
+      (local.set $x (i32.add (local.get $x) (local.get $u)))
+      (local.set $j (i32.add (local.get $j) (local.get $u)))
+      (local.set $hzh (f32x4.add (v128.load (i32.add (local.get $hz) (local.get $x))) (v128.load (i32.add (local.get $b) (local.get $j)))))
+      (local.set $hh (call $tanh4
+        (f32x4.add (v128.load (i32.add (local.get $xw) (local.get $x))) (f32x4.mul (local.get $r) (local.get $hzh)))))
+      (v128.store (i32.add (local.get $gates) (local.get $s)) (local.get $zv))
+      (local.set $s (i32.add (local.get $s) (local.get $u)))
+      (v128.store (i32.add (local.get $gates) (local.get $s)) (local.get $r))
+      (local.set $s (i32.add (local.get $s) (local.get $u)))
+      (v128.store (i32.add (local.get $gates) (local.get $s)) (local.get $hh))
+      (v128.store (i32.add (local.get $gates) (i32.add (local.get $s) (local.get $u))) (local.get $hzh))
+      (v128.store (i32.add (local.get $ho) (local.get $e))
+        (f32x4.add
+          (f32x4.mul (local.get $zv) (v128.load (i32.add (local.get $h) (local.get $e))))
+          (f32x4.mul (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $zv)) (local.get $hh))))
+      (local.set $e (i32.add (local.get $e) (i32.const 16)))
       (br $next))))
 )

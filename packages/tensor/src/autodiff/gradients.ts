@@ -1,11 +1,11 @@
 import { getEngine } from '../engine/engine.js';
-import type { GradFunc, Tape } from '../engine/tape.js';
+import type { GradFunc, Tape, TapeNode } from '../engine/tape.js';
 import { DTypeError, GradientError, TesseraError } from '../errors.js';
 import { Tensor, Variable } from '../tensor.js';
 import { formatShape, shapesEqual } from '../util/shape.js';
 import { add } from '../ops/binary.js';
 import { fill, zerosLike } from '../ops/creation.js';
-import { getGradient } from './registry.js';
+import { getGradient, getOutputsGradient } from './registry.js';
 
 /**
  * Walks the tape backwards from `y`, accumulating gradients; returns the gradient
@@ -15,14 +15,10 @@ function backprop(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
   const grads = new Map<number, Tensor>([[y.id, dy]]);
   for (let n = tape.nodes.length - 1; n >= 0; n--) {
     const node = tape.nodes[n];
-    const g = grads.get(node.output.id);
-    if (!g) continue;
-    const gradFunc = node.gradFunc ?? getGradient(node.kernelName);
-    if (!gradFunc) {
-      throw new GradientError(`no gradient is registered for kernel '${node.kernelName}'; it cannot be differentiated`);
-    }
+    const dys = node.outputs.map((o) => grads.get(o.id) ?? null);
+    if (dys.every((g) => g === null)) continue;
     const needed = node.inputs.map((input) => tape.tracked.has(input.id) && input.dtype === 'float32');
-    const inputGrads = gradFunc(g, node.inputs, node.output, node.attrs, needed);
+    const inputGrads = gradientOf(node, dys, needed);
     for (let i = 0; i < node.inputs.length; i++) {
       const input = node.inputs[i];
       const ig = inputGrads[i];
@@ -37,6 +33,19 @@ function backprop(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
     }
   }
   return grads;
+}
+
+/** Runs the gradient of one node: its own (customGrad), or the one registered for its kernel. */
+function gradientOf(node: TapeNode, dys: ReadonlyArray<Tensor | null>, needed: boolean[]): ReadonlyArray<Tensor | null> {
+  const missing = () => new GradientError(`no gradient is registered for kernel '${node.kernelName}'; it cannot be differentiated`);
+  if (node.outputs.length === 1 && !getOutputsGradient(node.kernelName)) {
+    const gradFunc = node.gradFunc ?? getGradient(node.kernelName);
+    if (!gradFunc) throw missing();
+    return gradFunc(dys[0]!, node.inputs, node.outputs[0], node.attrs, needed);
+  }
+  const gradFunc = getOutputsGradient(node.kernelName);
+  if (!gradFunc) throw missing();
+  return gradFunc(dys, node.inputs, node.outputs, node.attrs, needed);
 }
 
 /** Result of {@link valueAndGrads}. */
@@ -242,7 +251,7 @@ export function customGrad(
       }
       return gs;
     };
-    engine.record('CustomGrad', [...xs, ...saved], value, {}, wrapped);
+    engine.record('CustomGrad', [...xs, ...saved], [value], {}, wrapped);
     return value;
   };
 }

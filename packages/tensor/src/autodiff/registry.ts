@@ -1,6 +1,7 @@
-import type { GradFunc } from '../engine/tape.js';
+import type { GradFunc, OutputsGradFunc } from '../engine/tape.js';
 
 const gradients = new Map<string, GradFunc>();
+const outputsGradients = new Map<string, OutputsGradFunc>();
 
 /**
  * Registers the gradient of a kernel, written with ops. Each op file registers the
@@ -20,4 +21,22 @@ export function getGradient(kernelName: string): GradFunc | undefined {
   return gradients.get(kernelName);
 }
 
-export type { GradFunc };
+/**
+ * Registers the gradient of a kernel of several outputs (`KernelSpec.outputs`): it gets
+ * every output's gradient in one call (`null` for an output no gradient reached).
+ *
+ * @example
+ * ```ts
+ * registerOutputsGradient('LSTMCell', ([dh, dc], [xw, h, c, kernel], [hNext, cNext, gates], _attrs, needed) => ...);
+ * ```
+ */
+export function registerOutputsGradient(kernelName: string, gradFunc: OutputsGradFunc): void {
+  outputsGradients.set(kernelName, gradFunc);
+}
+
+/** The registered gradient of a kernel of several outputs, if any. */
+export function getOutputsGradient(kernelName: string): OutputsGradFunc | undefined {
+  return outputsGradients.get(kernelName);
+}
+
+export type { GradFunc, OutputsGradFunc };

@@ -238,8 +238,9 @@ export class Engine {
   }
 
   /**
-   * Runs a kernel that the list declares with several `outputs` (the optimizer updates)
-   * and returns them in order, each tracked and recorded like {@link runKernel}'s output.
+   * Runs a kernel that the list declares with several `outputs` (the optimizer updates,
+   * the recurrent cells) and returns them in order, each tracked like {@link runKernel}'s
+   * output; the tapes record them as one node (see `registerOutputsGradient`).
    */
   runKernelOutputs<K extends KernelName>(kernelName: K, inputs: readonly Tensor[], attrs: KernelAttrs[K]): Tensor[] {
     if (!KERNELS[kernelName]?.outputs) {
@@ -247,7 +248,12 @@ export class Engine {
     }
     const result = this.execute(kernelName, inputs, attrs);
     const list = Array.isArray(result) ? result : [result];
-    return list.map((info) => this.wrapOutput(kernelName, inputs, attrs, info));
+    const outs = list.map((info) => this.track(this.newHandle(info.dataId, info.shape, info.dtype, this.backend)));
+    // One node for all outputs: backprop then runs the kernel's gradient once, with every output's gradient.
+    if (KERNELS[kernelName].differentiable || outs.some((o) => o.dtype === 'float32')) {
+      this.record(kernelName, inputs, outs, attrs as Record<string, unknown>);
+    }
+    return outs;
   }
 
   /** Checks and moves the inputs, then calls the active backend's kernel. */
@@ -273,7 +279,7 @@ export class Engine {
     // Float results of kernels without a gradient are recorded too: if backprop reaches
     // one it fails loudly (no registered gradient) instead of silently cutting the graph.
     if (KERNELS[kernelName].differentiable || out.dtype === 'float32') {
-      this.record(kernelName, inputs, out, attrs as Record<string, unknown>);
+      this.record(kernelName, inputs, [out], attrs as Record<string, unknown>);
     }
     return out;
   }
@@ -286,7 +292,7 @@ export class Engine {
     this.assertLive(x, 'reshape');
     const entry = this.data.get(x.dataId)!;
     const out = this.track(this.newHandle(x.dataId, shape, x.dtype, entry.backend));
-    this.record('Reshape', [x], out, { shape: x.shape });
+    this.record('Reshape', [x], [out], { shape: x.shape });
     return out;
   }
 
@@ -394,20 +400,23 @@ export class Engine {
   releaseTape(tape: Tape): void {
     for (const node of tape.nodes) {
       for (const t of node.inputs) this.disposeTensor(t);
-      this.disposeTensor(node.output);
+      for (const t of node.outputs) this.disposeTensor(t);
     }
     tape.nodes.length = 0;
   }
 
-  /** Records an op on every active tape for which one of its inputs depends on a source. */
-  record(kernelName: string, inputs: readonly Tensor[], output: Tensor, attrs: Record<string, unknown>, gradFunc?: GradFunc): void {
+  /**
+   * Records an op (its outputs: one, or all of a kernel of several) on every active tape
+   * for which one of its inputs depends on a source.
+   */
+  record(kernelName: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: Record<string, unknown>, gradFunc?: GradFunc): void {
     for (const tape of this.tapes) {
       if (!tape.dependsOnSource(inputs)) continue;
-      tape.tracked.add(output.id);
+      for (const o of outputs) tape.tracked.add(o.id);
       tape.nodes.push({
         kernelName,
         inputs: inputs.map((t) => this.savedCopy(t)),
-        output: this.savedCopy(output),
+        outputs: outputs.map((t) => this.savedCopy(t)),
         attrs,
         gradFunc,
       });

@@ -14,13 +14,29 @@ export type GradFunc = (
   needed?: readonly boolean[],
 ) => ReadonlyArray<Tensor | null>;
 
-/** One op recorded while a gradient closure ran. Inputs and output are saved copies. */
+/**
+ * The gradient of a kernel of several outputs (see `KernelSpec.outputs`): one call gets
+ * the gradient of every output at once, `null` for an output that no gradient reached
+ * (read it as zeros), so a fused kernel's backward pass runs once, not once per output.
+ */
+export type OutputsGradFunc = (
+  dys: ReadonlyArray<Tensor | null>,
+  inputs: readonly Tensor[],
+  outputs: readonly Tensor[],
+  attrs: Readonly<Record<string, unknown>>,
+  needed?: readonly boolean[],
+) => ReadonlyArray<Tensor | null>;
+
+/**
+ * One op recorded while a gradient closure ran. Inputs and outputs are saved copies.
+ * Most kernels have one output; a kernel of several (`runKernelOutputs`) is one node.
+ */
 export interface TapeNode {
   readonly kernelName: string;
   readonly inputs: Tensor[];
-  readonly output: Tensor;
+  readonly outputs: Tensor[];
   readonly attrs: Readonly<Record<string, unknown>>;
-  /** Set by `customGrad`; otherwise the gradient registered for `kernelName` is used. */
+  /** Set by `customGrad` (one output); otherwise the gradient registered for `kernelName` is used. */
   readonly gradFunc?: GradFunc;
 }
 

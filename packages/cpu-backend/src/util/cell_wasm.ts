@@ -1,0 +1,93 @@
+import type { TypedArray } from '@tessera/tensor';
+import type { Values } from './epilogue.js';
+import { useVectorLoops } from './elementwise_wasm.js';
+import { vectorInstance, type VectorExports } from './vector_wasm.js';
+
+/**
+ * The recurrent cells' update on WebAssembly SIMD (`lstm_rows` and `gru_rows` in
+ * src/wasm/vector.wat): the gate sums of a block of rows, as the GEMM hands them over, and
+ * the rows of the other inputs are copied into the module's memory a chunk of rows at a
+ * time (the chunk stays in cache), updated four units at a time with float32 sigmoid and
+ * tanh, and the outputs copied out.
+ */
+
+/** Floats of the module's memory one chunk of rows may use (1 MiB). */
+const CHUNK = 1 << 18;
+
+/** Whether the cells' update runs here: the vector loops are on and the units fill whole vectors. */
+export function useCellLoops(units: number): boolean {
+  return units % 4 === 0 && units > 0 && useVectorLoops();
+}
+
+/** Copies `rows` rows of `width` values from `src` (from `s`, `stride` apart) to `heap` at float `at`. */
+function copyRows(heap: Float32Array, at: number, src: Values, s: number, stride: number, rows: number, width: number): void {
+  if (stride === width) heap.set(src.subarray(s, s + rows * width), at);
+  else for (let i = 0; i < rows; i++) heap.set(src.subarray(s + i * stride, s + i * stride + width), at + i * width);
+}
+
+/** Rows of the GEMM's sums: `width` values a row, in `src` from `s`, rows `stride` apart (see `RowWriter.rows`). */
+interface Sums {
+  readonly src: Values;
+  readonly s: number;
+  readonly stride: number;
+  readonly width: number;
+}
+
+/**
+ * Streams `m` rows, from row `row0` of the cell's arrays, through the module's memory a
+ * chunk of rows at a time: `fixed` (the GRU's bias) once at address 0, then per chunk the
+ * sums and the rows of each input (`[array, values per row]`) copied in, `call` run with
+ * their byte addresses and those of the outputs (in that order), the outputs' rows copied out.
+ */
+function streamRows(
+  sums: Sums, row0: number, m: number,
+  ins: ReadonlyArray<readonly [TypedArray, number]>, outs: ReadonlyArray<readonly [Float32Array, number]>,
+  call: (ex: VectorExports, at: readonly number[], rows: number) => void, fixed?: TypedArray,
+): void {
+  const base = fixed?.length ?? 0;
+  const perRow = [sums.width, ...ins.map(([, w]) => w), ...outs.map(([, w]) => w)].reduce((a, b) => a + b, 0);
+  const per = Math.max(1, Math.floor(CHUNK / perRow));
+  const { exports, heap } = vectorInstance((base + Math.min(per, m) * perRow) * 4);
+  if (fixed) heap.set(fixed, 0);
+  for (let r0 = 0; r0 < m; r0 += per) {
+    const rows = Math.min(per, m - r0);
+    const row = row0 + r0;
+    const at: number[] = [];
+    let next = base;
+    for (const w of [sums.width, ...ins.map(([, w]) => w), ...outs.map(([, w]) => w)]) {
+      at.push(next);
+      next += rows * w;
+    }
+    copyRows(heap, at[0], sums.src, sums.s + r0 * sums.stride, sums.stride, rows, sums.width);
+    ins.forEach(([x, w], k) => heap.set(x.subarray(row * w, (row + rows) * w), at[1 + k]));
+    call(exports, at.map((a) => a * 4), rows);
+    outs.forEach(([y, w], k) => {
+      const a = at[1 + ins.length + k];
+      y.set(heap.subarray(a, a + rows * w), row * w);
+    });
+  }
+}
+
+/** The LSTM update of `m` rows from row `row0`: gate sums as the GEMM hands them over, outputs written at those rows. */
+export function lstmRowsWasm(
+  sums: Sums, row0: number, m: number, units: number,
+  xw: TypedArray, c: TypedArray, gates: Float32Array, hNext: Float32Array, cNext: Float32Array,
+): void {
+  const u = units;
+  streamRows(sums, row0, m, [[xw, 4 * u], [c, u]], [[gates, 4 * u], [hNext, u], [cNext, u]], (ex, [z, x, cAt, g, h, co], rows) =>
+    ex.lstm_rows(z, x, cAt, g, h, co, rows, u),
+  );
+}
+
+/** The GRU update of `m` rows from row `row0`: sums of `h @ recurrentKernel` as the GEMM hands them over, outputs written at those rows. */
+export function gruRowsWasm(
+  sums: Sums, row0: number, m: number, units: number,
+  xw: TypedArray, h: TypedArray, bias: TypedArray, gates: Float32Array, hNext: Float32Array,
+): void {
+  const u = units;
+  streamRows(
+    sums, row0, m, [[xw, 3 * u], [h, u]], [[gates, 4 * u], [hNext, u]],
+    (ex, [hz, x, hAt, g, ho], rows) => ex.gru_rows(hz, x, 0, hAt, g, ho, rows, u),
+    bias,
+  );
+}
