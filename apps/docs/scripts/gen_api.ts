@@ -1,7 +1,7 @@
 /**
  * The API reference: TypeDoc (with typedoc-plugin-markdown) over `src/index.ts` of every
  * package `discoverPackages()` finds, compiled as one program with the repo's
- * tsconfig.base.json (customConditions ['source']), written as Markdown into the VitePress
+ * tsconfig.base.json (customConditions ['@tessera/source']), written as Markdown into the VitePress
  * tree. Then, from the same TypeDoc project:
  *
  * - `api/index.md`: every export of every package, linked to its page;

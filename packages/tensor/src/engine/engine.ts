@@ -117,7 +117,7 @@ export class Engine {
     }
     throw new BackendError(
       this.registry.size === 0
-        ? 'no backend registered: import "@tessera/cpu-backend" (or "tessera", which registers the best one)'
+        ? 'no backend registered: import "@tessera/cpu-backend" (or "tessera-ml", which registers the best one)'
         : `no backend starts synchronously (registered: ${this.backendNames().join(', ')}); call "await setBackend(name)" first`,
     );
   }
