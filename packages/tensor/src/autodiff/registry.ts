@@ -1,6 +1,8 @@
 import type { GradFunc } from '../engine/tape.js';
+import { shared } from '../global_state.js';
 
-const gradients = new Map<string, GradFunc>();
+/** Shared with every copy of this version of the package (see global_state.ts). */
+const gradients = shared('gradients', () => new Map<string, GradFunc>());
 
 /**
  * Registers the gradient of a kernel, written with ops. Each op file registers the
