@@ -14,6 +14,38 @@ export interface WebGPUBackendOptions extends WebGPUBackendConfig {
   device?: GPUDevice;
   /** Passed to `requestAdapter` (e.g. `{ powerPreference: 'high-performance' }`). */
   adapterOptions?: GPURequestAdapterOptions;
+  /**
+   * Refuse a software adapter (SwiftShader, lavapipe/llvmpipe, WARP, any `isFallbackAdapter`):
+   * it runs shaders on the CPU, far slower than the CPU backend. Default `false`; the
+   * `tessera-ml` umbrella and the demo pass `true` when they pick a backend by themselves.
+   */
+  hardwareOnly?: boolean;
+}
+
+/**
+ * The adapter's name as the browser reports it: vendor / architecture / device / description.
+ * @example
+ * ```ts
+ * adapterName((await navigator.gpu.requestAdapter())!.info); // 'google / swiftshader'
+ * ```
+ */
+export function adapterName(info: GPUAdapterInfo): string {
+  return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' / ') || 'an unnamed adapter';
+}
+
+/**
+ * Why an adapter is a software one (its name, and whether the browser calls it a fallback
+ * adapter), or `undefined` for a hardware adapter.
+ * @example
+ * ```ts
+ * softwareAdapter(adapter); // 'google / swiftshader' on a machine without a GPU
+ * ```
+ */
+export function softwareAdapter(adapter: GPUAdapter): string | undefined {
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const name = adapterName(info);
+  if (info.isFallbackAdapter || (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter) return `${name}, a fallback adapter`;
+  return /swiftshader|llvmpipe|lavapipe|softpipe|basic render|\bwarp\b/i.test(name) ? name : undefined;
 }
 
 /** Limits the backend asks for up to what the adapter allows (the defaults are lower). */
@@ -85,6 +117,13 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     throw new BackendError(`webgpu: requestAdapter() failed: ${(e as Error).message}. ${HOW_TO_GET_ONE}`);
   }
   if (!adapter) throw new BackendError(`webgpu: requestAdapter() found no GPU adapter. ${HOW_TO_GET_ONE}`);
+  const software = options.hardwareOnly ? softwareAdapter(adapter) : undefined;
+  if (software) {
+    throw new BackendError(
+      `webgpu: expected a hardware adapter but found a software one (${software}); it runs shaders on the CPU, ` +
+        'slower than the CPU backend. Pass {hardwareOnly: false} to use it anyway.',
+    );
+  }
   const supportsF16 = adapter.features.has('shader-f16');
   // Before a device exists, so a refused precision leaves nothing to destroy.
   checkPrecision(options.precision ?? 'f32', supportsF16, adapter.info);
