@@ -80,9 +80,8 @@ async function spawn(): Promise<WorkerHandle | null> {
   try {
     const nodeWorker = isNode ? nodeWorkerClass() : undefined;
     if (nodeWorker) {
-      // A variable name, so that browser bundlers do not take this Node-only URL for an asset.
-      const file = './h5_worker.js';
-      const w = new nodeWorker(new URL(file, import.meta.url));
+      // The comment keeps webpack from taking this Node-only URL for an asset (Vite's pattern does not match it either).
+      const w = new nodeWorker(new URL(/* webpackIgnore: true */ './h5_worker.js', import.meta.url));
       w.on('message', onMessage);
       w.on('error', (e: Error) => failAll(e.message));
       w.on('exit', () => failAll('it exited'));
