@@ -185,6 +185,8 @@ const builds = [
   { bundler: 'esbuild', page: 'h5', out: 'out/esbuild-h5', cmd: esbuild('h5/main.js', 'out/esbuild-h5'), html: moduleHtml('main.js'), hdf5: 'in-process' },
   { bundler: 'vite', page: 'h5', out: 'h5/dist', cmd: [bin('vite'), ['build', 'h5']], hdf5: 'worker' },
   { bundler: 'webpack', page: 'h5', out: 'out/webpack-h5', cmd: webpack('./h5/main.js', 'out/webpack-h5'), html: scriptHtml('main.js'), hdf5: 'worker' },
+  // io's README recipe for esbuild: the worker as a second entry point beside the bundle.
+  { bundler: 'esbuild + worker entry', page: 'h5', out: 'out/esbuild-h5-worker', cmd: [bin('esbuild'), ['h5/main.js', 'node_modules/@tessera/io/dist/h5_worker.js', '--bundle', '--format=esm', '--splitting', '--minify', '--entry-names=[name]', '--outdir=out/esbuild-h5-worker']], html: moduleHtml('main.js'), hdf5: 'worker' },
   { bundler: 'rollup', page: 'h5', out: 'out/rollup-h5', cmd: [bin('rollup'), ['h5/main.js', '-p', 'node-resolve', '-f', 'es', '-d', 'out/rollup-h5']], html: moduleHtml('main.js'), hdf5: 'in-process' },
 ];
 // Code quotes with double quotes after minifying; the CPU backend's worker source (a string
