@@ -52,7 +52,10 @@ export async function chooseBackend(preference: BackendPreference): Promise<Chos
   } catch (e) {
     await setBackend('cpu');
     const why = (e as Error).message.replace(/^webgpu: /, '');
-    return { name: 'cpu', notice: `Training runs on the CPU backend: WebGPU ${why.startsWith('expected a hardware adapter') ? 'was not picked: ' : 'is not available: '}${why}` };
+    if (why.startsWith('expected a hardware adapter')) {
+      return { name: 'cpu', notice: `WebGPU was not picked, so training runs on the CPU backend: ${why}` };
+    }
+    return { name: 'cpu', notice: `No WebGPU here, so training runs on the CPU backend. ${(e as Error).message}` };
   }
 }
 

@@ -246,7 +246,7 @@ describe('demo app in headless Chromium', () => {
       const page = await browser.newPage();
       await openDemo(page, errors);
       expect(await attr(page, 'backend', 'data-backend')).toBe('cpu');
-      expect(await text(page, 'notice')).toMatch(/CPU backend: WebGPU was not picked: expected a hardware adapter but found a software one \(google \/ swiftshader/);
+      expect(await text(page, 'notice')).toMatch(/WebGPU was not picked, so training runs on the CPU backend: expected a hardware adapter but found a software one \(google \/ swiftshader/);
       expect(errors, `page errors: ${errors.join('; ')}`).toEqual([]);
     } finally {
       await browser.close();
