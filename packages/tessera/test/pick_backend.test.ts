@@ -23,3 +23,15 @@ describe('pickBackend', () => {
     }
   });
 });
+
+describe('the umbrella and an explicit WebGPU registration', () => {
+  it('gives way to registerWebGPUBackend (Node passes its own GPU object)', async () => {
+    const { getEngine, setBackend } = await import('../src/index.js');
+    const { registerWebGPUBackend } = await import('@tessera/webgpu-backend');
+    expect(getEngine().backendNames()).toContain('webgpu');
+    const gpu = { requestAdapter: async () => null } as unknown as GPU;
+    registerWebGPUBackend({ gpu });
+    // The new factory runs: it asks the GPU object it was given.
+    await expect(setBackend('webgpu')).rejects.toThrow('webgpu: requestAdapter() found no GPU adapter');
+  });
+});

@@ -1,4 +1,4 @@
-import { BackendError, registerBackend } from '@tessera/tensor';
+import { BackendError, getEngine, registerBackend } from '@tessera/tensor';
 import { WebGPUBackend, checkPrecision, type WebGPUBackendConfig } from './backend_webgpu.js';
 import { registerWebGPUKernels } from './register_all_kernels.js';
 
@@ -143,7 +143,8 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
 
 /**
  * Registers the `'webgpu'` backend with the engine (started on first use, e.g. by
- * `await setBackend('webgpu')` or `await ready()`), and its kernels.
+ * `await setBackend('webgpu')` or `await ready()`), and its kernels. It replaces a `'webgpu'`
+ * registration that has not started yet (the `tessera-ml` umbrella registers one by default).
  *
  * @param options - as {@link createWebGPUBackend}; in Node pass `{ gpu: create([]) }`.
  * @param priority - engine priority (default 2: above the CPU's 1, so `ready()` prefers the GPU).
@@ -159,5 +160,9 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
  */
 export function registerWebGPUBackend(options: WebGPUBackendOptions = {}, priority = 2): void {
   registerWebGPUKernels();
+  // A registration that has not started yet (such as the tessera-ml umbrella's default, which
+  // knows no Node GPU object) gives way to this explicit one.
+  const engine = getEngine();
+  if (engine.backendNames().includes('webgpu') && !engine.findBackend('webgpu')) engine.removeBackend('webgpu');
   registerBackend('webgpu', () => createWebGPUBackend(options), priority);
 }
