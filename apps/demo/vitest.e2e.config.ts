@@ -5,8 +5,8 @@ import { defineConfig } from 'vitest/config';
 // SwiftShader where the browser offers an adapter). Run: pnpm --filter demo test:e2e
 export default defineConfig({
   root: import.meta.dirname,
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['@tessera/source'] },
+  ssr: { resolve: { conditions: ['@tessera/source'] } },
   test: {
     include: ['test/**/*.e2e.test.ts'],
     environment: 'node',

@@ -4,8 +4,8 @@ import { defineConfig } from 'vitest/config';
 // table, the playground's transpiler. They build the site first when dist/ is missing or stale.
 export default defineConfig({
   root: import.meta.dirname,
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['@tessera/source'] },
+  ssr: { resolve: { conditions: ['@tessera/source'] } },
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/**/*.e2e.test.ts'],

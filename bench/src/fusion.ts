@@ -4,7 +4,7 @@
  * kernel (`ApplyRMSProp`, `ApplyAdam`), against the same backend without those kernels,
  * where the optimizer falls back to the op-by-op update (9-10 elementwise kernels per
  * variable, each a pass with a new output). Alternating, medians.
- *   tsx --conditions=source bench/src/fusion.ts [reps]
+ *   tsx --conditions=@tessera/source bench/src/fusion.ts [reps]
  */
 import '@tessera/cpu-backend';
 import { CpuBackend, cpuKernelConfigs } from '@tessera/cpu-backend';

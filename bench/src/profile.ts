@@ -1,7 +1,7 @@
 /**
  * Where a training step's time goes on the CPU backend: every kernel wrapped with a timer,
  * per kernel or (with `shapes`) per kernel and input shapes.
- *   tsx --conditions=source bench/src/profile.ts [mlp|cnn] [steps] [auto|off] [shapes]
+ *   tsx --conditions=@tessera/source bench/src/profile.ts [mlp|cnn] [steps] [auto|off] [shapes]
  */
 import '@tessera/cpu-backend';
 import { gemmThreadsReady, setGemmThreads, type GemmThreads } from '@tessera/cpu-backend';

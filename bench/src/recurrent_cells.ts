@@ -5,7 +5,7 @@
  * the same backend without the cell kernels, where the ops fall back to the step op by op
  * (the product, slices, activations, products and sums: about 15 kernels forward). Forward
  * alone, and forward with `grads` of every input. Alternating, medians.
- *   tsx --conditions=source bench/src/recurrent_cells.ts [reps]
+ *   tsx --conditions=@tessera/source bench/src/recurrent_cells.ts [reps]
  */
 import '@tessera/cpu-backend';
 import { CpuBackend, cpuKernelConfigs } from '@tessera/cpu-backend';

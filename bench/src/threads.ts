@@ -2,7 +2,7 @@
  * What the GEMM's second thread brings, product by product: each shape on one thread
  * ('off') and split ('always'), alternating, medians of many runs. Used to pick the
  * threshold of 'auto' (THREAD_MIN_MACS in packages/cpu-backend/src/util/gemm_threads.ts).
- *   tsx --conditions=source bench/src/threads.ts [reps]
+ *   tsx --conditions=@tessera/source bench/src/threads.ts [reps]
  */
 import '@tessera/cpu-backend';
 import { gemmThreadsReady, setGemmThreads, type GemmThreads } from '@tessera/cpu-backend';

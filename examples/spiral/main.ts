@@ -31,7 +31,7 @@ import {
   variableGrads,
   zeros,
   type Tensor,
-} from 'tessera';
+} from 'tessera-ml';
 
 const POINTS_PER_CLASS = 100;
 const CLASSES = 3;

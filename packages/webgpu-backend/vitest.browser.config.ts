@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   root: import.meta.dirname,
   // Workspace packages resolve to their TypeScript sources, as in the root config.
-  resolve: { conditions: ['source', 'browser', 'module', 'development|production'] },
+  resolve: { conditions: ['@tessera/source', 'browser', 'module', 'development|production'] },
   test: {
     include: ['test/browser/**/*.browser.ts'],
     testTimeout: 120_000,

@@ -6,8 +6,9 @@
  * official format given as the user's file, the model is saved (IndexedDB and a downloaded .h5) and loaded back with
  * the same accuracy, Reset returns the live tensor count to where it started, and a file saved
  * by Keras itself loads and predicts. With `--enable-unsafe-webgpu` the browser offers a WebGPU
- * adapter (SwiftShader here), so this runs on WebGPU; the test prints which backend ran. A second
- * browser without the flag must fall back to the CPU backend and say so on the page.
+ * adapter (SwiftShader here): asked for by name (`?backend=webgpu`) this runs on WebGPU; the test
+ * prints which backend ran. Left to choose, the demo never picks a software adapter: it runs on the
+ * CPU and says why. A browser without the flag must fall back to the CPU backend and say so.
  * Screenshots go to test-output/ (and to screenshots/ with DEMO_SCREENSHOTS=commit).
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -51,10 +52,10 @@ async function screenshot(page: Page, name: string, selector?: string): Promise<
 const text = (page: Page, id: string) => page.locator(`[data-testid=${id}]`).innerText();
 const attr = async (page: Page, id: string, name: string) => (await page.getAttribute(`[data-testid=${id}]`, name)) ?? '';
 
-async function openDemo(page: Page, errors: string[]): Promise<void> {
+async function openDemo(page: Page, errors: string[], query = ''): Promise<void> {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.setViewportSize({ width: 1400, height: 1000 });
-  await page.goto(server.url);
+  await page.goto(server.url + query);
   await page.waitForFunction(() => /60,000 training/.test(document.querySelector('[data-testid=data-status]')?.textContent ?? ''), null, { timeout: 120_000 });
   await page.waitForSelector('[data-testid=state][data-state=idle]');
 }
@@ -105,7 +106,8 @@ describe('demo app in headless Chromium', () => {
     try {
       const context = await browser.newContext({ acceptDownloads: true });
       const page = await context.newPage();
-      await openDemo(page, errors);
+      // WebGPU asked for by name: the demo then uses the software adapter too (auto would not).
+      await openDemo(page, errors, '?backend=webgpu');
       const backend = await attr(page, 'backend', 'data-backend');
       console.log(`demo e2e: training on the ${backend} backend`);
       expect(['webgpu', 'cpu']).toContain(backend);
@@ -231,6 +233,20 @@ describe('demo app in headless Chromium', () => {
       expect(await waitForState(page, ['done', 'error', 'stopped'], 180_000), await pageError(page)).toBe('done');
       expect(Number(await text(page, 'val-accuracy'))).toBeGreaterThan(0.5);
       await screenshot(page, 'cpu-fallback', 'header');
+      expect(errors, `page errors: ${errors.join('; ')}`).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('never picks a software adapter by itself: on SwiftShader it trains on the CPU and says why', async () => {
+    const browser = await launch(true);
+    const errors: string[] = [];
+    try {
+      const page = await browser.newPage();
+      await openDemo(page, errors);
+      expect(await attr(page, 'backend', 'data-backend')).toBe('cpu');
+      expect(await text(page, 'notice')).toMatch(/WebGPU was not picked, so training runs on the CPU backend: expected a hardware adapter but found a software one \(google \/ swiftshader/);
       expect(errors, `page errors: ${errors.join('; ')}`).toEqual([]);
     } finally {
       await browser.close();

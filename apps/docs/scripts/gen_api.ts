@@ -1,7 +1,7 @@
 /**
  * The API reference: TypeDoc (with typedoc-plugin-markdown) over `src/index.ts` of every
  * package `discoverPackages()` finds, compiled as one program with the repo's
- * tsconfig.base.json (customConditions ['source']), written as Markdown into the VitePress
+ * tsconfig.base.json (customConditions ['@tessera/source']), written as Markdown into the VitePress
  * tree. Then, from the same TypeDoc project:
  *
  * - `api/index.md`: every export of every package, linked to its page;
@@ -290,7 +290,7 @@ export function apiIndexMarkdown(result: ApiResult): string {
     '',
   ];
   for (const { pkg, exports } of result.packages) {
-    out.push(`## ${pkg.name}`, '', `${pkg.description} [Guide](/guide/${pkg.slug}) · [Package page](/api/${pkg.slug}/)`, '');
+    out.push(`## ${pkg.name}`, '', `${pkg.description} [Guide](/guide/${pkg.slug}) · [Package page](/api/${pkg.apiSlug}/)`, '');
     const byKind = new Map<string, ApiExport[]>();
     for (const e of exports) byKind.set(e.kind, [...(byKind.get(e.kind) ?? []), e]);
     const kinds = [...byKind.keys()].sort((a, b) => rank(a) - rank(b));
@@ -374,7 +374,7 @@ export function apiSidebar(result: ApiResult): unknown {
     },
     {
       text: 'Packages',
-      items: result.packages.map(({ pkg, exports }) => ({ text: `${pkg.name} (${exports.length})`, link: `/api/${pkg.slug}/` })),
+      items: result.packages.map(({ pkg, exports }) => ({ text: `${pkg.name} (${exports.length})`, link: `/api/${pkg.apiSlug}/` })),
     },
   ];
 }
@@ -388,7 +388,7 @@ export async function writeApiExtras(result: ApiResult, pkgs: PackageInfo[], out
     join(generatedDir, 'api-summary.json'),
     `${JSON.stringify(
       {
-        packages: result.packages.map(({ pkg, exports }) => ({ name: pkg.name, slug: pkg.slug, exports: exports.map((e) => e.name) })),
+        packages: result.packages.map(({ pkg, exports }) => ({ name: pkg.name, slug: pkg.apiSlug, exports: exports.map((e) => e.name) })),
         gaps: result.gaps,
         unexportedLinks: result.unexportedLinks,
       },

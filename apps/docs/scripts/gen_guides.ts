@@ -53,9 +53,9 @@ export async function guidePage(pkg: PackageInfo, knownSlugs: ReadonlySet<string
   if (pkg.readme) {
     parts.push(rewriteRepoLinks(readmeBody(await readFile(pkg.readme, 'utf8')), dirname(pkg.readme), knownSlugs).trim(), '');
   } else if (!existsSync(intro)) {
-    parts.push(`::: warning No guide yet\n\`packages/${pkg.slug}\` has no README yet; see its [API reference](/api/${pkg.slug}/).\n:::`, '');
+    parts.push(`::: warning No guide yet\n\`packages/${pkg.slug}\` has no README yet; see its [API reference](/api/${pkg.apiSlug}/).\n:::`, '');
   }
-  parts.push('---', '', `**API reference:** [${pkg.name}](/api/${pkg.slug}/) · ${pkg.readme ? `source of this page: \`packages/${pkg.slug}/README.md\`` : ''}`.replace(/ · $/, ''), '');
+  parts.push('---', '', `**API reference:** [${pkg.name}](/api/${pkg.apiSlug}/) · ${pkg.readme ? `source of this page: \`packages/${pkg.slug}/README.md\`` : ''}`.replace(/ · $/, ''), '');
   return parts.join('\n');
 }
 

@@ -12,8 +12,13 @@ export const REPO_ROOT = resolve(DOCS_ROOT, '../..');
 export const SITE_ROOT = join(DOCS_ROOT, 'site');
 
 export interface PackageInfo {
-  /** Folder name under packages/, e.g. `cpu-backend`; also the guide and API page slug. */
+  /** Folder name under packages/, e.g. `cpu-backend`; also the guide page slug. */
   slug: string;
+  /**
+   * Folder of the API pages: the npm name without its scope (TypeDoc's Markdown plugin names it),
+   * e.g. `cpu-backend`; `tessera-ml` for the umbrella in `packages/tessera`.
+   */
+  apiSlug: string;
   /** npm name, e.g. `@tessera/cpu-backend`. */
   name: string;
   description: string;
@@ -39,7 +44,8 @@ export function discoverPackages(repoRoot = REPO_ROOT): PackageInfo[] {
     const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { name: string; description?: string; private?: boolean };
     if (pkg.private) continue;
     const readme = join(dir, 'README.md');
-    found.push({ slug, name: pkg.name, description: pkg.description ?? '', dir, entry, readme: existsSync(readme) ? readme : undefined });
+    const apiSlug = pkg.name.replace(/^@[^/]+\//, '');
+    found.push({ slug, apiSlug, name: pkg.name, description: pkg.description ?? '', dir, entry, readme: existsSync(readme) ? readme : undefined });
   }
   const rank = (p: PackageInfo) => {
     const i = ORDER.indexOf(p.slug);

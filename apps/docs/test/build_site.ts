@@ -49,6 +49,6 @@ export function ensureBuilt(): void {
   if (!reason) return;
   console.log(`docs tests: building the site (${reason})`);
   const bin = (name: string) => join(DOCS_ROOT, 'node_modules', '.bin', name);
-  execFileSync(bin('tsx'), ['--conditions=source', 'scripts/generate.ts'], { cwd: DOCS_ROOT, stdio: 'inherit' });
+  execFileSync(bin('tsx'), ['--conditions=@tessera/source', 'scripts/generate.ts'], { cwd: DOCS_ROOT, stdio: 'inherit' });
   execFileSync(bin('vitepress'), ['build', 'site'], { cwd: DOCS_ROOT, stdio: 'inherit' });
 }

@@ -3,8 +3,9 @@
  * site is served on 127.0.0.1, the page runs the default example (the MLP on the MNIST subset,
  * 3 epochs) and the Keras log must reach the last epoch and print the test accuracy. With
  * `--enable-unsafe-webgpu` Chromium gives a WebGPU adapter (SwiftShader on a machine without a
- * GPU), so the page must say `webgpu`; a second browser without that flag has no adapter and
- * must fall back to, and say, `cpu`.
+ * GPU): chosen by name (`?backend=webgpu`) the page must say `webgpu`; left to choose, it never
+ * picks a software adapter and says `cpu` and why. A second browser without that flag has no
+ * adapter and must fall back to, and say, `cpu`.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,7 +84,7 @@ describe('playground', () => {
     const browser = await launch(true);
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      const { log, status, backend } = await runPlayground(page);
+      const { log, status, backend } = await runPlayground(page, '?backend=webgpu');
       expect(backend).toBe('webgpu');
       await expect(page.textContent('[data-testid=backend]')).resolves.toContain('backend: webgpu');
       expect(status).toContain('on webgpu');
@@ -107,6 +108,19 @@ describe('playground', () => {
       await expect(page.textContent('[data-testid=backend]')).resolves.toMatch(/backend: cpu\s*\((WebGPU unavailable|this browser has no WebGPU)/);
       expectFinishedTraining(log, status);
       await page.screenshot({ path: join(SCREENSHOTS, 'playground-cpu.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('never picks a software adapter by itself: on SwiftShader auto runs on the CPU and says why', async () => {
+    const browser = await launch(true);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const { log, status, backend } = await runPlayground(page);
+      expect(backend).toBe('cpu');
+      await expect(page.textContent('[data-testid=backend]')).resolves.toMatch(/backend: cpu\s*\(WebGPU not picked: expected a hardware adapter but found a software one \(google \/ swiftshader/);
+      expectFinishedTraining(log, status);
     } finally {
       await browser.close();
     }

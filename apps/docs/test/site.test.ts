@@ -55,7 +55,7 @@ describe('API reference', () => {
     const pkgs = discoverPackages();
     expect(pkgs.map((p) => p.name)).toContain('@tessera/tensor');
     expect(summary().packages.map((p) => p.name)).toEqual(pkgs.map((p) => p.name));
-    for (const p of pkgs) expect(existsSync(join(DIST, 'api', p.slug, 'index.html')), p.name).toBe(true);
+    for (const p of pkgs) expect(existsSync(join(DIST, 'api', p.apiSlug, 'index.html')), p.name).toBe(true);
   });
 
   it("lists every export of @tessera/tensor's index.ts in the generated API index, linked to its page", () => {

@@ -109,7 +109,7 @@ describe('the GEMM split between two threads', () => {
 
   it('never keeps Node from exiting: a process that used both threads ends by itself', () => {
     const fixture = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'exit_with_worker.ts');
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--conditions=source', fixture], { encoding: 'utf8', timeout: 30_000 });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--conditions=@tessera/source', fixture], { encoding: 'utf8', timeout: 30_000 });
     expect(JSON.parse(out.trim())).toEqual({ ready: true, splits: 1 });
   });
 });

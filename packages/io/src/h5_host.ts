@@ -61,6 +61,14 @@ let nextId = 0;
 let workersDisabled = false;
 let inProcess: Promise<{ core: Core; h5: unknown }> | null = null;
 
+type NodeWorkerClass = typeof import('node:worker_threads').Worker;
+
+/** Node's `worker_threads.Worker`, fetched with `process.getBuiltinModule` (Node 20.16+): no import for bundlers to see. */
+function nodeWorkerClass(): NodeWorkerClass | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return (proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: NodeWorkerClass } | undefined)?.Worker;
+}
+
 async function spawn(): Promise<WorkerHandle | null> {
   if (workersDisabled) return null;
   const pending = new Map<number, Pending>();
@@ -82,10 +90,10 @@ async function spawn(): Promise<WorkerHandle | null> {
   };
   let handle: WorkerHandle;
   try {
-    if (isNode) {
-      const spec = 'node:worker_threads';
-      const { Worker } = (await import(/* @vite-ignore */ spec)) as typeof import('node:worker_threads');
-      const w = new Worker(new URL('./h5_worker.js', import.meta.url));
+    const nodeWorker = isNode ? nodeWorkerClass() : undefined;
+    if (nodeWorker) {
+      // The comment keeps webpack from taking this Node-only URL for an asset (Vite's pattern does not match it either).
+      const w = new nodeWorker(new URL(/* webpackIgnore: true */ './h5_worker.js', import.meta.url));
       w.on('message', onMessage);
       w.on('error', (e: Error) => failAll(e.message));
       w.on('exit', () => failAll('it exited'));
@@ -94,6 +102,9 @@ async function spawn(): Promise<WorkerHandle | null> {
       w.unref();
       handle = { post: (m, t) => w.postMessage(m, t as never), terminate: () => void w.terminate(), ref: () => w.ref(), unref: () => w.unref(), pending };
     } else if (typeof Worker !== 'undefined') {
+      // The one form that Vite, webpack 5 and Parcel turn into a worker chunk by themselves.
+      // Bundlers that do not (esbuild, plain Rollup) leave a URL that fails to load: then
+      // the ping below fails and the HDF5 code runs in-process, with a warning.
       const w = new Worker(new URL('./h5_worker.js', import.meta.url), { type: 'module' });
       w.addEventListener('message', (e: MessageEvent) => onMessage(e.data));
       w.addEventListener('error', (e: ErrorEvent) => failAll(e.message));
@@ -101,16 +112,28 @@ async function spawn(): Promise<WorkerHandle | null> {
     } else {
       return null;
     }
-  } catch {
+  } catch (e) {
+    warnInProcess(e);
     return null;
   }
   try {
     await send(handle, { op: 'ping' }, [], 120_000, 'the HDF5 worker');
-  } catch {
+  } catch (e) {
     handle.terminate();
+    warnInProcess(e);
     return null;
   }
   return handle;
+}
+
+/** Says once that HDF5 runs in-process (no time bound), and why: silent fallbacks hide broken bundles. */
+function warnInProcess(why: unknown): void {
+  if (workersDisabled) return;
+  const reason = (why as { message?: string })?.message ?? String(why);
+  console.warn(
+    `@tessera/io: the HDF5 worker (h5_worker.js) did not start (${reason}); HDF5 files are read in-process, without the time bound. ` +
+      'Vite, webpack and Parcel emit the worker by themselves; with esbuild or plain Rollup, build node_modules/@tessera/io/dist/h5_worker.js as a second entry point into the folder of your bundle.',
+  );
 }
 
 /**

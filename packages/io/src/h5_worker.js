@@ -16,10 +16,12 @@ let post;
 /** @type {(handler: (msg: any) => void) => void} */
 let listen;
 
-const isNode = typeof process !== 'undefined' && !!(process.versions && process.versions.node) && typeof self === 'undefined';
+// Node's worker_threads come from process.getBuiltinModule (Node 20.16+), not an import: no
+// top-level await (Vite bundles workers as iife) and nothing for a browser bundler to resolve.
+const proc = /** @type {any} */ (globalThis).process;
+const isNode = typeof self === 'undefined' && typeof proc?.getBuiltinModule === 'function';
 if (isNode) {
-  const spec = 'node:worker_threads';
-  const { parentPort } = await import(/* @vite-ignore */ /* webpackIgnore: true */ spec);
+  const { parentPort } = proc.getBuiltinModule('node:worker_threads');
   post = (msg, transfer) => parentPort.postMessage(msg, transfer);
   listen = (handler) => parentPort.on('message', handler);
 } else {

@@ -14,7 +14,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 /** Starts the save loop, waits until `after` saves are done and the next one began, waits `delayMs`, kills it. */
 async function killDuringSave(target: string, format: string, mode: 'api' | 'split', after: number, delayMs: number): Promise<number> {
   // One process (node with tsx's loader), so that SIGKILL stops the saving itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', resolve(here, 'fixtures/save_loop.ts'), target, format, mode], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tessera/source', resolve(here, 'fixtures/save_loop.ts'), target, format, mode], {
     cwd: repoRoot,
   });
   let out = '';

@@ -12,7 +12,7 @@ describe('the HDF5 workers and the event loop', () => {
   it('a Node script that writes and reads an .h5 exits within a second of its last line, without stopH5Worker()', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-h5-exit-'));
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', resolve(here, 'fixtures/h5_exit.ts'), join(dir, 'm.h5')], { cwd: repoRoot });
+      const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tessera/source', resolve(here, 'fixtures/h5_exit.ts'), join(dir, 'm.h5')], { cwd: repoRoot });
       let out = '';
       let err = '';
       let doneAt = 0;

@@ -9,7 +9,7 @@ const repoRoot = resolve(here, '../../..');
 describe('Ctrl-C during fit', () => {
   it.skipIf(process.platform === 'win32')('stops after the current batch and returns the History so far', async () => {
     const tsx = resolve(repoRoot, 'node_modules/.bin/tsx');
-    const child = spawn(tsx, ['--conditions=source', resolve(here, 'fixtures/interrupt_fit.ts')], { cwd: repoRoot });
+    const child = spawn(tsx, ['--conditions=@tessera/source', resolve(here, 'fixtures/interrupt_fit.ts')], { cwd: repoRoot });
     let out = '';
     let err = '';
     child.stderr.on('data', (d) => (err += d));

@@ -26,9 +26,12 @@ function checkFormat(fn: string, path: string, accepted: string[], rasterWhy: st
   throw new ValueError(`${fn}: expected a path ending in ${expected} but got '${path}'`);
 }
 
-/** Node built-ins load only on the save paths; the variable specifier keeps browser bundlers off them. */
-function importNode<T>(specifier: string): Promise<T> {
-  return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier) as Promise<T>;
+/** Node built-ins load only on the save paths, with `process.getBuiltinModule` (Node 20.16+): no import for browser bundlers to resolve. */
+async function importNode<T>(specifier: string): Promise<T> {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = proc?.getBuiltinModule?.(specifier);
+  if (!mod) throw new ValueError(`${specifier} is a Node built-in module: saving files needs Node 20.16 or later`);
+  return mod as T;
 }
 
 /** Writes `path + '.tmp-<pid>'` then renames it over `path`: readers never see half a file. */

@@ -2,6 +2,7 @@ import type { Backend } from './backend.js';
 import { KERNELS, type KernelAttrs, type KernelName } from './kernel_names.js';
 import { TesseraError } from './errors.js';
 import type { TensorInfo } from './types.js';
+import { shared } from './global_state.js';
 
 /** What a kernel function receives. */
 export interface KernelArgs<K extends KernelName = KernelName, B extends Backend = Backend> {
@@ -32,7 +33,8 @@ export interface KernelConfig<K extends KernelName = KernelName, B extends Backe
   readonly kernelFunc: KernelFunc<K, B>;
 }
 
-const registry = new Map<string, KernelConfig>();
+/** Shared with every copy of this version of the package (see global_state.ts). */
+const registry = shared('kernels', () => new Map<string, KernelConfig>());
 const key = (kernelName: string, backendName: string) => `${backendName}/${kernelName}`;
 
 /** Registers a kernel. Registering the same name twice for one backend is an error. */

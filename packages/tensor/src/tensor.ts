@@ -2,12 +2,22 @@ import { getEngine } from './engine/engine.js';
 import { DTypeError, ShapeError } from './errors.js';
 import { formatShape, shapesEqual, sizeFromShape } from './util/shape.js';
 import type { DataId, DType, NestedArray, Shape, TensorInfo, TypedArray } from './types.js';
+import { shared } from './global_state.js';
 
-let nextTensorId = 0;
+/** Tensor ids are unique across every copy of this version of the package (see global_state.ts). */
+const tensorIds = shared('tensorIds', () => ({ next: 0 }));
 
 /** @internal Allocates the id of a new tensor handle. */
 export function newTensorId(): number {
-  return nextTensorId++;
+  return tensorIds.next++;
+}
+
+/** Brands of tensors and variables: `instanceof` holds for the instances of every copy of this version. */
+const TENSOR_BRAND = Symbol.for('@tessera/tensor.Tensor');
+const VARIABLE_BRAND = Symbol.for('@tessera/tensor.Variable');
+
+function hasBrand(value: unknown, brand: symbol): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
 }
 
 /**
@@ -35,6 +45,16 @@ export class Tensor implements TensorInfo {
   /** @internal Set by `keep()`: no `tidy` disposes this tensor. */
   kept = false;
   private disposedFlag = false;
+
+  /**
+   * `t instanceof Tensor` holds for tensors made by any copy of this version of the package
+   * (they share one engine), not only by this copy's class.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    const cls: unknown = this;
+    return cls === Tensor ? hasBrand(value, TENSOR_BRAND) : cls === Variable && hasBrand(value, VARIABLE_BRAND);
+  }
 
   /** @internal Tensors are made by ops and creation functions, not by `new`. */
   constructor(shape: Shape, dtype: DType, dataId: DataId, id?: number) {
@@ -150,3 +170,6 @@ function toNested(values: TypedArray, shape: Shape, dtype: DType): NestedArray {
   };
   return build(0, 0);
 }
+
+(Tensor.prototype as unknown as Record<symbol, boolean>)[TENSOR_BRAND] = true;
+(Variable.prototype as unknown as Record<symbol, boolean>)[VARIABLE_BRAND] = true;

@@ -1,17 +1,19 @@
 /**
  * Tessera: Keras-style deep learning for TypeScript.
  *
- * Importing this package registers every backend it bundles (today the CPU backend)
- * and re-exports the tensor API, so one import is enough:
+ * Importing this package registers the backends (the CPU backend, and WebGPU where a
+ * hardware adapter exists: see {@link pickBackend}) and re-exports the tensor API, so one
+ * import is enough:
  *
  * @example
  * ```ts
- * import { tensor, matMul, layers } from 'tessera';
+ * import { tensor, matMul, layers, pickBackend } from 'tessera-ml';
+ * const { name, reason } = await pickBackend(); // 'cpu', 'this environment has no WebGPU ...'
  * const y = matMul(tensor([[1, 2]]), tensor([[3], [4]])); // [[11]]
  * const model = new layers.Sequential([new layers.Dense({ units: 1, inputShape: [2] })]);
  * ```
  */
-import './backends.js';
+export { pickBackend, type BackendChoice } from './backends.js';
 
 export * from '@tessera/tensor';
 export { CpuBackend } from '@tessera/cpu-backend';

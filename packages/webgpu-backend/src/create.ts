@@ -1,4 +1,4 @@
-import { BackendError, registerBackend } from '@tessera/tensor';
+import { BackendError, getEngine, registerBackend } from '@tessera/tensor';
 import { WebGPUBackend, checkPrecision, type WebGPUBackendConfig } from './backend_webgpu.js';
 import { registerWebGPUKernels } from './register_all_kernels.js';
 
@@ -14,6 +14,38 @@ export interface WebGPUBackendOptions extends WebGPUBackendConfig {
   device?: GPUDevice;
   /** Passed to `requestAdapter` (e.g. `{ powerPreference: 'high-performance' }`). */
   adapterOptions?: GPURequestAdapterOptions;
+  /**
+   * Refuse a software adapter (SwiftShader, lavapipe/llvmpipe, WARP, any `isFallbackAdapter`):
+   * it runs shaders on the CPU, far slower than the CPU backend. Default `false`; the
+   * `tessera-ml` umbrella and the demo pass `true` when they pick a backend by themselves.
+   */
+  hardwareOnly?: boolean;
+}
+
+/**
+ * The adapter's name as the browser reports it: vendor / architecture / device / description.
+ * @example
+ * ```ts
+ * adapterName((await navigator.gpu.requestAdapter())!.info); // 'google / swiftshader'
+ * ```
+ */
+export function adapterName(info: GPUAdapterInfo): string {
+  return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' / ') || 'an unnamed adapter';
+}
+
+/**
+ * Why an adapter is a software one (its name, and whether the browser calls it a fallback
+ * adapter), or `undefined` for a hardware adapter.
+ * @example
+ * ```ts
+ * softwareAdapter(adapter); // 'google / swiftshader' on a machine without a GPU
+ * ```
+ */
+export function softwareAdapter(adapter: GPUAdapter): string | undefined {
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const name = adapterName(info);
+  if (info.isFallbackAdapter || (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter) return `${name}, a fallback adapter`;
+  return /swiftshader|llvmpipe|lavapipe|softpipe|basic render|\bwarp\b/i.test(name) ? name : undefined;
 }
 
 /** Limits the backend asks for up to what the adapter allows (the defaults are lower). */
@@ -85,6 +117,13 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     throw new BackendError(`webgpu: requestAdapter() failed: ${(e as Error).message}. ${HOW_TO_GET_ONE}`);
   }
   if (!adapter) throw new BackendError(`webgpu: requestAdapter() found no GPU adapter. ${HOW_TO_GET_ONE}`);
+  const software = options.hardwareOnly ? softwareAdapter(adapter) : undefined;
+  if (software) {
+    throw new BackendError(
+      `webgpu: expected a hardware adapter but found a software one (${software}); it runs shaders on the CPU, ` +
+        'slower than the CPU backend. Pass {hardwareOnly: false} to use it anyway.',
+    );
+  }
   const supportsF16 = adapter.features.has('shader-f16');
   // Before a device exists, so a refused precision leaves nothing to destroy.
   checkPrecision(options.precision ?? 'f32', supportsF16, adapter.info);
@@ -104,7 +143,8 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
 
 /**
  * Registers the `'webgpu'` backend with the engine (started on first use, e.g. by
- * `await setBackend('webgpu')` or `await ready()`), and its kernels.
+ * `await setBackend('webgpu')` or `await ready()`), and its kernels. It replaces a `'webgpu'`
+ * registration that has not started yet (the `tessera-ml` umbrella registers one by default).
  *
  * @param options - as {@link createWebGPUBackend}; in Node pass `{ gpu: create([]) }`.
  * @param priority - engine priority (default 2: above the CPU's 1, so `ready()` prefers the GPU).
@@ -120,5 +160,9 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
  */
 export function registerWebGPUBackend(options: WebGPUBackendOptions = {}, priority = 2): void {
   registerWebGPUKernels();
+  // A registration that has not started yet (such as the tessera-ml umbrella's default, which
+  // knows no Node GPU object) gives way to this explicit one.
+  const engine = getEngine();
+  if (engine.backendNames().includes('webgpu') && !engine.findBackend('webgpu')) engine.removeBackend('webgpu');
   registerBackend('webgpu', () => createWebGPUBackend(options), priority);
 }

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 /**
  * The WebGPU backend of Tessera: every kernel in WGSL. Importing this module registers
  * the kernels under the backend name `'webgpu'` (a side effect, listed in package.json
@@ -15,7 +16,7 @@ export {
   type WebGPUMemory,
   type WebGPUStats,
 } from './backend_webgpu.js';
-export { createWebGPUBackend, registerWebGPUBackend, type WebGPUBackendOptions } from './create.js';
+export { adapterName, createWebGPUBackend, registerWebGPUBackend, softwareAdapter, type WebGPUBackendOptions } from './create.js';
 export { registerWebGPUKernels, webgpuKernelConfigs, type WebGPUKernelConfig } from './register_all_kernels.js';
 export { sizeClass, type PoolStats } from './buffer_pool.js';
 

@@ -73,7 +73,7 @@ export default defineConfig({
   vite: {
     // Workspace packages resolve to their TypeScript sources (as in the repo's tests): the
     // playground bundles @tessera/* from source, so the site never runs stale builds.
-    resolve: { conditions: ['source'] },
+    resolve: { conditions: ['@tessera/source'] },
     // The local search index of ~600 pages is ~2.4 MB; the playground chunk ~1.1 MB.
     build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
     optimizeDeps: { esbuildOptions: { target: 'es2022' } },

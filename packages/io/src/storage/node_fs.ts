@@ -3,11 +3,15 @@ import { ModelFileError } from '../errors.js';
 type Fs = typeof import('node:fs/promises');
 type Path = typeof import('node:path');
 
+/**
+ * Node's `fs/promises` and `path`, fetched at run time with `process.getBuiltinModule`
+ * (Node 20.16+): there is no import of a Node built-in for a browser bundler to resolve.
+ */
 async function nodeModules(): Promise<{ fs: Fs; path: Path }> {
-  // Variable specifiers keep browser bundlers from trying to resolve Node built-ins.
-  const fsName = 'node:fs/promises';
-  const pathName = 'node:path';
-  const [fs, path] = await Promise.all([import(/* @vite-ignore */ fsName) as Promise<Fs>, import(/* @vite-ignore */ pathName) as Promise<Path>]);
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const fs = proc?.getBuiltinModule?.('node:fs/promises') as Fs | undefined;
+  const path = proc?.getBuiltinModule?.('node:path') as Path | undefined;
+  if (!fs || !path) throw new ModelFileError('io', 'file paths need Node (20.16 or later); in a browser pass bytes, a URL or browser storage');
   return { fs, path };
 }
 

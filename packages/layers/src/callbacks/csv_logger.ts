@@ -1,6 +1,17 @@
 import { ValueError } from '@tessera/tensor';
 import { Callback, type Logs } from './callback.js';
 
+type Fs = typeof import('node:fs/promises');
+
+/**
+ * Node's `fs/promises`, fetched at run time with `process.getBuiltinModule` (Node 20.16+):
+ * there is no import of a Node built-in for a browser bundler to resolve or polyfill.
+ */
+function nodeFs(): Fs | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.('node:fs/promises') as Fs | undefined;
+}
+
 /**
  * Appends one row per epoch (`epoch,loss,accuracy,...`) to a CSV file (Node only).
  * @example
@@ -10,7 +21,7 @@ import { Callback, type Logs } from './callback.js';
  */
 export class CSVLogger extends Callback {
   private keys: string[] | undefined;
-  private fs: typeof import('node:fs/promises') | undefined;
+  private fs: Fs | undefined;
 
   constructor(
     readonly filename: string,
@@ -21,9 +32,8 @@ export class CSVLogger extends Callback {
   }
 
   override async onTrainBegin(): Promise<void> {
-    const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-    if (!proc?.versions?.node) throw new ValueError('CSVLogger writes files and needs Node; use a LambdaCallback in browsers');
-    this.fs = await import('node:fs/promises');
+    this.fs = nodeFs();
+    if (!this.fs) throw new ValueError('CSVLogger writes files and needs Node (20.16 or later); use a LambdaCallback in browsers');
     this.keys = undefined;
     if (this.append) {
       const existing = await this.fs.readFile(this.filename, 'utf8').catch(() => '');

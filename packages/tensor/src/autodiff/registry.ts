@@ -1,7 +1,9 @@
 import type { GradFunc, OutputsGradFunc } from '../engine/tape.js';
+import { shared } from '../global_state.js';
 
-const gradients = new Map<string, GradFunc>();
-const outputsGradients = new Map<string, OutputsGradFunc>();
+/** Shared with every copy of this version of the package (see global_state.ts). */
+const gradients = shared('gradients', () => new Map<string, GradFunc>());
+const outputsGradients = shared('outputsGradients', () => new Map<string, OutputsGradFunc>());
 
 /**
  * Registers the gradient of a kernel, written with ops. Each op file registers the

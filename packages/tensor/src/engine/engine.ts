@@ -7,6 +7,7 @@ import { formatShape, sizeFromShape } from '../util/shape.js';
 import { isTypedArrayOf } from '../util/dtype.js';
 import type { DataId, DType, Shape, TensorInfo, TypedArray } from '../types.js';
 import { Tape, type GradFunc } from './tape.js';
+import { shared } from '../global_state.js';
 
 interface BackendEntry {
   factory: BackendFactory;
@@ -117,7 +118,7 @@ export class Engine {
     }
     throw new BackendError(
       this.registry.size === 0
-        ? 'no backend registered: import "@tessera/cpu-backend" (or "tessera", which registers the best one)'
+        ? 'no backend registered: import "@tessera/cpu-backend" (or "tessera-ml", which registers the best one)'
         : `no backend starts synchronously (registered: ${this.backendNames().join(', ')}); call "await setBackend(name)" first`,
     );
   }
@@ -478,9 +479,13 @@ function collectTensors(value: unknown, out: Set<Tensor>, depth = 0): void {
   }
 }
 
-const engine = new Engine();
+/**
+ * One engine per page or process: copies of this version of the package (two bundles, a
+ * package installed twice) share it, and a copy of another version refuses to load (global_state.ts).
+ */
+const engine = shared('engine', () => new Engine());
 
-/** The process-wide engine. */
+/** The engine of this page or process. */
 export function getEngine(): Engine {
   return engine;
 }

@@ -1,3 +1,5 @@
+import { shared } from '../global_state.js';
+
 /**
  * xoshiro128** seeded through splitmix32: small, fast, and good enough statistically
  * for initializers and dropout masks. The same seed gives the same stream everywhere.
@@ -63,8 +65,8 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-let seedCounter = 0;
-let globalRng: Prng | undefined;
+/** The global seed, shared with every copy of this version of the package (see global_state.ts). */
+const seeds = shared('random', () => ({ counter: 0, rng: undefined as Prng | undefined }));
 
 /**
  * Makes every unseeded random draw reproducible from here on (initializers, dropout
@@ -76,16 +78,16 @@ let globalRng: Prng | undefined;
  * ```
  */
 export function setRandomSeed(seed: number | undefined): void {
-  globalRng = seed === undefined ? undefined : new Prng(seed);
+  seeds.rng = seed === undefined ? undefined : new Prng(seed);
 }
 
 /** A fresh seed when the caller gives none: from the global seed if set, else from Math.random. */
 export function randomSeed(): number {
-  if (globalRng) return globalRng.nextUint32();
-  return (Math.floor(Math.random() * 0x7fffffff) + seedCounter++ * 0x9e3779b1) >>> 0;
+  if (seeds.rng) return seeds.rng.nextUint32();
+  return (Math.floor(Math.random() * 0x7fffffff) + seeds.counter++ * 0x9e3779b1) >>> 0;
 }
 
 /** A uniform number in [0, 1) from the global seed if set, else from Math.random. */
 export function randomFloat(): number {
-  return globalRng ? globalRng.nextFloat() : Math.random();
+  return seeds.rng ? seeds.rng.nextFloat() : Math.random();
 }

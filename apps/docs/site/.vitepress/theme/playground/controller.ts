@@ -58,6 +58,8 @@ export class Playground {
   readonly chart: LossChart;
   private readonly view: EditorView;
   private webgpuRegistered = false;
+  /** Whether the next start of the WebGPU backend may take a software adapter (only when chosen by name). */
+  private allowSoftwareAdapter = false;
   private firstStart = true;
   private stopRequested = false;
   private running = false;
@@ -102,12 +104,15 @@ export class Playground {
   /**
    * Picks the backend: `auto` registers the WebGPU backend (where `navigator.gpu` exists) and
    * lets the engine start the best one (`await ready()`), which falls back to the CPU when no
-   * adapter is given.
+   * adapter is given or the adapter is a software one (SwiftShader, lavapipe: slower than the
+   * CPU backend). Choosing `webgpu` by name uses whatever adapter there is.
    */
   async selectBackend(choice: BackendChoice): Promise<string> {
     const hasGpu = typeof navigator !== 'undefined' && 'gpu' in navigator && Boolean((navigator as { gpu?: unknown }).gpu);
+    this.allowSoftwareAdapter = choice === 'webgpu';
     if (hasGpu && !this.webgpuRegistered) {
-      webgpuBackend.registerWebGPUBackend();
+      webgpuBackend.registerWebGPUKernels();
+      tensor.registerBackend('webgpu', () => webgpuBackend.createWebGPUBackend({ hardwareOnly: !this.allowSoftwareAdapter }), 2);
       this.webgpuRegistered = true;
     }
     let note = '';
@@ -125,7 +130,8 @@ export class Playground {
         await tensor.setBackend('webgpu');
       } catch (e) {
         await tensor.setBackend('cpu');
-        note = `WebGPU unavailable: ${(e as Error).message.split('. To get one')[0]}`;
+        const why = (e as Error).message.split('. To get one')[0].replace(/^webgpu: /, '');
+        note = `WebGPU ${why.startsWith('expected a hardware adapter') ? 'not picked' : 'unavailable'}: ${why}`;
       }
     } else if (choice === 'auto' && !this.webgpuRegistered) {
       await tensor.setBackend('cpu');

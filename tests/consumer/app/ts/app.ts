@@ -1,0 +1,26 @@
+// A TypeScript consumer of every package, type-checked under --strict with node16 and bundler
+// resolution and without skipLibCheck: the published .d.ts files must stand on their own.
+import { layers, pickBackend, tensor, type BackendChoice, type Tensor } from 'tessera-ml';
+import { Dense, Sequential, type History } from '@tessera/layers';
+import { CpuBackend } from '@tessera/cpu-backend';
+import { createWebGPUBackend, softwareAdapter, type WebGPUBackendOptions } from '@tessera/webgpu-backend';
+import { describeBackend } from '@tessera/conformance';
+import { mnist, toCategorical } from '@tessera/datasets';
+import { loadModel, saveModel } from '@tessera/io';
+import { Adam } from '@tessera/optimizers';
+import { getLoss } from '@tessera/losses';
+import { plotHistory } from '@tessera/plot';
+import { matMul, type DType } from '@tessera/tensor';
+
+export async function main(): Promise<number> {
+  const choice: BackendChoice = await pickBackend();
+  const x: Tensor = tensor([[1, 2]]);
+  const y = matMul(x, tensor([[3], [4]]));
+  const model = new Sequential([new Dense({ units: 4, activation: 'relu', inputShape: [2] }), new layers.Dense({ units: 1 })]);
+  model.compile({ optimizer: new Adam(), loss: getLoss('mse') });
+  const history: History = await model.fit(x, tensor([[1]]), { epochs: 1, verbose: 0 });
+  const dtype: DType = y.dtype;
+  const options: WebGPUBackendOptions = { hardwareOnly: true };
+  const unused = [CpuBackend, createWebGPUBackend, softwareAdapter, describeBackend, mnist.loadData, toCategorical, loadModel, saveModel, plotHistory];
+  return choice.name.length + history.epoch.length + dtype.length + Object.keys(options).length + unused.length;
+}
