@@ -1,47 +1,10 @@
 // Zoo entries for the layers Tessera had before the interop suite: each model twice, in
 // TypeScript and in Keras 3's Python, covering Sequential (with inputShape, with Input, built
-// late), functional models with several inputs, shared layers and nested models.
-import {
-  Activation,
-  Add,
-  AveragePooling1D,
-  AveragePooling2D,
-  BatchNormalization,
-  Concatenate,
-  Conv1D,
-  Conv2D,
-  Conv2DTranspose,
-  Cropping2D,
-  Dense,
-  DepthwiseConv2D,
-  Dropout,
-  Flatten,
-  GlobalAveragePooling1D,
-  GlobalAveragePooling2D,
-  GlobalMaxPooling1D,
-  GlobalMaxPooling2D,
-  Input,
-  LayerNormalization,
-  MaxPooling1D,
-  MaxPooling2D,
-  Model,
-  Permute,
-  RandomFlip,
-  RandomRotation,
-  RandomTranslation,
-  RandomZoom,
-  Reshape,
-  SeparableConv2D,
-  Sequential,
-  SpatialDropout1D,
-  SpatialDropout2D,
-  UpSampling2D,
-  ZeroPadding2D,
-  type SymbolicTensor,
-} from '@tessera/layers';
+// late), functional models with several inputs, shared layers and nested models. The larger
+// models are the round-trip suite's (../../models.ts), written here again in Python.
+import { Activation, Conv2D, Dense, Dropout, Flatten, Input, MaxPooling2D, Sequential } from '@tessera/layers';
+import { functionalModel, imageModel, sequenceModel } from '../../models.js';
 import type { ZooEntry } from './types.js';
-
-const on = (layer: { apply(x: never): unknown }, x: SymbolicTensor | SymbolicTensor[]) => layer.apply(x as never) as SymbolicTensor;
 
 export const core: ZooEntry[] = [
   {
@@ -109,26 +72,7 @@ export const core: ZooEntry[] = [
       'GlobalAveragePooling2D',
     ],
     inputs: [{ shape: [12, 12, 3] }],
-    build: () =>
-      new Sequential([
-        new RandomFlip({ inputShape: [12, 12, 3], seed: 1 }),
-        new RandomTranslation({ heightFactor: 0.1, widthFactor: 0.1, seed: 2 }),
-        new RandomRotation({ factor: 0.1, seed: 3 }),
-        new RandomZoom({ heightFactor: 0.1, seed: 4 }),
-        new ZeroPadding2D({ padding: 1 }),
-        new Conv2D({ filters: 4, kernelSize: 3, activation: 'relu', padding: 'same', strides: 1 }),
-        new BatchNormalization(),
-        new DepthwiseConv2D({ kernelSize: 3, depthMultiplier: 2 }),
-        new SeparableConv2D({ filters: 5, kernelSize: 3, padding: 'same', activation: 'tanh' }),
-        new MaxPooling2D({ poolSize: 2 }),
-        new SpatialDropout2D({ rate: 0.2 }),
-        new UpSampling2D({ size: 2 }),
-        new Cropping2D({ cropping: [[1, 1], [2, 0]] }),
-        new Conv2DTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same' }),
-        new AveragePooling2D({ poolSize: 2 }),
-        new GlobalAveragePooling2D(),
-        new Dense({ units: 3, activation: 'softmax' }),
-      ]),
+    build: imageModel,
     keras: `L = keras.layers
 model = keras.Sequential([
     keras.Input((12, 12, 3)),
@@ -155,17 +99,7 @@ model = keras.Sequential([
       'Concatenate',
     ],
     inputs: [{ shape: [10, 4] }, { shape: [4, 4, 2] }],
-    build: () => {
-      const x = Input({ shape: [10, 4], name: 'steps' });
-      let h = on(new Conv1D({ filters: 6, kernelSize: 3, padding: 'causal', activation: 'relu' }), x);
-      h = on(new LayerNormalization(), h);
-      h = on(new SpatialDropout1D({ rate: 0.1 }), h);
-      const a = on(new MaxPooling1D({ poolSize: 2 }), h);
-      const b = on(new AveragePooling1D({ poolSize: 2 }), h);
-      const image = Input({ shape: [4, 4, 2], name: 'small_image' });
-      const merged = on(new Concatenate(), [on(new GlobalAveragePooling1D(), a), on(new GlobalMaxPooling1D(), b), on(new GlobalMaxPooling2D(), image)]);
-      return new Model({ inputs: [x, image], outputs: on(new Dense({ units: 2 }), merged), name: 'sequences' });
-    },
+    build: sequenceModel,
     keras: `L = keras.layers
 x = keras.Input((10, 4), name="steps")
 h = L.Conv1D(6, 3, padding="causal", activation="relu")(x)
@@ -181,19 +115,7 @@ model = keras.Model([x, image], L.Dense(2)(merged), name="sequences")`,
     name: 'functional_shared_nested',
     covers: ['Dense', 'Reshape', 'Permute', 'Flatten', 'Add', 'Activation', 'Dropout', 'BatchNormalization'],
     inputs: [{ shape: [6] }],
-    build: () => {
-      const x = Input({ shape: [6], name: 'features' });
-      const shared = new Dense({ units: 6, activation: 'relu', name: 'shared' });
-      const h1 = on(shared, x);
-      const h2 = on(shared, h1); // the same layer twice: node indices 0 and 1
-      const f = on(new Flatten(), on(new Permute({ dims: [2, 1] }), on(new Reshape({ targetShape: [2, 3] }), h2)));
-      const act = on(new Dropout({ rate: 0.3 }), on(new Activation({ activation: 'sigmoid' }), on(new Add(), [f, h1])));
-      const inner = new Sequential({
-        name: 'inner',
-        layers: [new Dense({ units: 4, activation: 'elu', inputShape: [6] }), new BatchNormalization(), new Dense({ units: 2 })],
-      });
-      return new Model({ inputs: x, outputs: on(inner, act), name: 'functional_mix' });
-    },
+    build: functionalModel,
     keras: `L = keras.layers
 x = keras.Input((6,), name="features")
 shared = L.Dense(6, activation="relu", name="shared")
