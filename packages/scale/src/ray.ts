@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
@@ -74,6 +76,38 @@ export function zipBundle(dir: string): Uint8Array {
   return zipSync(files, { level: 6 });
 }
 
+/** An HTTP answer, read whole. */
+interface Reply {
+  status: number;
+  ok: boolean;
+  text(): string;
+}
+
+/**
+ * One HTTP request with node:http(s). Not `fetch`: Node's fetch always sends `Sec-Fetch-Mode`,
+ * and Ray's dashboard takes any request with a `Sec-Fetch-*` header for a browser's and refuses
+ * it every PUT and POST (its guard against cross-site requests).
+ */
+function request(method: string, url: string, headers: Record<string, string>, body: Uint8Array | undefined, timeoutMs: number): Promise<Reply> {
+  return new Promise((resolvePromise, reject) => {
+    const target = new URL(url);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(target, { method, headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) }, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolvePromise({ status, ok: status >= 200 && status < 300, text: () => text });
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+    req.end(body ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : undefined);
+  });
+}
+
 /** A small client for Ray's Jobs REST API (`/api/version`, `/api/packages`, `/api/jobs`). */
 class RayJobs {
   readonly base: string;
@@ -84,33 +118,28 @@ class RayJobs {
     this.base = address.replace(/\/+$/, '');
   }
 
-  private async call(method: string, path: string, body?: Uint8Array | object, timeoutMs = 60_000): Promise<Response> {
-    const isBytes = body instanceof Uint8Array;
+  private async call(method: string, path: string, body?: Uint8Array | object, timeoutMs = 60_000): Promise<Reply> {
+    const bytes = body === undefined ? undefined : body instanceof Uint8Array ? body : new TextEncoder().encode(JSON.stringify(body));
+    const headers = { ...this.headers, ...(body !== undefined && !(body instanceof Uint8Array) ? { 'content-type': 'application/json' } : {}) };
     try {
-      return await fetch(`${this.base}${path}`, {
-        method,
-        headers: { ...this.headers, ...(body && !isBytes ? { 'content-type': 'application/json' } : {}) },
-        body: body === undefined ? undefined : isBytes ? new Blob([body as Uint8Array<ArrayBuffer>]) : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      return await request(method, `${this.base}${path}`, headers, bytes, timeoutMs);
     } catch (e) {
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message ?? (e as Error).message;
-      throw new ScaleError('unreachable', `no Ray dashboard answers at ${this.base} (${method} ${path}: ${why}); start one with 'ray start --head' or check the address and port (default 8265)`);
+      const err = e as NodeJS.ErrnoException;
+      throw new ScaleError('unreachable', `no Ray dashboard answers at ${this.base} (${method} ${path}: ${err.code ?? err.message}); start one with 'ray start --head' or check the address and port (default 8265)`);
     }
   }
 
   private async json<T>(method: string, path: string, body?: object): Promise<T> {
     const r = await this.call(method, path, body);
-    const text = await r.text();
-    if (!r.ok) throw new ScaleError('ray_http', `Ray answered ${method} ${path} with ${r.status} ${r.statusText}: ${text.slice(0, 2000)}`);
+    const text = r.text();
+    if (!r.ok) throw new ScaleError('ray_http', `Ray answered ${method} ${path} with ${r.status}: ${text.slice(0, 2000)}`);
     return JSON.parse(text) as T;
   }
 
   /** Fails fast, with a clear message, when nothing (or not Ray) answers at the address. */
   async version(timeoutMs: number): Promise<string> {
     const r = await this.call('GET', '/api/version', undefined, timeoutMs);
-    const text = await r.text();
+    const text = r.text();
     let body: { ray_version?: string } = {};
     try {
       body = JSON.parse(text) as typeof body;
@@ -127,10 +156,9 @@ class RayJobs {
   async upload(zip: Uint8Array): Promise<string> {
     const name = `_ray_pkg_${createHash('sha1').update(zip).digest('hex')}.zip`;
     const exists = await this.call('GET', `/api/packages/gcs/${name}`);
-    await exists.arrayBuffer();
     if (exists.status !== 200) {
       const put = await this.call('PUT', `/api/packages/gcs/${name}`, zip, 300_000);
-      const text = await put.text();
+      const text = put.text();
       if (!put.ok) throw new ScaleError('ray_http', `Ray refused the bundle's package (${zip.length} bytes) with ${put.status}: ${text.slice(0, 2000)}`);
     }
     return `gcs://${name}`;
@@ -149,7 +177,7 @@ class RayJobs {
   }
 
   async stop(id: string): Promise<void> {
-    await this.call('POST', `/api/jobs/${encodeURIComponent(id)}/stop`).then((r) => r.arrayBuffer()).catch(() => undefined);
+    await this.call('POST', `/api/jobs/${encodeURIComponent(id)}/stop`).catch(() => undefined);
   }
 }
 
