@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { saveModel } from '@tessera/io';
@@ -116,9 +116,16 @@ export async function makeJobBundle(model: Model | string, options: BundleOption
     throw new ScaleError('bad_spec', `${model.name} is not compiled: call model.compile({optimizer, loss, metrics}) first (the job trains with that compile config)`);
   }
   const dir = emptyFolder(options.dir);
-  const data = placeData(options.data, dir, options.copyData ?? true);
-  if (typeof model === 'string') copyFileSync(resolve(model), join(dir, MODEL_FILE));
-  else await saveModel(model, join(dir, MODEL_FILE));
+  let data: DataSpec;
+  try {
+    data = placeData(options.data, dir, options.copyData ?? true);
+    if (typeof model === 'string') copyFileSync(resolve(model), join(dir, MODEL_FILE));
+    else await saveModel(model, join(dir, MODEL_FILE));
+  } catch (e) {
+    // Leave no half-written bundle behind (the folder was empty or new).
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const job: JobDescription = {
     format: 1,
     model: MODEL_FILE,

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // tessera-scale: make a job bundle from a .keras file and train it on Ray, locally, or just write it.
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
 import { makeJobBundle } from './bundle.js';
-import type { DataSpec } from './data.js';
+import { parseData } from './cli_data.js';
 import { ScaleError } from './errors.js';
 import { runLocally } from './local.js';
 import { submitToRay } from './ray.js';
+import type { TrainResult } from './results.js';
 
 const USAGE = `usage:
   tessera-scale submit MODEL.keras --data DATA --address http://HEAD:8265 [options]
@@ -14,16 +16,9 @@ const USAGE = `usage:
   tessera-scale bundle MODEL.keras --data DATA --dir FOLDER [options]
 
 DATA: mnist:PATH_OR_URL | fashion_mnist:PATH_OR_URL | cifar10:PATH_OR_URL | a .json file holding a data description
-options: --epochs N --batch-size N --validation-split F --seed N --out DIR
+options: --epochs N --batch-size N --validation-split F --seed N
+         --out DIR (results; default ./tessera-scale-results) --dir FOLDER (keep the bundle there)
          --no-pip (submit: the cluster's Python already has Keras 3 and JAX) --timeout SECONDS`;
-
-/** The data description of `--data`. */
-export function parseData(text: string): DataSpec {
-  const m = /^(mnist|fashion_mnist|idx|cifar10):(.+)$/.exec(text);
-  if (m) return { kind: m[1] as 'mnist', source: m[2] };
-  if (text.endsWith('.json')) return JSON.parse(readFileSync(text, 'utf8')) as DataSpec;
-  throw new ScaleError('bad_spec', `--data: expected mnist:PATH, fashion_mnist:PATH, cifar10:PATH or a .json data description but got '${text}'`);
-}
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -61,14 +56,21 @@ async function main(argv: string[]): Promise<void> {
     seed: num(values.seed),
     dir: values.dir,
   });
-  console.log(`bundle: ${bundle.dir}`);
+  if (values.dir || command === 'bundle') console.log(`bundle: ${bundle.dir}`);
   if (command === 'bundle') return;
   const timeoutMs = values.timeout ? Number(values.timeout) * 1000 : undefined;
   const onLog = (line: string) => console.log(line);
-  const result =
-    command === 'submit'
-      ? await submitToRay(bundle, { address: values.address!, onLog, timeoutMs, pip: !values['no-pip'], outDir: values.out })
-      : await runLocally(bundle, { python: values.python, devices: num(values.devices), onLog, timeoutMs, outDir: values.out });
+  const outDir = values.out ?? (values.dir ? undefined : resolve('tessera-scale-results'));
+  let result: TrainResult;
+  try {
+    result =
+      command === 'submit'
+        ? await submitToRay(bundle, { address: values.address!, onLog, timeoutMs, pip: !values['no-pip'], outDir })
+        : await runLocally(bundle, { python: values.python, devices: num(values.devices), onLog, timeoutMs, outDir });
+  } finally {
+    // A bundle in a temporary folder is only the vehicle: the results are in outDir.
+    if (!values.dir) rmSync(bundle.dir, { recursive: true, force: true });
+  }
   console.log(`trained model: ${result.modelPath}`);
   console.log(`history: ${result.historyPath}${result.history.evaluate ? ` (test ${JSON.stringify(result.history.evaluate)})` : ''}`);
 }

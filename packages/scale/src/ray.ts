@@ -73,7 +73,7 @@ export function zipBundle(dir: string): Uint8Array {
     }
   };
   walk(dir);
-  return zipSync(files, { level: 6 });
+  return zipSync(files, { level: 1 });
 }
 
 /** An HTTP answer, read whole. */
