@@ -6,21 +6,23 @@
 // running. The seed MLP (784-512-512-512-10) is narrowed to 784-128-10 to stay within time on
 // two CPU cores. Ray and Keras come from the cached venv (scripts/ensure-keras.mjs).
 import '@tessera/cpu-backend';
-import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel, ModelCheckpoint } from '@tessera/io';
 import { CSVLogger, EarlyStopping, History } from '@tessera/layers';
 import { argMax, dispose, tensor } from '@tessera/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeJobBundle, runLocally, ScaleError, submitToRay, writeNpy, type JobBundle, type TrainResult } from '../src/index.js';
+import { makeJobBundle, runLocally, ScaleError, startLocalRay, submitToRay, writeNpy, type JobBundle, type LocalRay, type TrainResult } from '../src/index.js';
 import { smallMlp, writeMnistSubset, type Subset } from './mnist_subset.js';
-import { freePorts, startRayHead, type RayHead } from './ray_head.js';
+import { freePorts } from '../src/local_ray.js';
+// @ts-expect-error: a plain ES module shared with the scripts (no types)
+import { kerasPython, rayCommand } from '../../../scripts/keras-venv.mjs';
 
 const TRAIN = 3000;
 const TEST = 1000;
 let work = '';
-let head: RayHead | undefined;
+let head: LocalRay | undefined;
 let data: Subset;
 let bundle: JobBundle;
 let viaRay: TrainResult;
@@ -48,7 +50,9 @@ beforeAll(async () => {
     ],
     dir: join(work, 'bundle'),
   });
-  head = await startRayHead(2);
+  const ray = (rayCommand as () => string)();
+  if (!existsSync(ray)) throw new Error(`the scale test needs Ray, Keras and JAX in ${(kerasPython as () => string)()}'s venv: run 'node scripts/ensure-keras.mjs' (the test command does)`);
+  head = await startLocalRay({ ray, devices: 2 });
 }, 180_000);
 
 afterAll(async () => {
@@ -71,7 +75,7 @@ describe('submitToRay on a real single-node Ray with two JAX devices', () => {
     expect(viaRay.history.devices).toBe(2);
     expect(viaRay.history.epoch).toEqual([0, 1]);
     expect(viaRay.history.history.loss).toHaveLength(2);
-    expect(readFileSync(join(viaRay.dir, 'training.csv'), 'utf8').split('\n')[0]).toBe('epoch,accuracy,loss,val_accuracy,val_loss');
+    expect(readFileSync(join(viaRay.dir, 'training.csv'), 'utf8').split(/\r?\n/)[0]).toBe('epoch,accuracy,loss,val_accuracy,val_loss');
     expect(await jobStatuses(head!.address)).toEqual(['SUCCEEDED']);
   }, 180_000);
 

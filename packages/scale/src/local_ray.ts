@@ -1,5 +1,5 @@
-// A single-node Ray head for the tests, on 127.0.0.1 only, with two simulated JAX CPU devices.
-// It is stopped by ending exactly its own processes (its process group, and anything whose
+// A single-node Ray head on this machine, on 127.0.0.1 only, for trying the hand-off and for the
+// tests. It is stopped by ending exactly its own processes (its process group, and anything whose
 // command line or working directory is in its temp dir, such as job drivers): `ray stop --force`
 // would end every Ray process on the machine, other people's clusters included.
 import { spawn } from 'node:child_process';
@@ -7,29 +7,31 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSyn
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-// @ts-expect-error: a plain ES module shared with the scripts (no types)
-import { kerasPython, rayCommand } from '../../../scripts/keras-venv.mjs';
+import { ScaleError } from './errors.js';
 
-export interface RayHead {
+/** A Ray head started by {@link startLocalRay}. */
+export interface LocalRay {
   /** The dashboard (Jobs REST API): `http://127.0.0.1:<port>`. */
   address: string;
-  /** The venv's python (on the PATH of the head, so a job's `python` is this one). */
+  /** The Python of the environment Ray came from (first on the head's PATH, so a job's `python` is this one). */
   python: string;
-  /** Ends every process of this head; returns the pids that were still alive after SIGKILL (none, normally). */
+  /** Ends every process of this head (job drivers included); resolves to the pids still alive after SIGKILL (none, normally). */
   stop(): Promise<number[]>;
 }
 
-/** The venv's python and ray, or an error saying how to make them (never a skip: Ray is the judge). */
-export function venvTools(): { python: string; ray: string } {
-  const python = (kerasPython as () => string)();
-  const ray = (rayCommand as () => string)();
-  if (!existsSync(python) || !existsSync(ray)) {
-    throw new Error(`the scale test needs Keras, JAX and Ray in ${dirname(python)}: run 'node scripts/ensure-keras.mjs' (the test command does)`);
-  }
-  return { python, ray };
+/** Options of {@link startLocalRay}. */
+export interface LocalRayOptions {
+  /** The `ray` command of a Python environment that has `ray[default]`, Keras 3 and JAX (its folder's `python` runs the jobs). Default: `ray` beside `$TESSERA_PYTHON`, else `ray` on the PATH. */
+  ray?: string;
+  /** Simulated JAX CPU devices (`XLA_FLAGS=--xla_force_host_platform_device_count=N`; default 2). */
+  devices?: number;
+  /** CPUs Ray may use (default 2). */
+  numCpus?: number;
+  /** How long `ray start` may take (default 120 s). */
+  timeoutMs?: number;
 }
 
-/** `count` ports free on 127.0.0.1 now (held together while picked, so they differ). */
+/** `count` TCP ports free on 127.0.0.1 now (held together while picked, so they differ). */
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => new Promise<import('node:net').Server>((res, rej) => {
@@ -43,7 +45,7 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-/** Pids (not ours) in process group `pgid`, or whose command line or working directory mentions `dir`. */
+/** Pids (not this process) in process group `pgid`, or whose command line or working directory mentions `dir`. */
 function processesOf(pgid: number, dir: string): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -71,7 +73,26 @@ function processesOf(pgid: number, dir: string): number[] {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function endAll(pgid: number, dir: string): Promise<number[]> {
-  const signal = (pids: number[], sig: NodeJS.Signals) => pids.forEach((p) => { try { process.kill(p, sig); } catch { /* gone */ } });
+  if (!existsSync('/proc')) {
+    // No /proc (macOS): the process group is what we know.
+    for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
+      try {
+        process.kill(-pgid, sig);
+      } catch {
+        return [];
+      }
+      await sleep(2000);
+    }
+    return [];
+  }
+  const signal = (pids: number[], sig: NodeJS.Signals) =>
+    pids.forEach((p) => {
+      try {
+        process.kill(p, sig);
+      } catch {
+        // it ended already
+      }
+    });
   signal(processesOf(pgid, dir), 'SIGTERM');
   for (let i = 0; i < 20 && processesOf(pgid, dir).length > 0; i++) await sleep(250);
   signal(processesOf(pgid, dir), 'SIGKILL');
@@ -79,9 +100,27 @@ async function endAll(pgid: number, dir: string): Promise<number[]> {
   return processesOf(pgid, dir);
 }
 
-/** Starts `ray start --head` on 127.0.0.1 with free ports; resolves once its dashboard answers. */
-export async function startRayHead(devices = 2): Promise<RayHead> {
-  const { python, ray } = venvTools();
+/**
+ * Starts a single-node Ray head on this machine (`ray start --head`), on 127.0.0.1 only, with
+ * free ports, its own temp dir, usage stats off, and `devices` simulated JAX CPU devices;
+ * resolves once its dashboard answers. Call `stop()` when done, pass or fail: it ends exactly
+ * this head's processes.
+ * @throws {@link ScaleError} `unreachable` when Ray does not start (with its output).
+ * @example
+ * ```ts
+ * const ray = await startLocalRay({ ray: '.venv/bin/ray' });
+ * try {
+ *   await submitToRay(bundle, { address: ray.address, pip: false });
+ * } finally {
+ *   await ray.stop();
+ * }
+ * ```
+ */
+export async function startLocalRay(options: LocalRayOptions = {}): Promise<LocalRay> {
+  const fromEnv = process.env.TESSERA_PYTHON ? join(dirname(process.env.TESSERA_PYTHON), 'ray') : undefined;
+  const ray = options.ray ?? (fromEnv && existsSync(fromEnv) ? fromEnv : 'ray');
+  const python = ray.includes('/') ? join(dirname(ray), 'python') : 'python';
+  const devices = options.devices ?? 2;
   const dir = mkdtempSync(join(tmpdir(), 'tessera-ray-'));
   const [gcs, dashboard, client, agentHttp, agentGrpc, metrics, nodeManager, objectManager, runtimeEnv] = await freePorts(9);
   const args = [
@@ -90,11 +129,11 @@ export async function startRayHead(devices = 2): Promise<RayHead> {
     `--port=${gcs}`, `--dashboard-port=${dashboard}`, `--ray-client-server-port=${client}`,
     `--dashboard-agent-listen-port=${agentHttp}`, `--dashboard-agent-grpc-port=${agentGrpc}`, `--metrics-export-port=${metrics}`,
     `--node-manager-port=${nodeManager}`, `--object-manager-port=${objectManager}`, `--runtime-env-agent-port=${runtimeEnv}`,
-    '--num-cpus=2', '--object-store-memory=100000000', '--disable-usage-stats', `--temp-dir=${dir}`,
+    `--num-cpus=${options.numCpus ?? 2}`, '--object-store-memory=100000000', '--disable-usage-stats', `--temp-dir=${dir}`,
   ];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PATH: `${dirname(python)}:${process.env.PATH ?? ''}`,
+    PATH: ray.includes('/') ? `${dirname(ray)}:${process.env.PATH ?? ''}` : process.env.PATH,
     XLA_FLAGS: `--xla_force_host_platform_device_count=${devices}`,
     RAY_USAGE_STATS_ENABLED: '0',
     // Ray turns --node-ip-address=127.0.0.1 into the machine's outward address unless clustering
@@ -106,7 +145,7 @@ export async function startRayHead(devices = 2): Promise<RayHead> {
   };
   // Its own process group: every daemon `ray start` leaves behind is in it.
   const child = spawn(ray, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const pgid = child.pid!;
+  const pgid = child.pid ?? -1;
   const stop = async () => {
     const left = await endAll(pgid, dir);
     rmSync(dir, { recursive: true, force: true });
@@ -115,8 +154,12 @@ export async function startRayHead(devices = 2): Promise<RayHead> {
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const code = await new Promise<number | null>((res) => {
-    const timer = setTimeout(() => res(null), 120_000);
+  const code = await new Promise<number | string | null>((res) => {
+    const timer = setTimeout(() => res(null), options.timeoutMs ?? 120_000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      res(e.message);
+    });
     child.on('close', (c) => {
       clearTimeout(timer);
       res(c);
@@ -131,5 +174,5 @@ export async function startRayHead(devices = 2): Promise<RayHead> {
     }
   }
   await stop();
-  throw new Error(`ray start failed (exit ${code}):\n${output.slice(-3000)}`);
+  throw new ScaleError('unreachable', `'${ray} start --head' did not bring up a dashboard (${code === null ? 'timed out' : `exit ${code}`}); it needs ray[default]:\n${output.slice(-3000)}`);
 }
