@@ -40,25 +40,37 @@ export interface BundleOptions {
 
 /** The bundle's `job.json`: everything `train.py` needs besides the model file. */
 export interface JobDescription {
+  /** The version of this layout. */
   format: 1;
   /** The model file, relative to the bundle. */
   model: string;
   /** The model's name (for messages). */
   modelName: string;
+  /** `fit`'s epochs. */
   epochs: number;
+  /** The global batch size. */
   batchSize: number;
+  /** `fit`'s validation split. */
   validationSplit: number;
+  /** `fit`'s shuffle. */
   shuffle: boolean;
+  /** The seed given to `keras.utils.set_random_seed`. */
   seed: number;
+  /** `fit`'s verbosity in the job's log. */
   verbose: 0 | 1 | 2;
+  /** The data, with local paths rewritten for the bundle. */
   data: DataSpec;
+  /** The Keras callbacks `fit` runs. */
   callbacks: KerasCallbackSpec[];
+  /** The lines of `requirements.txt`. */
   requirements: string[];
 }
 
 /** A job bundle on disk: its folder and its job description. */
 export interface JobBundle {
+  /** The bundle's folder (absolute). */
   dir: string;
+  /** Its `job.json`. */
   job: JobDescription;
 }
 

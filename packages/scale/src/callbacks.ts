@@ -15,7 +15,9 @@ export type KerasCallbackClass = 'History' | 'EarlyStopping' | 'ModelCheckpoint'
  * ```
  */
 export interface KerasCallbackSpec {
+  /** The class in `keras.callbacks`. */
   class_name: KerasCallbackClass;
+  /** Its constructor's keyword arguments. */
   config: Record<string, unknown>;
 }
 

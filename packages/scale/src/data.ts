@@ -14,7 +14,12 @@ export interface DataCommon {
   /** Multiply the pixels by this (default 1/255 for MNIST-family and CIFAR-10 data, none for `.npy`). */
   scale?: number;
   /** Use only the first samples of each split. */
-  limit?: { train?: number; test?: number };
+  limit?: {
+    /** Training samples to keep. */
+    train?: number;
+    /** Test samples to keep. */
+    test?: number;
+  };
 }
 
 /**
@@ -23,25 +28,33 @@ export interface DataCommon {
  * (`.gz`) or not.
  */
 export interface IdxData extends DataCommon {
+  /** Which data set (they share the format). */
   kind: 'mnist' | 'fashion_mnist' | 'idx';
+  /** The folder or URL prefix of the four files. */
   source: DataRef;
 }
 
 /** CIFAR-10's binary version: a folder holding `data_batch_1.bin` … `data_batch_5.bin` and `test_batch.bin`, or the `cifar-10-binary.tar.gz` archive. */
 export interface Cifar10Data extends DataCommon {
+  /** CIFAR-10. */
   kind: 'cifar10';
+  /** The folder of the batches, or the archive. */
   source: DataRef;
 }
 
 /** One split as `.npy` shards: the x shards and the y shards, concatenated in order along the first axis. */
 export interface NpySplit {
+  /** The inputs: one file or the shards in order. */
   x: DataRef | DataRef[];
+  /** The labels (class indices or one-hot): one file or the shards in order, as many samples as x. */
   y: DataRef | DataRef[];
 }
 
 /** Arrays saved with numpy (`.npy` shards): x of any shape the model's input takes (reshaped when the sizes agree), y as class indices or one-hot. */
 export interface NpyData extends DataCommon {
+  /** Arrays saved with numpy. */
   kind: 'npy';
+  /** What `fit` trains on (its last `validationSplit` part validates). */
   train: NpySplit;
   /** Evaluated after training; the job prints Keras's evaluation and keeps it in history.json. */
   test?: NpySplit;

@@ -35,9 +35,16 @@ export type ScaleErrorCode =
  * ```
  */
 export class ScaleError extends TesseraError {
+  /**
+   * @param code - which kind of failure.
+   * @param message - what was expected and what was found.
+   * @param logTail - the job's (or the local run's) last log lines, appended to the message.
+   */
   constructor(
+    /** Which kind of failure. */
     readonly code: ScaleErrorCode,
     message: string,
+    /** The job's (or the local run's) last log lines, when there are any. */
     readonly logTail?: string,
   ) {
     super(logTail ? `${message}\n--- last log lines ---\n${logTail}` : message);

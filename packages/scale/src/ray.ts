@@ -28,7 +28,12 @@ export interface SubmitOptions {
    * - `{dir}`: the job writes into `dir`, a path the client can read too (a single-node cluster,
    *   or a volume mounted at the same path on the client and the nodes).
    */
-  results?: 'log' | { dir: string };
+  results?:
+    | 'log'
+    | {
+        /** A folder both the job and this client can read and write. */
+        dir: string;
+      };
   /** Where the results are written with `results: 'log'` (default: `<bundle>/results/<submission id>`). */
   outDir?: string;
   /**
@@ -41,8 +46,9 @@ export interface SubmitOptions {
   python?: string;
   /** Environment variables for the job (Ray's `runtime_env.env_vars`). */
   envVars?: Record<string, string>;
-  /** CPUs / GPUs reserved for the entrypoint (Ray's `entrypoint_num_cpus`, `entrypoint_num_gpus`). */
+  /** CPUs reserved for the entrypoint (Ray's `entrypoint_num_cpus`). */
   entrypointNumCpus?: number;
+  /** GPUs reserved for the entrypoint (Ray's `entrypoint_num_gpus`): the process that sees them is the one that trains. */
   entrypointNumGpus?: number;
   /** Extra HTTP headers (e.g. a token when the dashboard sits behind an authenticating proxy). */
   headers?: Record<string, string>;

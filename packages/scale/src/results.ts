@@ -17,7 +17,9 @@ export interface KerasHistory {
   processes: number;
   /** Seconds spent in `fit`. */
   seconds: number;
+  /** The Keras version that trained. */
   keras: string;
+  /** The JAX version that trained. */
   jax: string;
 }
 
@@ -27,6 +29,7 @@ export interface TrainResult {
   modelPath: string;
   /** `history.json` beside it. */
   historyPath: string;
+  /** What `history.json` holds. */
   history: KerasHistory;
   /** The folder holding the results (CSV logs of CSVLogger land here too). */
   dir: string;
