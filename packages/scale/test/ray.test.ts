@@ -53,7 +53,7 @@ beforeAll(async () => {
   const ray = (rayCommand as () => string)();
   if (!existsSync(ray)) throw new Error(`the scale test needs Ray, Keras and JAX in ${(kerasPython as () => string)()}'s venv: run 'node scripts/ensure-keras.mjs' (the test command does)`);
   head = await startLocalRay({ ray, devices: 2 });
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   const left = head ? await head.stop() : [];
@@ -64,7 +64,7 @@ afterAll(async () => {
 describe('submitToRay on a real single-node Ray with two JAX devices', () => {
   it('trains data-parallel, streams the log and brings the model and its History back', async () => {
     log = [];
-    viaRay = await submitToRay(bundle, { address: head!.address, pip: false, timeoutMs: 150_000, onLog: (l) => log.push(l) });
+    viaRay = await submitToRay(bundle, { address: head!.address, pip: false, timeoutMs: 240_000, onLog: (l) => log.push(l) });
     const sharding = log.find((l) => l.includes('data parallel over'));
     console.log(`[scale] ${sharding}`);
     expect(sharding).toMatch(/data parallel over 2 devices/);
@@ -77,7 +77,7 @@ describe('submitToRay on a real single-node Ray with two JAX devices', () => {
     expect(viaRay.history.history.loss).toHaveLength(2);
     expect(readFileSync(join(viaRay.dir, 'training.csv'), 'utf8').split(/\r?\n/)[0]).toBe('epoch,accuracy,loss,val_accuracy,val_loss');
     expect(await jobStatuses(head!.address)).toEqual(['SUCCEEDED']);
-  }, 180_000);
+  }, 300_000);
 
   it("the trained model loads in Tessera and scores Keras's own evaluation in the job", async () => {
     const model = await loadModel(viaRay.modelPath);
@@ -97,14 +97,14 @@ describe('submitToRay on a real single-node Ray with two JAX devices', () => {
   });
 
   it('the loss curve matches one device running the same train.py (runLocally)', async () => {
-    const single = await runLocally(bundle, { python: head!.python, devices: 1, outDir: join(work, 'single'), timeoutMs: 150_000 });
+    const single = await runLocally(bundle, { python: head!.python, devices: 1, outDir: join(work, 'single'), timeoutMs: 240_000 });
     expect(single.history.devices).toBe(1);
     expect(single.log).toMatch(/data parallel over 1 devices/);
     const two = viaRay.history.history.loss;
     const one = single.history.history.loss;
     console.log(`[scale] loss per epoch: 2 devices ${two.join(', ')}; 1 device ${one.join(', ')}`);
     one.forEach((l, i) => expect(Math.abs(two[i] - l) / l).toBeLessThan(1e-3));
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('submitToRay fails clearly, leaving nothing running', () => {
