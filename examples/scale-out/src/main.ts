@@ -7,7 +7,7 @@
 //
 // Without --address it starts a Ray head on 127.0.0.1 and stops it at the end.
 import '@tessera/cpu-backend';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,7 +52,8 @@ try {
   const address = values.address ?? ray!.address;
   const started = Date.now();
   // pip: false: the local venv already has Keras 3 and JAX (a real cluster would install requirements.txt).
-  const { modelPath, history } = await submitToRay(bundle, { address, pip: !ray, onLog: (line) => console.log(`  ${line}`) });
+  const outDir = fileURLToPath(new URL('../results', import.meta.url));
+  const { modelPath, history } = await submitToRay(bundle, { address, pip: !ray, outDir, onLog: (line) => console.log(`  ${line}`) });
   console.log(`trained on ${history.devices} devices in ${((Date.now() - started) / 1000).toFixed(1)} s: ${modelPath}`);
 
   // Back in Tessera: the same test images, the same score.
@@ -68,4 +69,5 @@ try {
   console.log(`test accuracy: Tessera ${(right / count).toFixed(4)}, Keras in the job ${history.evaluate?.accuracy.toFixed(4)}`);
 } finally {
   if (ray) await ray.stop();
+  rmSync(bundle.dir, { recursive: true, force: true }); // the bundle was the vehicle; results/ keeps the model
 }
