@@ -22,6 +22,7 @@ import gzip
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import sys
@@ -68,8 +69,10 @@ def is_url(ref):
     return re.match(r'^[a-zA-Z][a-zA-Z0-9+.-]*://', ref) is not None
 
 
-def local_file(ref):
-    """A path for a data reference: a file of the bundle, an absolute path, or a URL (downloaded once)."""
+def local_file(ref, required=True):
+    """A path for a data reference: a file of the bundle, an absolute path, or a URL (downloaded once).
+
+    With required=False, a URL that cannot be downloaded gives None instead of failing."""
     if is_url(ref):
         if ref.startswith('file://'):
             path = urllib.request.url2pathname(ref[len('file://'):])
@@ -81,12 +84,14 @@ def local_file(ref):
         name = hashlib.sha1(ref.encode()).hexdigest()[:16] + '_' + os.path.basename(ref.split('?')[0])
         path = os.path.join(cache, name)
         if not os.path.exists(path):
-            say(f'downloading {ref}')
             try:
                 with urllib.request.urlopen(ref, timeout=120) as r, open(path + '.part', 'wb') as f:
                     f.write(r.read())
             except Exception as e:  # noqa: BLE001 (any failure is the same failure for the user)
+                if not required:
+                    return None
                 fail(f'could not download {ref}: {e}')
+            say(f'downloaded {ref}')
             os.replace(path + '.part', path)
         return path
     path = ref if os.path.isabs(ref) else os.path.join(HERE, ref)
@@ -120,12 +125,10 @@ def idx_file(source, stem):
     for suffix in ('.gz', ''):
         ref = source.rstrip('/') + '/' + stem + suffix
         if is_url(ref) and not ref.startswith('file://'):
-            try:
-                return local_file(ref)
-            except SystemExit:
-                if suffix == '':
-                    raise
-                continue
+            path = local_file(ref, required=False)
+            if path is not None:
+                return path
+            continue
         path = ref[len('file://'):] if ref.startswith('file://') else (ref if os.path.isabs(ref) else os.path.join(HERE, ref))
         if os.path.exists(path):
             return path
@@ -216,6 +219,15 @@ def prepare(x, y, model, spec):
     return x, y.astype('float32') if y.dtype.kind == 'f' or not sparse else y.astype('int32')
 
 
+def even_split(arrays, devices, what):
+    """Drops the last samples so that every batch, the last partial one included, splits evenly
+    over the devices (JAX refuses to shard a batch of 5 over 2 devices); says so when it drops."""
+    keep = len(arrays[0]) - len(arrays[0]) % devices
+    if keep != len(arrays[0]):
+        say(f'{what}: using {keep} of {len(arrays[0])} samples so that every batch splits evenly over {devices} devices')
+    return tuple(a[:keep] for a in arrays)
+
+
 # ---------------------------------------------------------------- callbacks
 
 def make_callbacks(specs, output):
@@ -271,7 +283,18 @@ def main():
     if test is not None:
         test = prepare(test[0], test[1], model, job['data'])
     batch_size = job['batchSize']
-    say(f'{len(x)} training samples {tuple(x.shape[1:])}' + (f', {len(test[0])} test samples' if test is not None else ''))
+    if batch_size % len(devices):
+        fail(f'batchSize {batch_size} does not split over {len(devices)} devices: choose a multiple of {len(devices)}')
+    # Keras's own validation_split, done here so that both parts split evenly over the devices.
+    split_at = int(math.floor(len(x) * (1.0 - job.get('validationSplit', 0.0))))
+    (x, y), val = (x[:split_at], y[:split_at]), (x[split_at:], y[split_at:])
+    x, y = even_split((x, y), len(devices), 'training')
+    val = even_split(val, len(devices), 'validation') if len(val[0]) else None
+    if test is not None:
+        test = even_split(test, len(devices), 'test')
+    say(f'{len(x)} training samples {tuple(x.shape[1:])}'
+        + (f', {len(val[0])} validation samples' if val is not None else '')
+        + (f', {len(test[0])} test samples' if test is not None else ''))
 
     batch = keras.distribution.distribute_tensor(x[:batch_size], distribution.get_data_layout((batch_size,) + x.shape[1:]))
     shards = ', '.join(f'{tuple(s.data.shape)} on {s.device}' for s in batch.addressable_shards)
@@ -285,7 +308,7 @@ def main():
         x, y,
         batch_size=batch_size,
         epochs=job['epochs'],
-        validation_split=job.get('validationSplit', 0.0),
+        validation_data=val,
         shuffle=job.get('shuffle', True),
         verbose=job.get('verbose', 2),
         callbacks=make_callbacks(job.get('callbacks', []), output),
