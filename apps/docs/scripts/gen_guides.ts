@@ -15,6 +15,7 @@ const SITE_PAGES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/^packages\/([^/]+)\/?(README\.md)?$/, (m) => `/guide/${m[1]}`],
   [/^examples\/plugin-backend(\/.*)?$/, () => '/writing-a-backend#a-complete-example-examples-plugin-backend'],
   [/^examples\/(mnist-mlp|mnist-cnn)(\/.*)?$/, () => '/coming-from-keras'],
+  [/^examples\/scale-out(\/.*)?$/, () => '/scale-out'],
 ];
 
 /**

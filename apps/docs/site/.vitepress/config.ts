@@ -26,6 +26,7 @@ const mainSidebar: DefaultTheme.SidebarItem[] = [
     items: [
       { text: 'Writing a backend', link: '/writing-a-backend' },
       { text: 'File formats', link: '/file-formats' },
+      { text: 'When one machine is not enough', link: '/scale-out' },
       { text: 'API reference', link: '/api/' },
       { text: 'Documentation gaps', link: '/api/gaps' },
     ],
@@ -45,7 +46,7 @@ export default defineConfig({
   lastUpdated: false,
   themeConfig: {
     nav: [
-      { text: 'Guide', link: '/getting-started', activeMatch: '^/(getting-started|guide/|coming-from-keras|writing-a-backend|file-formats)' },
+      { text: 'Guide', link: '/getting-started', activeMatch: '^/(getting-started|guide/|coming-from-keras|writing-a-backend|file-formats|scale-out)' },
       { text: 'Coming from Keras', link: '/coming-from-keras' },
       { text: 'API', link: '/api/', activeMatch: '^/api/' },
       { text: 'Playground', link: '/playground' },
