@@ -7,6 +7,7 @@
 import { conv2d, dispose, grads, tensor, tidy } from '@tessera/tensor';
 import { randomArray } from '../data.js';
 import type { BenchCase, ImplName, Runner } from '../harness.js';
+import { isPython } from '../python.js';
 import { isTessera, withThreads } from '../tessera.js';
 import { tf, useTfjs } from '../tfjs.js';
 
@@ -44,6 +45,7 @@ function convCase(s: ConvShape, backward: boolean): BenchCase {
     group: 'conv',
     work: { amount: flops, unit: 'GFLOP/s' },
     async setup(impl: ImplName): Promise<Runner | string> {
+      if (isPython(impl)) return 'not measured in Python';
       if (impl === 'tfjs-cpu' && backward && s.inC > 1) {
         return "skipped: one run takes ~170 s (tfjs-cpu's Conv2DBackpropFilter is a plain loop)";
       }
