@@ -62,10 +62,12 @@ function pythonFor(engine: PythonEngine): string {
   }
   if (existsSync(SYSTEM_PYTHON) && importsTorch(SYSTEM_PYTHON)) return SYSTEM_PYTHON;
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
-    console.log('bench: installing Debian python3-torch for --against torch (once)');
+    console.log('bench: installing Debian python3-torch and OpenBLAS for --against torch (once)');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const apt = (...args: string[]) => spawnSync('apt-get', args, { stdio: 'inherit', env }).status === 0;
-    if (apt('install', '-y', '-qq', '--no-install-recommends', 'python3-torch') || (apt('update', '-qq') && apt('install', '-y', '-qq', '--no-install-recommends', 'python3-torch'))) {
+    // OpenBLAS: without it Debian's torch runs on the reference BLAS (libblas3), 20-40x slower products.
+    const install = () => apt('install', '-y', '-qq', '--no-install-recommends', 'python3-torch', 'libopenblas0-pthread');
+    if (install() || (apt('update', '-qq') && install())) {
       if (importsTorch(SYSTEM_PYTHON)) return SYSTEM_PYTHON;
     }
   }
@@ -115,6 +117,9 @@ export class EngineProcess {
     const ready = await p.next();
     if (ready.error) throw new Error(ready.error);
     const { version, backend, threads } = ready as unknown as EngineInfo;
+    if (engine === 'torch' && /\bblas\/libblas/.test(backend)) {
+      console.log('bench: warning: PyTorch runs on the reference BLAS (Debian libblas3): install libopenblas0-pthread for its real speed');
+    }
     return { process: p, info: { engine, version, backend, threads, python } };
   }
 
