@@ -4,8 +4,11 @@
  * so a slow spell of the shared machine lands on all of them alike instead of on one.
  */
 
-/** The implementations a case can run on (`keras` and `torch` run in a Python process: src/python.ts). */
-export type ImplName = 'tessera' | 'tessera-1t' | 'tfjs-wasm' | 'tfjs-cpu' | 'keras' | 'torch';
+/**
+ * The implementations a case can run on (`keras` and `torch` run in a Python process:
+ * src/python.ts; the `-webgpu` ones only under `--backend webgpu`: src/webgpu/).
+ */
+export type ImplName = 'tessera' | 'tessera-1t' | 'tfjs-wasm' | 'tfjs-cpu' | 'keras' | 'torch' | 'tessera-webgpu' | 'tfjs-webgpu';
 
 /**
  * One prepared implementation of a case: `run` does one timed unit of work, completely (results

@@ -12,6 +12,7 @@
  *   pnpm bench -- --impls tessera,tfjs-wasm
  *   pnpm bench -- --against keras,torch   adds Keras 3 on JAX and PyTorch (Python processes) to the training cases
  *   pnpm bench -- --samples 12000        the epoch case on the first 12,000 images
+ *   pnpm bench -- --backend webgpu       the WebGPU bench instead (src/webgpu/main.ts)
  *
  * Speed is measured here, never asserted in a test.
  */
@@ -38,10 +39,13 @@ interface Options {
   slowMs: number;
   impls: ImplName[];
   samples?: number;
+  backend: 'cpu' | 'webgpu';
+  full: boolean;
+  peakGflops?: number;
   out: string;
 }
 
-const ALL_IMPLS: ImplName[] = ['tessera', 'tessera-1t', 'tfjs-wasm', 'tfjs-cpu', 'keras', 'torch'];
+const ALL_IMPLS: ImplName[] = ['tessera', 'tessera-1t', 'tfjs-wasm', 'tfjs-cpu', 'keras', 'torch', 'tessera-webgpu', 'tfjs-webgpu'];
 const PYTHON_ENGINES: PythonEngine[] = ['keras', 'torch'];
 
 function parseArgs(argv: string[]): Options {
@@ -62,7 +66,7 @@ function parseArgs(argv: string[]): Options {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} expects a positive integer but got '${v}'`);
     return n;
   };
-  const known = new Set(['--quick', '--compare-threads', '--filter', '--reps', '--warmup', '--epoch-reps', '--slow-ms', '--impls', '--out', '--against', '--samples']);
+  const known = new Set(['--quick', '--compare-threads', '--filter', '--reps', '--warmup', '--epoch-reps', '--slow-ms', '--impls', '--out', '--against', '--samples', '--backend', '--full', '--peak-gflops']);
   for (const a of args) {
     if (a.startsWith('--') && !known.has(a.split('=')[0])) throw new Error(`unknown option ${a} (see bench/src/main.ts)`);
   }
@@ -84,8 +88,20 @@ function parseArgs(argv: string[]): Options {
   }
   const samples = value('samples') === undefined ? undefined : int('samples', 60_000);
   if (samples !== undefined && (samples < 128 || samples > 60_000)) throw new Error(`--samples expects 128 to 60000 training images but got ${samples}`);
+  const backend = value('backend') ?? 'cpu';
+  if (backend !== 'cpu' && backend !== 'webgpu') throw new Error(`--backend expects cpu or webgpu but got '${backend}'`);
+  if (backend === 'webgpu') {
+    impls = implArg ? impls : ['tessera-webgpu', 'tfjs-webgpu'];
+    const bad = impls.filter((i) => !i.endsWith('-webgpu'));
+    if (bad.length) throw new Error(`--backend webgpu runs tessera-webgpu and tfjs-webgpu, not ${bad.join(', ')}`);
+  } else if (impls.some((i) => i.endsWith('-webgpu'))) {
+    throw new Error('the -webgpu implementations run with --backend webgpu');
+  }
   const here = dirname(fileURLToPath(import.meta.url));
   return {
+    backend,
+    full: args.includes('--full'),
+    peakGflops: value('peak-gflops') === undefined ? undefined : int('peak-gflops', 0),
     quick,
     filters: (value('filter') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
     reps: int('reps', quick ? 3 : 10),
@@ -94,7 +110,7 @@ function parseArgs(argv: string[]): Options {
     slowMs: int('slow-ms', 2500),
     impls,
     samples,
-    out: value('out') ?? join(here, '..', 'results', 'latest.json'),
+    out: value('out') ?? join(here, '..', 'results', backend === 'webgpu' ? 'webgpu.json' : 'latest.json'),
   };
 }
 
@@ -105,6 +121,8 @@ const NAMES: Record<ImplName, string> = {
   'tfjs-cpu': 'tfjs-cpu',
   keras: 'Keras-JAX',
   torch: 'PyTorch',
+  'tessera-webgpu': 'Tessera webgpu',
+  'tfjs-webgpu': 'tfjs-webgpu',
 };
 
 function cell(r: CaseResult['results'][number]): string {
@@ -152,6 +170,10 @@ function table(results: CaseResult[], impls: ImplName[]): string {
 }
 
 const opts = parseArgs(process.argv.slice(2));
+if (opts.backend === 'webgpu') {
+  const { runWebGPUBench } = await import('./webgpu/main.js');
+  await runWebGPUBench({ ...opts, reps: opts.reps, impls: opts.impls });
+}
 const started = Date.now();
 const tfjsInfo = opts.impls.some((i) => i.startsWith('tfjs')) ? await initTfjs() : undefined;
 const tesseraInfo = await initTessera();
