@@ -2,6 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type DefaultTheme } from 'vitepress';
 
+/** COOP/COEP, sent by the dev and preview servers (and the tests' static server). */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 /** Sidebars written by scripts/generate.ts from the packages that exist. */
 function generated(name: string): DefaultTheme.SidebarItem[] {
   const file = fileURLToPath(new URL(`../.generated/${name}`, import.meta.url));
@@ -71,6 +77,10 @@ export default defineConfig({
     },
   },
   vite: {
+    // Cross-origin isolation (SharedArrayBuffer: the CPU backend's second GEMM thread in a Web
+    // Worker, as in the demo). The site loads nothing from other origins, so COEP blocks nothing.
+    server: { headers: ISOLATION_HEADERS },
+    preview: { headers: ISOLATION_HEADERS },
     // Workspace packages resolve to their TypeScript sources (as in the repo's tests): the
     // playground bundles @tessera/* from source, so the site never runs stale builds.
     resolve: { conditions: ['source'] },
