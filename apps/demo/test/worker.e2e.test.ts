@@ -10,6 +10,7 @@
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drawOne } from './page_helpers.js';
 import { buildAndServe, type DemoServer } from './serve_demo.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -53,17 +54,6 @@ async function startStallProbe(page: Page): Promise<void> {
 
 const resetStall = (page: Page) => page.evaluate(() => void ((window as unknown as { __stall: { max: number; last: number } }).__stall = { max: 0, last: performance.now() }));
 const readStall = (page: Page) => page.evaluate(() => (window as unknown as { __stall: { max: number } }).__stall.max);
-
-/** Draws a "1" on the pad. */
-async function drawOne(page: Page): Promise<void> {
-  const pad = page.locator('[data-testid=pad]');
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.18);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.48, box.y + box.height * 0.82, { steps: 12 });
-  await page.mouse.up();
-}
 
 interface Run {
   samplesPerSecond: number;

@@ -10,8 +10,8 @@
  */
 import { conv2d, dispose, grads, matMul, slice, tensor, type Tensor } from '@tessera/tensor';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { mnistArrays } from '../data.js';
-import { randomArray } from '../data.js';
+import { convInputs, SHAPES as CONVS, type ConvShape } from '../cases/conv.js';
+import { mnistArrays, randomArray } from '../data.js';
 import type { BenchCase, ImplName, Runner } from '../harness.js';
 import { tesseraModel, tfjsModel, weightsOf, type ModelKind } from '../cases/models.js';
 import { tf } from '../tfjs.js';
@@ -74,33 +74,9 @@ function matmulCase(n: number, repeat: number): BenchCase {
   };
 }
 
-interface ConvShape {
-  label: string;
-  h: number;
-  w: number;
-  inC: number;
-  k: number;
-  outC: number;
-  padding: 'valid' | 'same';
-}
-
-/** The tutorials' layers, as in the CPU bench (cases/conv.ts). */
-const CONVS: ConvShape[] = [
-  { label: '28x28x1 -> 32 5x5', h: 28, w: 28, inC: 1, k: 5, outC: 32, padding: 'valid' },
-  { label: '24x24x32 -> 32 5x5', h: 24, w: 24, inC: 32, k: 5, outC: 32, padding: 'valid' },
-  { label: '32x32x3 -> 32 3x3 same', h: 32, w: 32, inC: 3, k: 3, outC: 32, padding: 'same' },
-];
-
 function convCase(s: ConvShape, backward: boolean, batch: number, repeat: number): BenchCase {
-  const xShape = [batch, s.h, s.w, s.inC] as [number, number, number, number];
-  const fShape = [s.k, s.k, s.inC, s.outC] as [number, number, number, number];
-  const oh = s.padding === 'same' ? s.h : s.h - s.k + 1;
-  const ow = s.padding === 'same' ? s.w : s.w - s.k + 1;
-  const yShape = [batch, oh, ow, s.outC] as [number, number, number, number];
-  const xv = randomArray(xShape.reduce((a, b) => a * b), 11);
-  const fv = randomArray(fShape.reduce((a, b) => a * b), 12, -0.1, 0.1);
-  const dyv = randomArray(yShape.reduce((a, b) => a * b), 13);
-  const flops = 2 * batch * oh * ow * s.outC * s.k * s.k * s.inC * (backward ? 3 : 1) * repeat;
+  const { xShape, fShape, yShape, xv, fv, dyv, forwardFlops } = convInputs(s, batch);
+  const flops = forwardFlops * (backward ? 3 : 1) * repeat;
   return {
     name: `conv2d ${s.label} b${batch} ${backward ? 'fwd+bwd' : 'forward'} x${repeat}`,
     group: 'conv',
