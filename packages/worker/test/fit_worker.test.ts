@@ -71,6 +71,7 @@ describe('FitWorker', () => {
     const progress: string[] = [];
     const batches: Logs[] = [];
     const epochs: number[] = [];
+    const live = memory().numTensors;
     const { history, samplesPerSecond } = await worker.fit(m, xt, yt, {
       batchSize: 32,
       epochs: 3,
@@ -80,6 +81,9 @@ describe('FitWorker', () => {
       onBatchEnd: (_, logs) => batches.push(logs),
       onEpochEnd: (e) => void epochs.push(e),
     });
+    // Nothing leaks on either side (here both live in one engine): the worker frees its model, its
+    // optimizer's slots and the data; the page frees the tensors it made to receive the weights.
+    expect(memory().numTensors).toBe(live);
     expect(epochs).toEqual([0, 1, 2]);
     expect(batches).toHaveLength(3 * 8);
     expect(history.epoch).toEqual([0, 1, 2]);
