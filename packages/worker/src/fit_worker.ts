@@ -6,9 +6,13 @@ import { restoreWeights } from './weights.js';
 
 /** A worker (or a `MessagePort` to one): what {@link FitWorker} talks to. */
 export interface WorkerLike {
+  /** Sends a message, transferring the listed buffers. */
   postMessage(message: unknown, transfer: Transferable[]): void;
+  /** Listens for the worker's messages. */
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  /** Stops listening. */
   removeEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  /** Ends the worker (a `Worker` has it; a `MessagePort` need not). */
   terminate?(): void;
 }
 
@@ -20,12 +24,19 @@ export type WorkerData = Tensor | { values: Float32Array | Int32Array; shape: nu
 
 /** Options of {@link FitWorker.fit}: Keras's `fit` options, and the page's callbacks. */
 export interface WorkerFitArgs {
+  /** Samples per step (Keras's default 32). */
   batchSize?: number;
+  /** The epoch to stop after (default 1). */
   epochs?: number;
+  /** The epoch to start at, to resume (default 0). */
   initialEpoch?: number;
+  /** Shuffle the samples every epoch (default true). */
   shuffle?: boolean;
+  /** Hold out this fraction of the samples (the last ones) for validation. */
   validationSplit?: number;
+  /** Validation images and labels, sent with the data. */
   validationData?: [WorkerData, WorkerData];
+  /** Batch size of the validation pass (default: `batchSize`). */
   validationBatchSize?: number;
   /**
    * ProgbarLogger in the worker, its output streamed to {@link WorkerFitArgs.onProgress}: 1 the
@@ -41,8 +52,11 @@ export interface WorkerFitArgs {
   syncWeights?: 'end' | 'epoch';
   /** ProgbarLogger's output, as it writes it (`\r` redraws the line, `\n` ends it). */
   onProgress?(text: string): void;
+  /** An epoch starts in the worker. */
   onEpochBegin?(epoch: number): void;
+  /** A step ended in the worker: its index in the epoch and the running logs (loss, metrics). */
   onBatchEnd?(step: number, logs: Logs): void;
+  /** An epoch ended, with its logs (validation included); awaited before later messages are handled. */
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
 }
 

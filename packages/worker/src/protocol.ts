@@ -8,8 +8,11 @@ import type { Logs } from '@tessera/layers';
 
 /** A tensor's values, shape and dtype, as one message carries it. */
 export interface WireTensor {
+  /** The values, flat, row-major (bool as 0/1 bytes). */
   values: Float32Array | Int32Array | Uint8Array;
+  /** The shape. */
   shape: number[];
+  /** The tensor's dtype. */
   dtype: DType;
 }
 
