@@ -88,6 +88,9 @@ export function serveFit(scope: FitScope = globalThis as unknown as FitScope): v
     const owned: Tensor[] = [fromWire(m.x), fromWire(m.y)];
     const validation = m.validation ? ([fromWire(m.validation[0]), fromWire(m.validation[1])] as [Tensor, Tensor]) : undefined;
     if (validation) owned.push(...validation);
+    // Samples per step, for the speed: Keras splits validation off at int(n * (1 - split)).
+    const batchSize = options.batchSize ?? 32;
+    const trainCount = options.validationSplit ? Math.floor(m.x.shape[0] * (1 - options.validationSplit)) : m.x.shape[0];
     let trainSeconds = 0;
     let samples = 0;
     let epochStart = 0;
@@ -98,7 +101,7 @@ export function serveFit(scope: FitScope = globalThis as unknown as FitScope): v
           send({ type: 'epochBegin', id, epoch });
         },
         onTrainBatchEnd: (step, logs) => {
-          samples += Math.min(options.batchSize ?? 32, m.x.shape[0] - step * (options.batchSize ?? 32));
+          samples += Math.min(batchSize, trainCount - step * batchSize);
           send({ type: 'batch', id, step, logs: logs ?? {} });
         },
         onEpochEnd: async (epoch, logs) => {
