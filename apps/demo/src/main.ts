@@ -229,6 +229,11 @@ async function train(): Promise<void> {
       await refreshInsights();
     },
   }, worker);
+  if (worker && t.workerRun) {
+    const where = testEl('where');
+    where.dataset.workerSpeed = t.workerRun.samplesPerSecond.toFixed(0);
+    where.dataset.splitProducts = String(t.workerRun.splitProducts);
+  }
   const stoppedEarly = !t.finished;
   setState(stoppedEarly ? 'stopped' : 'done', stoppedEarly ? `stopped: ${t.epochsDone} of ${t.settings.epochs} epochs done` : `done: ${t.epochsDone} epochs`);
   if (stoppedEarly) await refreshInsights();

@@ -72,6 +72,8 @@ export class Trainer {
   stepsDone = 0;
   private running = false;
   private worker: FitWorker | undefined;
+  /** What the last `fit` in a worker measured there: samples/s, and products split across its two GEMM threads. */
+  workerRun: { samplesPerSecond: number; splitProducts: number } | undefined;
 
   constructor(
     readonly model: Sequential,
@@ -144,7 +146,7 @@ export class Trainer {
       if (worker) {
         this.worker = worker;
         // The same hooks, fed by the worker's messages; ProgbarLogger runs there and its output streams here.
-        await worker.fit(this.model, this.xTrain, this.yTrain, {
+        const { samplesPerSecond, splitProducts } = await worker.fit(this.model, this.xTrain, this.yTrain, {
           ...options,
           verbose: 1,
           progressInterval: 0.1,
@@ -154,6 +156,7 @@ export class Trainer {
           onBatchEnd: (step, logs) => tracker.onTrainBatchEnd?.(step, logs),
           onEpochEnd: (e, logs) => tracker.onEpochEnd?.(e, logs),
         });
+        this.workerRun = { samplesPerSecond, splitProducts };
       } else {
         await this.model.fit(this.xTrain, this.yTrain, { ...options, verbose: 0, callbacks: [progbar, tracker] });
       }

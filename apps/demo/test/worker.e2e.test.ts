@@ -117,6 +117,11 @@ describe('demo: training in a Web Worker', () => {
     const worker = await trainOnce(page, 'worker');
     expect(await page.getAttribute('[data-testid=where]', 'data-where')).toBe('worker');
     expect(await page.getAttribute('[data-testid=where]', 'data-threads')).toBe('2');
+    // The second GEMM thread did work: products of this fit ran split across both.
+    const split = Number(await page.getAttribute('[data-testid=where]', 'data-split-products'));
+    const inWorker = Number(await page.getAttribute('[data-testid=where]', 'data-worker-speed'));
+    console.log(`demo worker e2e: the worker measured ${inWorker} samples/s; ${split} products ran on its two GEMM threads`);
+    expect(split).toBeGreaterThan(0);
     expect(worker.valAccuracy).toBeGreaterThan(0.8);
     expect(worker.stallMs).toBeLessThan(MAX_STALL_MS);
     expect(worker.typeMs).toBeLessThan(MAX_STALL_MS);

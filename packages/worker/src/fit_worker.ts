@@ -66,6 +66,8 @@ export interface WorkerFitResult {
   history: History;
   /** Training samples per second in the worker (validation time excluded). */
   samplesPerSecond: number;
+  /** Matrix products of this fit that ran split across the worker's two GEMM threads (0 on one thread). */
+  splitProducts: number;
 }
 
 /**
@@ -210,7 +212,7 @@ export class FitWorker {
             break;
           case 'done':
             restoreWeights(model, m.weights, m.optimizer);
-            finish(undefined, { history, samplesPerSecond: m.trainSeconds > 0 ? m.samples / m.trainSeconds : 0 });
+            finish(undefined, { history, samplesPerSecond: m.trainSeconds > 0 ? m.samples / m.trainSeconds : 0, splitProducts: m.splitProducts });
             break;
           case 'error': {
             const err = new Error(`training in the worker failed: ${m.name}: ${m.message}`);

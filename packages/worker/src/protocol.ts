@@ -61,7 +61,7 @@ export type WorkerMessage =
   | { type: 'epochBegin'; id: number; epoch: number }
   | { type: 'batch'; id: number; step: number; logs: Logs }
   | { type: 'epoch'; id: number; epoch: number; logs: Logs; weights?: WireTensor[] }
-  | { type: 'done'; id: number; weights: WireTensor[]; optimizer: WireTensor[]; samples: number; trainSeconds: number }
+  | { type: 'done'; id: number; weights: WireTensor[]; optimizer: WireTensor[]; samples: number; trainSeconds: number; splitProducts: number }
   | { type: 'error'; id: number; name: string; message: string };
 
 /** A copy of `t`'s values that the message may own (and transfer). */

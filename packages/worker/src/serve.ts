@@ -15,7 +15,7 @@
  * @packageDocumentation
  */
 import '@tessera/cpu-backend';
-import { gemmThreadsAvailable, gemmThreadsReady } from '@tessera/cpu-backend';
+import { gemmThreadSplits, gemmThreadsAvailable, gemmThreadsReady } from '@tessera/cpu-backend';
 import { compileFromConfig, modelFromJSON } from '@tessera/io';
 import { LambdaCallback, ProgbarLogger, type Callback, type Model } from '@tessera/layers';
 import { dispose, getBackend, setBackend, type Tensor } from '@tessera/tensor';
@@ -93,6 +93,7 @@ export function serveFit(scope: FitScope = globalThis as unknown as FitScope): v
     const trainCount = options.validationSplit ? Math.floor(m.x.shape[0] * (1 - options.validationSplit)) : m.x.shape[0];
     let trainSeconds = 0;
     let samples = 0;
+    const splitsBefore = gemmThreadSplits();
     let epochStart = 0;
     const callbacks: Callback[] = [
       new LambdaCallback({
@@ -129,7 +130,8 @@ export function serveFit(scope: FitScope = globalThis as unknown as FitScope): v
       });
       const weights = await allToWire(model.getWeights(), true);
       const optimizer = await allToWire(model.compiled!.optimizer.getWeights(), true);
-      send({ type: 'done', id, weights, optimizer, samples, trainSeconds }, buffers([...weights, ...optimizer]));
+      const splitProducts = gemmThreadSplits() - splitsBefore;
+      send({ type: 'done', id, weights, optimizer, samples, trainSeconds, splitProducts }, buffers([...weights, ...optimizer]));
     } finally {
       current = undefined;
       dispose(owned);
