@@ -4,12 +4,24 @@
  * so a slow spell of the shared machine lands on all of them alike instead of on one.
  */
 
-/** The implementations a case can run on. */
-export type ImplName = 'tessera' | 'tessera-1t' | 'tfjs-wasm' | 'tfjs-cpu';
+/**
+ * The implementations a case can run on (`keras` and `torch` run in a Python process:
+ * src/python.ts; the `-webgpu` ones only under `--backend webgpu`: src/webgpu/).
+ */
+export type ImplName = 'tessera' | 'tessera-1t' | 'tfjs-wasm' | 'tfjs-cpu' | 'keras' | 'torch' | 'tessera-webgpu' | 'tfjs-webgpu';
 
-/** One prepared implementation of a case: `run` does one timed unit of work, completely (results read). */
+/**
+ * One prepared implementation of a case: `run` does one timed unit of work, completely (results
+ * read). A runner that times itself (another process) resolves to its own measure in ms, which
+ * is used instead of the wall time around the call.
+ */
 export interface Runner {
-  run(): void | Promise<void>;
+  run(): void | number | Promise<void | number>;
+  /**
+   * True when the first run compiles (XLA under Keras on JAX): it runs once untimed before
+   * the warm-up (even in a case without one), so the `slowMs` check judges a compiled run.
+   */
+  readonly compilesFirst?: boolean;
   dispose(): void;
 }
 
@@ -66,6 +78,14 @@ export function median(xs: readonly number[]): number {
 /** Yields to the event loop, so that timers and a finishing worker get their turn between runs. */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Runs `r` once and returns its time in ms: its own measure when it reports one, else the wall time. */
+async function timed(r: Runner): Promise<number> {
+  const t0 = performance.now();
+  const own = await r.run();
+  const wall = performance.now() - t0;
+  return typeof own === 'number' ? own : wall;
+}
+
 /** Runs one case on every implementation, alternating, and returns its timings. */
 export async function measureCase(
   c: BenchCase,
@@ -88,14 +108,24 @@ export async function measureCase(
       unsupported.set(impl, (e as Error).message.split('\n')[0]);
     }
   }
+  // A runner whose first run compiles runs it now, untimed, even in a case without warm-up.
+  for (const [impl, r] of runners) {
+    if (!r.compilesFirst) continue;
+    try {
+      await r.run();
+    } catch (e) {
+      unsupported.set(impl, (e as Error).message.split('\n')[0]);
+      r.dispose();
+      runners.delete(impl);
+    }
+  }
   // Warm-up (which also finds kernels an implementation lacks: a throw marks it unsupported).
   for (let w = 0; w < warmup; w++) {
     for (const [impl, r] of runners) {
       if (once.has(impl)) continue;
       try {
-        const t0 = performance.now();
-        await r.run();
-        if (w === 0 && performance.now() - t0 > slowMs) once.add(impl);
+        const ms = await timed(r);
+        if (w === 0 && ms > slowMs) once.add(impl);
       } catch (e) {
         unsupported.set(impl, (e as Error).message.split('\n')[0]);
         r.dispose();
@@ -110,10 +140,7 @@ export async function measureCase(
     for (let i = 0; i < order.length; i++) {
       const impl = order[(i + rep) % order.length];
       if (once.has(impl) && rep > 0) continue;
-      const r = runners.get(impl)!;
-      const t0 = performance.now();
-      await r.run();
-      times.get(impl)!.push(performance.now() - t0);
+      times.get(impl)!.push(await timed(runners.get(impl)!));
       await breathe();
     }
   }

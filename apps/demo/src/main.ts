@@ -1,7 +1,9 @@
 /**
  * The demo page: wires the form, the trainer, the charts, the inspection views, the drawing pad
- * and the model files together. Training runs on the page's thread; `fit` yields to the event
- * loop after every batch (and WebGPU work is asynchronous), so the page stays responsive.
+ * and the model files together. On the CPU backend training runs in a Web Worker by default
+ * (@tessera/worker: the page's thread stays free, and the worker's GEMM uses two threads when the
+ * page is cross-origin isolated); on WebGPU, and on the CPU when chosen, on the page's thread,
+ * where `fit` yields to the event loop after every batch.
  */
 import type { Logs, Sequential } from '@tessera/layers';
 import { memory, tensor, type Tensor } from '@tessera/tensor';
@@ -15,6 +17,7 @@ import { evaluateModel, showActivations, showConfusion, showFilters, showMistake
 import { buildModel, DEFAULT_SPECS, MODEL_TITLES, parseUnits, type ModelKind, type ModelSpec } from './models.js';
 import { Trainer, type OptimizerId, type TrainSettings } from './trainer.js';
 import { byId, input, numberField, select, testEl } from './dom.js';
+import { FitWorker } from '@tessera/worker';
 
 type State = 'idle' | 'loading' | 'training' | 'stopped' | 'done' | 'error';
 
@@ -22,6 +25,24 @@ let dataset: DemoDataset | null = null;
 let served: Partial<Record<DatasetId, string>> = {};
 let trainer: Trainer | null = null;
 let state: State = 'idle';
+let fitWorker: FitWorker | null = null;
+
+/** The training worker (started once), when the CPU backend runs and the form says so; else none. */
+async function trainingWorker(): Promise<FitWorker | undefined> {
+  const where = testEl('where');
+  if (testEl('backend').dataset.backend !== 'cpu' || select('cpu-thread').value !== 'worker') {
+    where.dataset.where = 'page';
+    where.textContent = "fit: the page's thread";
+    return undefined;
+  }
+  fitWorker ??= new FitWorker(new Worker(new URL('./fit.worker.ts', import.meta.url), { type: 'module' }));
+  const info = await fitWorker.ready();
+  where.dataset.where = 'worker';
+  where.dataset.threads = info.gemmThreads ? '2' : '1';
+  where.textContent = `fit: Web Worker, ${info.gemmThreads ? '2 GEMM threads' : '1 GEMM thread'}`;
+  where.title = info.whyNoThreads || 'cross-origin isolated: the GEMM runs on two threads';
+  return fitWorker;
+}
 
 const lossChart = new CurveChart(byId('loss-chart'), 'loss');
 const accChart = new CurveChart(byId('acc-chart'), 'accuracy');
@@ -75,7 +96,7 @@ function updateControls(): void {
   for (const id of ['dataset', 'model-kind', 'hidden', 'filters', 'kernel', 'dense-units', 'dropout', 'train-count', 'val-count']) {
     (byId(id) as HTMLInputElement).disabled = busy || hasModel;
   }
-  for (const id of ['optimizer', 'lr', 'batch', 'epochs']) (byId(id) as HTMLInputElement).disabled = busy;
+  for (const id of ['optimizer', 'lr', 'batch', 'epochs', 'cpu-thread']) (byId(id) as HTMLInputElement).disabled = busy;
 }
 
 setInterval(() => {
@@ -187,7 +208,8 @@ async function train(): Promise<void> {
   }
   Object.assign(t.settings, { batchSize: settings.batchSize, epochs: settings.epochs });
   if (t.finished) throw new Error(`the model has trained ${t.epochsDone} of ${t.settings.epochs} epochs: raise Epochs to train more`);
-  setState('training', `training on ${testEl('backend').dataset.backend}`);
+  const worker = await trainingWorker();
+  setState('training', `training on ${testEl('backend').dataset.backend}${worker ? ' in a Web Worker' : ''}`);
   await t.train({
     batch: ({ epoch, position, logs, progress, samplesPerSecond }) => {
       testEl('progress').textContent = `Epoch ${epoch + 1}/${t.settings.epochs}\n${progress}`;
@@ -206,7 +228,12 @@ async function train(): Promise<void> {
       accChart.addVal(position, logs.val_accuracy);
       await refreshInsights();
     },
-  });
+  }, worker);
+  if (worker && t.workerRun) {
+    const where = testEl('where');
+    where.dataset.workerSpeed = t.workerRun.samplesPerSecond.toFixed(0);
+    where.dataset.splitProducts = String(t.workerRun.splitProducts);
+  }
   const stoppedEarly = !t.finished;
   setState(stoppedEarly ? 'stopped' : 'done', stoppedEarly ? `stopped: ${t.epochsDone} of ${t.settings.epochs} epochs done` : `done: ${t.epochsDone} epochs`);
   if (stoppedEarly) await refreshInsights();
@@ -382,6 +409,7 @@ async function start(): Promise<void> {
   const badge = testEl('backend');
   badge.dataset.backend = backend.name;
   badge.textContent = `backend: ${backend.name}`;
+  for (const el of document.querySelectorAll<HTMLElement>('[data-backend-only]')) el.hidden = el.dataset.backendOnly !== backend.name;
   if (backend.notice) {
     testEl('notice').textContent = backend.notice;
     testEl('notice').hidden = false;

@@ -3,10 +3,13 @@
  * validated on. `train()` runs Keras's `fit` up to the chosen number of epochs; `stop()` ends it
  * after the current batch and a later `train()` resumes at the next epoch. Events report each
  * batch (Keras's progress line, samples/s) and each epoch (the logs, validation included).
+ * Given a {@link FitWorker}, `fit` runs in that Web Worker (the page's model receives the weights
+ * after every epoch); otherwise on the page's thread, on the current backend.
  */
 import { LambdaCallback, ProgbarLogger, type Logs, type Sequential } from '@tessera/layers';
 import { getOptimizer } from '@tessera/optimizers';
 import type { Tensor } from '@tessera/tensor';
+import type { FitWorker } from '@tessera/worker';
 import { imagesTensor, labelsTensor, type DemoDataset } from './data.js';
 
 export type OptimizerId = 'adam' | 'sgd' | 'rmsprop' | 'adagrad';
@@ -68,6 +71,9 @@ export class Trainer {
   /** Batches trained so far, over every run (a stopped epoch's batches count). */
   stepsDone = 0;
   private running = false;
+  private worker: FitWorker | undefined;
+  /** What the last `fit` in a worker measured there: samples/s, and products split across its two GEMM threads. */
+  workerRun: { samplesPerSecond: number; splitProducts: number } | undefined;
 
   constructor(
     readonly model: Sequential,
@@ -97,8 +103,8 @@ export class Trainer {
     return this.epochsDone >= this.settings.epochs;
   }
 
-  /** Trains from the next epoch to `settings.epochs` (or until {@link stop}). */
-  async train(events: TrainerEvents): Promise<void> {
+  /** Trains from the next epoch to `settings.epochs` (or until {@link stop}), in `worker` when given. */
+  async train(events: TrainerEvents, worker?: FitWorker): Promise<void> {
     if (this.running) throw new Error('training is already running');
     this.running = true;
     const line = new ProgressLine();
@@ -129,24 +135,42 @@ export class Trainer {
         await events.epoch(e, logs ?? {}, line.text(), this.stepsDone / steps);
       },
     });
+    const options = {
+      batchSize,
+      epochs: this.settings.epochs,
+      initialEpoch: this.epochsDone,
+      shuffle: true,
+      validationData: [this.xVal, this.yVal] as [Tensor, Tensor],
+    };
     try {
-      await this.model.fit(this.xTrain, this.yTrain, {
-        batchSize,
-        epochs: this.settings.epochs,
-        initialEpoch: this.epochsDone,
-        shuffle: true,
-        validationData: [this.xVal, this.yVal],
-        verbose: 0,
-        callbacks: [progbar, tracker],
-      });
+      if (worker) {
+        this.worker = worker;
+        // The same hooks, fed by the worker's messages; ProgbarLogger runs there and its output streams here.
+        const { samplesPerSecond, splitProducts } = await worker.fit(this.model, this.xTrain, this.yTrain, {
+          ...options,
+          verbose: 1,
+          progressInterval: 0.1,
+          syncWeights: 'epoch',
+          onProgress: line.write,
+          onEpochBegin: (e) => tracker.onEpochBegin?.(e),
+          onBatchEnd: (step, logs) => tracker.onTrainBatchEnd?.(step, logs),
+          onEpochEnd: (e, logs) => tracker.onEpochEnd?.(e, logs),
+        });
+        this.workerRun = { samplesPerSecond, splitProducts };
+      } else {
+        await this.model.fit(this.xTrain, this.yTrain, { ...options, verbose: 0, callbacks: [progbar, tracker] });
+      }
     } finally {
       this.running = false;
+      this.worker = undefined;
     }
   }
 
   /** Ends training after the current batch. */
   stop(): void {
-    if (this.running) this.model.stopTraining = true;
+    if (!this.running) return;
+    if (this.worker) this.worker.stop();
+    else this.model.stopTraining = true;
   }
 
   /** Frees the example tensors (the model is disposed by its owner). */

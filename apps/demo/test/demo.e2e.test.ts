@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { learnableCifarArchive } from './cifar_archive.js';
+import { drawOne } from './page_helpers.js';
 import { APP_ROOT, buildAndServe, type DemoServer } from './serve_demo.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -82,17 +83,6 @@ async function pageError(page: Page): Promise<string> {
 async function tensorCount(page: Page): Promise<number> {
   await page.waitForTimeout(400); // the badge refreshes every 300 ms
   return Number((await text(page, 'tensors')).replace(/\D+/g, ''));
-}
-
-/** Draws a "1": one vertical stroke down the middle of the pad. */
-async function drawOne(page: Page): Promise<void> {
-  const pad = page.locator('[data-testid=pad]');
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.18);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.48, box.y + box.height * 0.82, { steps: 12 });
-  await page.mouse.up();
 }
 
 async function testAccuracy(page: Page): Promise<number> {

@@ -13,7 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCS_ROOT } from '../scripts/packages.js';
 import { DIST, ensureBuilt } from './build_site.js';
-import { serveStatic, type StaticServer } from './static_server.js';
+import { serveStatic, type StaticServer } from '../scripts/static_server.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const BASE_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

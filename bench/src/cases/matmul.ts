@@ -2,6 +2,7 @@
 import { dispose, matMul, tensor, tidy } from '@tessera/tensor';
 import { randomArray } from '../data.js';
 import type { BenchCase, ImplName, Runner } from '../harness.js';
+import { isPython } from '../python.js';
 import { isTessera, withThreads } from '../tessera.js';
 import { tf, useTfjs } from '../tfjs.js';
 
@@ -13,7 +14,8 @@ function matmulCase(n: number, ta: boolean, tb: boolean): BenchCase {
     name: `matmul ${n} ${label}`,
     group: 'matmul',
     work: { amount: 2 * n * n * n, unit: 'GFLOP/s' },
-    async setup(impl: ImplName): Promise<Runner> {
+    async setup(impl: ImplName): Promise<Runner | string> {
+      if (isPython(impl)) return 'not measured in Python';
       if (isTessera(impl)) {
         const a = tensor(av, [n, n]);
         const b = tensor(bv, [n, n]);

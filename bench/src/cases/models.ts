@@ -8,7 +8,7 @@
  * Both use categorical cross-entropy and the accuracy metric, Keras's defaults otherwise.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Sequential } from '@tessera/layers';
+import { Conv2D, Dense, Dropout, Flatten, knownLayerClasses, layerFromConfig, MaxPooling2D, Sequential } from '@tessera/layers';
 import { Adam, RMSprop } from '@tessera/optimizers';
 import { tf } from '../tfjs.js';
 
@@ -33,6 +33,21 @@ export function tesseraModel(kind: ModelKind): Sequential {
     model.add(new Dense({ units: 10, activation: 'softmax' }));
     model.compile({ loss: 'categorical_crossentropy', optimizer: new Adam(), metrics: ['accuracy'] });
   }
+  return model;
+}
+
+/**
+ * LSTM(128) -> Dense(10, softmax) over 28 steps of 28 features, Adam, categorical
+ * cross-entropy: the Keras model of bench/python/engines.py. The LSTM is made from its Keras
+ * config through the layer registry, so this builds as soon as `@tessera/layers` registers an
+ * `LSTM` class; until then it returns why it cannot (the case then runs in Keras and PyTorch only).
+ */
+export function tesseraLstmModel(): Sequential | string {
+  if (!knownLayerClasses().includes('LSTM')) return 'unsupported: @tessera/layers has no LSTM layer yet';
+  const model = new Sequential();
+  model.add(layerFromConfig('LSTM', { units: 128, batch_input_shape: [null, 28, 28] }));
+  model.add(new Dense({ units: 10, activation: 'softmax' }));
+  model.compile({ loss: 'categorical_crossentropy', optimizer: new Adam(), metrics: ['accuracy'] });
   return model;
 }
 

@@ -4,11 +4,12 @@
  * the 60,000 training images. Both libraries are fed the same Float32Arrays.
  */
 import { dispose, tensor, type Tensor } from '@tessera/tensor';
-import { mnistArrays } from '../data.js';
+import { mnistArrays, type MnistArrays } from '../data.js';
 import type { BenchCase, ImplName, Runner } from '../harness.js';
+import { isPython, pythonRunner, type PythonCase } from '../python.js';
 import { isTessera, withThreads } from '../tessera.js';
 import { tf, useTfjs } from '../tfjs.js';
-import { tesseraModel, tfjsModel, weightsOf, type ModelKind } from './models.js';
+import { tesseraLstmModel, tesseraModel, tfjsModel, weightsOf, type ModelKind } from './models.js';
 
 const BATCH = 128;
 
@@ -27,14 +28,23 @@ function twins(kind: ModelKind) {
 
 const imageShape = (kind: ModelKind, n: number) => (kind === 'mlp' ? [n, 784] : [n, 28, 28, 1]);
 
+/** The same case in Keras or PyTorch (bench/python/engines.py), on the first `n` training images. */
+function inPython(impl: 'keras' | 'torch', pythonCase: PythonCase, data: MnistArrays, n: number): Promise<Runner | string> {
+  const key = `mnist-${n}`;
+  return pythonRunner(impl, pythonCase, { key, x: data.xTrain.subarray(0, n * 784), y: data.yTrain.subarray(0, n * 10), n }, BATCH).then((r) =>
+    typeof r === 'string' ? r : { ...r, compilesFirst: impl === 'keras' },
+  );
+}
+
 function trainStepCase(kind: ModelKind): BenchCase {
   const make = twins(kind);
   return {
     name: `train step ${kind === 'mlp' ? 'MLP (RMSprop)' : 'CNN (Adam)'} b${BATCH}`,
     group: 'train',
     work: { amount: BATCH, unit: 'samples/s' },
-    async setup(impl: ImplName): Promise<Runner> {
+    async setup(impl: ImplName): Promise<Runner | string> {
       const data = await mnistArrays();
+      if (isPython(impl)) return inPython(impl, `${kind}-step`, data, BATCH);
       const xv = data.xTrain.subarray(0, BATCH * 784);
       const yv = data.yTrain.subarray(0, BATCH * 10);
       const { tessera, tfjs } = await make(impl);
@@ -72,7 +82,8 @@ function predictCase(): BenchCase {
     name: 'predict MLP 10k MNIST b32',
     group: 'predict',
     work: { amount: 10_000, unit: 'samples/s' },
-    async setup(impl: ImplName): Promise<Runner> {
+    async setup(impl: ImplName): Promise<Runner | string> {
+      if (isPython(impl)) return 'not measured in Python';
       const data = await mnistArrays();
       const { tessera, tfjs } = await make(impl);
       if (tessera) {
@@ -117,7 +128,7 @@ function predictCase(): BenchCase {
 function epochCase(samples: number, reps: number, warmup: number): BenchCase {
   const make = twins('mlp');
   return {
-    name: `fit 1 epoch MLP ${samples / 1000}k MNIST b${BATCH}`,
+    name: `fit 1 epoch MLP ${samples % 1000 === 0 ? `${samples / 1000}k` : samples} MNIST b${BATCH}`,
     group: 'epoch',
     work: { amount: samples, unit: 'samples/s' },
     reps,
@@ -126,6 +137,7 @@ function epochCase(samples: number, reps: number, warmup: number): BenchCase {
     async setup(impl: ImplName): Promise<Runner | string> {
       if (impl === 'tfjs-cpu') return 'skipped: minutes per epoch (see the train step row)';
       const data = await mnistArrays();
+      if (isPython(impl)) return inPython(impl, 'mlp-epoch', data, samples);
       const xv = data.xTrain.subarray(0, samples * 784);
       const yv = data.yTrain.subarray(0, samples * 10);
       const { tessera, tfjs } = await make(impl);
@@ -156,11 +168,43 @@ function epochCase(samples: number, reps: number, warmup: number): BenchCase {
   };
 }
 
-export function trainingCases(options: { quick: boolean; epochReps: number }): BenchCase[] {
+/**
+ * One training step of LSTM(128) -> Dense(10, softmax) (Adam) on a batch of 128 MNIST images
+ * read as sequences: 28 steps (rows) of 28 features. Keras and PyTorch run it; Tessera runs it
+ * once `@tessera/layers` has an LSTM layer ({@link tesseraLstmModel}), and until then the row
+ * says so. tfjs-layers has an LSTM, but its gradient is minutes per step on these backends.
+ */
+function lstmStepCase(): BenchCase {
+  return {
+    name: `train step LSTM(128) MNIST rows b${BATCH}`,
+    group: 'train',
+    work: { amount: BATCH, unit: 'samples/s' },
+    async setup(impl: ImplName): Promise<Runner | string> {
+      const data = await mnistArrays();
+      if (isPython(impl)) return inPython(impl, 'lstm-step', data, BATCH);
+      if (!isTessera(impl)) return 'skipped: not compared with tfjs (see the source)';
+      const model = tesseraLstmModel();
+      if (typeof model === 'string') return model;
+      const x = tensor(data.xTrain.subarray(0, BATCH * 784), [BATCH, 28, 28]);
+      const y = tensor(data.yTrain.subarray(0, BATCH * 10), [BATCH, 10]);
+      return {
+        run: withThreads(impl, async () => void (await model.trainOnBatch(x, y))),
+        dispose: () => {
+          dispose([x, y]);
+          model.dispose();
+        },
+      };
+    },
+  };
+}
+
+export function trainingCases(options: { quick: boolean; epochReps: number; samples?: number }): BenchCase[] {
+  const samples = options.samples ?? (options.quick ? 6_000 : 60_000);
   return [
     trainStepCase('mlp'),
     trainStepCase('cnn'),
+    lstmStepCase(),
     predictCase(),
-    options.quick ? epochCase(6_000, 1, 0) : epochCase(60_000, options.epochReps, 0),
+    options.quick ? epochCase(samples, 1, 0) : epochCase(samples, options.epochReps, 0),
   ];
 }

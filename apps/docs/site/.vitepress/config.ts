@@ -2,6 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type DefaultTheme } from 'vitepress';
 
+/** COOP/COEP, sent by the dev server (and by scripts/static_server.ts, the preview's and the tests'). */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+function isolate(_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void): void {
+  for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
+  next();
+}
+
 /** Sidebars written by scripts/generate.ts from the packages that exist. */
 function generated(name: string): DefaultTheme.SidebarItem[] {
   const file = fileURLToPath(new URL(`../.generated/${name}`, import.meta.url));
@@ -72,6 +83,19 @@ export default defineConfig({
     },
   },
   vite: {
+    // Cross-origin isolation (SharedArrayBuffer: the CPU backend's second GEMM thread in a Web
+    // Worker, as in the demo). The site loads nothing from other origins, so COEP blocks nothing.
+    // VitePress serves its pages from its own middleware, which `server.headers` does not reach:
+    // a middleware that runs first sets them on every response, pages included. (`vitepress
+    // preview` takes no headers: `pnpm preview` serves dist/ with scripts/preview.ts instead.)
+    plugins: [
+      {
+        name: 'tessera-cross-origin-isolation',
+        configureServer(server) {
+          server.middlewares.use(isolate);
+        },
+      },
+    ],
     // Workspace packages resolve to their TypeScript sources (as in the repo's tests): the
     // playground bundles @tessera/* from source, so the site never runs stale builds.
     resolve: { conditions: ['@tessera/source'] },

@@ -5,7 +5,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// @ts-expect-error: a plain ES module shared with the scripts (no types)
 import { kerasPython } from '../../../../scripts/keras-venv.mjs';
 
 /** The file kinds of the suite: `.keras`, legacy `.h5`, `.weights.h5`, JSON + `.weights.h5`. */

@@ -10,6 +10,8 @@ import { loadModel, saveModel } from '@tessera/io';
 import { Adam } from '@tessera/optimizers';
 import { getLoss } from '@tessera/losses';
 import { plotHistory } from '@tessera/plot';
+import { makeJobBundle, submitToRay } from '@tessera/scale';
+import { FitWorker } from '@tessera/worker';
 import { matMul, type DType } from '@tessera/tensor';
 
 export async function main(): Promise<number> {
@@ -21,6 +23,6 @@ export async function main(): Promise<number> {
   const history: History = await model.fit(x, tensor([[1]]), { epochs: 1, verbose: 0 });
   const dtype: DType = y.dtype;
   const options: WebGPUBackendOptions = { hardwareOnly: true };
-  const unused = [CpuBackend, createWebGPUBackend, softwareAdapter, describeBackend, mnist.loadData, toCategorical, loadModel, saveModel, plotHistory];
+  const unused = [CpuBackend, createWebGPUBackend, softwareAdapter, describeBackend, mnist.loadData, toCategorical, loadModel, saveModel, plotHistory, makeJobBundle, submitToRay, FitWorker];
   return choice.name.length + history.epoch.length + dtype.length + Object.keys(options).length + unused.length;
 }

@@ -1,7 +1,8 @@
 /**
- * A tiny static server for the built site (dist/), on 127.0.0.1 and a free port: enough for the
- * tests (VitePress's clean URLs: `/playground` serves `playground.html`). 127.0.0.1 is a secure
- * context, so `navigator.gpu` exists in Chromium there.
+ * A tiny static server for the built site (dist/), on 127.0.0.1 (a free port unless one is
+ * given): the tests' server and `pnpm --filter docs preview` (VitePress's clean URLs:
+ * `/playground` serves `playground.html`). It sends COOP/COEP, which `vitepress preview` cannot.
+ * 127.0.0.1 is a secure context, so `navigator.gpu` exists in Chromium there.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -37,7 +38,7 @@ function resolveFile(root: string, pathname: string): string | undefined {
   return undefined;
 }
 
-export async function serveStatic(root: string): Promise<StaticServer> {
+export async function serveStatic(root: string, port = 0): Promise<StaticServer> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const file = resolveFile(root, url.pathname);
@@ -48,13 +49,18 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       else res.end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    // Cross-origin isolated, as the dev and preview servers serve it (site/.vitepress/config.ts).
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+    });
     createReadStream(file).pipe(res);
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     close: () => new Promise<void>((done) => server.close(() => done())),
   };
 }
