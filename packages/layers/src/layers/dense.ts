@@ -42,6 +42,7 @@ export class Dense extends Layer {
 
   constructor(args: DenseArgs) {
     super(args.inputDim !== undefined && !args.inputShape ? { ...args, inputShape: [args.inputDim] } : args);
+    this.supportsMasking = true;
     if (!Number.isInteger(args.units) || args.units <= 0) {
       throw new ValueError(`${this.name}: expected a positive integer number of units but got ${args.units}`);
     }
