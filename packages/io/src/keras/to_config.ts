@@ -14,9 +14,22 @@ export function kerasifyConfig(config: Json): Json {
     if (suffix && value && typeof value === 'object' && !Array.isArray(value) && 'class_name' in value) {
       const v = value as Json;
       out[key] = { module: MODULES[suffix], class_name: v.class_name, config: v.config ?? {}, registered_name: null };
+    } else if (NESTED_LAYER_KEYS.has(key)) {
+      out[key] = Array.isArray(value) ? value.map(kerasifyNested) : kerasifyNested(value);
     } else out[key] = value;
   }
   return out;
+}
+
+/** Keys under which wrappers nest layers (Bidirectional, TimeDistributed, RNN, StackedRNNCells). */
+const NESTED_LAYER_KEYS = new Set(['layer', 'backward_layer', 'cell', 'cells']);
+
+/** A nested `{class_name, config}` layer spec, its config kerasified too. */
+function kerasifyNested(spec: unknown): unknown {
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return spec;
+  const s = spec as Json;
+  if (typeof s.class_name !== 'string' || !s.config || typeof s.config !== 'object') return spec;
+  return { ...s, config: kerasifyConfig(s.config as Json) };
 }
 
 /** True for the layer classes @tessera/layers exports (serialized under `keras.layers`). */

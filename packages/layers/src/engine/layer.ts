@@ -279,6 +279,15 @@ export abstract class Layer {
     return [...trainable, ...all.filter((w) => !trainable.includes(w))];
   }
 
+  /**
+   * The weights this layer created itself, without its sublayers' (trainable first): what
+   * Keras 3 saves under the layer's own `vars`.
+   */
+  get ownWeightEntries(): LayerWeight[] {
+    const trainable = this.weightList.filter((w) => w.trainable);
+    return [...trainable, ...this.weightList.filter((w) => !w.trainable)];
+  }
+
   /** All weights (trainable first). */
   get weights(): Variable[] {
     return this.weightEntries.map((w) => w.variable);
