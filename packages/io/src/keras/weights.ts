@@ -3,6 +3,7 @@ import { cast, tensor, tidy, type Variable } from '@tessera/tensor';
 import { ModelFileError } from '../errors.js';
 import { attrString, attrStrings, dataset, getPath, group, stringAttr, stringsAttr, type H5Dataset, type H5Group } from '../h5/tree.js';
 import { convertLegacyWeights, hasConvKernels, needsKernelFlip, shapeNote, type KerasBackend, type StoredWeight } from './keras1_weights.js';
+import { convertRnnWeights } from './keras2_rnn_weights.js';
 import { kerasSnakeCase, NameCounter } from './naming.js';
 
 /** One weight value read from a file, checked against its variable, waiting to be assigned. */
@@ -170,7 +171,7 @@ export function planLegacy(model: Model, g: H5Group, options: LegacyReadOptions 
       }
       const where = (i: number) => ({ file, layer: layer.name, weight: f.weights[i].name });
       const stored = f.weights.map((w, i) => storedWeight(w.ds, where(i)));
-      const converted = convertLegacyWeights(layer, stored, entries, keras1, flip);
+      const converted = convertRnnWeights(layer, convertLegacyWeights(layer, stored, entries, keras1, flip), { file, layer: layer.name });
       out.push(...entries.map((e, i) => fitTo(converted[i], e.variable, where(i), shapeNote(stored[i], converted[i]))));
     } catch (e) {
       if (options.byName && options.skipMismatch && e instanceof ModelFileError && e.code === 'weight_mismatch') {

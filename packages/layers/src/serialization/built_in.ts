@@ -198,6 +198,17 @@ export const BUILT_IN: Readonly<Record<string, LayerFromConfig>> = {
   SimpleRNN: configFactory(SimpleRNN, recurrentSpec()),
   LSTM: configFactory(LSTM, recurrentSpec()),
   GRU: configFactory(GRU, gruSpec),
+  // Keras 2's CuDNN layers compute what LSTM (tanh, sigmoid) and a reset-after GRU compute; @tessera/io
+  // converts their weights' CuDNN layout when a file loads, as Keras 2 does.
+  CuDNNLSTM: configFactory(LSTM, recurrentSpec()),
+  CuDNNGRU: configFactory(
+    GRU,
+    recurrentSpec({
+      adapt(args) {
+        args.resetAfter = true;
+      },
+    }),
+  ),
   Bidirectional: configFactory(Bidirectional, {
     drop: ['num_constants'],
     adapt(args, config, ctx) {

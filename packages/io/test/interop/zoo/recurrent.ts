@@ -125,22 +125,36 @@ export const recurrent: ZooEntry[] = [
     ].join('\n'),
   },
   {
-    name: 'rnn_masking_states',
-    covers: ['Masking', 'GRU', 'LSTM', 'Dense', 'Concatenate'],
+    // In Sequential: Keras 3 records a functional model's mask computation (Masking's not_equal)
+    // as op nodes of its config, which are not layers.
+    name: 'rnn_masking',
+    covers: ['Masking', 'GRU', 'LSTM', 'Dense'],
+    inputs: [{ shape: [6, 3] }],
+    build: () =>
+      new Sequential([
+        new Dense({ units: 1, activation: 'relu', inputShape: [6, 3] }),
+        new Masking({ maskValue: 0 }),
+        new GRU({ units: 3, returnSequences: true }),
+        new LSTM({ units: 2 }),
+      ]),
+    keras: [
+      'model = keras.Sequential([keras.Input((6, 3)), keras.layers.Dense(1, activation="relu"), keras.layers.Masking(mask_value=0.0),',
+      '    keras.layers.GRU(3, return_sequences=True), keras.layers.LSTM(2)])',
+    ].join('\n'),
+  },
+  {
+    name: 'rnn_return_state',
+    covers: ['GRU', 'LSTM', 'Concatenate'],
     inputs: [{ shape: [6, 3] }],
     build: () => {
       const x = Input({ shape: [6, 3] });
-      const gated = on(new Dense({ units: 1, activation: 'relu' }), x);
-      const masked = on(new Masking({ maskValue: 0 }), gated);
-      const seq = on(new GRU({ units: 3, returnSequences: true }), masked);
+      const seq = on(new GRU({ units: 3, returnSequences: true }), x);
       const [out, h, c] = onMany(new LSTM({ units: 2, returnState: true }), seq);
       return new Model({ inputs: x, outputs: on(new Concatenate(), [out, h, c]) });
     },
     keras: [
       'x = keras.Input((6, 3))',
-      'gated = keras.layers.Dense(1, activation="relu")(x)',
-      'masked = keras.layers.Masking(mask_value=0.0)(gated)',
-      'seq = keras.layers.GRU(3, return_sequences=True)(masked)',
+      'seq = keras.layers.GRU(3, return_sequences=True)(x)',
       'out, h, c = keras.layers.LSTM(2, return_state=True)(seq)',
       'model = keras.Model(x, keras.layers.Concatenate()([out, h, c]))',
     ].join('\n'),
