@@ -167,8 +167,9 @@ export abstract class Layer {
    * Masking to the recurrent layers and to the loss. A nested model runs its own graph.
    */
   applyMasked(inputs: Tensors, args: CallArgs, inputMask?: Mask): { outputs: Tensors; mask: Mask } {
-    const single = Array.isArray(inputMask) ? undefined : inputMask;
-    const outputs = this.apply(inputs, single ? { ...args, mask: single } : args);
+    // As Keras, `call` gets the mask of its first input (a sequence's, before initial states).
+    const first = Array.isArray(inputMask) ? inputMask[0] : inputMask;
+    const outputs = this.apply(inputs, first ? { ...args, mask: first } : args);
     return { outputs, mask: this.computeMask(inputs, inputMask) };
   }
 

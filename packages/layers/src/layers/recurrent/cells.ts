@@ -102,6 +102,14 @@ export abstract class RecurrentCell extends Layer {
   abstract get outputSize(): number;
 
   /**
+   * Which state Keras repeats as the output of a masked timestep (its `states[0]`, or for
+   * nested states the last cell's first): the output itself for the standard cells.
+   */
+  get maskedOutputState(): number {
+    return 0;
+  }
+
+  /**
    * The input part of the gates for every position: `[..., features]` to `[..., gates * units]`
    * (the input dropout of a training run applied first).
    */

@@ -218,9 +218,9 @@ export class RNN extends Layer {
     const masks = mask ? unstack(reshape(mask, [mask.shape[0], mask.shape[1], 1]), 1) : undefined;
     const order = stepsIn.map((_, t) => (this.goBackwards ? stepsIn.length - 1 - t : t));
     let states = initial;
-    // Keras (unroll=False) repeats its first state at a masked step: the previous output of the standard cells.
-    let previous: Tensor | undefined = !this.unroll && states[0].shape[1] === this.cell.outputSize ? states[0] : undefined;
+    let previous: Tensor | undefined;
     const outputs: Tensor[] = [];
+    const repeated = this.cell.maskedOutputState;
     for (const t of order) {
       const r = this.cell.step(stepsIn[t], states);
       let output = r.output;
@@ -228,14 +228,24 @@ export class RNN extends Layer {
       if (masks) {
         const keep = masks[t];
         next = next.map((s, i) => where(keep, s, states[i]));
-        const fallback = this.zeroOutputForMask ? zerosLike(output) : (previous ?? zerosLike(output));
-        output = where(keep, output, fallback);
+        output = where(keep, output, this.maskedOutput(output, states[repeated], previous));
       }
       states = next;
       previous = output;
       outputs.push(output);
     }
     return { outputs, states };
+  }
+
+  /**
+   * The output of a masked timestep, as Keras computes it: zeros with `zeroOutputForMask`;
+   * unrolled, the previous output (zeros at first); else the state Keras repeats (for the
+   * standard cells, the previous output, or the initial state at the first step).
+   */
+  private maskedOutput(output: Tensor, state: Tensor, previous: Tensor | undefined): Tensor {
+    if (this.zeroOutputForMask) return zerosLike(output);
+    if (this.unroll || state.shape[1] !== output.shape[1]) return previous ?? zerosLike(output);
+    return state;
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {

@@ -43,6 +43,11 @@ export class StackedRNNCells extends RecurrentCell {
     return this.cells[this.cells.length - 1].outputSize;
   }
 
+  /** Keras's states of stacked cells are nested per cell: at a masked step it repeats the last cell's first state. */
+  override get maskedOutputState(): number {
+    return this.cells.slice(0, -1).reduce((n, c) => n + c.stateSize.length, 0);
+  }
+
   protected override sublayers(): { layer: Layer; prefix?: string }[] {
     return this.cells.map((layer) => ({ layer, prefix: layer.name }));
   }
