@@ -127,6 +127,23 @@ describe('masks', () => {
   });
 });
 
+describe('initial states', () => {
+  it('Bidirectional takes [x, ...forward states, ...backward states], as Keras splits them', () => {
+    const bi = new Bidirectional({ layer: new GRU({ units: 2 }), mergeMode: null });
+    const x = normals([2, 3, 2], 1);
+    const [s1, s2] = [normals([2, 2], 2), normals([2, 2], 3)];
+    const [f, b] = bi.apply([x, s1, s2]) as Tensor[];
+    const f2 = bi.forwardLayer.apply(x, { initialState: [s1] }) as Tensor;
+    const b2 = bi.backwardLayer.apply(x, { initialState: [s2] }) as Tensor;
+    close(f.dataSync(), f2.dataSync());
+    close(b.dataSync(), b2.dataSync());
+    const zero = bi.forwardLayer.apply(x) as Tensor;
+    expect(Math.max(...Array.from(zero.dataSync(), (v, i) => Math.abs(v - f.dataSync()[i])))).toBeGreaterThan(1e-4);
+    dispose([x, s1, s2, f, b, f2, b2, zero]);
+    bi.dispose();
+  });
+});
+
 describe('stateful layers', () => {
   it('carry their states across calls until resetStates()', () => {
     for (const make of [(s: boolean) => new LSTM({ units: 3, stateful: s }), (s: boolean) => new GRU({ units: 3, stateful: s })]) {

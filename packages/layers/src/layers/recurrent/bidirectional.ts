@@ -1,5 +1,5 @@
 import { add, concat, div, mul, reverse, ValueError, type Tensor } from '@tessera/tensor';
-import { Layer, type CallArgs, type LayerArgs, type Mask, type Tensors } from '../../engine/layer.js';
+import { Layer, isShapeList, type CallArgs, type LayerArgs, type Mask, type Tensors } from '../../engine/layer.js';
 import type { LayerShape } from '../../engine/symbolic.js';
 import { RNN } from './rnn.js';
 import { serializeNested } from './serialize.js';
@@ -97,8 +97,10 @@ export class Bidirectional extends Layer {
   }
 
   override build(inputShape: LayerShape | LayerShape[]): void {
-    if (!this.forwardLayer.built) this.forwardLayer.build(inputShape);
-    if (!this.backwardLayer.built) this.backwardLayer.build(inputShape);
+    // Each direction is called on the sequence alone (the initial states go in its call arguments).
+    const sequence = isShapeList(inputShape) ? inputShape[0] : inputShape;
+    if (!this.forwardLayer.built) this.forwardLayer.build(sequence);
+    if (!this.backwardLayer.built) this.backwardLayer.build(sequence);
     super.build(inputShape);
   }
 
@@ -154,7 +156,7 @@ export class Bidirectional extends Layer {
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
-    const shapes = this.forwardLayer.computeOutputShape(inputShape);
+    const shapes = this.forwardLayer.computeOutputShape(isShapeList(inputShape) ? inputShape[0] : inputShape);
     let out = (this.returnState ? (shapes as LayerShape[])[0] : shapes) as LayerShape;
     const states = this.returnState ? (shapes as LayerShape[]).slice(1) : [];
     if (this.mergeMode === 'concat') out = [...out.slice(0, -1), (out[out.length - 1] as number) * 2];
