@@ -22,6 +22,8 @@ import {
   SimpleRNNCell,
   StackedRNNCells,
   TimeDistributed,
+  LayerConfigError,
+  layerFromConfig,
   type SymbolicTensor,
 } from '../src/index.js';
 
@@ -224,6 +226,28 @@ describe('names and errors', () => {
     const bi = new Bidirectional({ layer: new LSTM({ units: 2, name: 'enc' }) });
     expect([bi.forwardLayer.name, bi.backwardLayer.name]).toEqual(['forward_enc', 'backward_enc']);
     expect(bi.backwardLayer.goBackwards).toBe(true);
+  });
+
+  it('configs: Keras 2 keys accepted, what Tessera cannot honour refused with a typed error', () => {
+    const lstm = layerFromConfig('LSTM', { name: 'l', units: 2, implementation: 1, time_major: false, recurrent_activation: 'hard_sigmoid' }) as LSTM;
+    expect(lstm.getConfig().recurrent_activation).toBe('hard_sigmoid');
+    // A GRU config without reset_after is Keras 2's before the option existed: reset-before.
+    expect((layerFromConfig('GRU', { name: 'g', units: 2 }) as GRU).cell.resetAfter).toBe(false);
+    expect((layerFromConfig('CuDNNGRU', { name: 'c', units: 2 }) as GRU).cell.resetAfter).toBe(true);
+    const refuse = (cls: string, config: Record<string, unknown>) => {
+      try {
+        layerFromConfig(cls, config);
+      } catch (e) {
+        return e as LayerConfigError;
+      }
+      throw new Error('no error');
+    };
+    const bad = refuse('LSTM', { name: 'l', units: 2, recurrent_activation: 'nope' });
+    expect(bad).toBeInstanceOf(LayerConfigError);
+    expect(bad.code).toBe('unsupported');
+    expect(bad.message).toContain("recurrent_activation 'nope'");
+    expect(refuse('GRU', { name: 'g', units: 2, time_major: true }).message).toContain('time_major=true');
+    expect(refuse('RNN', { name: 'r', cell: { class_name: 'Dense', config: { name: 'd', units: 2 } } }).message).toMatch(/`cell` must be a recurrent cell/);
   });
 
   it('bad arguments are typed errors naming the argument', () => {

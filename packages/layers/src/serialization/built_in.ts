@@ -26,10 +26,9 @@ import { RNN } from '../layers/recurrent/rnn.js';
 import { StackedRNNCells } from '../layers/recurrent/stacked.js';
 import { TimeDistributed } from '../layers/recurrent/time_distributed.js';
 import { Layer } from '../engine/layer.js';
-import { getActivation } from '../activations.js';
 import type { LayerContext, LayerFromConfig } from './context.js';
 import { LayerConfigError } from './errors.js';
-import { activationId, describeValue } from './keras_args.js';
+import { describeValue } from './keras_args.js';
 import { configFactory, unsupportedOption, type ConfigSpec } from './standard.js';
 
 const DENSE_INITS = { kernel_initializer: 'glorot_uniform', bias_initializer: 'zeros' };
@@ -50,27 +49,10 @@ function nested<T>(ctx: LayerContext, config: Record<string, unknown>, key: stri
 
 /**
  * The recurrent layers' and cells' config spec: Keras 2's `implementation` (how the gates are
- * computed: same numbers) and `time_major` (only false) are accepted; `recurrent_activation`
- * resolves as `activation` does.
+ * computed: same numbers) and `time_major` (only false) are accepted.
  */
 function recurrentSpec(extra: Partial<ConfigSpec> = {}): ConfigSpec {
-  return {
-    inits: RNN_INITS,
-    only: { time_major: [false, null] },
-    drop: ['implementation', 'time_major', 'use_cudnn'],
-    adapt(args, config, ctx) {
-      if ('recurrent_activation' in config) {
-        const id = activationId(config.recurrent_activation);
-        try {
-          getActivation(id as never);
-        } catch {
-          throw unsupportedOption(ctx, config, `recurrent_activation '${id}'`);
-        }
-        args.recurrentActivation = id;
-      }
-      extra.adapt?.(args, config, ctx);
-    },
-  };
+  return { inits: RNN_INITS, only: { time_major: [false, null] }, drop: ['implementation', 'time_major', 'use_cudnn'], adapt: extra.adapt };
 }
 
 // Keras 2 before reset_after existed wrote no such key: those GRUs are reset-before (a 1-D bias).

@@ -21,6 +21,20 @@ function rnnPart(args: RNNOptions & LayerArgs): RNNOptions {
   return out as RNNOptions;
 }
 
+/** A recurrent layer around one Keras cell, whose config is flat: the RNN's keys, then the cell's. */
+abstract class CellLayer<C extends SimpleRNNCell | LSTMCell | GRUCell> extends RNN {
+  declare readonly cell: C;
+
+  /** Size of the output and of each state. */
+  get units(): number {
+    return this.cell.units;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return withActivityRegularizer({ ...this.rnnConfig(), ...cellKeys(this.cell.getConfig()) });
+  }
+}
+
 /** Options of {@link SimpleRNN}. */
 export interface SimpleRNNArgs extends CellArgs, RNNOptions {}
 /** Options of {@link LSTM}. */
@@ -36,23 +50,18 @@ export interface GRUArgs extends GRUCellArgs, RNNOptions {}
  * const model = new Sequential([new SimpleRNN({ units: 16, inputShape: [10, 3] }), new Dense({ units: 1 })]);
  * ```
  */
-export class SimpleRNN extends RNN {
+export class SimpleRNN extends CellLayer<SimpleRNNCell> {
   static override readonly className: string = 'SimpleRNN';
-  declare readonly cell: SimpleRNNCell;
 
   constructor(args: SimpleRNNArgs) {
     super({ ...rnnPart(args), cell: new SimpleRNNCell(cellPart(args, 'simple_rnn_cell')) });
     this.ctorArgs = { ...args, name: this.name };
   }
 
-  get units(): number {
-    return this.cell.units;
-  }
-
   override getConfig(): Record<string, unknown> {
     // Keras's SimpleRNN takes a seed but does not write it.
-    const { seed: _seed, ...cell } = cellKeys(this.cell.getConfig());
-    return withActivityRegularizer({ ...this.rnnConfig(), ...cell });
+    const { seed: _seed, ...config } = super.getConfig();
+    return config;
   }
 }
 
@@ -65,21 +74,12 @@ export class SimpleRNN extends RNN {
  * const model = new Sequential([new LSTM({ units: 128, inputShape: [28, 28] }), new Dense({ units: 10, activation: 'softmax' })]);
  * ```
  */
-export class LSTM extends RNN {
+export class LSTM extends CellLayer<LSTMCell> {
   static override readonly className: string = 'LSTM';
-  declare readonly cell: LSTMCell;
 
   constructor(args: LSTMArgs) {
     super({ ...rnnPart(args), cell: new LSTMCell(cellPart(args, 'lstm_cell')) });
     this.ctorArgs = { ...args, name: this.name };
-  }
-
-  get units(): number {
-    return this.cell.units;
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return withActivityRegularizer({ ...this.rnnConfig(), ...cellKeys(this.cell.getConfig()) });
   }
 }
 
@@ -91,21 +91,12 @@ export class LSTM extends RNN {
  * const layer = new GRU({ units: 32, returnSequences: true });
  * ```
  */
-export class GRU extends RNN {
+export class GRU extends CellLayer<GRUCell> {
   static override readonly className: string = 'GRU';
-  declare readonly cell: GRUCell;
 
   constructor(args: GRUArgs) {
     super({ ...rnnPart(args), cell: new GRUCell(cellPart(args, 'gru_cell')) });
     this.ctorArgs = { ...args, name: this.name };
-  }
-
-  get units(): number {
-    return this.cell.units;
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return withActivityRegularizer({ ...this.rnnConfig(), ...cellKeys(this.cell.getConfig()) });
   }
 }
 
