@@ -1,5 +1,5 @@
 import * as tl from '@tessera/layers';
-import { InputLayer, Model, Sequential, type Layer, type LayerShape, type SymbolicTensor } from '@tessera/layers';
+import { InputLayer, Model, Sequential, type Layer, type LayerShape, type Node, type SymbolicTensor } from '@tessera/layers';
 import { compileConfig } from './training.js';
 
 type Json = Record<string, unknown>;
@@ -55,6 +55,17 @@ function kerasTensor(t: SymbolicTensor): Json {
   };
 }
 
+/**
+ * One call in Keras 3's `{args, kwargs}` form; a recurrent layer's extra inputs are its
+ * `initial_state` keyword argument, as Keras writes them.
+ */
+function nodeArgs3(n: Node): Json {
+  if (n.layer.statesAsInputs && n.inputs.length > 1) {
+    return { args: [kerasTensor(n.inputs[0])], kwargs: { initial_state: n.inputs.slice(1).map(kerasTensor) } };
+  }
+  return { args: n.inputs.length === 1 ? [kerasTensor(n.inputs[0])] : [n.inputs.map(kerasTensor)], kwargs: {} };
+}
+
 function sequentialConfig3(model: Sequential): Json {
   const input = model.inputs[0]?.sourceLayer;
   const layers: Json[] = [];
@@ -76,7 +87,7 @@ function functionalConfig3(model: Model): Json {
       name: l.name,
       inbound_nodes: nodes
         .filter((n) => n.layer === l && n.inputs.length > 0)
-        .map((n) => ({ args: n.inputs.length === 1 ? [kerasTensor(n.inputs[0])] : [n.inputs.map(kerasTensor)], kwargs: {} })),
+        .map(nodeArgs3),
     })),
     // Keras 3 writes a single input or output as one reference, not a list of one: a list
     // makes Keras warn on every call that the input structure does not match.
@@ -155,6 +166,12 @@ export function legacyModelConfig(model: Model): Json {
     return { class_name: 'Sequential', config };
   }
   const base = model.getConfig() as Json & { layers: Json[] };
-  const layers = base.layers.map((entry, i) => ({ ...entry, config: legacyLayerConfig(model.layers[i]) }));
+  const layers = base.layers.map((entry, i) => {
+    const layer = model.layers[i];
+    const out: Json = { ...entry, config: legacyLayerConfig(layer) };
+    // Keras 2's list form cannot say which inputs are initial states; Keras 3 writes these calls as {args, kwargs}.
+    if (layer.statesAsInputs) out.inbound_nodes = model.graphNodes.filter((n) => n.layer === layer && n.inputs.length > 0).map(nodeArgs3);
+    return out;
+  });
   return { class_name: model.className, config: { ...base, layers } };
 }

@@ -47,8 +47,11 @@ export interface CallArgs {
    * functional models pass each layer the mask its input carries (see {@link Layer.computeMask}).
    */
   mask?: Tensor;
-  /** Initial states of a recurrent layer (Keras's `initial_state`). */
-  initialState?: Tensor[];
+  /**
+   * Initial states of a recurrent layer (Keras's `initial_state`). On symbolic tensors they
+   * become extra inputs of the call (`[sequence, ...states]`), so a functional graph records them.
+   */
+  initialState?: Tensor[] | SymbolicTensor[];
   /** True inside `fit`: Dropout drops, BatchNormalization uses batch statistics. */
   training?: boolean;
   /**
@@ -106,6 +109,11 @@ export abstract class Layer {
    * `supports_masking`); layers that make or change masks override {@link Layer.computeMask}.
    */
   supportsMasking = false;
+  /**
+   * Whether inputs after the first are initial states (Keras's `initial_state` call argument),
+   * as RNN and Bidirectional take them: files record them as that keyword argument.
+   */
+  readonly statesAsInputs: boolean = false;
   private trainableFlag: boolean;
   private readonly weightList: LayerWeight[] = [];
 
@@ -210,6 +218,11 @@ export abstract class Layer {
   apply(inputs: SymbolicTensors, args?: CallArgs): SymbolicTensors;
   apply(inputs: Tensors, args?: CallArgs): Tensors;
   apply(inputs: Tensors | SymbolicTensors, args: CallArgs = {}): Tensors | SymbolicTensors {
+    const first = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (args.initialState?.length && first instanceof SymbolicTensor) {
+      inputs = [...(Array.isArray(inputs) ? inputs : [inputs]), ...(args.initialState as SymbolicTensor[])] as SymbolicTensor[];
+      args = { ...args, initialState: undefined };
+    }
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length === 0) throw new ValueError(`${this.name}: called with no inputs`);
     const symbolic = list[0] instanceof SymbolicTensor;

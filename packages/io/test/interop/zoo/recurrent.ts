@@ -176,4 +176,26 @@ export const recurrent: ZooEntry[] = [
       '    keras.layers.TimeDistributed(keras.layers.Dense(2)), keras.layers.GlobalAveragePooling1D()])',
     ].join('\n'),
   },
+  {
+    // The seq2seq pattern: the encoder's final states start the decoder (Keras's initial_state).
+    name: 'rnn_seq2seq_initial_state',
+    covers: ['LSTM', 'GRU', 'TimeDistributed', 'Dense'],
+    inputs: [{ shape: [4, 3] }, { shape: [5, 2] }],
+    build: () => {
+      const encoder = Input({ shape: [4, 3] });
+      const decoder = Input({ shape: [5, 2] });
+      const [, h, c] = onMany(new LSTM({ units: 3, returnState: true }), encoder);
+      const y = new LSTM({ units: 3, returnSequences: true }).apply(decoder, { initialState: [h, c] }) as SymbolicTensor;
+      const g = new GRU({ units: 3, returnSequences: true, goBackwards: true }).apply(y, { initialState: [h] }) as SymbolicTensor;
+      return new Model({ inputs: [encoder, decoder], outputs: on(new TimeDistributed({ layer: new Dense({ units: 2 }) }), g) });
+    },
+    keras: [
+      'encoder = keras.Input((4, 3))',
+      'decoder = keras.Input((5, 2))',
+      '_, h, c = keras.layers.LSTM(3, return_state=True)(encoder)',
+      'y = keras.layers.LSTM(3, return_sequences=True)(decoder, initial_state=[h, c])',
+      'g = keras.layers.GRU(3, return_sequences=True, go_backwards=True)(y, initial_state=[h])',
+      'model = keras.Model([encoder, decoder], keras.layers.TimeDistributed(keras.layers.Dense(2))(g))',
+    ].join('\n'),
+  },
 ];

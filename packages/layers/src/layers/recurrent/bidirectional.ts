@@ -70,6 +70,8 @@ export class Bidirectional extends Layer {
     this.supportsMasking = true;
   }
 
+  override readonly statesAsInputs = true;
+
   get returnSequences(): boolean {
     return this.forwardLayer.returnSequences;
   }
@@ -114,7 +116,7 @@ export class Bidirectional extends Layer {
   call(inputs: Tensors, args: CallArgs = {}): Tensors {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     const x = list[0];
-    const initial = args.initialState ?? (list.length > 1 ? list.slice(1) : undefined);
+    const initial = (args.initialState as Tensor[] | undefined) ?? (list.length > 1 ? list.slice(1) : undefined);
     const half = initial ? initial.length / 2 : 0;
     if (initial && (initial.length % 2 !== 0 || half === 0)) {
       throw new ValueError(`${this.name}: expected an even number of initial states (forward then backward) but got ${initial.length}`);

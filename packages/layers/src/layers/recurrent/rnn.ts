@@ -95,6 +95,8 @@ export class RNN extends Layer {
     this.supportsMasking = true;
   }
 
+  override readonly statesAsInputs = true;
+
   protected override sublayers(): { layer: Layer; prefix?: string }[] {
     return [{ layer: this.cell }];
   }
@@ -168,7 +170,7 @@ export class RNN extends Layer {
     const x = list[0];
     if (x.rank !== 3) throw new ShapeError(`${this.name} expects input of rank 3 [batch, timesteps, features] but got [${x.shape.join(', ')}]`);
     const [batch, steps, features] = x.shape;
-    const initial = args.initialState ?? (list.length > 1 ? list.slice(1) : undefined);
+    const initial = (args.initialState as Tensor[] | undefined) ?? (list.length > 1 ? list.slice(1) : undefined);
     const states = this.initialStates(batch, initial);
     const mask = args.mask;
     if (mask && (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== steps)) {
