@@ -41,7 +41,8 @@ function inputShapeOf(layer: Layer): LayerShape | LayerShape[] | null {
   const node = layer.inboundNodes.find((n) => n.inputs.length > 0);
   if (!node) return null;
   const shapes = node.inputs.map((i) => [...i.shape]);
-  return shapes.length === 1 ? shapes[0] : shapes;
+  // A recurrent layer is built for its sequence; its initial states are call arguments.
+  return shapes.length === 1 || layer.statesAsInputs ? shapes[0] : shapes;
 }
 
 function nodeIndex(t: SymbolicTensor): number {
