@@ -111,10 +111,10 @@ describe('bad files give typed errors', () => {
       config: { name: 's', layers: [{ class_name: 'InputLayer', config: { batch_shape: [null, 4, 2] } }, spec] },
     });
     const before = memory().numTensors;
-    const lstm = await failure(loadModel(await kerasWithConfig(JSON.stringify(withLayer({ module: 'keras.layers', class_name: 'LSTM', config: { name: 'lstm', units: 3 } })))));
+    const lstm = await failure(loadModel(await kerasWithConfig(JSON.stringify(withLayer({ module: 'keras.layers', class_name: 'ConvLSTM1D', config: { name: 'conv_lstm1d', filters: 3 } })))));
     expect(lstm.code).toBe('unsupported');
-    expect(lstm.layer).toBe('lstm');
-    expect(lstm.message).toMatch(/^Keras layer LSTM is not supported by Tessera yet; supported: .*, Dense, /);
+    expect(lstm.layer).toBe('conv_lstm1d');
+    expect(lstm.message).toMatch(/^Keras layer ConvLSTM1D is not supported by Tessera yet; supported: .*, Dense, /);
     const lambda = await failure(
       loadModel(await kerasWithConfig(JSON.stringify(withLayer({ module: 'keras.layers', class_name: 'Lambda', config: { name: 'lambda', function: {} } })))),
     );

@@ -175,6 +175,36 @@ export function stockModel(): Model {
   return new Model({ inputs: [picture, values, ids], outputs: new Dense({ units: 2 }).apply(h) as SymbolicTensor, name: 'stock_layers' });
 }
 
+/**
+ * The sequence layers of issue 14: token ids through an Embedding with `maskZero` into every
+ * recurrent layer, cell and wrapper, the mask reaching each.
+ */
+export function recurrentModel(): Model {
+  const ids = Input({ shape: [5], name: 'token_ids' });
+  let h = new tl.Embedding({ inputDim: TOKENS, outputDim: 3, maskZero: true }).apply(ids) as SymbolicTensor;
+  h = new tl.Masking({ maskValue: 0 }).apply(h) as SymbolicTensor;
+  h = new tl.SimpleRNN({ units: 3, returnSequences: true }).apply(h) as SymbolicTensor;
+  h = new tl.Bidirectional({ layer: new tl.GRU({ units: 2, returnSequences: true, resetAfter: false }), mergeMode: 'sum' }).apply(h) as SymbolicTensor;
+  h = new tl.TimeDistributed({ layer: new Dense({ units: 3 }) }).apply(h) as SymbolicTensor;
+  const cells = new tl.StackedRNNCells({ cells: [new tl.SimpleRNNCell({ units: 2 }), new tl.LSTMCell({ units: 2 }), new tl.GRUCell({ units: 2 })] });
+  h = new tl.RNN({ cell: cells, returnSequences: true }).apply(h) as SymbolicTensor;
+  h = new tl.GRU({ units: 3, returnSequences: true }).apply(h) as SymbolicTensor;
+  const [out, state, carry] = new tl.LSTM({ units: 2, returnState: true }).apply(h) as SymbolicTensor[];
+  const merged = new Concatenate().apply([out, state, carry]) as SymbolicTensor;
+  return new Model({ inputs: ids, outputs: new Dense({ units: 2 }).apply(merged) as SymbolicTensor, name: 'recurrent' });
+}
+
+/** Every layer of a model, the layers wrappers hold (an RNN's cell, Bidirectional's layers) included. */
+export function allLayersDeep(model: Model): Layer[] {
+  const out: Layer[] = [];
+  const visit = (l: Layer) => {
+    out.push(l);
+    for (const [, sub] of l.savedSublayers()) (Array.isArray(sub) ? sub : [sub]).forEach(visit);
+  };
+  allLayers(model).forEach(visit);
+  return out;
+}
+
 /** Inputs for each model (integer ids for an input named `token_ids`). */
 export function inputsFor(model: Model, seed: number): Tensor[] {
   const rng = new Prng(seed);

@@ -14,9 +14,9 @@ import {
   saveWeights,
 } from '../src/index.js';
 import { maxAbsDiff } from './helpers.js';
-import { activationModel, allLayers, exportedLayerClasses, functionalModel, imageModel, inputsFor, randomizeWeights, sequenceModel, stockModel } from './models.js';
+import { activationModel, allLayersDeep, exportedLayerClasses, functionalModel, imageModel, inputsFor, randomizeWeights, recurrentModel, sequenceModel, stockModel } from './models.js';
 
-const builders = { images: imageModel, sequences: sequenceModel, functional: functionalModel, activations: activationModel, stock: stockModel };
+const builders = { images: imageModel, sequences: sequenceModel, functional: functionalModel, activations: activationModel, stock: stockModel, recurrent: recurrentModel };
 
 function predict(model: Model, xs: Tensor[]): Float32Array {
   const y = model.predict(xs.length === 1 ? xs[0] : xs) as Tensor;
@@ -53,7 +53,7 @@ describe('save -> load -> predict gives identical outputs', () => {
     const used = new Set<string>();
     for (const build of Object.values(builders)) {
       const m = build();
-      allLayers(m).forEach((l) => used.add(l.className));
+      allLayersDeep(m).forEach((l) => used.add(l.className));
       m.dispose();
     }
     const exported = exportedLayerClasses();

@@ -1,7 +1,7 @@
 export * from './activations.js';
 export * from './initializers.js';
 export * from './regularizers.js';
-export { Layer, type LayerArgs, type CallArgs, type LayerWeight, type Tensors, type SymbolicTensors } from './engine/layer.js';
+export { Layer, type LayerArgs, type CallArgs, type Mask, type LayerWeight, type Tensors, type SymbolicTensors } from './engine/layer.js';
 export { SymbolicTensor, formatLayerShape, type LayerShape, type Node } from './engine/symbolic.js';
 export { clearSession } from './engine/naming.js';
 export { Model, type ModelArgs, type Data } from './engine/model.js';
@@ -63,6 +63,23 @@ export {
 export type { ResizeInterpolation } from './layers/image_resize.js';
 export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
 export { RepeatVector, type RepeatVectorArgs } from './layers/repeat_vector.js';
+export { Masking, type MaskingArgs } from './layers/masking.js';
+export {
+  SimpleRNNCell,
+  LSTMCell,
+  GRUCell,
+  type RecurrentCell,
+  type CellArgs,
+  type GatedCellArgs,
+  type LSTMCellArgs,
+  type GRUCellArgs,
+} from './layers/recurrent/cells.js';
+export { StackedRNNCells, type StackedRNNCellsArgs } from './layers/recurrent/stacked.js';
+export { RNN, type RNNArgs, type RNNOptions } from './layers/recurrent/rnn.js';
+export { SimpleRNN, LSTM, GRU, type SimpleRNNArgs, type LSTMArgs, type GRUArgs } from './layers/recurrent/layers.js';
+export { Bidirectional, type BidirectionalArgs, type MergeMode } from './layers/recurrent/bidirectional.js';
+export { TimeDistributed, type TimeDistributedArgs } from './layers/recurrent/time_distributed.js';
+export { simpleRnnStep, lstmStep, gruStep, type StepActivations } from './layers/recurrent/step.js';
 export {
   GaussianNoise,
   GaussianDropout,

@@ -4,6 +4,7 @@
 // gradient check with respect to inputs and trainable weights, and no leaked tensors. Runs on the
 // active backend; `runOnBackend` gives the values one backend computes, for CPU-vs-WebGPU tests.
 import {
+  concat,
   dispose,
   memory,
   mul,
@@ -84,12 +85,28 @@ function built(spec: LayerSpec, seed = 1): { layer: Layer; xs: Tensor[] } {
   return { layer, xs };
 }
 
+/**
+ * The outputs of a call as one tensor: the output itself, or for a layer with several outputs
+ * (a cell's `[output, ...states]`, `returnState`) each flattened per sample and concatenated.
+ */
+function joined(y: Tensor | Tensor[]): Tensor {
+  if (!Array.isArray(y)) return y;
+  return concat(y.map((t) => reshape(t, [t.shape[0], -1])), 1);
+}
+
 function outputOf(spec: LayerSpec, layer: Layer, xs: Tensor[]): Tensor {
   return tidy(() => {
     const y = layer.apply(callArg(spec, xs), { training: spec.training });
-    if (Array.isArray(y)) throw new Error(`${layer.name}: the harness checks single-output layers`);
     // A fresh handle: a layer may return its input (Identity), which the caller frees apart.
-    return reshape(y, y.shape);
+    return Array.isArray(y) ? joined(y) : reshape(y, y.shape);
+  });
+}
+
+/** The output shapes of a call, one per output. */
+function outputShapes(layer: Layer, xs: Tensor[], spec: LayerSpec): number[][] {
+  return tidy(() => {
+    const y = layer.apply(callArg(spec, xs), { training: spec.training });
+    return (Array.isArray(y) ? y : [y]).map((t) => [...t.shape]);
   });
 }
 
@@ -105,18 +122,20 @@ function checkCall(spec: LayerSpec): void {
     const names = layer.weightEntries.map((w) => w.name);
     expect(new Set(names).size, `weight names ${names.join(', ')}`).toBe(names.length);
     const y = outputOf(spec, layer, xs);
-    const expected = layer.computeOutputShape(layerShapes(spec)) as LayerShape;
-    expect(y.shape).toEqual(expected.map((d, i) => (i === 0 ? spec.inputs[0][0] : d)));
+    const computed = layer.computeOutputShape(layerShapes(spec));
+    const expected = (Array.isArray(computed[0]) ? computed : [computed]) as LayerShape[];
+    expect(outputShapes(layer, xs, spec)).toEqual(expected.map((e) => e.map((d, i) => (i === 0 ? spec.inputs[0][0] : d))));
     expect(y.dtype).toBe('float32');
     const values = y.dataSync();
     expect(values.every((v) => Number.isFinite(v)), 'finite outputs').toBe(true);
-    // Symbolically, on Input tensors: the same shape with a null batch.
+    // Symbolically, on Input tensors: the same shapes with a null batch.
     const symbolic = spec.inputs.map((s) => Input({ shape: s.slice(1) }));
-    const out = spec.make().apply(spec.list ?? spec.inputs.length > 1 ? symbolic : symbolic[0]) as SymbolicTensor;
-    expect(out.shape).toEqual(expected);
+    const out = spec.make().apply(spec.list ?? spec.inputs.length > 1 ? symbolic : symbolic[0]) as SymbolicTensor | SymbolicTensor[];
+    const outs = Array.isArray(out) ? out : [out];
+    expect(outs.map((o) => o.shape)).toEqual(expected);
     dispose([...xs, y]);
     layer.dispose();
-    out.node?.layer.dispose();
+    outs[0].node?.layer.dispose();
   });
 }
 
@@ -173,7 +192,7 @@ function checkGradients(spec: LayerSpec): void {
     const [r] = randomLike([y0.shape], 3);
     y0.dispose();
     const weights = layer.trainableWeights;
-    const loss = (inputs: Tensor[]) => sum(mul(layer.apply(callArg(spec, inputs), { training: spec.training }) as Tensor, r));
+    const loss = (inputs: Tensor[]) => sum(mul(joined(layer.apply(callArg(spec, inputs), { training: spec.training }) as Tensor | Tensor[]), r));
     // Ids are not differentiable: then the weights are the only sources.
     const inputs = spec.ids === undefined ? xs : [];
     const { value, grads } = valueAndGrads((...all: Tensor[]) => loss(inputs.length ? all.slice(0, xs.length) : xs))([...inputs, ...weights]);
@@ -256,7 +275,7 @@ export async function runOnBackend(spec: LayerSpec, weights?: Float32Array[]): P
   const { value, grads } = spec.noGradient
     ? { value: undefined, grads: [] as Tensor[] }
     : valueAndGrads((...all: Tensor[]) =>
-        sum(mul(layer.apply(callArg(spec, inputs.length ? all.slice(0, xs.length) : xs), { training: spec.training }) as Tensor, r)),
+        sum(mul(joined(layer.apply(callArg(spec, inputs.length ? all.slice(0, xs.length) : xs), { training: spec.training }) as Tensor | Tensor[]), r)),
       )([...inputs, ...layer.trainableWeights]);
   const run: BackendRun = {
     output: Float32Array.from(await y.data()),

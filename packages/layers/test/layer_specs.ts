@@ -5,6 +5,36 @@ import type { LayerSpec } from './harness.js';
 
 const relu = [0];
 
+/** The recurrent layers, cells and wrappers (small shapes: 2 samples, 3 steps). */
+export const RECURRENT_SPECS: readonly LayerSpec[] = [
+  { make: () => new L.SimpleRNN({ units: 3 }), inputs: [[2, 3, 2]] },
+  { name: 'SimpleRNN (sigmoid, returnSequences, goBackwards)', make: () => new L.SimpleRNN({ units: 3, activation: 'sigmoid', returnSequences: true, goBackwards: true }), inputs: [[2, 3, 2]] },
+  { make: () => new L.LSTM({ units: 3 }), inputs: [[2, 3, 2]] },
+  { name: 'LSTM (returnSequences, returnState)', make: () => new L.LSTM({ units: 2, returnSequences: true, returnState: true }), inputs: [[2, 3, 2]] },
+  { name: 'LSTM (no bias, goBackwards)', make: () => new L.LSTM({ units: 2, useBias: false, goBackwards: true, unitForgetBias: false }), inputs: [[2, 3, 2]] },
+  { make: () => new L.GRU({ units: 3 }), inputs: [[2, 3, 2]] },
+  { name: 'GRU (resetAfter false, returnSequences)', make: () => new L.GRU({ units: 3, resetAfter: false, returnSequences: true }), inputs: [[2, 3, 2]] },
+  { name: 'GRU (returnState)', make: () => new L.GRU({ units: 2, returnState: true }), inputs: [[2, 3, 2]] },
+  { make: () => new L.SimpleRNNCell({ units: 3 }), inputs: [[2, 2], [2, 3]] },
+  { make: () => new L.LSTMCell({ units: 3 }), inputs: [[2, 2], [2, 3], [2, 3]] },
+  { make: () => new L.GRUCell({ units: 3 }), inputs: [[2, 2], [2, 3]] },
+  { name: 'GRUCell (resetAfter false)', make: () => new L.GRUCell({ units: 3, resetAfter: false }), inputs: [[2, 2], [2, 3]] },
+  {
+    make: () => new L.StackedRNNCells({ cells: [new L.LSTMCell({ units: 3 }), new L.GRUCell({ units: 2 })] }),
+    inputs: [[2, 2], [2, 3], [2, 3], [2, 2]],
+  },
+  { make: () => new L.RNN({ cell: new L.GRUCell({ units: 3 }), returnSequences: true }), inputs: [[2, 3, 2]] },
+  { name: 'RNN (a list of cells)', make: () => new L.RNN({ cell: [new L.SimpleRNNCell({ units: 3 }), new L.LSTMCell({ units: 2 })] }), inputs: [[2, 3, 2]] },
+  { make: () => new L.Bidirectional({ layer: new L.LSTM({ units: 2 }) }), inputs: [[2, 3, 2]] },
+  { name: 'Bidirectional (GRU, sum, returnSequences)', make: () => new L.Bidirectional({ layer: new L.GRU({ units: 2, returnSequences: true }), mergeMode: 'sum' }), inputs: [[2, 3, 2]] },
+  { name: 'Bidirectional (mergeMode null)', make: () => new L.Bidirectional({ layer: new L.SimpleRNN({ units: 2 }), mergeMode: null }), inputs: [[2, 3, 2]] },
+  { name: 'Bidirectional (ave, backwardLayer)', make: () => new L.Bidirectional({ layer: new L.LSTM({ units: 2 }), backwardLayer: new L.GRU({ units: 2, goBackwards: true }), mergeMode: 'ave' }), inputs: [[2, 3, 2]] },
+  { name: 'Bidirectional (mul, returnState)', make: () => new L.Bidirectional({ layer: new L.GRU({ units: 2, returnState: true }), mergeMode: 'mul' }), inputs: [[2, 3, 2]] },
+  { make: () => new L.TimeDistributed({ layer: new L.Dense({ units: 3, activation: 'tanh' }) }), inputs: [[2, 3, 2]] },
+  { name: 'TimeDistributed (Conv2D)', make: () => new L.TimeDistributed({ layer: new L.Conv2D({ filters: 2, kernelSize: 2 }) }), inputs: [[1, 2, 3, 3, 1]] },
+  { make: () => new L.Masking({ maskValue: 0 }), inputs: [[2, 3, 2]] },
+];
+
 /** The specs, by title. A new layer class adds at least one (layer_harness.test.ts checks). */
 export const LAYER_SPECS: readonly LayerSpec[] = [
   // Activation layers
@@ -87,4 +117,5 @@ export const LAYER_SPECS: readonly LayerSpec[] = [
   { make: () => new L.ActivityRegularization({ l2: 0.01 }), inputs: [[2, 3]] },
   { make: () => new L.UnitNormalization(), inputs: [[2, 3]] },
   { make: () => new L.GroupNormalization({ groups: 2 }), inputs: [[2, 3, 4]] },
+  ...RECURRENT_SPECS,
 ];

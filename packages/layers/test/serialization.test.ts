@@ -76,10 +76,10 @@ describe('layer deserialization (layers owns fromConfig)', () => {
   });
 
   it('a Keras layer Tessera lacks says so and lists the supported ones', () => {
-    const e = failure(() => layerFromConfig('LSTM', { name: 'lstm', units: 8 }));
+    const e = failure(() => layerFromConfig('ConvLSTM2D', { name: 'conv_lstm2d', filters: 8 }));
     expect(e.code).toBe('unsupported');
-    expect(e.layer).toBe('lstm');
-    expect(e.message).toMatch(/^Keras layer LSTM is not supported by Tessera yet; supported: [A-Z]\w+(, [A-Z]\w+)+ \(found LSTM\) \[layer 'lstm'\]$/);
+    expect(e.layer).toBe('conv_lstm2d');
+    expect(e.message).toMatch(/^Keras layer ConvLSTM2D is not supported by Tessera yet; supported: [A-Z]\w+(, [A-Z]\w+)+ \(found ConvLSTM2D\) \[layer 'conv_lstm2d'\]$/);
     expect(e.message).toContain(', Dense, ');
     expect(e.message).toContain(', ReLU, ');
     expect(e.message).not.toMatch(/registerLayer/);

@@ -1,4 +1,4 @@
-import { Tensor, ValueError, tidy, toTensor, type TensorOrLike } from '@tessera/tensor';
+import { Tensor, ValueError, cast, logicalAnd, tidy, toTensor, type TensorOrLike } from '@tessera/tensor';
 import { squeezeOrExpandToSameRank } from './checks.js';
 import { reduceWeightedValues, standardizeReduction, type Reduction } from './reduction.js';
 
@@ -117,7 +117,9 @@ export abstract class Loss {
 
   /**
    * The loss as Keras's `loss(y_true, y_pred, sample_weight)`: per-sample losses, times
-   * `sampleWeight` when given (e.g. shape `[batch]`), reduced by `this.reduction`.
+   * `sampleWeight` when given (e.g. shape `[batch]`), reduced by `this.reduction`. A `mask`
+   * (Keras's mask of `yPred`, e.g. `[batch, steps]` false at padded steps) leaves the masked
+   * losses out: the mean is over the unmasked ones, as Keras's masked reduction.
    * @returns a scalar, or the weighted per-sample losses with reduction `'none'`.
    * @example
    * ```ts
@@ -125,15 +127,16 @@ export abstract class Loss {
    * cce.compute(tensor([[0, 1, 0], [0, 0, 1]]), tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]])); // 1.177
    * ```
    */
-  compute(yTrue: TensorOrLike, yPred: TensorOrLike, sampleWeight?: TensorOrLike): Tensor {
+  compute(yTrue: TensorOrLike, yPred: TensorOrLike, sampleWeight?: TensorOrLike, mask?: Tensor): Tensor {
     return tidy(() => {
       const t = toTensor(yTrue, 'yTrue', this.name);
       const p = toTensor(yPred, 'yPred', this.name);
-      const { losses, mask } = this.callWithMask(t, p);
+      const { losses, mask: own } = this.callWithMask(t, p);
       if (!(losses instanceof Tensor)) {
         throw new ValueError(`${this.name}: call() must return a Tensor of per-sample losses but returned ${typeof losses}`);
       }
-      return reduceWeightedValues(losses, this.reduction, this.name, sampleWeight, mask);
+      const both = mask === undefined ? own : own === undefined ? mask : logicalAnd(cast(mask, 'bool'), cast(own, 'bool'));
+      return reduceWeightedValues(losses, this.reduction, this.name, sampleWeight, both);
     });
   }
 

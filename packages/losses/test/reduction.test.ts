@@ -109,3 +109,16 @@ describe('SparseCategoricalCrossentropy with ignoreClass', () => {
     expect(loss.compute([1, 0, 0], logits).dataSync()[0]).toBeCloseTo(l0, 5);
   });
 });
+
+describe('masks (the Keras mask of yPred, e.g. padded timesteps)', () => {
+  const mask = () => tensor([true, false, true], [3], 'bool');
+  it('masked losses count for nothing: the mean is over the unmasked ones (reduction none: zeroed, as Keras)', () => {
+    expectClose(new MeanSquaredError().compute(yT, yP, undefined, mask()), (per[0] + per[2]) / 2, 1e-6, []);
+    expectClose(new MeanSquaredError({ reduction: 'sum' }).compute(yT, yP, undefined, mask()), per[0] + per[2], 1e-6, []);
+    expectClose(new MeanSquaredError({ reduction: 'none' }).compute(yT, yP, undefined, mask()), [per[0], 0, per[2]], 1e-6, [3]);
+  });
+  it('with sample weights: both apply', () => {
+    const expected = (weighted[0] + weighted[2]) * 1.5 / 3;
+    expectClose(new MeanSquaredError().compute(yT, yP, w, mask()), expected, 1e-6, []);
+  });
+});

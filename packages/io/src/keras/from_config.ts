@@ -209,11 +209,14 @@ function nodeInputs(node: unknown, layer: string, bad: (m: string) => ModelFileE
     return { list: node, single: node.length === 1 };
   }
   if (isObject(node) && Array.isArray(node.args)) {
+    const isTensor = (x: unknown) => isObject(x) && x.class_name === '__keras_tensor__';
+    // A recurrent layer's initial_state keyword argument: its states follow the sequence as inputs.
+    const states = isObject(node.kwargs) && Array.isArray(node.kwargs.initial_state) ? node.kwargs.initial_state.filter(isTensor) : [];
     const first = node.args[0];
-    if (Array.isArray(first) && first.every((x) => isObject(x) && x.class_name === '__keras_tensor__')) return { list: first, single: false };
-    const tensors = node.args.filter((x) => isObject(x) && x.class_name === '__keras_tensor__');
+    if (Array.isArray(first) && first.every(isTensor)) return { list: [...first, ...states], single: false };
+    const tensors = node.args.filter(isTensor);
     if (tensors.length === 0) throw bad(`an inbound node of '${layer}' has no input tensors`);
-    return { list: tensors, single: tensors.length === 1 };
+    return { list: [...tensors, ...states], single: tensors.length + states.length === 1 };
   }
   throw bad(`an inbound node of '${layer}' is neither a list nor {args, kwargs}`);
 }

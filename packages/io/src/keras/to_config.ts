@@ -1,5 +1,5 @@
 import * as tl from '@tessera/layers';
-import { InputLayer, Model, Sequential, type Layer, type LayerShape, type SymbolicTensor } from '@tessera/layers';
+import { InputLayer, Model, Sequential, type Layer, type LayerShape, type Node, type SymbolicTensor } from '@tessera/layers';
 import { compileConfig } from './training.js';
 
 type Json = Record<string, unknown>;
@@ -14,9 +14,22 @@ export function kerasifyConfig(config: Json): Json {
     if (suffix && value && typeof value === 'object' && !Array.isArray(value) && 'class_name' in value) {
       const v = value as Json;
       out[key] = { module: MODULES[suffix], class_name: v.class_name, config: v.config ?? {}, registered_name: null };
+    } else if (NESTED_LAYER_KEYS.has(key)) {
+      out[key] = Array.isArray(value) ? value.map(kerasifyNested) : kerasifyNested(value);
     } else out[key] = value;
   }
   return out;
+}
+
+/** Keys under which wrappers nest layers (Bidirectional, TimeDistributed, RNN, StackedRNNCells). */
+const NESTED_LAYER_KEYS = new Set(['layer', 'backward_layer', 'cell', 'cells']);
+
+/** A nested `{class_name, config}` layer spec, its config kerasified too. */
+function kerasifyNested(spec: unknown): unknown {
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return spec;
+  const s = spec as Json;
+  if (typeof s.class_name !== 'string' || !s.config || typeof s.config !== 'object') return spec;
+  return { ...s, config: kerasifyConfig(s.config as Json) };
 }
 
 /** True for the layer classes @tessera/layers exports (serialized under `keras.layers`). */
@@ -28,7 +41,8 @@ function inputShapeOf(layer: Layer): LayerShape | LayerShape[] | null {
   const node = layer.inboundNodes.find((n) => n.inputs.length > 0);
   if (!node) return null;
   const shapes = node.inputs.map((i) => [...i.shape]);
-  return shapes.length === 1 ? shapes[0] : shapes;
+  // A recurrent layer is built for its sequence; its initial states are call arguments.
+  return shapes.length === 1 || layer.statesAsInputs ? shapes[0] : shapes;
 }
 
 function nodeIndex(t: SymbolicTensor): number {
@@ -40,6 +54,17 @@ function kerasTensor(t: SymbolicTensor): Json {
     class_name: '__keras_tensor__',
     config: { shape: [...t.shape], dtype: 'float32', keras_history: [t.sourceLayer.name, nodeIndex(t), t.node.outputs.indexOf(t)] },
   };
+}
+
+/**
+ * One call in Keras 3's `{args, kwargs}` form; a recurrent layer's extra inputs are its
+ * `initial_state` keyword argument, as Keras writes them.
+ */
+function nodeArgs3(n: Node): Json {
+  if (n.layer.statesAsInputs && n.inputs.length > 1) {
+    return { args: [kerasTensor(n.inputs[0])], kwargs: { initial_state: n.inputs.slice(1).map(kerasTensor) } };
+  }
+  return { args: n.inputs.length === 1 ? [kerasTensor(n.inputs[0])] : [n.inputs.map(kerasTensor)], kwargs: {} };
 }
 
 function sequentialConfig3(model: Sequential): Json {
@@ -63,7 +88,7 @@ function functionalConfig3(model: Model): Json {
       name: l.name,
       inbound_nodes: nodes
         .filter((n) => n.layer === l && n.inputs.length > 0)
-        .map((n) => ({ args: n.inputs.length === 1 ? [kerasTensor(n.inputs[0])] : [n.inputs.map(kerasTensor)], kwargs: {} })),
+        .map(nodeArgs3),
     })),
     // Keras 3 writes a single input or output as one reference, not a list of one: a list
     // makes Keras warn on every call that the input structure does not match.
@@ -142,6 +167,12 @@ export function legacyModelConfig(model: Model): Json {
     return { class_name: 'Sequential', config };
   }
   const base = model.getConfig() as Json & { layers: Json[] };
-  const layers = base.layers.map((entry, i) => ({ ...entry, config: legacyLayerConfig(model.layers[i]) }));
+  const layers = base.layers.map((entry, i) => {
+    const layer = model.layers[i];
+    const out: Json = { ...entry, config: legacyLayerConfig(layer) };
+    // Keras 2's list form cannot say which inputs are initial states; Keras 3 writes these calls as {args, kwargs}.
+    if (layer.statesAsInputs) out.inbound_nodes = model.graphNodes.filter((n) => n.layer === layer && n.inputs.length > 0).map(nodeArgs3);
+    return out;
+  });
   return { class_name: model.className, config: { ...base, layers } };
 }

@@ -3,6 +3,7 @@ import { cast, tensor, tidy, type Variable } from '@tessera/tensor';
 import { ModelFileError } from '../errors.js';
 import { attrString, attrStrings, dataset, getPath, group, stringAttr, stringsAttr, type H5Dataset, type H5Group } from '../h5/tree.js';
 import { convertLegacyWeights, hasConvKernels, needsKernelFlip, shapeNote, type KerasBackend, type StoredWeight } from './keras1_weights.js';
+import { convertRnnWeights } from './keras2_rnn_weights.js';
 import { kerasSnakeCase, NameCounter } from './naming.js';
 import { checkWeightValues, type ValueCheckOptions } from './value_checks.js';
 
@@ -32,7 +33,7 @@ export function legacyWeightEntries(layer: Layer): LayerWeight[] {
 
 /** A layer's own variables in the order Keras 3 stores them (`vars/0..n`): trainable-created first. */
 export function kerasVarEntries(layer: Layer): LayerWeight[] {
-  const entries = layer.weightEntries;
+  const entries = layer.ownWeightEntries;
   return [...entries.filter((w) => w.trainable), ...entries.filter((w) => !w.trainable)];
 }
 
@@ -175,7 +176,7 @@ export function planLegacy(model: Model, g: H5Group, options: LegacyReadOptions 
       const where = (i: number) => ({ file, layer: layer.name, weight: f.weights[i].name });
       const checks = { file, allowNonFinite: options.allowNonFinite, warn: options.warn };
       const stored = f.weights.map((w, i) => storedWeight(w.ds, where(i), `${f.name}/${w.name}`, checks));
-      const converted = convertLegacyWeights(layer, stored, entries, keras1, flip);
+      const converted = convertRnnWeights(layer, convertLegacyWeights(layer, stored, entries, keras1, flip), { file, layer: layer.name });
       out.push(...entries.map((e, i) => fitTo(converted[i], e.variable, where(i), shapeNote(stored[i], converted[i]))));
     } catch (e) {
       if (options.byName && options.skipMismatch && e instanceof ModelFileError && e.code === 'weight_mismatch') {
@@ -195,13 +196,59 @@ function savedLayers(model: Model): Layer[] {
 
 /**
  * The assignments for a model from a Keras 3 weights tree (`model.weights.h5` of a
- * `.keras`, or a `.weights.h5`): `layers/<snake_case class>[_k]/vars/<i>`.
+ * `.keras`, or a `.weights.h5`): `layers/<snake_case class>[_k]/vars/<i>`, and a layer's
+ * sublayers under the attribute Keras saves them at (`layers/lstm/cell/vars`,
+ * `layers/bidirectional/forward_layer/cell/vars`, `.../cell/cells/lstm_cell/vars`).
  * @throws ModelFileError when anything is missing or does not fit; nothing is assigned.
  */
 export function planKeras3(model: Model, root: H5Group, options: { file?: string; warn?: (m: string) => void; allowNonFinite?: boolean } = {}): Assignment[] {
   const out: Assignment[] = [];
   const checks = { file: options.file, allowNonFinite: options.allowNonFinite, warn: options.warn };
   const used = new Set<string>();
+  const where = (layer: Layer, weight?: string) => ({ file: options.file, layer: layer.name, ...(weight ? { weight } : {}) });
+  const readLayer = (layer: Layer, lg: H5Group | undefined, path: string) => {
+    const entries = kerasVarEntries(layer);
+    if (entries.length > 0) {
+      const vars = lg ? getPath(lg, 'vars') : undefined;
+      if (!vars || vars.kind !== 'group') {
+        throw new ModelFileError('missing', `no weights stored for the layer (expected group ${path}/vars)`, where(layer));
+      }
+      const count = Object.keys(vars.children).length;
+      if (count !== entries.length) {
+        throw new ModelFileError('weight_mismatch', `the layer and the file hold different numbers of weights`, {
+          ...where(layer),
+          expected: `${entries.length} (${entries.map((e) => e.name).join(', ')})`,
+          found: `${count} in ${path}/vars`,
+        });
+      }
+      entries.forEach((e, i) => {
+        const ds = getPath(vars, String(i));
+        if (!ds || ds.kind !== 'dataset') throw new ModelFileError('missing', `weight ${path}/vars/${i} is not stored`, where(layer, e.name));
+        out.push(valueFor(ds, e.variable, { file: options.file, layer: layer.name, weight: e.name }, `${path}/vars/${i}`, checks));
+      });
+    }
+    for (const [attr, sub] of layer.savedSublayers()) {
+      const ag = lg ? getPath(lg, attr) : undefined;
+      const g = ag && ag.kind === 'group' ? ag : undefined;
+      if (Array.isArray(sub)) {
+        const counter = new NameCounter();
+        for (const s of sub) {
+          const key = counter.next(kerasSnakeCase(s.className));
+          const sg = g ? getPath(g, key) : undefined;
+          readState(s, sg && sg.kind === 'group' ? sg : undefined, `${path}/${attr}/${key}`);
+        }
+      } else readState(sub, g, `${path}/${attr}`);
+    }
+  };
+  const readState = (layer: Layer, lg: H5Group | undefined, path: string) => {
+    if (layer instanceof Model) {
+      if (!lg) {
+        if (layer.weights.length > 0) throw new ModelFileError('missing', `no group ${path} for nested model '${layer.name}'`, where(layer));
+        return;
+      }
+      walk(layer, lg, `${path}/`);
+    } else readLayer(layer, lg, path);
+  };
   const walk = (m: Model, g: H5Group, path: string) => {
     const layersGroup = getPath(g, 'layers');
     const counter = new NameCounter();
@@ -209,39 +256,7 @@ export function planKeras3(model: Model, root: H5Group, options: { file?: string
       const key = counter.next(kerasSnakeCase(layer.className));
       used.add(`${path}layers/${key}`);
       const lg = layersGroup && layersGroup.kind === 'group' ? getPath(layersGroup, key) : undefined;
-      if (layer instanceof Model) {
-        if (!lg || lg.kind !== 'group') {
-          if (layer.weights.length > 0) throw new ModelFileError('missing', `no group ${path}layers/${key} for nested model '${layer.name}'`, { file: options.file, layer: layer.name });
-          continue;
-        }
-        walk(layer, lg, `${path}layers/${key}/`);
-        continue;
-      }
-      const entries = kerasVarEntries(layer);
-      if (entries.length === 0) continue;
-      const vars = lg && lg.kind === 'group' ? getPath(lg, 'vars') : undefined;
-      if (!vars || vars.kind !== 'group') {
-        throw new ModelFileError('missing', `no weights stored for the layer (expected group ${path}layers/${key}/vars)`, {
-          file: options.file,
-          layer: layer.name,
-        });
-      }
-      const count = Object.keys(vars.children).length;
-      if (count !== entries.length) {
-        throw new ModelFileError('weight_mismatch', `the layer and the file hold different numbers of weights`, {
-          file: options.file,
-          layer: layer.name,
-          expected: `${entries.length} (${entries.map((e) => e.name).join(', ')})`,
-          found: `${count} in ${path}layers/${key}/vars`,
-        });
-      }
-      entries.forEach((e, i) => {
-        const ds = getPath(vars, String(i));
-        if (!ds || ds.kind !== 'dataset') {
-          throw new ModelFileError('missing', `weight ${path}layers/${key}/vars/${i} is not stored`, { file: options.file, layer: layer.name, weight: e.name });
-        }
-        out.push(valueFor(ds, e.variable, { file: options.file, layer: layer.name, weight: e.name }, `${path}layers/${key}/vars/${i}`, checks));
-      });
+      readState(layer, lg && lg.kind === 'group' ? lg : undefined, `${path}layers/${key}`);
     }
   };
   walk(model, root, '');
@@ -355,23 +370,42 @@ function setDataset(g: H5Group, path: string, ds: H5Dataset): void {
   cur.children[parts[parts.length - 1]] = ds;
 }
 
-/** Keras 3's weights layout: `layers/<snake_case class>[_k]/vars/<i>` and the model's own `vars`. */
+/**
+ * Keras 3's weights layout: `layers/<snake_case class>[_k]/vars/<i>` and the model's own `vars`;
+ * a layer's sublayers under their attribute names (`cell`, `forward_layer`, `layer`, `cells/<class>`).
+ */
 export async function keras3WeightsTree(model: Model): Promise<H5Group> {
   const root = group();
+  const fillLayer = async (layer: Layer, lg: H5Group) => {
+    if (layer instanceof Model) {
+      await fill(layer, lg);
+      return;
+    }
+    const entries = kerasVarEntries(layer);
+    const sets = await weightDatasets(entries);
+    const vars = group();
+    entries.forEach((_, i) => (vars.children[String(i)] = sets[i]));
+    lg.children.vars = vars;
+    for (const [attr, sub] of layer.savedSublayers()) {
+      const ag = group();
+      if (Array.isArray(sub)) {
+        const counter = new NameCounter();
+        for (const s of sub) {
+          const sg = group();
+          await fillLayer(s, sg);
+          ag.children[counter.next(kerasSnakeCase(s.className))] = sg;
+        }
+      } else await fillLayer(sub, ag);
+      lg.children[attr] = ag;
+    }
+  };
   const fill = async (m: Model, g: H5Group) => {
     const layersGroup = group();
     const counter = new NameCounter();
     for (const layer of savedLayers(m)) {
       const key = counter.next(kerasSnakeCase(layer.className));
       const lg = group();
-      if (layer instanceof Model) await fill(layer, lg);
-      else {
-        const entries = kerasVarEntries(layer);
-        const sets = await weightDatasets(entries);
-        const vars = group();
-        entries.forEach((_, i) => (vars.children[String(i)] = sets[i]));
-        lg.children.vars = vars;
-      }
+      await fillLayer(layer, lg);
       layersGroup.children[key] = lg;
     }
     g.children.layers = layersGroup;

@@ -8,7 +8,7 @@ import '@tessera/cpu-backend';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Model } from '@tessera/layers';
+import { Model, type Layer } from '@tessera/layers';
 import { dispose, memory, Prng, tensor, type Tensor } from '@tessera/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, loadWeights, modelFromJSON, modelToJSON, saveModel, saveWeights } from '../../src/index.js';
@@ -113,6 +113,16 @@ function classesIn(model: Model): Set<string> {
     for (const layer of m.layers) {
       names.add(layer.className);
       if (layer instanceof Model) visit(layer);
+      else nested(layer);
+    }
+  };
+  // Wrapped layers and cells (Bidirectional's layers, an RNN's cell, StackedRNNCells' cells).
+  const nested = (layer: Layer) => {
+    for (const [, sub] of layer.savedSublayers()) {
+      for (const l of Array.isArray(sub) ? sub : [sub]) {
+        names.add(l.className);
+        nested(l);
+      }
     }
   };
   visit(model);

@@ -34,10 +34,25 @@ export interface LayerArgs {
   dtype?: DType;
 }
 
+/**
+ * A Keras mask: for a sequence `[batch, steps, ...]`, a bool `[batch, steps]` tensor that is
+ * false at padded steps; `undefined` where there is none; a list for several tensors.
+ */
+export type Mask = Tensor | undefined | (Tensor | undefined)[];
+
 /** What `call` receives besides its inputs. */
 export interface CallArgs {
-  /** A mask for layers that take one (Softmax: 1 keeps a position, 0 masks it; broadcast to the input). */
+  /**
+   * The mask of the input (Keras's `mask`): false at padded timesteps for recurrent layers;
+   * Softmax: 1 keeps a position, 0 masks it (broadcast to the input). Sequential and
+   * functional models pass each layer the mask its input carries (see {@link Layer.computeMask}).
+   */
   mask?: Tensor;
+  /**
+   * Initial states of a recurrent layer (Keras's `initial_state`). On symbolic tensors they
+   * become extra inputs of the call (`[sequence, ...states]`), so a functional graph records them.
+   */
+  initialState?: Tensor[] | SymbolicTensor[];
   /** True inside `fit`: Dropout drops, BatchNormalization uses batch statistics. */
   training?: boolean;
   /**
@@ -90,6 +105,16 @@ export abstract class Layer {
   readonly inboundNodes: Node[] = [];
   /** Shape of the input it was built for (non-null dims are checked on every call). */
   protected builtInputShape?: LayerShape | LayerShape[];
+  /**
+   * Whether the layer passes the mask of its input on to its output unchanged (Keras's
+   * `supports_masking`); layers that make or change masks override {@link Layer.computeMask}.
+   */
+  supportsMasking = false;
+  /**
+   * Whether inputs after the first are initial states (Keras's `initial_state` call argument),
+   * as RNN and Bidirectional take them: files record them as that keyword argument.
+   */
+  readonly statesAsInputs: boolean = false;
   private trainableFlag: boolean;
   private readonly weightList: LayerWeight[] = [];
   private disposedFlag = false;
@@ -158,6 +183,56 @@ export abstract class Layer {
     return inputShape;
   }
 
+  /**
+   * The mask of the output for an input and its mask (Keras's `compute_mask`): the input's mask
+   * when the layer supports masking, else none. Embedding (`maskZero`) and Masking make masks;
+   * recurrent layers keep them only with `returnSequences`.
+   * @example
+   * ```ts
+   * const embed = new Embedding({ inputDim: 10, outputDim: 4, maskZero: true });
+   * embed.computeMask(tensor([[3, 1, 0, 0]], [1, 4], 'int32')); // [[true, true, false, false]]
+   * ```
+   */
+  computeMask(_inputs: Tensors, mask?: Mask): Mask {
+    return this.supportsMasking ? mask : undefined;
+  }
+
+  /**
+   * Calls the layer on real tensors and computes its output mask: what Sequential and
+   * functional models run for each layer, so masks flow from Embedding (`maskZero`) and
+   * Masking to the recurrent layers and to the loss. A nested model runs its own graph.
+   */
+  applyMasked(inputs: Tensors, args: CallArgs, inputMask?: Mask): { outputs: Tensors; mask: Mask } {
+    // As Keras, `call` gets the mask of its first input (a sequence's, before initial states).
+    const first = Array.isArray(inputMask) ? inputMask[0] : inputMask;
+    const outputs = this.apply(inputs, first ? { ...args, mask: first } : args);
+    return { outputs, mask: this.computeMask(inputs, inputMask) };
+  }
+
+  /**
+   * Layers this one holds (an RNN's cell, a wrapper's layer), each with the prefix of its
+   * weights' names; their weights count as this layer's, after its own (as Keras's `weights`).
+   */
+  protected sublayers(): { layer: Layer; prefix?: string }[] {
+    return [];
+  }
+
+  /**
+   * The sublayers under the attribute names Keras 3 saves their state at (`cell`,
+   * `forward_layer`, `layer`, `cells`), for the weights files.
+   */
+  savedSublayers(): [string, Layer | Layer[]][] {
+    return [];
+  }
+
+  /** Own weights, then the sublayers' (not trainable when the sublayer is frozen). */
+  private allWeights(): LayerWeight[] {
+    const nested = this.sublayers().flatMap(({ layer, prefix }) =>
+      layer.allWeights().map((w) => ({ ...w, name: prefix ? `${prefix}/${w.name}` : w.name, trainable: w.trainable && layer.trainable })),
+    );
+    return [...this.weightList, ...nested];
+  }
+
   /** Keras's JSON config of this layer (snake_case keys, as Keras writes them). */
   getConfig(): Record<string, unknown> {
     // No `batch_input_shape`: Keras 3 refuses it; a model writes its input as an InputLayer instead.
@@ -172,6 +247,11 @@ export abstract class Layer {
   apply(inputs: Tensors, args?: CallArgs): Tensors;
   apply(inputs: Tensors | SymbolicTensors, args: CallArgs = {}): Tensors | SymbolicTensors {
     this.assertUsable('be called');
+    const first = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (args.initialState?.length && first instanceof SymbolicTensor) {
+      inputs = [...(Array.isArray(inputs) ? inputs : [inputs]), ...(args.initialState as SymbolicTensor[])] as SymbolicTensor[];
+      args = { ...args, initialState: undefined };
+    }
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length === 0) throw new ValueError(`${this.name}: called with no inputs`);
     const symbolic = list[0] instanceof SymbolicTensor;
@@ -247,8 +327,18 @@ export abstract class Layer {
   /** Every weight with its short name: trainable ones first, as Keras orders `weights`. */
   get weightEntries(): LayerWeight[] {
     this.assertUsable('give its weights');
-    const trainable = this.weightList.filter((w) => w.trainable && this.trainable);
-    return [...trainable, ...this.weightList.filter((w) => !trainable.includes(w))];
+    const all = this.allWeights();
+    const trainable = all.filter((w) => w.trainable && this.trainable);
+    return [...trainable, ...all.filter((w) => !trainable.includes(w))];
+  }
+
+  /**
+   * The weights this layer created itself, without its sublayers' (trainable first): what
+   * Keras 3 saves under the layer's own `vars`.
+   */
+  get ownWeightEntries(): LayerWeight[] {
+    const trainable = this.weightList.filter((w) => w.trainable);
+    return [...trainable, ...this.weightList.filter((w) => !w.trainable)];
   }
 
   /** All weights (trainable first). */
@@ -258,13 +348,13 @@ export abstract class Layer {
 
   /** Weights that `fit` updates (none when the layer is frozen). */
   get trainableWeights(): Variable[] {
-    return this.trainable ? this.weightList.filter((w) => w.trainable).map((w) => w.variable) : [];
+    return this.trainable ? this.allWeights().filter((w) => w.trainable).map((w) => w.variable) : [];
   }
 
   /** Weights that `fit` does not update. */
   get nonTrainableWeights(): Variable[] {
     const t = this.trainableWeights;
-    return this.weightList.map((w) => w.variable).filter((v) => !t.includes(v));
+    return this.allWeights().map((w) => w.variable).filter((v) => !t.includes(v));
   }
 
   /**
@@ -300,18 +390,19 @@ export abstract class Layer {
 
   /** Number of scalars in all weights. */
   countParams(): number {
-    return this.weightList.reduce((n, w) => n + w.variable.size, 0);
+    return this.allWeights().reduce((n, w) => n + w.variable.size, 0);
   }
 
   /** The regularization penalties of this layer's weights, for the loss. */
   regularizationLosses(): Tensor[] {
-    return this.weightList.filter((w) => w.regularizer && this.trainable).map((w) => w.regularizer!.call(w.variable));
+    return this.allWeights().filter((w) => w.regularizer && this.trainable).map((w) => w.regularizer!.call(w.variable));
   }
 
-  /** Frees the weights. The layer then refuses every use (a second dispose does nothing). */
+  /** Frees the weights (the sublayers' too). The layer then refuses every use (a second dispose does nothing). */
   dispose(): void {
     for (const w of this.weightList) w.variable.dispose();
     this.weightList.length = 0;
+    for (const { layer } of this.sublayers()) layer.dispose();
     this.built = false;
     this.markDisposed();
   }

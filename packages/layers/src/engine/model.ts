@@ -9,7 +9,7 @@ import { predictModel, type PredictArgs } from '../training/predict.js';
 import { trainOnBatch as trainOneBatch, type TrainOnBatchArgs } from '../training/train_step.js';
 import { summarize, type SummaryOptions } from '../summary.js';
 import { layersOf, topologicalNodes } from './graph.js';
-import { Layer, type CallArgs, type Tensors } from './layer.js';
+import { Layer, type CallArgs, type Mask, type Tensors } from './layer.js';
 import type { LayerShape, Node, SymbolicTensor } from './symbolic.js';
 
 /** Inputs and outputs of a functional model. */
@@ -142,13 +142,26 @@ export class Model extends Layer {
    * @param losses - collects the losses layers add while running (see {@link CallArgs.losses}).
    */
   run(inputs: Tensor[], training: boolean, losses?: Tensor[]): Tensor[] {
+    return this.runMasked(inputs, training, losses).outputs;
+  }
+
+  /**
+   * Runs the graph and returns the outputs with their Keras masks (`undefined` where an
+   * output carries none): each layer gets the mask of its input and computes its output's.
+   * @param inputMasks - masks of the model's inputs, if any.
+   */
+  runMasked(inputs: Tensor[], training: boolean, losses?: Tensor[], inputMasks?: (Tensor | undefined)[]): { outputs: Tensor[]; masks: (Tensor | undefined)[] } {
     this.assertUsable('run');
     this.ensureGraph(inputs);
     if (inputs.length !== this.graphInputs.length) {
       throw new ValueError(`${this.name} expects ${this.graphInputs.length} input(s) but got ${inputs.length}`);
     }
     const values = new Map<number, Tensor>();
-    this.graphInputs.forEach((s, i) => values.set(s.id, inputs[i]));
+    const masks = new Map<number, Tensor | undefined>();
+    this.graphInputs.forEach((s, i) => {
+      values.set(s.id, inputs[i]);
+      masks.set(s.id, inputMasks?.[i]);
+    });
     for (const node of this.nodes) {
       if (node.layer instanceof InputLayer) {
         const x = values.get(node.outputs[0].id)!;
@@ -156,10 +169,23 @@ export class Model extends Layer {
         continue;
       }
       const args = node.inputs.map((s) => values.get(s.id)!);
-      const out = node.layer.apply(args.length === 1 ? args[0] : args, { training, losses });
-      toList(out).forEach((t, i) => values.set(node.outputs[i].id, t));
+      const inMasks = node.inputs.map((s) => masks.get(s.id));
+      const { outputs, mask } = node.layer.applyMasked(args.length === 1 ? args[0] : args, { training, losses }, inMasks.length === 1 ? inMasks[0] : inMasks);
+      const outMasks = toList(outputs).length === 1 ? [Array.isArray(mask) ? mask[0] : mask] : Array.isArray(mask) ? mask : [];
+      toList(outputs).forEach((t, i) => {
+        values.set(node.outputs[i].id, t);
+        masks.set(node.outputs[i].id, outMasks[i]);
+      });
     }
-    return this.graphOutputs.map((o) => values.get(o.id)!);
+    return { outputs: this.graphOutputs.map((o) => values.get(o.id)!), masks: this.graphOutputs.map((o) => masks.get(o.id)) };
+  }
+
+  /** Runs the graph once for the outputs and their masks, when this model is nested in another. */
+  override applyMasked(inputs: Tensors, args: CallArgs, inputMask?: Mask): { outputs: Tensors; mask: Mask } {
+    const list = toList(inputs);
+    if (this.built) this.assertInputShapes(list.map((t) => t.shape));
+    const { outputs, masks } = this.runMasked(list, args.training ?? false, args.losses, inputMask === undefined ? undefined : toList(inputMask));
+    return { outputs: outputs.length === 1 ? outputs[0] : outputs, mask: masks.length === 1 ? masks[0] : masks };
   }
 
   /** Hook for Sequential models that build their graph from the first data. */

@@ -60,6 +60,7 @@ export class ReLU extends Layer {
 
   constructor(args: ReLUArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     this.maxValue = args.maxValue === undefined || args.maxValue === null ? null : nonNegative('ReLU', 'maxValue', args.maxValue);
     this.negativeSlope = nonNegative('ReLU', 'negativeSlope', args.negativeSlope ?? 0);
     this.threshold = nonNegative('ReLU', 'threshold', args.threshold ?? 0);
@@ -110,6 +111,7 @@ export class LeakyReLU extends Layer {
 
   constructor(args: LeakyReLUArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     this.negativeSlope = nonNegative('LeakyReLU', 'negativeSlope', args.negativeSlope ?? 0.3);
   }
 
@@ -151,6 +153,7 @@ export class PReLU extends Layer {
 
   constructor(args: PReLUArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     const axes = args.sharedAxes ?? null;
     this.sharedAxes = axes === null ? null : typeof axes === 'number' ? [axes] : [...axes];
     for (const a of this.sharedAxes ?? []) {
@@ -209,6 +212,7 @@ export class ELU extends Layer {
 
   constructor(args: ELUArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     const alpha = args.alpha ?? 1;
     if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ValueError(`ELU: expected a finite number alpha but got ${String(alpha)}`);
     this.alpha = alpha;
@@ -248,6 +252,7 @@ export class Softmax extends Layer {
 
   constructor(args: SoftmaxArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     const axis = args.axis ?? -1;
     const list = typeof axis === 'number' ? [axis] : [...axis];
     if (list.length === 0 || list.some((a) => !Number.isInteger(a))) throw new ValueError(`Softmax: expected an integer axis or a list of them but got ${JSON.stringify(axis)}`);

@@ -32,6 +32,7 @@ export class ActivityRegularization extends Layer {
 
   constructor(args: ActivityRegularizationArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     for (const key of ['l1', 'l2'] as const) {
       const v = args[key];
       if (v !== undefined && (typeof v !== 'number' || !(v >= 0))) {

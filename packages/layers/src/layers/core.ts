@@ -19,6 +19,7 @@ export class Activation extends Layer {
 
   constructor(args: LayerArgs & { activation: ActivationId | ActivationFn }) {
     super(args);
+    this.supportsMasking = true;
     this.id = args.activation;
     this.fn = getActivation(args.activation);
   }
@@ -49,6 +50,7 @@ export class Dropout extends Layer {
 
   constructor(args: LayerArgs & { rate: number; noiseShape?: ReadonlyArray<number | null>; seed?: number }) {
     super(args);
+    this.supportsMasking = true;
     if (!(args.rate >= 0 && args.rate < 1)) throw new ValueError(`${this.name}: expected a rate in [0, 1) but got ${args.rate}`);
     this.rate = args.rate;
     this.noiseShape = args.noiseShape;
@@ -181,6 +183,7 @@ export class Identity extends Layer {
 
   constructor(args: LayerArgs = {}) {
     super(args);
+    this.supportsMasking = true;
   }
 
   call(inputs: Tensors): Tensors {

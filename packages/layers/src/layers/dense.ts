@@ -42,6 +42,7 @@ export class Dense extends Layer {
 
   constructor(args: DenseArgs) {
     super(args.inputDim !== undefined && !args.inputShape ? { ...args, inputShape: [args.inputDim] } : args);
+    this.supportsMasking = true;
     if (!Number.isInteger(args.units) || args.units <= 0 || args.units > 2 ** 31 - 1) {
       throw new ValueError(`${this.name}: units must be a positive integer of at most ${2 ** 31 - 1} but got ${args.units}`);
     }

@@ -1,5 +1,5 @@
-import { cast, gather, ValueError, type Tensor, type Variable } from '@tessera/tensor';
-import { Layer, type LayerArgs, type Tensors } from '../engine/layer.js';
+import { cast, gather, notEqual, ValueError, type Tensor, type Variable } from '@tessera/tensor';
+import { Layer, type LayerArgs, type Mask, type Tensors } from '../engine/layer.js';
 import type { LayerShape } from '../engine/symbolic.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
@@ -14,7 +14,7 @@ export interface EmbeddingArgs extends LayerArgs {
   /** Initializer of the `embeddings` matrix (default `'uniform'`: uniform in [-0.05, 0.05]). */
   embeddingsInitializer?: InitializerIdentifier;
   embeddingsRegularizer?: RegularizerIdentifier | null;
-  /** Whether index 0 is padding to be masked downstream (kept in the config; masking itself is not applied yet). */
+  /** Whether index 0 is padding: the output then carries a mask (false at those steps) that recurrent layers and the loss honour. */
   maskZero?: boolean;
   /** Keras 2's argument; Keras 3 deprecates it and ignores it, and so does Tessera. */
   inputLength?: number | null;
@@ -61,6 +61,7 @@ export class Embedding extends Layer {
     this.outputDim = args.outputDim;
     this.maskZero = args.maskZero ?? false;
     if (typeof this.maskZero !== 'boolean') throw new ValueError(`${this.name}: expected \`maskZero\` to be a boolean but got ${JSON.stringify(args.maskZero)}`);
+    this.supportsMasking = this.maskZero;
     this.embeddingsInitializer = args.embeddingsInitializer ?? 'uniform';
     getInitializer(this.embeddingsInitializer); // fails now, naming the initializer, rather than at build
     this.embeddingsRegularizer = getRegularizer(args.embeddingsRegularizer);
@@ -77,6 +78,11 @@ export class Embedding extends Layer {
     const x = single(inputs);
     const indices = x.dtype === 'int32' ? x : cast(x, 'int32');
     return gather(this.embeddings!, indices, 0);
+  }
+
+  /** With `maskZero`, false where the index is 0 (padding), as Keras. */
+  override computeMask(inputs: Tensors): Mask {
+    return this.maskZero ? notEqual(single(inputs), 0) : undefined;
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

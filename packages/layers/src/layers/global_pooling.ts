@@ -1,5 +1,5 @@
-import { max, mean, type Tensor } from '@tessera/tensor';
-import { Layer, type LayerArgs, type Tensors } from '../engine/layer.js';
+import { cast, div, expandDims, max, mean, mul, sum, type Tensor } from '@tessera/tensor';
+import { Layer, type CallArgs, type LayerArgs, type Mask, type Tensors } from '../engine/layer.js';
 import type { LayerShape } from '../engine/symbolic.js';
 import { assertInputRank, normalizeDataFormat, single, type DataFormat } from './conv_utils.js';
 
@@ -65,6 +65,21 @@ export class GlobalAveragePooling1D extends GlobalPooling {
   static override readonly className = 'GlobalAveragePooling1D';
   constructor(args: GlobalPoolingArgs = {}) {
     super(1, mean, args);
+    this.supportsMasking = true;
+  }
+
+  /** With a mask (Embedding's `maskZero`, Masking), the mean of the unmasked steps only, as Keras. */
+  override call(inputs: Tensors, args: CallArgs = {}): Tensor {
+    if (!args.mask) return super.call(inputs);
+    const x = single(inputs);
+    const axis = this.dataFormat === 'channels_last' ? 1 : 2;
+    const m = expandDims(cast(args.mask, 'float32'), this.dataFormat === 'channels_last' ? 2 : 1);
+    return div(sum(mul(x, m), axis, this.keepdims), sum(m, axis, this.keepdims));
+  }
+
+  /** The steps are pooled away, and the mask with them. */
+  override computeMask(): Mask {
+    return undefined;
   }
 }
 

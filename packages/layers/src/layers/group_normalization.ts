@@ -37,6 +37,7 @@ export class GroupNormalization extends AffineNormalization {
 
   constructor(args: GroupNormalizationArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     const groups = args.groups ?? 32;
     if (!Number.isInteger(groups) || (groups <= 0 && groups !== -1)) {
       throw new ValueError(`${this.name}: expected \`groups\` to be a positive integer (or -1 for instance normalization) but got ${JSON.stringify(args.groups)}`);

@@ -1,6 +1,10 @@
 import {
   add,
+  any,
+  broadcastTo,
   concat,
+  logicalAnd,
+  ones,
   div,
   expandDims,
   matMul,
@@ -18,7 +22,7 @@ import {
   ValueError,
   type Tensor,
 } from '@tessera/tensor';
-import { Layer, type LayerArgs, type Tensors } from '../engine/layer.js';
+import { Layer, type LayerArgs, type Mask, type Tensors } from '../engine/layer.js';
 import type { LayerShape } from '../engine/symbolic.js';
 
 function asList(inputs: Tensors, name: string, count?: number): Tensor[] {
@@ -58,6 +62,13 @@ export abstract class Merge extends Layer {
   override build(inputShape: LayerShape | LayerShape[]): void {
     this.computeOutputShape(inputShape);
     super.build(inputShape);
+  }
+
+  /** A position is kept where every input keeps it (Keras's Merge `compute_mask`). */
+  override computeMask(_inputs: Tensors, mask?: Mask): Mask {
+    const masks = (Array.isArray(mask) ? mask : [mask]).filter((m): m is Tensor => m !== undefined);
+    if (masks.length === 0) return undefined;
+    return masks.reduce((a, b) => logicalAnd(a, b));
   }
 
   call(inputs: Tensors): Tensor {
@@ -129,6 +140,19 @@ export class Concatenate extends Layer {
     const list = asList(inputs, this.name);
     this.checkShapes(list.map((t) => t.shape)); // the batch sizes too, which build cannot see
     return concat(list, this.axis < 0 ? this.axis + list[0].rank : this.axis);
+  }
+
+  /** Keras's: the inputs' masks (all-true where one has none) joined along the axis, then any over the last axis. */
+  override computeMask(inputs: Tensors, mask?: Mask): Mask {
+    const masks = Array.isArray(mask) ? mask : [mask];
+    if (masks.every((m) => m === undefined)) return undefined;
+    const list = asList(inputs, this.name);
+    const full = list.map((x, i) => {
+      const m = masks[i];
+      if (m === undefined) return ones(x.shape, 'bool');
+      return m.rank < x.rank ? broadcastTo(expandDims(m, -1), x.shape) : m;
+    });
+    return any(concat(full, this.axis < 0 ? this.axis + list[0].rank : this.axis), -1);
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {

@@ -78,6 +78,7 @@ export class GaussianNoise extends NoiseLayer {
 
   constructor(args: GaussianNoiseArgs) {
     super(args, 'stddev', args.stddev);
+    this.supportsMasking = true;
   }
 
   /** Standard deviation of the noise. */
@@ -111,6 +112,7 @@ export class GaussianDropout extends NoiseLayer {
 
   constructor(args: GaussianDropoutArgs) {
     super(args, 'rate', args.rate);
+    this.supportsMasking = true;
   }
 
   /** The drop probability. */
@@ -154,6 +156,7 @@ export class AlphaDropout extends NoiseLayer {
 
   constructor(args: AlphaDropoutArgs) {
     super(args, 'rate', args.rate);
+    this.supportsMasking = true;
     const ns = args.noiseShape ?? undefined;
     if (ns !== undefined && !(Array.isArray(ns) && ns.every((d) => d === null || (Number.isInteger(d) && d > 0)))) {
       throw new ValueError(`${this.name}: expected \`noiseShape\` to be a list of positive integers or nulls but got ${JSON.stringify(ns)}`);

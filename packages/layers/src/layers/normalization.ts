@@ -67,6 +67,7 @@ export class BatchNormalization extends Layer {
 
   constructor(args: BatchNormalizationArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     this.axis = args.axis ?? -1;
     if (!Number.isInteger(this.axis)) throw new ValueError(`${this.name}: expected an integer axis but got ${String(args.axis)}`);
     this.momentum = args.momentum ?? 0.99;
@@ -178,6 +179,7 @@ export class LayerNormalization extends AffineNormalization {
 
   constructor(args: LayerNormalizationArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     this.axis = typeof args.axis === 'number' || args.axis === undefined ? (args.axis ?? -1) : [...args.axis];
     this.epsilon = args.epsilon ?? 1e-3;
     if (typeof this.epsilon !== 'number' || !(this.epsilon > 0) || !Number.isFinite(this.epsilon)) {

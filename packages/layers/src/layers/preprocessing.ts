@@ -74,6 +74,7 @@ export class Rescaling extends Layer {
 
   constructor(args: RescalingArgs) {
     super(args);
+    this.supportsMasking = true;
     this.scale = checkFactor(args.scale, 'scale', this.name);
     this.offset = checkFactor(args.offset ?? 0, 'offset', this.name);
   }
@@ -143,6 +144,7 @@ export class Normalization extends Layer {
 
   constructor(args: NormalizationArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     const axis = args.axis === undefined ? -1 : args.axis;
     const list = axis === null ? [] : typeof axis === 'number' ? [axis] : axis;
     if (!Array.isArray(list) || !list.every((a) => Number.isInteger(a))) {

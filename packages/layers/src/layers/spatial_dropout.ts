@@ -55,6 +55,7 @@ export class SpatialDropout1D extends Dropout {
 
   constructor(args: Omit<SpatialDropoutArgs, 'dataFormat'>) {
     super({ ...args, noiseShape: [null, 1, null] });
+    this.supportsMasking = true;
   }
 
   override build(inputShape: LayerShape): void {

@@ -24,6 +24,7 @@ export class UnitNormalization extends Layer {
 
   constructor(args: UnitNormalizationArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     const axis = args.axis ?? -1;
     const list = typeof axis === 'number' ? [axis] : axis;
     if (!Array.isArray(list) && typeof axis !== 'number') {

@@ -1,4 +1,4 @@
-import { cast, concat, fill, reshape, sum, tidy, type Tensor } from '@tessera/tensor';
+import { broadcastTo, cast, concat, expandDims, fill, mul, reshape, sum, tidy, type Tensor } from '@tessera/tensor';
 
 /**
  * A metric accumulated over an epoch. Each batch yields a small tensor of statistics
@@ -8,8 +8,11 @@ import { cast, concat, fill, reshape, sum, tidy, type Tensor } from '@tessera/te
 export interface Metric {
   /** The name in logs (`accuracy`, `val_accuracy`, ...). */
   readonly name: string;
-  /** Statistics of one batch as a 1-D float32 tensor. */
-  batchStats(yTrue: Tensor, yPred: Tensor): Tensor;
+  /**
+   * Statistics of one batch as a 1-D float32 tensor. `mask` is the Keras mask of `yPred`
+   * (false at padded timesteps), if it carries one.
+   */
+  batchStats(yTrue: Tensor, yPred: Tensor, mask?: Tensor): Tensor;
   /** Folds a batch's statistics in. */
   accumulate(stats: ArrayLike<number>): void;
   /** The value so far. */
@@ -34,10 +37,15 @@ export class MeanMetric implements Metric {
     private readonly fn: (yTrue: Tensor, yPred: Tensor) => Tensor,
   ) {}
 
-  batchStats(yTrue: Tensor, yPred: Tensor): Tensor {
+  /** `[sum, count]` of the per-sample values; masked values (Keras's mask of `yPred`) count for nothing. */
+  batchStats(yTrue: Tensor, yPred: Tensor, mask?: Tensor): Tensor {
     return tidy(() => {
       const values = cast(this.fn(yTrue, yPred), 'float32');
-      return concat([reshape(sum(values), [1]), fill([1], values.size)]);
+      if (!mask) return concat([reshape(sum(values), [1]), fill([1], values.size)]);
+      let m = cast(mask, 'float32');
+      while (m.rank < values.rank) m = expandDims(m, -1);
+      m = broadcastTo(m, values.shape);
+      return concat([reshape(sum(mul(values, m)), [1]), reshape(sum(m), [1])]);
     });
   }
 

@@ -18,12 +18,60 @@ import { BatchNormalization, LayerNormalization } from '../layers/normalization.
 import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from '../layers/pooling.js';
 import { Cropping2D, UpSampling2D, ZeroPadding2D } from '../layers/reshaping.js';
 import { SpatialDropout1D, SpatialDropout2D } from '../layers/spatial_dropout.js';
-import type { LayerFromConfig } from './context.js';
+import { Masking } from '../layers/masking.js';
+import { Bidirectional } from '../layers/recurrent/bidirectional.js';
+import { GRUCell, LSTMCell, RecurrentCell, SimpleRNNCell } from '../layers/recurrent/cells.js';
+import { GRU, LSTM, SimpleRNN } from '../layers/recurrent/layers.js';
+import { RNN } from '../layers/recurrent/rnn.js';
+import { StackedRNNCells } from '../layers/recurrent/stacked.js';
+import { TimeDistributed } from '../layers/recurrent/time_distributed.js';
+import { Layer } from '../engine/layer.js';
+import type { LayerContext, LayerFromConfig } from './context.js';
 import { LayerConfigError } from './errors.js';
 import { describeValue } from './keras_args.js';
-import { configFactory, unsupportedOption } from './standard.js';
+import { configFactory, unsupportedOption, type ConfigSpec } from './standard.js';
 
 const DENSE_INITS = { kernel_initializer: 'glorot_uniform', bias_initializer: 'zeros' };
+
+const RNN_INITS = { kernel_initializer: 'glorot_uniform', recurrent_initializer: 'orthogonal', bias_initializer: 'zeros' };
+
+/** A nested layer of a wrapper's config, of the class the wrapper needs. */
+function nested<T>(ctx: LayerContext, config: Record<string, unknown>, key: string, cls: abstract new (...a: never[]) => T, what: string): T {
+  const layer = ctx.deserialize(config[key]);
+  if (!(layer instanceof cls)) {
+    throw new LayerConfigError('bad_config', `${ctx.className}: \`${key}\` must be ${what}`, {
+      layer: typeof config.name === 'string' ? config.name : undefined,
+      found: layer instanceof Layer ? layer.className : describeValue(config[key]),
+    });
+  }
+  return layer;
+}
+
+/**
+ * The recurrent layers' and cells' config spec: Keras 2's `implementation` (how the gates are
+ * computed: same numbers) and `time_major` (only false) are accepted.
+ */
+function recurrentSpec(extra: Partial<ConfigSpec> = {}): ConfigSpec {
+  return { inits: RNN_INITS, only: { time_major: [false, null] }, drop: ['implementation', 'time_major', 'use_cudnn'], adapt: extra.adapt };
+}
+
+// Keras 2 before reset_after existed wrote no such key: those GRUs are reset-before (a 1-D bias).
+const gruSpec = recurrentSpec({
+  adapt(args, config) {
+    if (!('reset_after' in config)) args.resetAfter = false;
+  },
+});
+
+const rnnSpec: ConfigSpec = {
+  only: { time_major: [false, null] },
+  drop: ['time_major'],
+  adapt(args, config, ctx) {
+    const spec = config.cell;
+    args.cell = Array.isArray(spec)
+      ? spec.map((c, i) => nested(ctx, { ...config, [`cell_${i}`]: c }, `cell_${i}`, RecurrentCell, 'a recurrent cell'))
+      : nested(ctx, config, 'cell', RecurrentCell, 'a recurrent cell (SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells)');
+  },
+};
 
 const inputLayer: LayerFromConfig = (config, ctx) => {
   if (config.sparse === true || config.ragged === true) throw unsupportedOption(ctx, config, 'a sparse or ragged input');
@@ -118,6 +166,47 @@ export const BUILT_IN: Readonly<Record<string, LayerFromConfig>> = {
   AlphaDropout: configFactory(AlphaDropout),
   ActivityRegularization: configFactory(ActivityRegularization),
   UnitNormalization: configFactory(UnitNormalization),
+  Masking: configFactory(Masking),
+  SimpleRNNCell: configFactory(SimpleRNNCell, recurrentSpec()),
+  LSTMCell: configFactory(LSTMCell, recurrentSpec()),
+  GRUCell: configFactory(GRUCell, gruSpec),
+  StackedRNNCells: configFactory(StackedRNNCells, {
+    adapt(args, config, ctx) {
+      if (!Array.isArray(config.cells)) throw new LayerConfigError('bad_config', 'StackedRNNCells: `cells` must be a list', { found: describeValue(config.cells) });
+      args.cells = config.cells.map((c, i) => nested(ctx, { [`cells[${i}]`]: c }, `cells[${i}]`, RecurrentCell, 'a recurrent cell'));
+    },
+  }),
+  RNN: configFactory(RNN, rnnSpec),
+  SimpleRNN: configFactory(SimpleRNN, recurrentSpec()),
+  LSTM: configFactory(LSTM, recurrentSpec()),
+  GRU: configFactory(GRU, gruSpec),
+  // Keras 2's CuDNN layers compute what LSTM (tanh, sigmoid) and a reset-after GRU compute; @tessera/io
+  // converts their weights' CuDNN layout when a file loads, as Keras 2 does.
+  CuDNNLSTM: configFactory(LSTM, recurrentSpec()),
+  CuDNNGRU: configFactory(
+    GRU,
+    recurrentSpec({
+      adapt(args) {
+        args.resetAfter = true;
+      },
+    }),
+  ),
+  Bidirectional: configFactory(Bidirectional, {
+    drop: ['num_constants'],
+    adapt(args, config, ctx) {
+      args.layer = nested(ctx, config, 'layer', RNN, 'a recurrent layer (LSTM, GRU, SimpleRNN, RNN)');
+      if (config.backward_layer !== undefined && config.backward_layer !== null) {
+        args.backwardLayer = nested(ctx, config, 'backward_layer', RNN, 'a recurrent layer (LSTM, GRU, SimpleRNN, RNN)');
+      }
+      // Python's None is a merge mode here (the two outputs as a list), not "the default".
+      args.mergeMode = config.merge_mode === undefined ? 'concat' : config.merge_mode;
+    },
+  }),
+  TimeDistributed: configFactory(TimeDistributed, {
+    adapt(args, config, ctx) {
+      args.layer = nested(ctx, config, 'layer', Layer, 'a layer');
+    },
+  }),
   GroupNormalization: configFactory(GroupNormalization, { inits: { beta_initializer: 'zeros', gamma_initializer: 'ones' } }),
 };
 

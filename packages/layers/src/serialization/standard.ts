@@ -78,14 +78,16 @@ export function configFactory(cls: LayerClass, spec: ConfigSpec = {}): LayerFrom
     for (const [key, fallback] of Object.entries(spec.inits ?? {})) {
       args[camelCase(key)] = ctx.initializer(cfg[key], fallback);
     }
-    if ('activation' in cfg) {
-      const id = activationId(args.activation);
+    // Recurrent layers have a second activation, for their gates.
+    for (const key of ['activation', 'recurrent_activation']) {
+      if (!(key in cfg)) continue;
+      const id = activationId(args[camelCase(key)]);
       try {
         getActivation(id as never);
       } catch {
-        throw unsupportedOption(ctx, config, `activation '${id}'`);
+        throw unsupportedOption(ctx, config, `${key} '${id}'`);
       }
-      args.activation = id;
+      args[camelCase(key)] = id;
     }
     spec.adapt?.(args, config, ctx);
     return new cls(args as never);

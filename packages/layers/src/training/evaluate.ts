@@ -34,9 +34,9 @@ export async function evaluateLogs(
       const xb = sliceRows(xs, start, end);
       const yb = sliceRows(ys, start, end);
       const added: Tensor[] = [];
-      const preds = model.run(xb, false, added);
-      const { total, perOutput } = computeLosses(model, c, yb, preds, added);
-      return batchStatistics(c, total, perOutput, yb, preds);
+      const { outputs: preds, masks } = model.runMasked(xb, false, added);
+      const { total, perOutput } = computeLosses(model, c, yb, preds, added, masks);
+      return batchStatistics(c, total, perOutput, yb, preds, masks);
     });
     const values = await stats.data();
     stats.dispose();

@@ -49,8 +49,9 @@ export function computeLosses(
   ys: Tensor[],
   preds: Tensor[],
   added: readonly Tensor[] = [],
+  masks: readonly (Tensor | undefined)[] = [],
 ): { total: Tensor; perOutput: Tensor[] } {
-  const perOutput = preds.map((p, i) => c.losses[i].compute(ys[i], p));
+  const perOutput = preds.map((p, i) => c.losses[i].compute(ys[i], p, undefined, masks[i]));
   let total = perOutput.reduce((acc, l, i) => {
     const w = c.lossWeights[i] === 1 ? l : mul(l, c.lossWeights[i]);
     return acc ? add(acc, w) : w;
@@ -64,14 +65,21 @@ export function computeLosses(
  * The statistics of a batch as one 1-D tensor: `[loss, (per-output losses), ...metric stats]`,
  * so reading a step's logs is a single transfer. Also returns each metric's stat length.
  */
-export function batchStatistics(c: CompiledState, total: Tensor, perOutput: Tensor[], ys: Tensor[], preds: Tensor[]): { stats: Tensor; sizes: number[] } {
+export function batchStatistics(
+  c: CompiledState,
+  total: Tensor,
+  perOutput: Tensor[],
+  ys: Tensor[],
+  preds: Tensor[],
+  masks: readonly (Tensor | undefined)[] = [],
+): { stats: Tensor; sizes: number[] } {
   return tidy(() => {
     const parts: Tensor[] = [reshape(total, [1])];
     if (perOutput.length > 1) parts.push(...perOutput.map((l) => reshape(l, [1])));
     const sizes: number[] = [];
     c.metrics.forEach((ms, i) =>
       ms.forEach((m) => {
-        const s = m.batchStats(ys[i], preds[i]);
+        const s = m.batchStats(ys[i], preds[i], masks[i]);
         sizes.push(s.size);
         parts.push(s);
       }),
@@ -89,20 +97,24 @@ export function trainStep(model: Model, c: CompiledState, xs: Tensor[], ys: Tens
   if (vars.length === 0) throw new ValueError(`${model.name} has no trainable weights; nothing to train`);
   if (!c.optimizer.built) c.optimizer.build(vars);
   let preds: Tensor[] = [];
+  let masks: (Tensor | undefined)[] = [];
   let perOutput: Tensor[] = [];
   const { value, grads } = variableGrads(() => {
     const added: Tensor[] = [];
-    preds = model.run(xs, true, added).map((p) => keep(p));
-    const losses = computeLosses(model, c, ys, preds, added);
+    const run = model.runMasked(xs, true, added);
+    preds = run.outputs.map((p) => keep(p));
+    // Masks (padded timesteps) are kept for the metrics, which are computed after the step.
+    masks = run.masks.map((m) => (m === undefined ? m : keep(m)));
+    const losses = computeLosses(model, c, ys, preds, added, masks);
     perOutput = losses.perOutput.map((l) => keep(l));
     return losses.total;
   }, vars);
   try {
     c.optimizer.applyGradients(vars.map((v) => [grads[v.name], v]));
-    return batchStatistics(c, value, perOutput, ys, preds);
+    return batchStatistics(c, value, perOutput, ys, preds, masks);
   } finally {
     // A model that returns its input unchanged must not free the caller's tensor.
-    dispose([value, grads, preds.filter((p) => !xs.includes(p)), perOutput]);
+    dispose([value, grads, preds.filter((p) => !xs.includes(p)), perOutput, masks.filter((m): m is Tensor => m !== undefined)]);
   }
 }
 

@@ -2,8 +2,9 @@
 import { core } from './core.js';
 import { stockA } from './stock_a.js';
 import { stockB } from './stock_b.js';
+import { recurrent } from './recurrent.js';
 import type { ZooEntry } from './types.js';
 
 export type { ZooEntry, ZooInput } from './types.js';
 
-export const zoo: ZooEntry[] = [...core, ...stockA, ...stockB];
+export const zoo: ZooEntry[] = [...core, ...stockA, ...stockB, ...recurrent];
