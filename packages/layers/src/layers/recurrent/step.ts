@@ -4,13 +4,21 @@
 // in one product before the loop; a step adds the recurrent product and applies the gates.
 // The shapes are those of the fused `lstmCell` / `gruCell` kernels, which take over the
 // tanh/sigmoid cases; these functions stay the general path (any activation, dropout).
-import { add, concat, matMul, mul, slice, sub, type Tensor } from '@tessera/tensor';
-import type { ActivationFn } from '../../activations.js';
+import { add, concat, gruCell, lstmCell, matMul, mul, slice, sub, type Tensor } from '@tessera/tensor';
+import { getActivation, type ActivationFn } from '../../activations.js';
 
 /** Activations of a cell: `activation` (candidate, output) and `recurrentActivation` (gates). */
 export interface StepActivations {
   activation: ActivationFn;
   recurrentActivation: ActivationFn;
+}
+
+const TANH = getActivation('tanh');
+const SIGMOID = getActivation('sigmoid');
+
+/** Keras's default activations, which the fused step kernels compute (one kernel a step). */
+function fusable(fns: StepActivations): boolean {
+  return fns.activation === TANH && fns.recurrentActivation === SIGMOID;
 }
 
 /** The columns `[gate * units, (gate + 1) * units)` of a `[rows, k * units]` matrix. */
@@ -56,6 +64,7 @@ export function lstmStep(
   fns: StepActivations,
   recurrentMasks?: readonly Tensor[],
 ): [Tensor, Tensor] {
+  if (!recurrentMasks && fusable(fns)) return lstmCell(xw, h, c, recurrentKernel);
   const units = h.shape[1];
   const z = add(xw, recurrentProduct(h, recurrentKernel, units, recurrentMasks, 4));
   const i = fns.recurrentActivation(gateColumns(z, 0, units));
@@ -87,6 +96,7 @@ export function gruStep(
   resetAfter = true,
   recurrentMasks?: readonly Tensor[],
 ): Tensor {
+  if (resetAfter && recurrentBias && !recurrentMasks && fusable(fns)) return gruCell(xw, h, recurrentKernel, recurrentBias);
   const units = h.shape[1];
   const xz = gateColumns(xw, 0, units);
   const xr = gateColumns(xw, 1, units);
