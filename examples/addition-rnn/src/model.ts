@@ -9,7 +9,7 @@ import { chars, DIGITS, MAXLEN } from './data.js';
  */
 export function additionRnn(numLayers = 1, units = 128): Sequential {
   const model = new Sequential();
-  model.add(new Input({ shape: [MAXLEN, chars.length] }));
+  model.add(Input({ shape: [MAXLEN, chars.length] }));
   // "Encode" the input sequence using an LSTM, producing an output of size 128.
   model.add(new LSTM({ units }));
   // As the decoder RNN's input, repeatedly provide with the last output of RNN for each time step.
