@@ -29,6 +29,7 @@ const mainSidebar: DefaultTheme.SidebarItem[] = [
       { text: 'Getting started', link: '/getting-started' },
       { text: 'Coming from Keras', link: '/coming-from-keras' },
       { text: 'Playground', link: '/playground' },
+      { text: 'Sequence models', link: '/sequence-models' },
     ],
   },
   ...guideSidebar,
@@ -57,7 +58,7 @@ export default defineConfig({
   lastUpdated: false,
   themeConfig: {
     nav: [
-      { text: 'Guide', link: '/getting-started', activeMatch: '^/(getting-started|guide/|coming-from-keras|writing-a-backend|file-formats|scale-out)' },
+      { text: 'Guide', link: '/getting-started', activeMatch: '^/(getting-started|guide/|coming-from-keras|sequence-models|writing-a-backend|file-formats|scale-out)' },
       { text: 'Coming from Keras', link: '/coming-from-keras' },
       { text: 'API', link: '/api/', activeMatch: '^/api/' },
       { text: 'Playground', link: '/playground' },
