@@ -93,7 +93,7 @@ function updateControls(): void {
   (byId('load-idb') as HTMLButtonElement).disabled = busy || select('stored').options.length === 0;
   (byId('model-file') as HTMLInputElement).disabled = busy || !dataset;
   // What shapes the model and its data is fixed while a model exists: Reset to change it.
-  for (const id of ['dataset', 'model-kind', 'hidden', 'filters', 'kernel', 'dense-units', 'dropout', 'train-count', 'val-count']) {
+  for (const id of ['dataset', 'model-kind', 'hidden', 'filters', 'kernel', 'dense-units', 'rnn-units', 'dropout', 'train-count', 'val-count']) {
     (byId(id) as HTMLInputElement).disabled = busy || hasModel;
   }
   for (const id of ['optimizer', 'lr', 'batch', 'epochs', 'cpu-thread']) (byId(id) as HTMLInputElement).disabled = busy;
@@ -113,6 +113,7 @@ function readSpec(): ModelSpec {
     filters: numberField('filters', 'filters', 1, 256, true),
     kernelSize: numberField('kernel', 'kernel size', 1, 9, true),
     denseUnits: numberField('dense-units', 'dense units', 1, 4096, true),
+    rnnUnits: numberField('rnn-units', 'LSTM units', 1, 1024, true),
     dropout: numberField('dropout', 'dropout', 0, 0.9, false),
   };
 }
@@ -132,7 +133,7 @@ function showModelFields(): void {
   const kind = select('model-kind').value as ModelKind;
   byId('model-title').textContent = MODEL_TITLES[kind];
   for (const row of document.querySelectorAll<HTMLElement>('[data-kind]')) row.hidden = !row.dataset.kind!.split(' ').includes(kind);
-  if (kind !== 'mlp') input('kernel').value = String(DEFAULT_SPECS[kind].kernelSize);
+  if (kind === 'cnn' || kind === 'cnn2') input('kernel').value = String(DEFAULT_SPECS[kind].kernelSize);
 }
 
 // ---------------------------------------------------------------- data

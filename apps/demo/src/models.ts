@@ -1,10 +1,11 @@
 /**
  * The models the demo offers, as in the tutorials: Keras's MNIST MLP and the small CNN, plus a
- * two-block CNN for harder data (Fashion-MNIST, CIFAR-10). Layer sizes are editable.
+ * two-block CNN for harder data (Fashion-MNIST, CIFAR-10), and Keras's sequence tutorial, an LSTM
+ * that reads each image row by row. Layer sizes are editable.
  */
-import { Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Sequential, type Layer } from '@tessera/layers';
+import { Conv2D, Dense, Dropout, Flatten, LSTM, MaxPooling2D, Reshape, Sequential, type Layer } from '@tessera/layers';
 
-export type ModelKind = 'mlp' | 'cnn' | 'cnn2';
+export type ModelKind = 'mlp' | 'cnn' | 'cnn2' | 'lstm';
 
 export interface ModelSpec {
   kind: ModelKind;
@@ -16,6 +17,8 @@ export interface ModelSpec {
   kernelSize: number;
   /** CNNs: units of the dense layer before the classifier. */
   denseUnits: number;
+  /** LSTM: the recurrent layer's units. */
+  rnnUnits: number;
   /** Dropout rate after hidden layers (0 for none). */
   dropout: number;
 }
@@ -24,12 +27,14 @@ export const MODEL_TITLES: Record<ModelKind, string> = {
   mlp: 'MLP: Flatten, Dense(relu) x n, Dense(softmax)',
   cnn: 'CNN: Conv2D, MaxPool, Dense, Dense(softmax)',
   cnn2: 'CNN, two blocks: (Conv2D, Conv2D, MaxPool) x 2, Dense, Dense(softmax)',
+  lstm: 'LSTM on image rows: each image is a sequence of rows (28 steps of 28 pixels on MNIST), LSTM, Dense(softmax)',
 };
 
 export const DEFAULT_SPECS: Record<ModelKind, ModelSpec> = {
-  mlp: { kind: 'mlp', hidden: [512, 512], filters: 32, kernelSize: 5, denseUnits: 128, dropout: 0.2 },
-  cnn: { kind: 'cnn', hidden: [512, 512], filters: 32, kernelSize: 5, denseUnits: 128, dropout: 0.2 },
-  cnn2: { kind: 'cnn2', hidden: [512, 512], filters: 32, kernelSize: 3, denseUnits: 128, dropout: 0.25 },
+  mlp: { kind: 'mlp', hidden: [512, 512], filters: 32, kernelSize: 5, denseUnits: 128, rnnUnits: 128, dropout: 0.2 },
+  cnn: { kind: 'cnn', hidden: [512, 512], filters: 32, kernelSize: 5, denseUnits: 128, rnnUnits: 128, dropout: 0.2 },
+  cnn2: { kind: 'cnn2', hidden: [512, 512], filters: 32, kernelSize: 3, denseUnits: 128, rnnUnits: 128, dropout: 0.25 },
+  lstm: { kind: 'lstm', hidden: [512, 512], filters: 32, kernelSize: 5, denseUnits: 128, rnnUnits: 128, dropout: 0 },
 };
 
 /** Reads `"512, 256"` as `[512, 256]`; the error says what was expected and what was found. */
@@ -50,6 +55,10 @@ export function buildModel(spec: ModelSpec, inputShape: [number, number, number]
   if (spec.kind === 'mlp') {
     layers.push(new Flatten({ inputShape }));
     for (const units of spec.hidden) layers.push(new Dense({ units, activation: 'relu' }), ...dropout());
+  } else if (spec.kind === 'lstm') {
+    // Each image row is a timestep whose features are the row's pixels (and channels).
+    const [h, w, c] = inputShape;
+    layers.push(new Reshape({ targetShape: [h, w * c], inputShape }), new LSTM({ units: spec.rnnUnits }), ...dropout());
   } else {
     const conv = (filters: number, first = false) =>
       new Conv2D({ filters, kernelSize: spec.kernelSize, activation: 'relu', padding: spec.kind === 'cnn2' ? 'same' : 'valid', ...(first ? { inputShape } : {}) });
