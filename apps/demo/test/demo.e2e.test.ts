@@ -229,6 +229,36 @@ describe('demo app in headless Chromium', () => {
     }
   });
 
+  it('trains the LSTM on MNIST rows (28 steps of 28 pixels) and returns the tensor count on Reset', async () => {
+    const browser = await launch(false);
+    const errors: string[] = [];
+    try {
+      const page = await browser.newPage();
+      await openDemo(page, errors);
+      const baseline = await tensorCount(page);
+      await page.selectOption('[data-testid=model-kind]', 'lstm');
+      expect(await page.locator('#rnn-units').isVisible()).toBe(true);
+      expect(await page.locator('#filters').isVisible()).toBe(false);
+      await fillForm(page, { 'rnn-units': '32', dropout: '0', batch: '64', epochs: '1', lr: '0.005', 'train-count': '1920', 'val-count': '500' });
+      await page.click('[data-testid=train]');
+      expect(await waitForState(page, ['done', 'error', 'stopped'], 240_000), await pageError(page)).toBe('done');
+      const summary = await text(page, 'summary');
+      expect(summary).toMatch(/reshape \(Reshape\)\s+\(None, 28, 28\)/);
+      expect(summary).toMatch(/lstm \(LSTM\)\s+\(None, 32\)\s+7808/);
+      expect(await text(page, 'progress')).toMatch(/30\/30 \[=+\] - \d+s \d+m?s\/step - loss: \d\.\d{4}/);
+      const valAccuracy = Number(await text(page, 'val-accuracy'));
+      console.log(`demo e2e: LSTM on MNIST rows, val_accuracy ${valAccuracy} after 30 steps of 64`);
+      expect(valAccuracy).toBeGreaterThan(0.2); // chance is 0.1
+      await page.click('[data-testid=reset]');
+      await waitForState(page, ['idle'], 30_000);
+      expect(await tensorCount(page)).toBe(baseline);
+      expect(errors, `page errors: ${errors.join('; ')}`).toEqual([]);
+      expect(await pageError(page)).toBe('');
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('never picks a software adapter by itself: on SwiftShader it trains on the CPU and says why', async () => {
     const browser = await launch(true);
     const errors: string[] = [];
