@@ -25,6 +25,9 @@ const ROW_LOOPS: { readonly [A in FusedActivation]: RowLoop } = {
   },
 };
 
+/** The activations `bias_act` applies in WebAssembly, by its code. */
+const WASM_CODES: { readonly [A in FusedActivation]?: number } = { linear: 0, relu: 1, relu6: 2 };
+
 /**
  * What a GEMM calls as it copies a block of its sums out of its accumulators (still in
  * cache): `m` rows, row `i` read from `src` at `s + i * srcStride`, written for `dst` at
@@ -41,7 +44,14 @@ export interface RowWriter {
  * kernel makes no tensor besides its output. Without a bias, a row of zeros stands in.
  */
 export class Epilogue implements RowWriter {
-  private readonly bias: TypedArray;
+  /** The bias (zeros when none), one value per output column. */
+  readonly bias: TypedArray;
+  /**
+   * The code of `bias_act` in src/wasm/gemm.wat that applies this epilogue inside the
+   * GEMM's memory (0 none, 1 relu, 2 relu6), or -1 when only {@link Epilogue.rows} can:
+   * the other activations stay in TypeScript, where they are computed in double.
+   */
+  readonly wasmCode: number;
   private readonly loop: RowLoop;
   private readonly alpha: number;
 
@@ -53,6 +63,7 @@ export class Epilogue implements RowWriter {
   constructor(attrs: FusedActivationAttrs, n: number, bias?: TypedArray) {
     this.bias = bias ?? new Float32Array(n);
     this.loop = ROW_LOOPS[attrs.activation];
+    this.wasmCode = WASM_CODES[attrs.activation] ?? -1;
     this.alpha = attrs.alpha;
   }
 

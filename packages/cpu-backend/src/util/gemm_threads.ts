@@ -17,6 +17,8 @@ export interface GemmEntry {
     m: number, n: number, k: number, pa: number, pb: number, wide: number,
   ): void;
   demote(dst: number, src: number, count: number): void;
+  /** The fused kernels' bias and relu/relu6, in place on C (see `bias_act` in gemm.wat). */
+  bias_act(c: number, ldc: number, m: number, n: number, bias: number, act: number): void;
 }
 
 /** The arguments of one `gemm` call, in order (the pack buffers are the 12th and 13th). */

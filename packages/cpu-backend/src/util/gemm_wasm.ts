@@ -1,6 +1,6 @@
 import { BackendError } from '@tessera/tensor';
 import { GEMM_WASM_BASE64 } from '../wasm/gemm_wasm.js';
-import type { RowWriter } from './epilogue.js';
+import { Epilogue, type RowWriter } from './epilogue.js';
 import type { MatrixView } from './gemm.js';
 import { planSplit, runSplit, sharedInstance, type GemmArgs, type GemmEntry } from './gemm_threads.js';
 import { lazySimdModule } from './wasm_module.js';
@@ -198,6 +198,9 @@ export class WasmGemm {
     const np = roundUp(n, 8);
     const aLen = extent(a, m, k);
     const bLen = extent(b, k, n);
+    // A bias and relu/relu6 are applied in wasm, on C in place (a bias row of np floats
+    // after B); other row writers run in TypeScript as C is copied out.
+    const inWasm = epilogue instanceof Epilogue && epilogue.wasmCode >= 0 && epilogue.bias instanceof Float32Array;
     let split = planSplit(m, n, k);
     // Layout (bytes, 16-aligned): this thread's pack buffers, the worker's, C (mp x np), A, B.
     const packA = wide ? PACK_A.f64 : PACK_A.f32;
@@ -206,14 +209,15 @@ export class WasmGemm {
     const cAt = packs;
     const aAt = cAt + roundUp(mp * np * bytes, 16);
     const bAt = aAt + roundUp(aLen * 4, 16);
-    const end = bAt + bLen * 4;
+    const biasAt = roundUp(bAt + bLen * 4, 16);
+    const end = inWasm ? biasAt + np * 4 : bAt + bLen * 4;
     let inst = split ? sharedInstance(end) : undefined;
     if (!inst) {
       split = undefined;
       inst = instanceWith(end);
       if (!inst) return false;
     }
-    const { gemm, demote } = inst.exports;
+    const { gemm, demote, bias_act } = inst.exports;
     const heap = new Float32Array(inst.memory.buffer);
 
     if (this.lastA?.data !== a.data || this.lastA.offset !== a.offset || this.lastA.memory !== inst.memory) {
@@ -230,9 +234,15 @@ export class WasmGemm {
     if (split) runSplit(args, split, [packA + packB, 2 * packA + packB]);
     else gemm(...args);
     if (wide) demote(cAt, cAt, mp * np);
+    if (inWasm) {
+      const bias = (epilogue as Epilogue).bias as Float32Array;
+      heap.fill(0, biasAt / 4 + n, biasAt / 4 + np);
+      heap.set(bias, biasAt / 4);
+      bias_act(cAt, np * 4, m, np, biasAt, (epilogue as Epilogue).wasmCode);
+    }
 
     const c = heap.subarray(cAt / 4, cAt / 4 + mp * np);
-    if (epilogue) epilogue.rows(c, 0, np, out, outOffset, m);
+    if (epilogue && !inWasm) epilogue.rows(c, 0, np, out, outOffset, m);
     else if (np === n) out.set(c.subarray(0, m * n), outOffset);
     else for (let i = 0; i < m; i++) out.set(c.subarray(i * np, i * np + n), outOffset + i * n);
     return true;

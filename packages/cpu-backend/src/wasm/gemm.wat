@@ -398,4 +398,32 @@
         (local.set $src (i32.add (local.get $src) (i32.const 32)))
         (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
         (br $each))))
+  ;; The fused kernels' epilogue, in place on C (f32, `m` rows `ldc` bytes apart, `n` a
+  ;; multiple of 4): each row gets the `n` floats of `bias` added, then the activation
+  ;; `act`: 0 none, 1 relu, 2 relu6 (the others stay in TypeScript: leakyRelu's slope is a
+  ;; double there, which f32 would round differently). Adding in f32 gives the
+  ;; TypeScript epilogue's bits (a double sum of two floats rounds to the same float);
+  ;; f32x4.max/min keep NaN and turn -0 into +0, as Math.max/Math.min.
+  (func (export "bias_act") (param $c i32) (param $ldc i32) (param $m i32) (param $n i32)
+    (param $bias i32) (param $act i32)
+    (local $row i32) (local $j i32) (local $end i32) (local $v v128) (local $zero v128) (local $six v128)
+    (local.set $six (f32x4.splat (f32.const 6)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $row) (local.get $m)))
+      (local.set $j (i32.const 0))
+      (block $cols_done (loop $cols
+        (br_if $cols_done (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $v (f32x4.add (v128.load (i32.add (local.get $c) (local.get $j)))
+                                 (v128.load (i32.add (local.get $bias) (local.get $j)))))
+        (if (i32.eq (local.get $act) (i32.const 1))
+          (then (local.set $v (f32x4.max (local.get $v) (local.get $zero)))))
+        (if (i32.eq (local.get $act) (i32.const 2))
+          (then (local.set $v (f32x4.min (f32x4.max (local.get $v) (local.get $zero)) (local.get $six)))))
+        (v128.store (i32.add (local.get $c) (local.get $j)) (local.get $v))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $cols)))
+      (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br $rows))))
 )
