@@ -160,41 +160,55 @@ export function mod(a: TensorOrLike, b: TensorOrLike): Tensor {
 
 // ---- gradients: each result is summed back over the axes its input was broadcast along.
 
-type Pair = [Tensor, Tensor];
-const both = (dy: Tensor, [a, b]: readonly Tensor[], da: Tensor, db: Tensor): Pair => [
-  reduceToShape(da, a.shape),
-  reduceToShape(db, b.shape),
+type Grad = Tensor | null;
+/**
+ * Each input's gradient, made only when backprop needs it (`needed[i]`: a constant
+ * operand such as Dropout's mask or a scale gets none computed), then summed back over
+ * the axes that input was broadcast along.
+ */
+const both = (
+  [a, b]: readonly Tensor[],
+  needed: readonly boolean[] | undefined,
+  da: () => Tensor,
+  db: () => Tensor,
+): [Grad, Grad] => [
+  needed?.[0] === false ? null : reduceToShape(da(), a.shape),
+  needed?.[1] === false ? null : reduceToShape(db(), b.shape),
 ];
 
-registerGradient('Add', (dy, inputs) => both(dy, inputs, dy, dy));
-registerGradient('Sub', (dy, inputs) => both(dy, inputs, dy, neg(dy)));
-registerGradient('Mul', (dy, inputs) => both(dy, inputs, mul(dy, inputs[1]), mul(dy, inputs[0])));
-registerGradient('Div', (dy, inputs) => {
+registerGradient('Add', (dy, inputs, _y, _attrs, needed) => both(inputs, needed, () => dy, () => dy));
+registerGradient('Sub', (dy, inputs, _y, _attrs, needed) => both(inputs, needed, () => dy, () => neg(dy)));
+registerGradient('Mul', (dy, inputs, _y, _attrs, needed) => both(inputs, needed, () => mul(dy, inputs[1]), () => mul(dy, inputs[0])));
+registerGradient('Div', (dy, inputs, _y, _attrs, needed) => {
   const [a, b] = inputs;
-  return both(dy, inputs, div(dy, b), neg(div(mul(dy, a), square(b))));
+  return both(inputs, needed, () => div(dy, b), () => neg(div(mul(dy, a), square(b))));
 });
-registerGradient('Pow', (dy, inputs, y) => {
+registerGradient('Pow', (dy, inputs, y, _attrs, needed) => {
   const [a, b] = inputs;
-  const da = mul(dy, mul(b, pow(a, sub(b, 1))));
-  // d/db a^b = a^b log a, defined for a > 0 (zero elsewhere, as TensorFlow).
-  const logA = where(greater(a, 0), log(a), zerosLike(a));
-  return both(dy, inputs, da, mul(dy, mul(y, logA)));
+  return both(
+    inputs,
+    needed,
+    () => mul(dy, mul(b, pow(a, sub(b, 1)))),
+    // d/db a^b = a^b log a, defined for a > 0 (zero elsewhere, as TensorFlow).
+    () => mul(dy, mul(y, where(greater(a, 0), log(a), zerosLike(a)))),
+  );
 });
-registerGradient('Maximum', (dy, inputs) => {
+registerGradient('Maximum', (dy, inputs, _y, _attrs, needed) => {
   const aWins = greaterEqual(inputs[0], inputs[1]);
-  return both(dy, inputs, where(aWins, dy, zerosLike(dy)), where(aWins, zerosLike(dy), dy));
+  return both(inputs, needed, () => where(aWins, dy, zerosLike(dy)), () => where(aWins, zerosLike(dy), dy));
 });
-registerGradient('Minimum', (dy, inputs) => {
+registerGradient('Minimum', (dy, inputs, _y, _attrs, needed) => {
   const aWins = less(inputs[1], inputs[0]);
-  return both(dy, inputs, where(aWins, zerosLike(dy), dy), where(aWins, dy, zerosLike(dy)));
+  return both(inputs, needed, () => where(aWins, zerosLike(dy), dy), () => where(aWins, dy, zerosLike(dy)));
 });
-registerGradient('SquaredDifference', (dy, inputs) => {
-  const d = mul(dy, mul(sub(inputs[0], inputs[1]), 2));
-  return both(dy, inputs, d, neg(d));
+registerGradient('SquaredDifference', (dy, inputs, _y, _attrs, needed) => {
+  let d: Tensor | undefined;
+  const da = () => (d ??= mul(dy, mul(sub(inputs[0], inputs[1]), 2)));
+  return both(inputs, needed, da, () => neg(da()));
 });
 // floor(a / b) is piecewise constant: its gradient is zero almost everywhere (TensorFlow gives none).
-registerGradient('FloorDiv', (dy, inputs) => both(dy, inputs, zerosLike(dy), zerosLike(dy)));
-registerGradient('Mod', (dy, inputs) => {
+registerGradient('FloorDiv', (dy, inputs, _y, _attrs, needed) => both(inputs, needed, () => zerosLike(dy), () => zerosLike(dy)));
+registerGradient('Mod', (dy, inputs, _y, _attrs, needed) => {
   const [a, b] = inputs;
-  return both(dy, inputs, dy, mul(dy, neg(floor(div(a, b)))));
+  return both(inputs, needed, () => dy, () => mul(dy, neg(floor(div(a, b)))));
 });

@@ -1,12 +1,13 @@
 import { ShapeError, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastShapes, formatShape } from '../util/shape.js';
-import { div, mul } from './binary.js';
-import { greaterEqual } from './compare.js';
+import { getEngine } from '../engine/engine.js';
+import { Prng, randomSeed } from '../random/prng.js';
+import type { Shape } from '../types.js';
+import { sizeFromShape } from '../util/shape.js';
+import { mul } from './binary.js';
 import { assertDType, toTensor, type TensorOrLike } from './convert.js';
 import { op } from './op.js';
-import { randomUniform } from './random.js';
-import { cast } from './unary.js';
 
 /** Options of {@link dropout}. */
 export interface DropoutOptions {
@@ -35,7 +36,20 @@ export function dropout(x: TensorOrLike, rate: number, options: DropoutOptions =
     if (out.length !== t.rank || out.some((d, i) => d !== t.shape[i])) {
       throw new ShapeError(`dropout: noiseShape ${formatShape(noiseShape)} does not broadcast to x's shape ${formatShape(t.shape)}`);
     }
-    const keep = cast(greaterEqual(randomUniform(noiseShape, { seed: options.seed }), rate), 'float32');
-    return div(mul(t, keep), 1 - rate);
+    // One multiply by a constant mask: backprop multiplies dy by the same mask and
+    // computes nothing for the mask itself.
+    return mul(t, scaledMask(noiseShape, rate, options.seed));
   });
+}
+
+/**
+ * `1 / (1 - rate)` where a uniform draw is at least `rate`, else 0, in one pass: the same
+ * draws (and so the same kept elements) as `randomUniform(shape, { seed }) >= rate`.
+ */
+function scaledMask(shape: Shape, rate: number, seed: number | undefined): Tensor {
+  const values = new Float32Array(sizeFromShape(shape));
+  const rng = new Prng(seed ?? randomSeed());
+  const scale = 1 / (1 - rate);
+  for (let i = 0; i < values.length; i++) values[i] = rng.nextFloat() >= rate ? scale : 0;
+  return getEngine().makeTensor(values, shape, 'float32');
 }
