@@ -25,6 +25,7 @@ import { concatConfig } from './kernels/Concat.js';
 import { gatherConfig } from './kernels/Gather.js';
 import { gruCellConfig } from './kernels/GRUCell.js';
 import { gruCellGradConfig } from './kernels/GRUCellGrad.js';
+import { fusedActivationGradConfig } from './kernels/FusedActivationGrad.js';
 import { leakyReluConfig } from './kernels/LeakyRelu.js';
 import { logicalNotConfig } from './kernels/LogicalNot.js';
 import { lstmCellConfig } from './kernels/LSTMCell.js';
@@ -52,6 +53,7 @@ export type CpuKernelConfig = AnyKernelConfig<CpuBackend>;
 export const cpuKernelConfigs: readonly CpuKernelConfig[] = [
   ...unaryConfigs,
   logicalNotConfig,
+  fusedActivationGradConfig,
   leakyReluConfig,
   clipByValueConfig,
   castConfig,

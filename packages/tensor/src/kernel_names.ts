@@ -136,6 +136,7 @@ export interface KernelAttrs
   ArgMin: { axis: number };
   MatMul: { transposeA: boolean; transposeB: boolean };
   FusedMatMul: { transposeA: boolean; transposeB: boolean } & FusedActivationAttrs;
+  FusedActivationGrad: FusedActivationAttrs;
   Transpose: { perm: number[] };
   Concat: { axis: number };
   Slice: { begin: number[]; size: number[] };
@@ -289,6 +290,12 @@ export const KERNELS: { readonly [K in KernelName]: KernelSpec } = {
     inputs: ['x', 'dy'],
     differentiable: true,
     doc: 'gradient of Conv2D for the filter: x [N, H, W, Cin], dy [N, OH, OW, Cout] -> filterShape',
+  },
+  FusedActivationGrad: {
+    inputs: ['dy', 'y'],
+    differentiable: true,
+    fallback: true,
+    doc: "the gradient of a fused op's pre-activation from dy and its output y, in one pass (relu: y > 0 ? dy : 0; sigmoid: dy * y * (1 - y); ...)",
   },
   FusedConv2D: {
     inputs: ['x', 'filter', 'bias?'],

@@ -4,6 +4,7 @@ import { CAST_CASES } from './cast.js';
 import { COMPARE_CASES } from './compare.js';
 import { CONV_CASES } from './conv.js';
 import { FUSED_CASES } from './fused.js';
+import { FUSED_ACTIVATION_GRAD_CASES } from './fused_activation_grad.js';
 import { GATHER_CASES } from './gather.js';
 import { MATMUL_CASES } from './matmul.js';
 import { ONE_HOT_CASES } from './one_hot.js';
@@ -42,6 +43,7 @@ export const CASES = {
   ...POOL_CASES,
   ...RESIZE_CASES,
   ...FUSED_CASES,
+  ...FUSED_ACTIVATION_GRAD_CASES,
   ...SOFTMAX_CROSS_ENTROPY_CASES,
   ...OPTIMIZER_UPDATE_CASES,
   ...RECURRENT_CASES,

@@ -1,12 +1,14 @@
+import { registerGradient } from '../autodiff/registry.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { FUSED_ACTIVATIONS, type FusedActivation, type FusedActivationAttrs } from '../kernel_names.js';
 import type { Tensor } from '../tensor.js';
-import { formatShape } from '../util/shape.js';
+import { formatShape, shapesEqual } from '../util/shape.js';
 import { add, mul, sub } from './binary.js';
 import { greater, less, logicalAnd, where } from './compare.js';
 import { assertDType, toTensor, type TensorOrLike } from './convert.js';
 import { zerosLike } from './creation.js';
 import { reduceToShape } from './broadcast_grad.js';
+import { hasKernel, op, runKernel } from './op.js';
 import { square } from './unary.js';
 
 /** The activation options every fused op takes. */
@@ -53,13 +55,14 @@ const passWhere = (cond: Tensor, dy: Tensor) => where(cond, dy, zerosLike(dy));
  * The gradient of a fused op's pre-activation from the gradient `dy` of its output `y`,
  * read off `y` alone (each of these activations' derivatives is a function of its output,
  * so the pre-activation is never kept). At the kinks it takes TensorFlow's side: relu6
- * passes nothing at exactly 0 or 6.
+ * passes nothing at exactly 0 or 6. One `FusedActivationGrad` kernel where the backend has
+ * it, else the same arithmetic op by op (float32 rounding after each step, as the kernel).
  */
 export function activationGrad(dy: Tensor, y: Tensor, attrs: Readonly<Record<string, unknown>>): Tensor {
   const activation = attrs.activation as FusedActivation;
+  if (activation === 'linear') return dy;
+  if (hasKernel('FusedActivationGrad')) return runKernel('FusedActivationGrad', [dy, y], { activation, alpha: attrs.alpha as number });
   switch (activation) {
-    case 'linear':
-      return dy;
     case 'relu':
       return passWhere(greater(y, 0), dy);
     case 'relu6':
@@ -76,6 +79,55 @@ export function activationGrad(dy: Tensor, y: Tensor, attrs: Readonly<Record<str
       throw new ValueError(`activationGrad: unknown fused activation ${JSON.stringify(activation)}`);
   }
 }
+
+/**
+ * The gradient that flows back through a fused op's activation: `dy` (the gradient of the
+ * op's output `y`) turned into the gradient of the pre-activation, read off `y` alone —
+ * what the gradients of `fusedMatMul` and `fusedConv2d` run, exposed for custom layers and
+ * backends. `'linear'` returns `dy` unchanged.
+ *
+ * @param dy - the gradient of the fused op's output, float32
+ * @param y - the fused op's output, float32, the shape of `dy`
+ * @param options - `activation` (default `'linear'`) and `alpha` (leakyRelu's slope, default 0.2)
+ * @throws ShapeError when `dy` and `y` differ in shape; DTypeError for non-float32 inputs;
+ *   ValueError for an unknown activation
+ * @example
+ * ```ts
+ * fusedActivationGrad(tensor([1, 1, 1]), tensor([0, 2, 7]), { activation: 'relu6' }); // [0, 1, 0]
+ * ```
+ */
+export function fusedActivationGrad(dy: TensorOrLike, y: TensorOrLike, options: FusedActivationOptions = {}): Tensor {
+  const opName = 'fusedActivationGrad';
+  const attrs = fusedActivationAttrs(options, opName);
+  return op(opName, () => {
+    const tdy = toTensor(dy, 'dy', opName);
+    const ty = toTensor(y, 'y', opName);
+    assertDType(tdy, ['float32'], 'dy', opName);
+    assertDType(ty, ['float32'], 'y', opName);
+    if (!shapesEqual(tdy.shape, ty.shape)) {
+      throw new ShapeError(`${opName}: expected dy and y of the same shape but got ${formatShape(tdy.shape)} and ${formatShape(ty.shape)}`);
+    }
+    // A fresh tensor for 'linear' too: the caller owns dy and may dispose the result.
+    return attrs.activation === 'linear' ? mul(tdy, 1) : activationGrad(tdy, ty, { ...attrs });
+  });
+}
+
+// Second order: the kernel is linear in dy; its derivative in y is that of the composite.
+registerGradient('FusedActivationGrad', (g, [dy, y], _out, attrs, needed) => {
+  const dDy = needed?.[0] === false ? null : activationGrad(g, y, attrs);
+  if (needed?.[1] === false) return [dDy, null];
+  switch (attrs.activation as FusedActivation) {
+    case 'sigmoid':
+      return [dDy, mul(mul(g, dy), sub(1, mul(y, 2)))];
+    case 'tanh':
+      return [dDy, mul(mul(g, dy), mul(y, -2))];
+    case 'elu':
+      return [dDy, where(greater(y, 0), zerosLike(y), mul(g, dy))];
+    default:
+      // relu, relu6, leakyRelu: piecewise constant in y.
+      return [dDy, zerosLike(y)];
+  }
+});
 
 /** The gradient of a bias added along the last axis: `dz` summed over every other axis. */
 export function biasGrad(dz: Tensor, bias: Tensor): Tensor {

@@ -23,7 +23,7 @@ export * from './depthwise_conv.js';
 export * from './pool.js';
 export * from './resize.js';
 export * from './normalization.js';
-export type { FusedActivationOptions } from './fused_activation.js';
+export { fusedActivationGrad, type FusedActivationOptions } from './fused_activation.js';
 export * from './fused_matmul.js';
 export * from './fused_conv.js';
 export * from './softmax_cross_entropy.js';

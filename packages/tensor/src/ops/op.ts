@@ -1,5 +1,6 @@
 import { getEngine } from '../engine/engine.js';
 import type { KernelAttrs, KernelName } from '../kernel_names.js';
+import { getKernel } from '../kernel_registry.js';
 import type { Tensor } from '../tensor.js';
 
 /**
@@ -18,4 +19,9 @@ export function runKernel<K extends KernelName>(kernelName: K, inputs: Tensor[],
 /** Typed shorthand for `getEngine().runKernelOutputs` (kernels of several outputs). */
 export function runKernelOutputs<K extends KernelName>(kernelName: K, inputs: Tensor[], attrs: KernelAttrs[K]): Tensor[] {
   return getEngine().runKernelOutputs(kernelName, inputs, attrs);
+}
+
+/** Whether the active backend registers `kernel` (else an op with a composite fallback runs that). */
+export function hasKernel(kernel: KernelName): boolean {
+  return getKernel(kernel, getEngine().backend.name) !== undefined;
 }
