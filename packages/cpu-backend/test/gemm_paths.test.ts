@@ -1,7 +1,8 @@
 // The conformance suite's MatMul, FusedMatMul, convolution and recurrent cell cases (values, gradients, memory, errors)
-// on each of the three GEMM paths, forced: the TypeScript GEMM, the WebAssembly GEMM on
-// one thread, and the WebAssembly GEMM split between two threads for every product that
-// can be split. Each path is a CPU backend registered under its own name whose GEMM
+// on each of the GEMM paths, forced: the TypeScript GEMM, the WebAssembly GEMM on one
+// thread (convolutions of few input channels on the direct kernel, and with that kernel
+// off, on im2col + GEMM), and the WebAssembly GEMM split between two threads for every
+// product that can be split. Each path is a CPU backend registered under its own name whose GEMM
 // kernels switch the path around each call, so the suite's coverage table shows a column
 // per path.
 //
@@ -22,6 +23,7 @@ import {
   type GemmImplementation,
   type GemmThreads,
 } from '../src/index.js';
+import { setDirectConv } from '../src/util/conv_direct.js';
 
 const GEMM_KERNELS: readonly KernelName[] = [
   'MatMul', 'FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'LSTMCell', 'GRUCell',
@@ -30,22 +32,27 @@ const GEMM_KERNELS: readonly KernelName[] = [
 interface Path {
   readonly impl: GemmImplementation;
   readonly threads: GemmThreads;
+  /** Whether convolutions of few input channels take the direct kernel (default true). */
+  readonly direct?: boolean;
 }
 
 const PATHS: Record<string, Path> = {
   'cpu-gemm-js': { impl: 'js', threads: 'off' },
   'cpu-gemm-wasm': { impl: 'wasm', threads: 'off' },
+  'cpu-gemm-wasm-im2col': { impl: 'wasm', threads: 'off', direct: false },
   'cpu-gemm-threads': { impl: 'wasm', threads: 'always' },
 };
 
 function withPath<T>(path: Path, body: () => T): T {
   const impl = setGemmImplementation(path.impl);
   const threads = setGemmThreads(path.threads);
+  const direct = setDirectConv(path.direct ?? true);
   try {
     return body();
   } finally {
     setGemmImplementation(impl);
     setGemmThreads(threads);
+    setDirectConv(direct);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
+import { directConvFilterGrad, useDirectConv } from '../util/conv_direct.js';
 import type { MatrixView } from '../util/gemm.js';
 import { ConvGemm, bandRows, im2col, isPointwise, patchesNoteKey } from '../util/im2col.js';
 import { assertFloat32, assertShape, outShapeOf, windowGeometry } from '../util/window.js';
@@ -8,7 +9,8 @@ import { assertFloat32, assertShape, outShapeOf, windowGeometry } from '../util/
  * Conv2DBackpropFilter: the gradient of Conv2D for its filter, `patchesᵀ [K, rows] x dy
  * [rows, Cout]` summed over bands of output pixels (each band one GEMM, the partial
  * products added in double precision). The patches Conv2D noted about this `x` (while
- * training) are read in place of building them again.
+ * training) are read in place of building them again. Inputs of few channels take the
+ * direct kernel (see conv_direct.ts), which needs no patches.
  */
 export const conv2DBackpropFilterConfig: KernelConfig<'Conv2DBackpropFilter', CpuBackend> = {
   kernelName: 'Conv2DBackpropFilter',
@@ -27,6 +29,10 @@ export const conv2DBackpropFilterConfig: KernelConfig<'Conv2DBackpropFilter', Cp
 
     const xv = backend.values(x);
     const dyv = backend.values(dy);
+    if (useDirectConv(g)) {
+      directConvFilterGrad(xv as Float32Array, g, dyv as Float32Array, out);
+      return backend.output(out, filterShape, 'float32');
+    }
     const gemm = new ConvGemm();
     const band = bandRows(rows, K, outC);
     const noted = isPointwise(g) ? undefined : (backend.recall(x, patchesNoteKey(x.shape, g)) as Float32Array | undefined);

@@ -1,5 +1,6 @@
 import { getEngine, util, type Conv2DAttrs, type TensorInfo } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
+import { directConvForward, useDirectConv } from './conv_direct.js';
 import type { Epilogue } from './epilogue.js';
 import type { MatrixView } from './gemm.js';
 import { ConvGemm, MAX_NOTED_PATCHES, bandRows, im2col, isPointwise, patchesNoteKey } from './im2col.js';
@@ -11,6 +12,8 @@ import { assertFloat32, assertShape, outShapeOf, windowGeometry } from './window
  * values each), and the band of outputs is `patches [rows, K] x filter [K, Cout]`,
  * written straight into the output through `epilogue` (bias and activation) when given.
  * A 1 x 1 filter at stride 1 multiplies `x` itself. Errors name `kernelName`.
+ *
+ * Inputs of few channels take the direct kernel instead (see conv_direct.ts).
  *
  * While autodiff records (training), a patch matrix of at most {@link MAX_NOTED_PATCHES}
  * values is built whole and noted about `x`, so that Conv2DBackpropFilter on the same `x`
@@ -43,6 +46,11 @@ export function conv2dForward(
   const out = backend.alloc('float32', size) as Float32Array;
 
   const xv = backend.values(x);
+  const act = epilogue ? epilogue.wasmCode : 0;
+  if (useDirectConv(g, act) && (!epilogue || epilogue.bias instanceof Float32Array)) {
+    directConvForward(xv as Float32Array, g, backend.values(filter) as Float32Array, epilogue?.bias as Float32Array | undefined, act, out);
+    return backend.output(out, outShape, 'float32');
+  }
   const weights: MatrixView = { data: backend.values(filter), offset: 0, rowStride: outC, colStride: 1 };
   const gemm = new ConvGemm();
   const band = bandRows(rows, K, outC);

@@ -1,0 +1,146 @@
+import { CONV_WASM_BASE64 } from '../wasm/conv_wasm.js';
+import { getGemmImplementation } from './gemm_wasm.js';
+import type { WindowGeometry } from './window.js';
+import { lazySimdModule } from './wasm_module.js';
+
+/**
+ * Direct convolution (src/wasm/conv.wat) for inputs of few channels: Conv2D's forward pass
+ * (with its bias and relu/relu6) and its filter gradient, straight from the image, with no
+ * patch matrix. For a network's first layer (MNIST's one channel, RGB's three) im2col
+ * copies runs of one to four floats and hands the GEMM a depth of `kh * kw * inC` (25 for
+ * 5 x 5), too shallow for its blocking: the two together ran at about 12 GFLOP/s there.
+ *
+ * The host side: a parameter block at byte 0 (its layout is in conv.wat), the filter (or
+ * the filter gradient) after it, then one band of whole images and its outputs (or dy),
+ * output channels padded to a multiple of 4.
+ */
+
+/** Inputs of at most this many channels take the direct kernels (above it im2col runs are long enough). */
+export const DIRECT_MAX_CHANNELS = 4;
+/** Floats of outputs (or dy) per band of images: 4 MiB, whatever the batch. */
+const BAND_FLOATS = 1 << 20;
+/** Bytes of the parameter block and the filter gradient's table of 64 pixel places. */
+const PARAMS_BYTES = 1024;
+const PAGE = 65536;
+
+interface ConvExports {
+  forward(params: number): void;
+  filter_grad(params: number): void;
+}
+
+const convModule = lazySimdModule(CONV_WASM_BASE64);
+let instance: { exports: ConvExports; memory: WebAssembly.Memory } | undefined;
+let enabled = true;
+
+/**
+ * Turns the direct kernels off (`false`: every convolution takes im2col + GEMM) or back on,
+ * so that tests run both paths; returns the setting before.
+ */
+export function setDirectConv(on: boolean): boolean {
+  const before = enabled;
+  enabled = on;
+  return before;
+}
+
+/**
+ * Whether a convolution of this geometry runs on the direct kernels: few input channels,
+ * the WebAssembly GEMM chosen (so `setGemmImplementation('js')` keeps every path in
+ * TypeScript), the module compiled, and (for the forward pass) an epilogue the module applies.
+ */
+export function useDirectConv(g: WindowGeometry, activationCode = 0): boolean {
+  return enabled && g.inC <= DIRECT_MAX_CHANNELS && activationCode >= 0 && getGemmImplementation() === 'wasm' && convModule() !== null;
+}
+
+const roundUp = (x: number, to: number) => Math.ceil(x / to) * to;
+
+/** The instance with at least `bytes` of memory (grown as needed, kept between calls). */
+function instanceWith(bytes: number): { exports: ConvExports; memory: WebAssembly.Memory } {
+  const pages = Math.ceil(bytes / PAGE);
+  if (!instance) {
+    const memory = new WebAssembly.Memory({ initial: Math.max(pages, 16) });
+    instance = { exports: new WebAssembly.Instance(convModule()!, { env: { memory } }).exports as unknown as ConvExports, memory };
+  }
+  const have = instance.memory.buffer.byteLength / PAGE;
+  if (have < pages) instance.memory.grow(pages - have);
+  return instance;
+}
+
+/** The band plan: images per band, padded channels, and the byte offsets of the layout. */
+function plan(g: WindowGeometry, outC: number) {
+  const ocp = roundUp(outC, 4);
+  const pixels = g.outH * g.outW;
+  const imageFloats = g.inH * g.inW * g.inC;
+  const images = Math.max(1, Math.min(g.batch, Math.floor(BAND_FLOATS / Math.max(1, pixels * ocp))));
+  const K = g.kh * g.kw * g.inC;
+  const filterAt = PARAMS_BYTES;
+  const biasAt = filterAt + roundUp(K * ocp * 4, 16);
+  const xAt = biasAt + ocp * 4;
+  const outAt = xAt + roundUp(images * imageFloats * 4, 16);
+  return { ocp, pixels, imageFloats, images, K, filterAt, biasAt, xAt, outAt, end: outAt + images * pixels * ocp * 4 };
+}
+
+/** Writes the parameter block (see conv.wat) for a band of `images` images. */
+function writeParams(heap: Int32Array, g: WindowGeometry, p: ReturnType<typeof plan>, images: number, act: number): void {
+  heap.set([p.xAt, p.filterAt, p.biasAt, p.outAt, g.inH, g.inW, g.inC, g.outH, g.outW, p.ocp, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.top, g.left, act, 0, images * p.pixels, p.filterAt], 0);
+}
+
+/** Copies `rows` rows of `cols` floats from `src` into `dst` at rows `stride` apart (`stride === cols`: one copy). */
+function copyRows(src: Float32Array, dst: Float32Array, at: number, rows: number, cols: number, stride: number): void {
+  if (stride === cols) dst.set(src.subarray(0, rows * cols), at);
+  else for (let r = 0; r < rows; r++) dst.set(src.subarray(r * cols, r * cols + cols), at + r * stride);
+}
+
+/**
+ * `out = act(conv2d(x, filter) + bias)` on the direct kernel: `filter` `[kh, kw, inC, outC]`,
+ * `bias` `[outC]` or undefined, `act` 0 (none), 1 (relu) or 2 (relu6), `out` NHWC.
+ */
+export function directConvForward(x: Float32Array, g: WindowGeometry, filter: Float32Array, bias: Float32Array | undefined, act: number, out: Float32Array): void {
+  const outC = g.outC;
+  const p = plan(g, outC);
+  const { exports, memory } = instanceWith(p.end);
+  const f32 = new Float32Array(memory.buffer);
+  copyRows(filter, f32, p.filterAt / 4, p.K, outC, p.ocp);
+  f32.fill(0, p.biasAt / 4, p.biasAt / 4 + p.ocp);
+  if (bias) f32.set(bias, p.biasAt / 4);
+  for (let n0 = 0; n0 < g.batch; n0 += p.images) {
+    const images = Math.min(p.images, g.batch - n0);
+    f32.set(x.subarray(n0 * p.imageFloats, (n0 + images) * p.imageFloats), p.xAt / 4);
+    writeParams(new Int32Array(memory.buffer), g, p, images, act);
+    exports.forward(0);
+    const rows = images * p.pixels;
+    const at = p.outAt / 4;
+    if (p.ocp === outC) out.set(f32.subarray(at, at + rows * outC), n0 * p.pixels * outC);
+    else for (let r = 0; r < rows; r++) out.set(f32.subarray(at + r * p.ocp, at + r * p.ocp + outC), (n0 * p.pixels + r) * outC);
+  }
+}
+
+/**
+ * The filter gradient `[kh, kw, inC, outC]` of Conv2D from `x` and `dy` (NHWC) on the
+ * direct kernel. Each band's sums are float32 in the module, added across bands in double,
+ * as the GEMM path adds its bands.
+ */
+export function directConvFilterGrad(x: Float32Array, g: WindowGeometry, dy: Float32Array, out: Float32Array): void {
+  const outC = g.outC;
+  const p = plan(g, outC);
+  const { exports, memory } = instanceWith(p.end);
+  const f32 = new Float32Array(memory.buffer);
+  const total = g.batch > p.images ? new Float64Array(p.K * outC) : undefined;
+  for (let n0 = 0; n0 < g.batch; n0 += p.images) {
+    const images = Math.min(p.images, g.batch - n0);
+    f32.fill(0, p.filterAt / 4, p.filterAt / 4 + p.K * p.ocp);
+    f32.set(x.subarray(n0 * p.imageFloats, (n0 + images) * p.imageFloats), p.xAt / 4);
+    const rows = images * p.pixels;
+    copyRows(dy.subarray(n0 * p.pixels * outC, (n0 * p.pixels + rows) * outC), f32, p.outAt / 4, rows, outC, p.ocp);
+    writeParams(new Int32Array(memory.buffer), g, p, images, 0);
+    exports.filter_grad(0);
+    const at = p.filterAt / 4;
+    for (let k = 0; k < p.K; k++) {
+      for (let c = 0; c < outC; c++) {
+        const v = f32[at + k * p.ocp + c];
+        if (total) total[k * outC + c] += v;
+        else out[k * outC + c] = v;
+      }
+    }
+  }
+  if (total) for (let i = 0; i < out.length; i++) out[i] = total[i];
+}

@@ -1,0 +1,82 @@
+// The direct convolution kernels (src/wasm/conv.wat) against im2col + GEMM on the same
+// inputs: the forward pass with each epilogue it applies and the filter gradient, on
+// shapes that exercise every branch (padding on every side, strides, dilations, one to four
+// input channels, output channels in blocks of 32 and tails of 4 with padding, and a batch
+// large enough for several bands of images).
+import { afterEach, describe, expect, it } from 'vitest';
+import { getGemmImplementation, setGemmImplementation } from '../src/index.js';
+import { setDirectConv, useDirectConv } from '../src/util/conv_direct.js';
+import { windowGeometry } from '../src/util/window.js';
+import { randomFloats, run, t } from './helpers.js';
+
+const impl = getGemmImplementation();
+afterEach(() => {
+  setDirectConv(true);
+  setGemmImplementation(impl);
+});
+
+interface Case {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  strides?: [number, number];
+  pad?: [number, number, number, number];
+  dilations?: [number, number];
+}
+
+const CASES: Record<string, Case> = {
+  'MNIST first layer, 5x5, 32 channels': { x: [3, 28, 28, 1], f: [5, 5, 1, 32] },
+  'RGB 3x3 same, 37 channels (a block and tails)': { x: [2, 9, 11, 3], f: [3, 3, 3, 37], pad: [1, 1, 1, 1] },
+  'strides 2, dilation 2, uneven padding, 6 channels': { x: [2, 13, 10, 2], f: [3, 2, 2, 6], strides: [2, 3], pad: [2, 1, 0, 3], dilations: [2, 2] },
+  'four channels, 1x1 windows past the edge': { x: [1, 5, 5, 4], f: [1, 1, 4, 5], pad: [1, 0, 2, 1] },
+  'a batch of several bands (28 images each)': { x: [40, 28, 28, 1], f: [5, 5, 1, 64] },
+};
+
+function attrsOf(c: Case) {
+  return { strides: c.strides ?? [1, 1], pad: c.pad ?? [0, 0, 0, 0], dilations: c.dilations ?? [1, 1] };
+}
+
+function both<T>(f: () => T): [T, T] {
+  setDirectConv(true);
+  const direct = f();
+  setDirectConv(false);
+  return [direct, f()];
+}
+
+function expectClose(a: Float32Array, b: Float32Array, rtol: number): void {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  let scale = 1;
+  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(b[i]));
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  expect(worst).toBeLessThanOrEqual(rtol * scale);
+}
+
+describe('the direct convolution kernels', () => {
+  it('take inputs of up to four channels on the WebAssembly path, and nothing else', () => {
+    const attrs = { strides: [1, 1] as [number, number], pad: [0, 0, 0, 0] as [number, number, number, number], dilations: [1, 1] as [number, number] };
+    expect(useDirectConv(windowGeometry('c', [1, 5, 5, 4], [3, 3], 8, attrs))).toBe(true);
+    expect(useDirectConv(windowGeometry('c', [1, 5, 5, 5], [3, 3], 8, attrs))).toBe(false);
+    expect(useDirectConv(windowGeometry('c', [1, 5, 5, 1], [3, 3], 8, attrs), -1)).toBe(false);
+    setGemmImplementation('js');
+    expect(useDirectConv(windowGeometry('c', [1, 5, 5, 1], [3, 3], 8, attrs))).toBe(false);
+  });
+
+  for (const [name, c] of Object.entries(CASES)) {
+    it(`match im2col + GEMM: ${name}`, () => {
+      const attrs = attrsOf(c);
+      const x = t(randomFloats(c.x.reduce((a, b) => a * b), 1), c.x);
+      const f = t(randomFloats(c.f.reduce((a, b) => a * b), 2), c.f);
+      const bias = t(randomFloats(c.f[3], 3), [c.f[3]]);
+      for (const activation of ['linear', 'relu', 'relu6'] as const) {
+        const [direct, gemm] = both(() => run('FusedConv2D', [x, f, bias], { ...attrs, activation, alpha: 0.2 }).dataSync() as Float32Array);
+        expectClose(direct, gemm, 1e-5);
+      }
+      const [plainDirect, plainGemm] = both(() => run('Conv2D', [x, f], attrs));
+      expect(plainDirect.shape).toEqual(plainGemm.shape);
+      expectClose(plainDirect.dataSync() as Float32Array, plainGemm.dataSync() as Float32Array, 1e-5);
+      const dy = t(randomFloats(plainGemm.size, 4), plainGemm.shape);
+      const [gradDirect, gradGemm] = both(() => run('Conv2DBackpropFilter', [x, dy], { ...attrs, filterShape: c.f }).dataSync() as Float32Array);
+      expectClose(gradDirect, gradGemm, 1e-5);
+    });
+  }
+});
