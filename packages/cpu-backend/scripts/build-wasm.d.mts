@@ -8,3 +8,5 @@ export function build(): Promise<string>;
 export function renderVector(bytes: Uint8Array): string;
 /** The text of src/wasm/vector_wasm.ts built fresh from src/wasm/vector.wat. */
 export function buildVector(): Promise<string>;
+/** The text of src/wasm/conv_wasm.ts (plain and shared-memory modules) built fresh from src/wasm/conv.wat. */
+export function buildConv(): Promise<string>;

@@ -3,7 +3,10 @@
 // shapes that exercise every branch (padding on every side, strides, dilations, one to four
 // input channels, output channels in blocks of 32 and tails of 4 with padding, and a batch
 // large enough for several bands of images).
+import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildConv } from '../scripts/build-wasm.mjs';
+import { CONV_WASM_BASE64 } from '../src/wasm/conv_wasm.js';
 import { getGemmImplementation, setGemmImplementation } from '../src/index.js';
 import { setDirectConv, useDirectConv } from '../src/util/conv_direct.js';
 import { windowGeometry } from '../src/util/window.js';
@@ -52,6 +55,12 @@ function expectClose(a: Float32Array, b: Float32Array, rtol: number): void {
 }
 
 describe('the direct convolution kernels', () => {
+  it('are the module assembled from src/wasm/conv.wat, under 4 KB (synchronous compilation in browsers)', async () => {
+    const committed = await readFile(new URL('../src/wasm/conv_wasm.ts', import.meta.url), 'utf8');
+    expect(committed).toBe(await buildConv());
+    expect(atob(CONV_WASM_BASE64).length).toBeLessThan(4096);
+  });
+
   it('take inputs of up to four channels on the WebAssembly path, and nothing else', () => {
     const attrs = { strides: [1, 1] as [number, number], pad: [0, 0, 0, 0] as [number, number, number, number], dilations: [1, 1] as [number, number] };
     expect(useDirectConv(windowGeometry('c', [1, 5, 5, 4], [3, 3], 8, attrs))).toBe(true);

@@ -1,5 +1,6 @@
 import { CONV_WASM_BASE64 } from '../wasm/conv_wasm.js';
 import { getGemmImplementation } from './gemm_wasm.js';
+import { CONV_FILTER_GRAD, CONV_FORWARD, convSplitInstance, runConvSplit, type ConvEntry } from './gemm_threads.js';
 import type { WindowGeometry } from './window.js';
 import { lazySimdModule } from './wasm_module.js';
 
@@ -10,26 +11,28 @@ import { lazySimdModule } from './wasm_module.js';
  * copies runs of one to four floats and hands the GEMM a depth of `kh * kw * inC` (25 for
  * 5 x 5), too shallow for its blocking: the two together ran at about 12 GFLOP/s there.
  *
- * The host side: a parameter block at byte 0 (its layout is in conv.wat), the filter (or
- * the filter gradient) after it, then one band of whole images and its outputs (or dy),
- * output channels padded to a multiple of 4.
+ * The host side: two parameter blocks (its layout is in conv.wat; one per thread), the filter
+ * (or one partial filter gradient per chunk of pixels) after them, then one band of whole
+ * images and its outputs (or dy), output channels padded to a multiple of 4. The filter
+ * gradient is chunked the same way on one thread or two and its chunks summed in order, so
+ * both give the same bits. A large convolution runs on
+ * the GEMM's two threads (see `setGemmThreads`), each taking chunks of the band's pixels,
+ * on the pool's shared memory; a small one on this thread, on a plain memory.
  */
 
 /** Inputs of at most this many channels take the direct kernels (above it im2col runs are long enough). */
 export const DIRECT_MAX_CHANNELS = 4;
 /** Floats of outputs (or dy) per band of images: 4 MiB, whatever the batch. */
 const BAND_FLOATS = 1 << 20;
-/** Bytes of the parameter block and the filter gradient's table of 64 pixel places. */
+/** Bytes of one parameter block with the filter gradient's table of 64 pixel places; the worker's block follows the main thread's. */
 const PARAMS_BYTES = 1024;
+const WORKER_PARAMS = PARAMS_BYTES;
+/** Chunks of each band the two threads take in turn. */
+const CHUNKS_PER_BAND = 8;
 const PAGE = 65536;
 
-interface ConvExports {
-  forward(params: number): void;
-  filter_grad(params: number): void;
-}
-
 const convModule = lazySimdModule(CONV_WASM_BASE64);
-let instance: { exports: ConvExports; memory: WebAssembly.Memory } | undefined;
+let instance: { exports: ConvEntry; memory: WebAssembly.Memory } | undefined;
 let enabled = true;
 
 /**
@@ -54,15 +57,36 @@ export function useDirectConv(g: WindowGeometry, activationCode = 0): boolean {
 const roundUp = (x: number, to: number) => Math.ceil(x / to) * to;
 
 /** The instance with at least `bytes` of memory (grown as needed, kept between calls). */
-function instanceWith(bytes: number): { exports: ConvExports; memory: WebAssembly.Memory } {
+function instanceWith(bytes: number): { exports: ConvEntry; memory: WebAssembly.Memory } {
   const pages = Math.ceil(bytes / PAGE);
   if (!instance) {
     const memory = new WebAssembly.Memory({ initial: Math.max(pages, 16) });
-    instance = { exports: new WebAssembly.Instance(convModule()!, { env: { memory } }).exports as unknown as ConvExports, memory };
+    instance = { exports: new WebAssembly.Instance(convModule()!, { env: { memory } }).exports as unknown as ConvEntry, memory };
   }
   const have = instance.memory.buffer.byteLength / PAGE;
   if (have < pages) instance.memory.grow(pages - have);
   return instance;
+}
+
+/**
+ * Where a convolution of this plan runs: on both threads (the pool's shared memory) when
+ * it is large enough and they are ready, else on this thread. `run(kind, rows)` runs the
+ * band's `rows` pixels.
+ */
+function runner(g: WindowGeometry, p: ReturnType<typeof plan>) {
+  const macs = g.batch * p.pixels * p.K * p.ocp;
+  const split = convSplitInstance(macs, p.end);
+  if (split) {
+    const run = (kind: typeof CONV_FORWARD | typeof CONV_FILTER_GRAD, rows: number) => runConvSplit(kind, rows, chunkSize(rows), 0, WORKER_PARAMS);
+    return { memory: split.memory, run };
+  }
+  const { exports, memory } = instanceWith(p.end);
+  const run = (kind: typeof CONV_FORWARD | typeof CONV_FILTER_GRAD, rows: number) => {
+    if (kind === CONV_FORWARD) return exports.forward(0, 0, rows);
+    const per = chunkSize(rows);
+    for (let q = 0; q * per < rows; q++) exports.filter_grad(0, q * per, Math.min(rows, (q + 1) * per), q);
+  };
+  return { memory, run };
 }
 
 /** The band plan: images per band, padded channels, and the byte offsets of the layout. */
@@ -72,17 +96,24 @@ function plan(g: WindowGeometry, outC: number) {
   const imageFloats = g.inH * g.inW * g.inC;
   const images = Math.max(1, Math.min(g.batch, Math.floor(BAND_FLOATS / Math.max(1, pixels * ocp))));
   const K = g.kh * g.kw * g.inC;
-  const filterAt = PARAMS_BYTES;
-  const biasAt = filterAt + roundUp(K * ocp * 4, 16);
+  const filterAt = 2 * PARAMS_BYTES;
+  // The filter gradient's partial sums, one per chunk (the forward pass uses the first as its filter).
+  const partBytes = roundUp(K * ocp * 4, 16);
+  const biasAt = filterAt + CHUNKS_PER_BAND * partBytes;
   const xAt = biasAt + ocp * 4;
   const outAt = xAt + roundUp(images * imageFloats * 4, 16);
-  return { ocp, pixels, imageFloats, images, K, filterAt, biasAt, xAt, outAt, end: outAt + images * pixels * ocp * 4 };
+  return { ocp, pixels, imageFloats, images, K, filterAt, partBytes, biasAt, xAt, outAt, end: outAt + images * pixels * ocp * 4 };
 }
 
-/** Writes the parameter block (see conv.wat) for a band of `images` images. */
-function writeParams(heap: Int32Array, g: WindowGeometry, p: ReturnType<typeof plan>, images: number, act: number): void {
-  heap.set([p.xAt, p.filterAt, p.biasAt, p.outAt, g.inH, g.inW, g.inC, g.outH, g.outW, p.ocp, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.top, g.left, act, 0, images * p.pixels, p.filterAt], 0);
+/** Writes both parameter blocks (see conv.wat), one per thread: the same. */
+function writeParams(heap: Int32Array, g: WindowGeometry, p: ReturnType<typeof plan>, act: number): void {
+  const block = [p.xAt, p.filterAt, p.biasAt, p.outAt, g.inH, g.inW, g.inC, g.outH, g.outW, p.ocp, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.top, g.left, act, 0, 0, p.filterAt, p.partBytes];
+  heap.set(block, 0);
+  heap.set(block, WORKER_PARAMS / 4);
 }
+
+/** Pixels per chunk of a band of `rows` pixels. */
+const chunkSize = (rows: number) => Math.max(1, Math.ceil(rows / CHUNKS_PER_BAND));
 
 /** Copies `rows` rows of `cols` floats from `src` into `dst` at rows `stride` apart (`stride === cols`: one copy). */
 function copyRows(src: Float32Array, dst: Float32Array, at: number, rows: number, cols: number, stride: number): void {
@@ -97,17 +128,17 @@ function copyRows(src: Float32Array, dst: Float32Array, at: number, rows: number
 export function directConvForward(x: Float32Array, g: WindowGeometry, filter: Float32Array, bias: Float32Array | undefined, act: number, out: Float32Array): void {
   const outC = g.outC;
   const p = plan(g, outC);
-  const { exports, memory } = instanceWith(p.end);
+  const { memory, run } = runner(g, p);
   const f32 = new Float32Array(memory.buffer);
   copyRows(filter, f32, p.filterAt / 4, p.K, outC, p.ocp);
   f32.fill(0, p.biasAt / 4, p.biasAt / 4 + p.ocp);
   if (bias) f32.set(bias, p.biasAt / 4);
+  writeParams(new Int32Array(memory.buffer), g, p, act);
   for (let n0 = 0; n0 < g.batch; n0 += p.images) {
     const images = Math.min(p.images, g.batch - n0);
     f32.set(x.subarray(n0 * p.imageFloats, (n0 + images) * p.imageFloats), p.xAt / 4);
-    writeParams(new Int32Array(memory.buffer), g, p, images, act);
-    exports.forward(0);
     const rows = images * p.pixels;
+    run(CONV_FORWARD, rows);
     const at = p.outAt / 4;
     if (p.ocp === outC) out.set(f32.subarray(at, at + rows * outC), n0 * p.pixels * outC);
     else for (let r = 0; r < rows; r++) out.set(f32.subarray(at + r * p.ocp, at + r * p.ocp + outC), (n0 * p.pixels + r) * outC);
@@ -122,25 +153,22 @@ export function directConvForward(x: Float32Array, g: WindowGeometry, filter: Fl
 export function directConvFilterGrad(x: Float32Array, g: WindowGeometry, dy: Float32Array, out: Float32Array): void {
   const outC = g.outC;
   const p = plan(g, outC);
-  const { exports, memory } = instanceWith(p.end);
+  const { memory, run } = runner(g, p);
   const f32 = new Float32Array(memory.buffer);
-  const total = g.batch > p.images ? new Float64Array(p.K * outC) : undefined;
+  const total = new Float64Array(p.K * outC);
+  writeParams(new Int32Array(memory.buffer), g, p, 0);
   for (let n0 = 0; n0 < g.batch; n0 += p.images) {
     const images = Math.min(p.images, g.batch - n0);
-    f32.fill(0, p.filterAt / 4, p.filterAt / 4 + p.K * p.ocp);
+    f32.fill(0, p.filterAt / 4, p.biasAt / 4);
     f32.set(x.subarray(n0 * p.imageFloats, (n0 + images) * p.imageFloats), p.xAt / 4);
     const rows = images * p.pixels;
     copyRows(dy.subarray(n0 * p.pixels * outC, (n0 * p.pixels + rows) * outC), f32, p.outAt / 4, rows, outC, p.ocp);
-    writeParams(new Int32Array(memory.buffer), g, p, images, 0);
-    exports.filter_grad(0);
-    const at = p.filterAt / 4;
-    for (let k = 0; k < p.K; k++) {
-      for (let c = 0; c < outC; c++) {
-        const v = f32[at + k * p.ocp + c];
-        if (total) total[k * outC + c] += v;
-        else out[k * outC + c] = v;
-      }
+    run(CONV_FILTER_GRAD, rows);
+    // Each chunk's float32 sums, added in double in chunk order.
+    for (let q = 0; q * chunkSize(rows) < rows; q++) {
+      const at = (p.filterAt + q * p.partBytes) / 4;
+      for (let k = 0; k < p.K; k++) for (let c = 0; c < outC; c++) total[k * outC + c] += f32[at + k * p.ocp + c];
     }
   }
-  if (total) for (let i = 0; i < out.length; i++) out[i] = total[i];
+  for (let i = 0; i < out.length; i++) out[i] = total[i];
 }

@@ -1,4 +1,5 @@
 import { BackendError } from '@tessera/tensor';
+import { CONV_WASM_SHARED_BASE64 } from '../wasm/conv_wasm.js';
 import { GEMM_WASM_SHARED_BASE64 } from '../wasm/gemm_wasm.js';
 import { decodeBase64 } from './base64.js';
 
@@ -11,6 +12,12 @@ import { decodeBase64 } from './base64.js';
 export type GemmThreads = 'auto' | 'off' | 'always';
 
 /** The GEMM entry of the module (src/wasm/gemm.wat), all addresses and strides in bytes. */
+/** The direct-convolution module's entries (src/wasm/conv.wat). */
+export interface ConvEntry {
+  forward(params: number, first: number, end: number): void;
+  filter_grad(params: number, first: number, end: number, chunk: number): void;
+}
+
 export interface GemmEntry {
   gemm(
     a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number,
@@ -60,19 +67,41 @@ const SIZE = 7;
 const PACKS = 8;
 /** The 14 `gemm` arguments of the whole product (the main thread's pack buffers). */
 const ARGS = 10;
-const CTL_SLOTS = ARGS + 14;
+/**
+ * The kind of job: GEMM_JOB, or a direct convolution (CONV_FORWARD, CONV_FILTER_GRAD, see
+ * conv_direct.ts) over ARGS[0] output pixels in chunks of SIZE, each thread with its own
+ * parameter block (the main thread's passed to {@link runConvSplit}, the worker's in PACKS).
+ */
+const KIND = ARGS + 14;
+const GEMM_JOB = 0;
+export const CONV_FORWARD = 1;
+export const CONV_FILTER_GRAD = 2;
+const CTL_SLOTS = KIND + 1;
 
 /** The slots of the job that {@link chunkLoop} reads, passed to it (the worker gets them as JSON). */
-const JOB = { NEXT, CHUNKS, ALONG, SIZE, ARGS } as const;
+const JOB = { NEXT, CHUNKS, ALONG, SIZE, ARGS, KIND } as const;
 
 /**
  * The chunk loop both threads run on one job: take the next chunk (Atomics.add on NEXT),
  * run `gemm` on its columns (or rows) of C with this thread's pack buffers, until none is
- * left. It uses nothing but its arguments and globals, so the worker runs the very same
- * function from its source text (`chunkLoop.toString()` in WORKER_SOURCE).
+ * left; for a convolution job, the direct kernel on its range of output pixels with this
+ * thread's parameter block (`pa`). It uses nothing but its arguments and globals, so the
+ * worker runs the very same function from its source text (`chunkLoop.toString()` in
+ * WORKER_SOURCE).
  */
-function chunkLoop(ex: GemmEntry, ctl: Int32Array, pa: number, pb: number, job: typeof JOB): void {
+function chunkLoop(ex: GemmEntry, cx: ConvEntry | undefined, ctl: Int32Array, pa: number, pb: number, job: typeof JOB): void {
   const chunks = ctl[job.CHUNKS];
+  const kind = ctl[job.KIND];
+  if (kind !== 0) {
+    const [pixels, per] = [ctl[job.ARGS], ctl[job.SIZE]];
+    for (let q = Atomics.add(ctl, job.NEXT, 1); q < chunks; q = Atomics.add(ctl, job.NEXT, 1)) {
+      const first = q * per;
+      const end = Math.min(pixels, first + per);
+      if (kind === 1) cx!.forward(pa, first, end);
+      else cx!.filter_grad(pa, first, end, q);
+    }
+    return;
+  }
   const rows = ctl[job.ALONG] === 1;
   const size = ctl[job.SIZE];
   const [a, ars, acs, b, brs, bcs, c, ldc, m, n, k] = ctl.subarray(job.ARGS, job.ARGS + 11);
@@ -99,10 +128,11 @@ const WORKER_SOURCE = `
 'use strict';
 const work = ${chunkLoop.toString()};
 const job = ${JSON.stringify(JOB)};
-function serve(module, memory, ctl) {
-  let ex;
+function serve(module, convModule, memory, ctl) {
+  let ex, cx;
   try {
     ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    if (convModule) cx = new WebAssembly.Instance(convModule, { env: { memory } }).exports;
   } catch (e) {
     Atomics.store(ctl, ${READY}, -1);
     Atomics.notify(ctl, ${READY});
@@ -119,7 +149,7 @@ function serve(module, memory, ctl) {
     seen = seq;
     if (Atomics.compareExchange(ctl, ${STATE}, ${POSTED}, ${TAKEN}) !== ${POSTED}) continue;
     try {
-      work(ex, ctl, ctl[${PACKS}], ctl[${PACKS + 1}], job);
+      work(ex, cx, ctl, ctl[${PACKS}], ctl[${PACKS + 1}], job);
     } catch (e) {
       Atomics.store(ctl, ${FAILED}, 1);
     }
@@ -129,9 +159,9 @@ function serve(module, memory, ctl) {
 }
 if (typeof require === 'function') {
   const { workerData } = require('node:worker_threads');
-  serve(workerData.module, workerData.memory, workerData.ctl);
+  serve(workerData.module, workerData.convModule, workerData.memory, workerData.ctl);
 } else {
-  self.onmessage = (e) => serve(e.data.module, e.data.memory, e.data.ctl);
+  self.onmessage = (e) => serve(e.data.module, e.data.convModule, e.data.memory, e.data.ctl);
 }
 `;
 
@@ -139,6 +169,8 @@ if (typeof require === 'function') {
 interface Pool {
   /** The main thread's instance of the shared module, on `memory`. */
   readonly exports: GemmEntry;
+  /** The main thread's instance of the shared direct-convolution module, where it compiled. */
+  readonly conv: ConvEntry | undefined;
   readonly memory: WebAssembly.Memory;
   readonly ctl: Int32Array;
   /** Terminates the worker. */
@@ -198,6 +230,16 @@ function whyUnavailable(): string {
   return unavailable;
 }
 
+/** The direct-convolution module on shared memory, or undefined where it does not compile (the GEMM still splits). */
+function sharedConvModule(): WebAssembly.Module | undefined {
+  try {
+    const bytes = decodeBase64(CONV_WASM_SHARED_BASE64);
+    return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts the worker (once): compiles the shared module, makes the memory and control block, spawns. */
 function start(): Pool | undefined {
   if (pool || failure !== undefined || whyUnavailable()) return pool;
@@ -206,10 +248,12 @@ function start(): Pool | undefined {
     const memory = new WebAssembly.Memory({ initial: 64, maximum: SHARED_MAX_PAGES, shared: true });
     const ctl = new Int32Array(new SharedArrayBuffer(CTL_SLOTS * 4));
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmEntry;
+    const convModule = sharedConvModule();
+    const conv = convModule ? (new WebAssembly.Instance(convModule, { env: { memory } }).exports as unknown as ConvEntry) : undefined;
     const NodeWorker = nodeWorkerClass();
     let stop: () => void;
     if (NodeWorker) {
-      const w = new NodeWorker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctl } });
+      const w = new NodeWorker(WORKER_SOURCE, { eval: true, workerData: { module, convModule, memory, ctl } });
       // The worker must not keep Node alive: it sleeps in Atomics.wait between products.
       w.unref();
       w.on('error', (e) => fail(`the GEMM worker failed: ${(e as Error)?.message ?? String(e)}`));
@@ -219,10 +263,10 @@ function start(): Pool | undefined {
       const w = new Worker(url);
       URL.revokeObjectURL(url);
       w.onerror = (e) => fail(`the GEMM worker failed: ${e.message}`);
-      w.postMessage({ module, memory, ctl });
+      w.postMessage({ module, convModule, memory, ctl });
       stop = () => w.terminate();
     }
-    pool = { exports, memory, ctl, stop, seq: 0 };
+    pool = { exports, conv, memory, ctl, stop, seq: 0 };
   } catch (e) {
     fail(`the GEMM worker could not start: ${(e as Error).message}`);
   }
@@ -299,13 +343,31 @@ export function sharedInstance(bytes: number): { exports: GemmEntry; memory: Web
  * worker is still running (spinning briefly, then in Atomics.wait).
  */
 export function runSplit(args: GemmArgs, split: Split, workerPacks: readonly [number, number]): void {
+  runJob(GEMM_JOB, args, split.chunks, split.size, split.along === 'rows' ? 1 : 0, workerPacks, args[11], args[12]);
+}
+
+/**
+ * Runs a direct convolution (`kind` CONV_FORWARD or CONV_FILTER_GRAD) over `pixels` output
+ * pixels on both threads, in chunks of `per` pixels taken in turn: this thread with the
+ * parameter block at `mainParams`, the worker with the one at `workerParams` (both written
+ * by the caller in the shared memory, see conv_direct.ts). Returns when all are done.
+ */
+export function runConvSplit(kind: typeof CONV_FORWARD | typeof CONV_FILTER_GRAD, pixels: number, per: number, mainParams: number, workerParams: number): void {
+  const args = new Array(14).fill(0) as GemmArgs;
+  args[0] = pixels;
+  runJob(kind, args, Math.ceil(pixels / per), per, 0, [workerParams, 0], mainParams, 0);
+}
+
+/** Posts one job to the worker, runs chunks on this thread too, and waits for the worker's last chunk. */
+function runJob(kind: number, args: GemmArgs, chunks: number, size: number, along: number, workerPacks: readonly [number, number], pa: number, pb: number): void {
   const p = pool;
   if (!p) throw new BackendError('the GEMM worker is not running');
   const { ctl } = p;
   ctl.set(args, ARGS);
-  ctl[CHUNKS] = split.chunks;
-  ctl[ALONG] = split.along === 'rows' ? 1 : 0;
-  ctl[SIZE] = split.size;
+  ctl[KIND] = kind;
+  ctl[CHUNKS] = chunks;
+  ctl[ALONG] = along;
+  ctl[SIZE] = size;
   ctl[PACKS] = workerPacks[0];
   ctl[PACKS + 1] = workerPacks[1];
   Atomics.store(ctl, NEXT, 0);
@@ -314,7 +376,7 @@ export function runSplit(args: GemmArgs, split: Split, workerPacks: readonly [nu
   Atomics.store(ctl, REQ, seq);
   Atomics.notify(ctl, REQ);
   try {
-    chunkLoop(p.exports, ctl, args[11], args[12], JOB);
+    chunkLoop(p.exports, p.conv, ctl, pa, pb, JOB);
   } finally {
     // Even if this thread's chunks threw, the worker must be done with the memory.
     if (Atomics.compareExchange(ctl, STATE, POSTED, CLOSED) !== POSTED) {
@@ -323,7 +385,18 @@ export function runSplit(args: GemmArgs, split: Split, workerPacks: readonly [nu
     }
   }
   splitCount++;
-  if (Atomics.exchange(ctl, FAILED, 0) !== 0) throw new BackendError('the GEMM worker failed on its share of a product');
+  if (Atomics.exchange(ctl, FAILED, 0) !== 0) throw new BackendError('the GEMM worker failed on its share of a job');
+}
+
+/**
+ * The pool's shared memory and direct-convolution instance, grown to `bytes`, for a
+ * convolution of `macs` multiply-adds to split between the threads; undefined where it
+ * stays on one thread (threads off or not ready, too small in `'auto'`, no module).
+ */
+export function convSplitInstance(macs: number, bytes: number): { conv: ConvEntry; memory: WebAssembly.Memory } | undefined {
+  if (mode === 'off' || (mode === 'auto' && macs < THREAD_MIN_MACS) || !readyPool()) return undefined;
+  const p = pool;
+  return p?.conv && sharedInstance(bytes) ? { conv: p.conv, memory: p.memory } : undefined;
 }
 
 /** Whether this runtime can run the GEMM on two threads (see {@link setGemmThreads}). */

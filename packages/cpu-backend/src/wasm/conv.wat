@@ -8,7 +8,10 @@
 ;; filter is [kh, kw, inC, ocp], the bias [ocp], outputs and dy [pixels, ocp].
 ;;   0 x   4 filter   8 bias   12 out (or dy)   16 inH   20 inW   24 inC   28 outH   32 outW
 ;;   36 ocp   40 kh   44 kw   48 sh   52 sw   56 dh   60 dw   64 top   68 left
-;;   72 act (0 none, 1 relu, 2 relu6)   76 first pixel   80 end pixel   84 dfilter
+;;   72 act (0 none, 1 relu, 2 relu6)   84 dfilter   88 bytes between chunks' dfilters
+;; Both entries take the range of output pixels [first, end) to run, so that two threads
+;; can share one band; the gradient also takes its chunk's number and sums into that
+;; chunk's own dfilter, so the result does not depend on which thread ran which chunk.
 ;; Each output channel block of 32 (eight f32x4 sums) runs per pixel; the channels past
 ;; the last whole block run four at a time.
 (module
@@ -116,12 +119,12 @@
       (i32.load offset=68 (local.get $P)))))
 
   ;; out[p, :] = act(bias + sum of the window of p times the filter), pixels [first, end).
-  (func (export "forward") (param $P i32)
+  (func (export "forward") (param $P i32) (param $first i32) (param $end i32)
     (local $p i32) (local $cb i32) (local $ocp i32) (local $o i32)
     (local.set $ocp (i32.load offset=36 (local.get $P)))
-    (local.set $p (i32.load offset=76 (local.get $P)))
+    (local.set $p (local.get $first))
     (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $p) (i32.load offset=80 (local.get $P))))
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
       (call $place (local.get $P) (local.get $p))
       (local.set $o (i32.add (i32.load offset=12 (local.get $P)) (i32.shl (i32.mul (local.get $p) (local.get $ocp)) (i32.const 2))))
       (local.set $cb (i32.const 0))
@@ -147,7 +150,7 @@
   ;; channels from `cb`, over the pixels [pb, pe) whose places `fill` wrote at `P + 128`:
   ;; dfilter[ky, kx, c, cb..] += sum over p of x[window of p at the tap] * dy[p, cb..].
   (func $tap (param $P i32) (param $lanes i32) (param $pb i32) (param $pe i32) (param $ky i32) (param $kx i32)
-    (param $c i32) (param $cb i32)
+    (param $c i32) (param $cb i32) (param $dbase i32)
     (local $p i32) (local $t i32) (local $iy i32) (local $ix i32) (local $d i32) (local $dp i32)
     (local $inW i32) (local $inC i32) (local $step i32) (local $kyd i32) (local $kxd i32) (local $a v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
@@ -158,7 +161,7 @@
     (local.set $kyd (i32.mul (local.get $ky) (i32.load offset=56 (local.get $P))))
     (local.set $kxd (i32.mul (local.get $kx) (i32.load offset=60 (local.get $P))))
     ;; This tap's row of dfilter at the block.
-    (local.set $d (i32.add (i32.load offset=84 (local.get $P)) (i32.add (i32.shl (local.get $cb) (i32.const 2))
+    (local.set $d (i32.add (local.get $dbase) (i32.add (i32.shl (local.get $cb) (i32.const 2))
       (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $ky) (i32.load offset=44 (local.get $P))) (local.get $kx)) (local.get $inC))
         (local.get $c)) (local.get $step)))))
     (local.set $s0 (v128.load (local.get $d)))
@@ -207,15 +210,16 @@
   ;; dfilter += the filter gradient of pixels [first, end) (dy at `out`), 64 pixels at a
   ;; time: their places go to a table at P + 128, then every tap and channel block runs
   ;; over them while their dy rows stay in cache.
-  (func (export "filter_grad") (param $P i32)
+  (func (export "filter_grad") (param $P i32) (param $first i32) (param $end i32) (param $chunk i32)
     (local $pb i32) (local $pe i32) (local $p i32) (local $t i32) (local $ky i32) (local $kx i32) (local $c i32) (local $cb i32)
-    (local $ocp i32)
+    (local $ocp i32) (local $dbase i32)
     (local.set $ocp (i32.load offset=36 (local.get $P)))
-    (local.set $pb (i32.load offset=76 (local.get $P)))
+    (local.set $dbase (i32.add (i32.load offset=84 (local.get $P)) (i32.mul (local.get $chunk) (i32.load offset=88 (local.get $P)))))
+    (local.set $pb (local.get $first))
     (block $done (loop $band
-      (br_if $done (i32.ge_u (local.get $pb) (i32.load offset=80 (local.get $P))))
+      (br_if $done (i32.ge_u (local.get $pb) (local.get $end)))
       (local.set $pe (i32.add (local.get $pb) (i32.const 64)))
-      (if (i32.gt_u (local.get $pe) (i32.load offset=80 (local.get $P))) (then (local.set $pe (i32.load offset=80 (local.get $P)))))
+      (if (i32.gt_u (local.get $pe) (local.get $end)) (then (local.set $pe (local.get $end))))
       (local.set $p (local.get $pb))
       (local.set $t (i32.add (local.get $P) (i32.const 128)))
       (block $placed (loop $place_next
@@ -239,12 +243,12 @@
             (local.set $cb (i32.const 0))
             (block $blocks (loop $block
               (br_if $blocks (i32.gt_u (i32.add (local.get $cb) (i32.const 32)) (local.get $ocp)))
-              (call $tap (local.get $P) (i32.const 8) (local.get $pb) (local.get $pe) (local.get $ky) (local.get $kx) (local.get $c) (local.get $cb))
+              (call $tap (local.get $P) (i32.const 8) (local.get $pb) (local.get $pe) (local.get $ky) (local.get $kx) (local.get $c) (local.get $cb) (local.get $dbase))
               (local.set $cb (i32.add (local.get $cb) (i32.const 32)))
               (br $block)))
             (block $tails (loop $tail
               (br_if $tails (i32.ge_u (local.get $cb) (local.get $ocp)))
-              (call $tap (local.get $P) (i32.const 1) (local.get $pb) (local.get $pe) (local.get $ky) (local.get $kx) (local.get $c) (local.get $cb))
+              (call $tap (local.get $P) (i32.const 1) (local.get $pb) (local.get $pe) (local.get $ky) (local.get $kx) (local.get $c) (local.get $cb) (local.get $dbase))
               (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
               (br $tail)))
             (local.set $c (i32.add (local.get $c) (i32.const 1)))
