@@ -29,4 +29,17 @@ describe('Prng', () => {
     expect(sn / n).toBeCloseTo(0, 1);
     expect(sn2 / n).toBeCloseTo(1, 1);
   });
+
+  it('fills a dropout mask from the very draws of nextFloat, and leaves the stream where they would', () => {
+    const a = new Prng(9);
+    const b = new Prng(9);
+    const mask = new Float32Array(1001);
+    a.fillMask(mask, 0.3, 1.25);
+    const expected = Array.from({ length: mask.length }, () => (b.nextFloat() >= 0.3 ? 1.25 : 0));
+    expect(Array.from(mask)).toEqual(expected);
+    expect(a.nextUint32()).toBe(b.nextUint32());
+    const kept = expected.filter((v) => v > 0).length / expected.length;
+    expect(kept).toBeGreaterThan(0.62);
+    expect(kept).toBeLessThan(0.78);
+  });
 });

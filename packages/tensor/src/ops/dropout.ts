@@ -48,8 +48,6 @@ export function dropout(x: TensorOrLike, rate: number, options: DropoutOptions =
  */
 function scaledMask(shape: Shape, rate: number, seed: number | undefined): Tensor {
   const values = new Float32Array(sizeFromShape(shape));
-  const rng = new Prng(seed ?? randomSeed());
-  const scale = 1 / (1 - rate);
-  for (let i = 0; i < values.length; i++) values[i] = rng.nextFloat() >= rate ? scale : 0;
+  new Prng(seed ?? randomSeed()).fillMask(values, rate, 1 / (1 - rate));
   return getEngine().makeTensor(values, shape, 'float32');
 }
