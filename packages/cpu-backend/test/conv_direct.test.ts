@@ -88,4 +88,23 @@ describe('the direct convolution kernels', () => {
       expectClose(gradDirect, gradGemm, 1e-5);
     });
   }
+
+  it('keep NaN where im2col + GEMM does, and give +0 where relu clamps -0', () => {
+    const xv = randomFloats(2 * 6 * 6, 5);
+    xv[7] = Number.NaN;
+    const x = t(xv, [2, 6, 6, 1]);
+    const f = t(randomFloats(9 * 8, 6), [3, 3, 1, 8]);
+    const bias = t(new Array(8).fill(-0), [8]);
+    const zeros = t(new Array(72).fill(0), [2, 6, 6, 1]);
+    const attrs = { strides: [1, 1] as [number, number], pad: [1, 1, 1, 1] as [number, number, number, number], dilations: [1, 1] as [number, number] };
+    for (const activation of ['linear', 'relu', 'relu6'] as const) {
+      const [direct, gemm] = both(() => Array.from(run('FusedConv2D', [x, f, bias], { ...attrs, activation, alpha: 0.2 }).dataSync()));
+      expect(direct.map(Number.isNaN)).toEqual(gemm.map(Number.isNaN));
+      expect(direct.some(Number.isNaN)).toBe(true);
+      // Sums of zeros plus a -0 bias: -0 unclamped, +0 after relu or relu6.
+      const [z] = both(() => Array.from(run('FusedConv2D', [zeros, f, bias], { ...attrs, activation, alpha: 0.2 }).dataSync()));
+      expect(z.every((v) => Object.is(v, activation === 'linear' ? -0 : 0) || Object.is(v, 0))).toBe(true);
+      if (activation !== 'linear') expect(z.every((v) => Object.is(v, 0))).toBe(true);
+    }
+  });
 });

@@ -25,7 +25,7 @@
     (local $ky i32) (local $kx i32) (local $c i32) (local $iy i32) (local $ix i32) (local $xp i32) (local $wp i32)
     (local $inW i32) (local $inC i32) (local $step i32) (local $act i32) (local $kw i32) (local $whole i32)
     (local $a v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
-    (local $s4 v128) (local $s5 v128) (local $s6 v128) (local $s7 v128) (local $zero v128)
+    (local $s4 v128) (local $s5 v128) (local $s6 v128) (local $s7 v128) (local $lo v128) (local $hi v128)
     (local.set $inW (i32.load offset=20 (local.get $P)))
     (local.set $inC (i32.load offset=24 (local.get $P)))
     (local.set $step (i32.shl (i32.load offset=36 (local.get $P)) (i32.const 2)))
@@ -84,23 +84,20 @@
           (br $kx_next)))))
       (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
       (br $ky_next)))
+    ;; The activation as a clamp to [lo, hi]: none (-inf, inf), relu (0, inf), relu6 (0, 6).
+    ;; f32x4.max/min keep NaN and make -0 +0 where they clamp, as the GEMM's epilogue.
     (local.set $act (i32.load offset=72 (local.get $P)))
-    (v128.store (local.get $o) (call $act4 (local.get $s0) (local.get $act)))
+    (local.set $lo (select (result v128) (v128.const i64x2 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $act)))
+    (local.set $hi (select (result v128) (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
+    (v128.store (local.get $o) (f32x4.min (f32x4.max (local.get $s0) (local.get $lo)) (local.get $hi)))
     (if (i32.eq (local.get $lanes) (i32.const 8)) (then
-      (v128.store offset=16 (local.get $o) (call $act4 (local.get $s1) (local.get $act)))
-      (v128.store offset=32 (local.get $o) (call $act4 (local.get $s2) (local.get $act)))
-      (v128.store offset=48 (local.get $o) (call $act4 (local.get $s3) (local.get $act)))
-      (v128.store offset=64 (local.get $o) (call $act4 (local.get $s4) (local.get $act)))
-      (v128.store offset=80 (local.get $o) (call $act4 (local.get $s5) (local.get $act)))
-      (v128.store offset=96 (local.get $o) (call $act4 (local.get $s6) (local.get $act)))
-      (v128.store offset=112 (local.get $o) (call $act4 (local.get $s7) (local.get $act))))))
-
-  ;; relu and relu6 as the GEMM's epilogue: f32x4.max/min keep NaN and make -0 +0.
-  (func $act4 (param $v v128) (param $act i32) (result v128)
-    (if (i32.eq (local.get $act) (i32.const 1)) (then (return (f32x4.max (local.get $v) (v128.const i64x2 0 0)))))
-    (if (i32.eq (local.get $act) (i32.const 2))
-      (then (return (f32x4.min (f32x4.max (local.get $v) (v128.const i64x2 0 0)) (v128.const f32x4 6 6 6 6)))))
-    (local.get $v))
+      (v128.store offset=16 (local.get $o) (f32x4.min (f32x4.max (local.get $s1) (local.get $lo)) (local.get $hi)))
+      (v128.store offset=32 (local.get $o) (f32x4.min (f32x4.max (local.get $s2) (local.get $lo)) (local.get $hi)))
+      (v128.store offset=48 (local.get $o) (f32x4.min (f32x4.max (local.get $s3) (local.get $lo)) (local.get $hi)))
+      (v128.store offset=64 (local.get $o) (f32x4.min (f32x4.max (local.get $s4) (local.get $lo)) (local.get $hi)))
+      (v128.store offset=80 (local.get $o) (f32x4.min (f32x4.max (local.get $s5) (local.get $lo)) (local.get $hi)))
+      (v128.store offset=96 (local.get $o) (f32x4.min (f32x4.max (local.get $s6) (local.get $lo)) (local.get $hi)))
+      (v128.store offset=112 (local.get $o) (f32x4.min (f32x4.max (local.get $s7) (local.get $lo)) (local.get $hi))))))
 
   ;; Pixel `p`'s image address and window corner, returned as (xi, iy0, ix0) through
   ;; memory at `P + 96`.
