@@ -217,8 +217,14 @@ describe('playground', () => {
 
   it('trains in a Web Worker (two GEMM threads) while the page stays responsive to clicks and typing; the page thread for comparison', async () => {
     const EPOCHS = 30;
-    /** The page's event loop may not stall longer than this while the worker trains (a responsiveness check, not a speed one). */
-    const MAX_STALL_MS = 500;
+    /**
+     * The page's event loop may not stall longer than this while the worker trains (a
+     * responsiveness check, not a speed one). On the 2-core machine the tests run on, shared with
+     * other work, the same clicks and typing stall an idle page (no training) by 65-215 ms, and
+     * with the worker's two threads busy on the two cores runs gave 177-735 ms: 500 ms is too
+     * tight there; a frozen page stalls for the whole run (seconds).
+     */
+    const MAX_STALL_MS = 1000;
     const browser = await launch(false);
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -252,8 +258,9 @@ describe('playground', () => {
       expect(before).toBeLessThan(0.3);
       expect(after).toBeGreaterThan(0.8);
       expect(worker.stallMs).toBeLessThan(MAX_STALL_MS);
-      expect(worker.clickMs).toBeLessThan(MAX_STALL_MS * 4);
-      expect(worker.typeMs).toBeLessThan(MAX_STALL_MS * 4);
+      expect(worker.clickMs).toBeLessThan(MAX_STALL_MS);
+      // Typing the line's ~35 keys takes ~400 ms on an idle page here.
+      expect(worker.typeMs).toBeLessThan(MAX_STALL_MS * 3);
 
       // The same run on the page's thread, for the samples/s (and the stalls) to compare with.
       const pageThread = await trainWhileInteracting(page, source, 'page', EPOCHS);
