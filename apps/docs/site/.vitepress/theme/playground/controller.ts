@@ -282,7 +282,6 @@ export class Playground {
       const threadNote = info.gemmThreads ? '2 GEMM threads' : `1 GEMM thread: ${info.whyNoThreads}`;
       this.events.onFit?.({ where: 'worker', note: threadNote, gemmThreads: threads, samplesPerSecond: 0 });
       this.activeWorker = worker;
-      if (this.stopRequested) worker.stop();
       const batchSize = args.batchSize ?? 32;
       const trainCount = args.validationSplit ? Math.floor(x.shape[0] * (1 - args.validationSplit)) : x.shape[0];
       const steps = Math.ceil(trainCount / batchSize);
@@ -294,7 +293,11 @@ export class Playground {
           progressInterval: 0.1,
           onProgress: this.terminal.write,
           onEpochBegin: (e) => void (epoch = e),
-          onBatchEnd: (step, logs) => plot.batch(epoch, step, steps, logs),
+          onBatchEnd: (step, logs) => {
+            // Stop pressed before the worker had started this fit: end it now.
+            if (this.stopRequested) worker.stop();
+            plot.batch(epoch, step, steps, logs);
+          },
           onEpochEnd: (e, logs) => plot.epoch(e, logs),
         });
         this.report({ where: 'worker', note: threadNote, gemmThreads: threads, samplesPerSecond: result.samplesPerSecond });
