@@ -94,19 +94,22 @@ export function serveFit(scope: FitScope = globalThis as unknown as FitScope): v
     let trainSeconds = 0;
     let samples = 0;
     const splitsBefore = gemmThreadSplits();
+    // Training time: from each epoch's start to its last training batch's end (validation excluded).
     let epochStart = 0;
+    let lastBatchEnd = 0;
     const callbacks: Callback[] = [
       new LambdaCallback({
         onEpochBegin: (epoch) => {
-          epochStart = performance.now();
+          epochStart = lastBatchEnd = performance.now();
           send({ type: 'epochBegin', id, epoch });
         },
         onTrainBatchEnd: (step, logs) => {
+          lastBatchEnd = performance.now();
           samples += Math.min(batchSize, trainCount - step * batchSize);
           send({ type: 'batch', id, step, logs: logs ?? {} });
         },
         onEpochEnd: async (epoch, logs) => {
-          trainSeconds += (performance.now() - epochStart) / 1000;
+          trainSeconds += (lastBatchEnd - epochStart) / 1000;
           const weights = options.weightsEveryEpoch ? await allToWire(model.getWeights(), true) : undefined;
           send({ type: 'epoch', id, epoch, logs: logs ?? {}, weights }, buffers(weights ?? []));
         },

@@ -84,8 +84,8 @@ export default defineConfig({
     },
   },
   vite: {
-    // Cross-origin isolation (SharedArrayBuffer: the CPU backend's second GEMM thread in a Web
-    // Worker, as in the demo). The site loads nothing from other origins, so COEP blocks nothing.
+    // Cross-origin isolation (SharedArrayBuffer: the CPU backend's second GEMM thread in the
+    // playground's training worker, as in the demo). The site loads nothing from other origins, so COEP blocks nothing.
     // VitePress serves its pages from its own middleware, which `server.headers` does not reach:
     // a middleware that runs first sets them on every response, pages included. (`vitepress
     // preview` takes no headers: `pnpm preview` serves dist/ with scripts/preview.ts instead.)
@@ -100,6 +100,9 @@ export default defineConfig({
     // Workspace packages resolve to their TypeScript sources (as in the repo's tests): the
     // playground bundles @tessera/* from source, so the site never runs stale builds.
     resolve: { conditions: ['@tessera/source'] },
+    // The playground's training worker (theme/playground/fit.worker.ts) is an ES module worker
+    // (`new Worker(new URL(...), { type: 'module' })`), bundled with its own chunks.
+    worker: { format: 'es' },
     // The local search index of ~600 pages is ~2.4 MB; the playground chunk ~1.1 MB.
     build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
     optimizeDeps: { esbuildOptions: { target: 'es2022' } },

@@ -4,6 +4,12 @@
  * the CPU. The snippet's log goes into a `<pre>` (ProgbarLogger's `write`, `print`, and
  * `console.log` while it runs) and its loss into a live uPlot chart.
  *
+ * The snippet's model is defined on the page; its `fit` (from the `playground` module) trains it
+ * on the CPU in a Web Worker (`FitWorker` from @tessera/worker, fit.worker.ts), so the page stays
+ * responsive: ProgbarLogger's lines and the logs stream back into the log and the chart, and the
+ * trained weights return into the page's model. On WebGPU, where Workers are unavailable, or
+ * when "Train in" says so, it runs on the page's thread.
+ *
  * Loaded with `import()` from Playground.vue when the page mounts, so no other page pays for it.
  */
 import { javascript } from '@codemirror/lang-javascript';
@@ -16,6 +22,7 @@ import * as losses from '@tessera/losses';
 import * as optimizers from '@tessera/optimizers';
 import * as tensor from '@tessera/tensor';
 import * as webgpuBackend from '@tessera/webgpu-backend';
+import { FitWorker, type FitWorkerInfo } from '@tessera/worker';
 import { LossChart } from './chart.js';
 import { EXAMPLES, type Example } from './examples/index.js';
 import { runModule, transpile } from './runtime.js';
@@ -24,6 +31,32 @@ import { Terminal } from './terminal.js';
 export { EXAMPLES, type Example };
 
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+
+/** Where `fit` trains on the CPU backend: in a Web Worker (the default) or on the page's thread. */
+export type FitPlace = 'worker' | 'page';
+
+/** Where the last `fit` trained, and how fast. */
+export interface FitReport {
+  where: FitPlace;
+  /** Why the page's thread, when a worker was asked for; or the worker's GEMM threads. */
+  note: string;
+  /** The worker's GEMM threads (2 where the page is cross-origin isolated); 0 on the page. */
+  gemmThreads: number;
+  /** Training samples per second (validation excluded). */
+  samplesPerSecond: number;
+}
+
+/** Options of the snippet's `fit` (see snippet-env.d.ts). */
+export interface PlaygroundFitOptions {
+  batchSize?: number;
+  epochs?: number;
+  initialEpoch?: number;
+  shuffle?: boolean;
+  validationSplit?: number;
+  validationData?: [tensor.Tensor, tensor.Tensor];
+  verbose?: 0 | 1 | 2;
+  every?: number;
+}
 
 export interface PlaygroundElements {
   editor: HTMLElement;
@@ -35,6 +68,8 @@ export interface PlaygroundEvents {
   /** The backend in use, and why when it is not the one asked for. */
   onBackend(name: string, note: string): void;
   onStatus(text: string, state: 'idle' | 'running' | 'done' | 'error'): void;
+  /** Where a `fit` trains (called when it starts, and again with its speed when it ends). */
+  onFit?(report: FitReport): void;
 }
 
 /** The bundled packages a snippet can import, by name. */
@@ -63,6 +98,14 @@ export class Playground {
   private firstStart = true;
   private stopRequested = false;
   private running = false;
+  /** The training worker, started on the first `fit` in one; undefined where it could not start. */
+  private fitWorker: Promise<{ worker: FitWorker; info: FitWorkerInfo } | { error: string }> | undefined;
+  /** The worker of the `fit` running now, for Stop. */
+  private activeWorker: FitWorker | undefined;
+  /** Where the snippet's `fit` trains on the CPU backend. */
+  private place: FitPlace = 'worker';
+  /** The last `fit`'s report. */
+  lastFit: FitReport | undefined;
 
   constructor(
     private readonly els: PlaygroundElements,
@@ -98,8 +141,39 @@ export class Playground {
   }
 
   stop(): void {
-    if (this.running) this.stopRequested = true;
+    if (!this.running) return;
+    this.stopRequested = true;
+    this.activeWorker?.stop();
   }
+
+  /**
+   * The training worker (started once and kept): resolves to it and what its backend runs on, or
+   * to why there is none (no Worker in this browser, or it failed to start).
+   */
+  private startWorker(): Promise<{ worker: FitWorker; info: FitWorkerInfo } | { error: string }> {
+    this.fitWorker ??= (async () => {
+      if (typeof Worker !== 'function') return { error: 'this browser has no Web Workers' };
+      let raw: Worker;
+      try {
+        raw = new Worker(new URL('./fit.worker.ts', import.meta.url), { type: 'module' });
+      } catch (e) {
+        return { error: `the training worker could not start: ${(e as Error).message}` };
+      }
+      const worker = new FitWorker(raw);
+      // A worker whose script fails to load never answers: its 'error' event says so.
+      const failed = new Promise<never>((_, reject) =>
+        raw.addEventListener('error', (e) => reject(new Error(e.message || 'its script failed to load')), { once: true }),
+      );
+      try {
+        return { worker, info: await Promise.race([worker.ready(), failed]) };
+      } catch (e) {
+        worker.terminate();
+        return { error: `the training worker could not start: ${(e as Error).message}` };
+      }
+    })();
+    return this.fitWorker;
+  }
+
 
   /**
    * Picks the backend: `auto` registers the WebGPU backend (where `navigator.gpu` exists) and
@@ -143,11 +217,13 @@ export class Playground {
     return name;
   }
 
-  /** Transpiles and runs the editor's snippet. */
-  async run(choice: BackendChoice = 'auto'): Promise<boolean> {
+  /** Transpiles and runs the editor's snippet; its `fit` trains where `place` says (on the CPU backend). */
+  async run(choice: BackendChoice = 'auto', place: FitPlace = 'worker'): Promise<boolean> {
     if (this.running) return false;
     this.running = true;
     this.stopRequested = false;
+    this.place = place;
+    this.lastFit = undefined;
     this.terminal.clear();
     this.chart.reset();
     const started = performance.now();
@@ -166,8 +242,11 @@ export class Playground {
       await runModule(js, { ...PACKAGES, playground: this.snippetModule(backend) });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const leaked = tensor.memory().numTensors - before;
+      // (Set by the snippet's fit: TypeScript cannot see that, after `this.lastFit = undefined` above.)
+      const fitted = this.lastFit as FitReport | undefined;
+      const where = fitted ? (fitted.where === 'worker' ? ' · fit in a Web Worker' : " · fit on the page's thread") : '';
       this.events.onStatus(
-        `${this.stopRequested ? 'stopped' : 'done'} in ${seconds} s on ${backend}` + (leaked > 0 ? ` · ${leaked} tensors still live` : ''),
+        `${this.stopRequested ? 'stopped' : 'done'} in ${seconds} s on ${backend}${where}` + (leaked > 0 ? ` · ${leaked} tensors still live` : ''),
         'done',
       );
       return true;
@@ -180,50 +259,93 @@ export class Playground {
       console.log = consoleLog;
       this.chart.redraw();
       this.running = false;
+      this.activeWorker = undefined;
     }
+  }
+
+  /**
+   * The snippet's `fit`: Keras's `fit` with the page's ProgbarLogger and loss chart, in the
+   * training worker on the CPU backend (the page's model receives the trained weights), else on
+   * the page's thread. Resolves to the History.
+   */
+  private async fit(backend: string, model: layers.Model, x: tensor.Tensor, y: tensor.Tensor, options: PlaygroundFitOptions = {}): Promise<layers.History> {
+    const { verbose = 1, every = 1, ...args } = options;
+    const plot = new LossPlot(this.chart, Math.max(1, Math.floor(every)));
+    let note = '';
+    if (backend !== 'cpu') note = `the ${backend} backend runs on the page`;
+    else if (this.place === 'page') note = 'chosen in "Train in"';
+    const started = note ? undefined : await this.startWorker();
+    if (started && 'error' in started) note = started.error;
+    if (started && 'worker' in started) {
+      const { worker, info } = started;
+      const threads = info.gemmThreads ? 2 : 1;
+      const threadNote = info.gemmThreads ? '2 GEMM threads' : `1 GEMM thread: ${info.whyNoThreads}`;
+      this.events.onFit?.({ where: 'worker', note: threadNote, gemmThreads: threads, samplesPerSecond: 0 });
+      this.activeWorker = worker;
+      const batchSize = args.batchSize ?? 32;
+      const trainCount = args.validationSplit ? Math.floor(x.shape[0] * (1 - args.validationSplit)) : x.shape[0];
+      const steps = Math.ceil(trainCount / batchSize);
+      let epoch = 0;
+      try {
+        const result = await worker.fit(model, x, y, {
+          ...args,
+          verbose,
+          progressInterval: 0.1,
+          onProgress: this.terminal.write,
+          onEpochBegin: (e) => void (epoch = e),
+          onBatchEnd: (step, logs) => {
+            // Stop pressed before the worker had started this fit: end it now.
+            if (this.stopRequested) worker.stop();
+            plot.batch(epoch, step, steps, logs);
+          },
+          onEpochEnd: (e, logs) => plot.epoch(e, logs),
+        });
+        this.report({ where: 'worker', note: threadNote, gemmThreads: threads, samplesPerSecond: result.samplesPerSecond });
+        return result.history;
+      } finally {
+        this.activeWorker = undefined;
+        this.chart.redraw();
+      }
+    }
+    // The page's thread: the model trains here, yielding to the browser now and then.
+    this.events.onFit?.({ where: 'page', note, gemmThreads: 0, samplesPerSecond: 0 });
+    if (this.place === 'worker' && backend === 'cpu') this.terminal.print(`(training on the page's thread: ${note})`);
+    const speed = new SpeedMeter();
+    const pageCurve = new PageCurve(plot, () => this.stopRequested);
+    const callbacks: layers.Callback[] = [speed, pageCurve];
+    if (verbose > 0) callbacks.unshift(new layers.ProgbarLogger({ verbose: verbose as 1 | 2, write: this.terminal.write, dynamic: verbose === 1 }));
+    try {
+      const history = await model.fit(x, y, { ...args, verbose: 0, callbacks });
+      this.report({ where: 'page', note, gemmThreads: 0, samplesPerSecond: speed.samplesPerSecond });
+      return history;
+    } finally {
+      this.chart.redraw();
+    }
+  }
+
+  /** Prints and reports where a `fit` trained and how fast. */
+  private report(r: FitReport): void {
+    this.lastFit = r;
+    this.events.onFit?.(r);
+    const where = r.where === 'worker' ? `in a Web Worker (${r.note})` : `on the page's thread (${r.note})`;
+    this.terminal.print(`fit: ${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s ${where}`);
   }
 
   /** The `playground` module a snippet imports. */
   private snippetModule(backend: string): Record<string, unknown> {
-    const chart = this.chart;
-    const self = this;
-    class LossCurve extends layers.Callback {
-      private lastYield = performance.now();
-      private batches = 0;
-      constructor(private readonly every: number) {
-        super();
-      }
-      override async onTrainBatchEnd(batch: number, logs: layers.Logs = {}): Promise<void> {
-        if (self.stopRequested) this.model.stopTraining = true;
-        const epoch = this.currentEpoch;
-        if (++this.batches % this.every === 0 && logs.loss !== undefined) chart.addLoss(epoch + (batch + 1) / this.params.steps, logs.loss);
-        if (performance.now() - this.lastYield > 50) {
-          chart.redraw();
-          await yieldToBrowser();
-          this.lastYield = performance.now();
-        }
-      }
-      private currentEpoch = 0;
-      override onEpochBegin(epoch: number): void {
-        this.currentEpoch = epoch;
-      }
-      override async onEpochEnd(epoch: number, logs: layers.Logs = {}): Promise<void> {
-        if (logs.val_loss !== undefined) chart.addValLoss(epoch + 1, logs.val_loss);
-        chart.redraw();
-        await yieldToBrowser();
-      }
-    }
     return {
+      fit: (model: layers.Model, x: tensor.Tensor, y: tensor.Tensor, options?: PlaygroundFitOptions) => this.fit(backend, model, x, y, options),
       mnistUrl: new URL(`${this.baseUrl}data/mnist/`, window.location.href).href,
       backend,
       write: this.terminal.write,
       print: this.terminal.print,
-      lossCurve: (options: { every?: number } = {}) => new LossCurve(Math.max(1, Math.floor(options.every ?? 1))),
+      lossCurve: (options: { every?: number } = {}) => new PageCurve(new LossPlot(this.chart, Math.max(1, Math.floor(options.every ?? 1))), () => this.stopRequested),
     };
   }
 
   destroy(): void {
     this.stop();
+    void this.fitWorker?.then((w) => 'worker' in w && w.worker.terminate());
     this.view.destroy();
     this.chart.destroy();
   }
@@ -231,4 +353,90 @@ export class Playground {
 
 export function createPlayground(els: PlaygroundElements, events: PlaygroundEvents, baseUrl: string, initial: Example): Playground {
   return new Playground(els, events, baseUrl, initial);
+}
+
+/** Draws the running loss (every `every` batches) and each epoch's val_loss, redrawing at most every 100 ms. */
+class LossPlot {
+  private batches = 0;
+  private lastDraw = 0;
+
+  constructor(
+    private readonly chart: LossChart,
+    private readonly every: number,
+  ) {}
+
+  batch(epoch: number, step: number, steps: number, logs: layers.Logs): void {
+    if (++this.batches % this.every === 0 && logs.loss !== undefined) this.chart.addLoss(epoch + (step + 1) / steps, logs.loss);
+    if (performance.now() - this.lastDraw > 100) {
+      this.chart.redraw();
+      this.lastDraw = performance.now();
+    }
+  }
+
+  epoch(epoch: number, logs: layers.Logs): void {
+    if (logs.val_loss !== undefined) this.chart.addValLoss(epoch + 1, logs.val_loss);
+    this.chart.redraw();
+    this.lastDraw = performance.now();
+  }
+}
+
+/** On the page's thread: draws the loss, lets the page repaint every 50 ms, and stops `fit` when Stop is pressed. */
+class PageCurve extends layers.Callback {
+  private lastYield = performance.now();
+  private currentEpoch = 0;
+
+  constructor(
+    private readonly plot: LossPlot,
+    private readonly stopRequested: () => boolean,
+  ) {
+    super();
+  }
+
+  override onEpochBegin(epoch: number): void {
+    this.currentEpoch = epoch;
+  }
+
+  override async onTrainBatchEnd(step: number, logs: layers.Logs = {}): Promise<void> {
+    if (this.stopRequested()) this.model.stopTraining = true;
+    this.plot.batch(this.currentEpoch, step, this.params.steps, logs);
+    if (performance.now() - this.lastYield > 50) {
+      await yieldToBrowser();
+      this.lastYield = performance.now();
+    }
+  }
+
+  override async onEpochEnd(epoch: number, logs: layers.Logs = {}): Promise<void> {
+    this.plot.epoch(epoch, logs);
+    await yieldToBrowser();
+  }
+}
+
+/** Training samples/s on the page's thread, measured as the worker measures it: each epoch's start to its last training batch's end. */
+class SpeedMeter extends layers.Callback {
+  private samples = 0;
+  private seconds = 0;
+  private epochStart = 0;
+  private lastBatchEnd = 0;
+  private size = 0;
+
+  override onEpochBegin(): void {
+    this.epochStart = this.lastBatchEnd = performance.now();
+  }
+
+  override onTrainBatchBegin(_step: number, logs: layers.Logs = {}): void {
+    this.size = typeof logs.size === 'number' ? logs.size : 0;
+  }
+
+  override onTrainBatchEnd(): void {
+    this.lastBatchEnd = performance.now();
+    this.samples += this.size;
+  }
+
+  override onEpochEnd(): void {
+    this.seconds += (this.lastBatchEnd - this.epochStart) / 1000;
+  }
+
+  get samplesPerSecond(): number {
+    return this.seconds > 0 ? this.samples / this.seconds : 0;
+  }
 }

@@ -2,9 +2,9 @@
 // tutorial, made small for a page: LSTM(32) on 2,000 training images, one epoch).
 // The full example, LSTM(128) on all 60,000 images, is examples/mnist-rnn in the repository.
 import { mnist, toCategorical } from '@tessera/datasets';
-import { Dense, LSTM, ProgbarLogger, Sequential } from '@tessera/layers';
+import { Dense, LSTM, Sequential } from '@tessera/layers';
 import { div, dispose, reshape, tidy, type Tensor } from '@tessera/tensor';
-import { backend, lossCurve, mnistUrl, print, write } from 'playground';
+import { backend, fit, mnistUrl, print } from 'playground';
 
 const [[xTrainRaw, yTrainRaw], [xTestRaw, yTestRaw]] = await mnist.loadData({ source: mnistUrl, verify: false });
 // [n, 28, 28]: 28 timesteps of 28 features, floats in [0, 1].
@@ -23,13 +23,10 @@ const model = new Sequential([
 model.summary();
 model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
 
-await model.fit(xTrain, yTrain, {
-  batchSize: 64,
-  epochs: 1,
-  validationData: [xTest, yTest],
-  verbose: 0,
-  callbacks: [new ProgbarLogger({ verbose: 1, write, dynamic: true }), lossCurve()],
-});
+// fit (from 'playground') is Keras's model.fit off the page's thread: on the CPU it trains in a
+// Web Worker while the log and the chart stream back, and the trained weights return into
+// `model`. On WebGPU it trains here, on the page.
+await fit(model, xTrain, yTrain, { batchSize: 64, epochs: 1, validationData: [xTest, yTest] });
 
 const [loss, accuracy] = (await model.evaluate(xTest, yTest, { verbose: 0 })) as number[];
 print(`Test loss: ${loss.toFixed(4)}  Test accuracy: ${accuracy.toFixed(4)}`);

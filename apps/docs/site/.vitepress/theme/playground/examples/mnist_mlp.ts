@@ -1,9 +1,9 @@
 // Keras's MNIST MLP, small enough for a page: 784-128-10 on 2,000 training images.
-// Edit anything and press Run (Ctrl-Enter). The log is ProgbarLogger's, written into the page.
+// Edit anything and press Run (Ctrl-Enter). The log is ProgbarLogger's, streamed into the page.
 import { mnist, toCategorical } from '@tessera/datasets';
-import { Dense, Dropout, ProgbarLogger, Sequential } from '@tessera/layers';
+import { Dense, Dropout, Sequential } from '@tessera/layers';
 import { div, dispose, reshape, tidy, type Tensor } from '@tessera/tensor';
-import { backend, lossCurve, mnistUrl, print, write } from 'playground';
+import { backend, fit, mnistUrl, print } from 'playground';
 
 // A subset of the MNIST bundled with Tessera, served with the site as gzipped IDX files
 // (verify: false because a subset cannot match the published md5s).
@@ -25,14 +25,16 @@ const model = new Sequential([
 model.summary();
 model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
 
-await model.fit(xTrain, yTrain, {
-  batchSize: 128,
-  epochs: 3,
-  validationData: [xTest, yTest],
-  verbose: 0, // fit's own logger would print to the console: this one writes into the page
-  callbacks: [new ProgbarLogger({ verbose: 1, write, dynamic: true }), lossCurve()],
-});
+const [, untrained] = (await model.evaluate(xTest, yTest, { verbose: 0 })) as number[];
+print(`Before training: test accuracy ${untrained.toFixed(4)}`);
 
+// fit (from 'playground') is Keras's model.fit off the page's thread: on the CPU it trains in a
+// Web Worker while the log and the chart stream back, and the trained weights return into
+// `model`. On WebGPU it trains here, on the page.
+const history = await fit(model, xTrain, yTrain, { batchSize: 128, epochs: 3, validationData: [xTest, yTest] });
+print(`History: loss ${history.history.loss.map((v) => v.toFixed(4)).join(', ')}`);
+
+// The page's model now holds the trained weights.
 const [loss, accuracy] = (await model.evaluate(xTest, yTest, { verbose: 0 })) as number[];
 print(`Test loss: ${loss.toFixed(4)}  Test accuracy: ${accuracy.toFixed(4)}`);
 dispose([xTrain, yTrain, xTest, yTest]);

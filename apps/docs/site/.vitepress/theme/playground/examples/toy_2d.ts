@@ -1,10 +1,10 @@
 // The two-input 2-D toy problem: points in [-1, 1]² labelled 1 above the curve y = sin(πx) / 2.
 // Three sigmoid Dense layers learn it with mean squared error and SGD; predictions are
 // thresholded at 0.5.
-import { Dense, ProgbarLogger, Sequential } from '@tessera/layers';
+import { Dense, Sequential } from '@tessera/layers';
 import { SGD } from '@tessera/optimizers';
 import { Prng, cast, dispose, equal, greater, mean, tensor, tidy, type Tensor } from '@tessera/tensor';
-import { lossCurve, print, write } from 'playground';
+import { fit, print } from 'playground';
 
 function makeData(n: number, seed: number): { x: Tensor; y: Tensor } {
   const rng = new Prng(seed);
@@ -29,13 +29,11 @@ const model = new Sequential([
 ]);
 model.summary();
 model.compile({ optimizer: new SGD({ learningRate: 0.5 }), loss: 'mean_squared_error' });
-await model.fit(train.x, train.y, {
-  epochs: 20,
-  batchSize: 32,
-  validationData: [test.x, test.y],
-  verbose: 0,
-  callbacks: [new ProgbarLogger({ verbose: 2, write }), lossCurve()],
-});
+// fit (from 'playground') is Keras's model.fit off the page's thread: on the CPU it trains in a
+// Web Worker while the log and the chart stream back, and the trained weights return into
+// `model`. On WebGPU it trains here, on the page.
+// verbose: 2 prints one line per epoch.
+await fit(model, train.x, train.y, { epochs: 20, batchSize: 32, validationData: [test.x, test.y], verbose: 2 });
 
 const predictions = model.predict(test.x) as Tensor;
 const accuracy = tidy(() => mean(cast(equal(cast(greater(predictions, 0.5), 'float32'), test.y), 'float32')));
