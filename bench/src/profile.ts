@@ -1,22 +1,25 @@
 /**
  * Where a training step's time goes on the CPU backend: every kernel wrapped with a timer,
  * per kernel or (with `shapes`) per kernel and input shapes.
- *   tsx --conditions=@tessera/source bench/src/profile.ts [mlp|cnn] [steps] [auto|off] [shapes]
+ *   tsx --conditions=@tessera/source bench/src/profile.ts [mlp|cnn|lstm] [steps] [auto|off] [shapes]
  */
 import '@tessera/cpu-backend';
 import { gemmThreadsReady, setGemmThreads, type GemmThreads } from '@tessera/cpu-backend';
 import { getKernel, getKernelsForBackend, registerKernel, setBackend, tensor, unregisterKernel, type KernelConfig } from '@tessera/tensor';
 import { mnistArrays } from './data.js';
-import { tesseraModel } from './cases/models.js';
+import { tesseraLstmModel, tesseraModel } from './cases/models.js';
 
-const kind = (process.argv[2] ?? 'mlp') as 'mlp' | 'cnn';
+const kind = (process.argv[2] ?? 'mlp') as 'mlp' | 'cnn' | 'lstm';
 const steps = Number(process.argv[3] ?? 40);
 await setBackend('cpu');
 await gemmThreadsReady();
 setGemmThreads((process.argv[4] ?? 'auto') as GemmThreads);
 const data = await mnistArrays();
-const model = tesseraModel(kind);
-const x = tensor(data.xTrain.subarray(0, 128 * 784), kind === 'mlp' ? [128, 784] : [128, 28, 28, 1]);
+const lstm = kind === 'lstm' ? tesseraLstmModel() : undefined;
+if (typeof lstm === 'string') throw new Error(lstm);
+const model = lstm ?? tesseraModel(kind as 'mlp' | 'cnn');
+const shapes = { mlp: [128, 784], cnn: [128, 28, 28, 1], lstm: [128, 28, 28] };
+const x = tensor(data.xTrain.subarray(0, 128 * 784), shapes[kind]);
 const y = tensor(data.yTrain.subarray(0, 1280), [128, 10]);
 for (let i = 0; i < 10; i++) await model.trainOnBatch(x, y);
 
