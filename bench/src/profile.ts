@@ -1,15 +1,16 @@
 /**
  * Where a training step's time goes on the CPU backend: every kernel wrapped with a timer,
  * per kernel or (with `shapes`) per kernel and input shapes.
- *   tsx --conditions=@tessera/source bench/src/profile.ts [mlp|cnn|lstm] [steps] [auto|off] [shapes]
+ *   tsx --conditions=@tessera/source bench/src/profile.ts [mlp|cnn|lstm|addition] [steps] [auto|off] [shapes]
  */
 import '@tessera/cpu-backend';
 import { gemmThreadsReady, setGemmThreads, type GemmThreads } from '@tessera/cpu-backend';
 import { getKernel, getKernelsForBackend, registerKernel, setBackend, tensor, unregisterKernel, type KernelConfig } from '@tessera/tensor';
 import { mnistArrays } from './data.js';
 import { tesseraLstmModel, tesseraModel } from './cases/models.js';
+import { additionRnn } from '../../examples/addition-rnn/src/model.js';
 
-const kind = (process.argv[2] ?? 'mlp') as 'mlp' | 'cnn' | 'lstm';
+const kind = (process.argv[2] ?? 'mlp') as 'mlp' | 'cnn' | 'lstm' | 'addition';
 const steps = Number(process.argv[3] ?? 40);
 await setBackend('cpu');
 await gemmThreadsReady();
@@ -17,10 +18,12 @@ setGemmThreads((process.argv[4] ?? 'auto') as GemmThreads);
 const data = await mnistArrays();
 const lstm = kind === 'lstm' ? tesseraLstmModel() : undefined;
 if (typeof lstm === 'string') throw new Error(lstm);
-const model = lstm ?? tesseraModel(kind as 'mlp' | 'cnn');
-const shapes = { mlp: [128, 784], cnn: [128, 28, 28, 1], lstm: [128, 28, 28] };
-const x = tensor(data.xTrain.subarray(0, 128 * 784), shapes[kind]);
-const y = tensor(data.yTrain.subarray(0, 1280), [128, 10]);
+// addition: examples/addition-rnn's model (batch 32, 7 steps of 12 in, 4 steps of 12 out) on stand-in values.
+const model = lstm ?? (kind === 'addition' ? additionRnn() : tesseraModel(kind));
+if (kind === 'addition') model.compile({ loss: 'categorical_crossentropy', optimizer: 'adam', metrics: ['accuracy'] });
+const shapes = { mlp: [128, 784], cnn: [128, 28, 28, 1], lstm: [128, 28, 28], addition: [32, 7, 12] };
+const x = tensor(data.xTrain.subarray(0, shapes[kind].reduce((a, b) => a * b, 1)), shapes[kind]);
+const y = kind === 'addition' ? tensor(data.yTrain.subarray(0, 32 * 48), [32, 4, 12]) : tensor(data.yTrain.subarray(0, 1280), [128, 10]);
 for (let i = 0; i < 10; i++) await model.trainOnBatch(x, y);
 
 const byShapes = process.argv[5] === 'shapes';

@@ -10,7 +10,7 @@
 // @tessera/conformance is imported by path (see gemm_paths.test.ts for why).
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { dispose, gruCell, lstmCell, registerBackend, registerKernel, type KernelConfig, type KernelName, type PoolAttrs, type Tensor } from '@tessera/tensor';
+import { dispose, gruCell, lstmCell, lstmCellGrad, registerBackend, registerKernel, type KernelConfig, type KernelName, type PoolAttrs, type Tensor } from '@tessera/tensor';
 import { describeBackend } from '../../conformance/src/index.js';
 import { buildVector } from '../scripts/build-wasm.mjs';
 import {
@@ -25,7 +25,7 @@ import { rng, run, t } from './helpers.js';
 
 const VECTOR_KERNELS: readonly KernelName[] = [
   'ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool', 'Relu', 'Select',
-  'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Add', 'Sub', 'Mul', 'Div', 'LSTMCell', 'GRUCell',
+  'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Add', 'Sub', 'Mul', 'Div', 'LSTMCell', 'LSTMCellGrad', 'GRUCell',
 ];
 const PATHS: Record<string, VectorImplementation> = { 'cpu-vector-js': 'js', 'cpu-vector-wasm': 'wasm' };
 
@@ -82,6 +82,16 @@ describe('the recurrent cells on both loops', () => {
     const [xw, h, c, k] = [input([b, 4 * u], 1, 8), input([b, u], 2), input([b, u], 3, 3), input([u, 4 * u], 4, 0.2)];
     expectClose(onLoops(() => lstmCell(xw, h, c, k)));
     dispose([xw, h, c, k]);
+  });
+
+  it('LSTMCellGrad: float32 agrees with double, the cell state and the candidate saturated or not', () => {
+    const [dh, dc, c] = [input([b, u], 9), input([b, u], 10), input([b, u], 11, 3)];
+    // Gates as the forward pass makes them: i, f, o in (0, 1), g in (-1, 1), some near the ends; c' up to ±12.
+    const [sig, g, cNext] = [input([b, 4 * u], 12, 8), input([b, 4 * u], 13, 8), input([b, u], 14, 12)];
+    const gv = g.dataSync();
+    const gates = t(Array.from(sig.dataSync(), (v, i) => (Math.floor(i / u) % 4 === 2 ? Math.tanh(gv[i]) : 1 / (1 + Math.exp(-v)))), [b, 4 * u]);
+    expectClose(onLoops(() => lstmCellGrad(dh, dc, c, gates, cNext)));
+    dispose([dh, dc, c, sig, g, cNext, gates]);
   });
 
   it('GRUCell: likewise', () => {

@@ -79,6 +79,21 @@ export function lstmRowsWasm(
   );
 }
 
+/**
+ * The gradient of the LSTM update of `batch` rows (see `lstm_grad_rows`): dh streamed as the
+ * "sums", the other inputs and both outputs a chunk of rows at a time.
+ */
+export function lstmGradRowsWasm(
+  batch: number, units: number,
+  dh: TypedArray, dc: TypedArray, c: TypedArray, gates: TypedArray, cNext: TypedArray, dz: Float32Array, dcPrev: Float32Array,
+): void {
+  const u = units;
+  streamRows(
+    { src: dh, s: 0, stride: u, width: u }, 0, batch, [[dc, u], [c, u], [gates, 4 * u], [cNext, u]], [[dz, 4 * u], [dcPrev, u]],
+    (ex, [dhAt, dcAt, cAt, g, cn, dzAt, dcp], rows) => ex.lstm_grad_rows(dhAt, dcAt, cAt, g, cn, dzAt, dcp, rows, u),
+  );
+}
+
 /** The GRU update of `m` rows from row `row0`: sums of `h @ recurrentKernel` as the GEMM hands them over, outputs written at those rows. */
 export function gruRowsWasm(
   sums: Sums, row0: number, m: number, units: number,

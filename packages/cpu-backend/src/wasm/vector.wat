@@ -429,6 +429,54 @@
       (local.set $e (i32.add (local.get $e) (i32.const 16)))
       (br $next))))
 
+  ;; The gradient of lstm_rows' update over `rows` rows of `units` (a multiple of 4), from
+  ;; dh and dc (rows x units), the step's input cell state c, the gates (rows x 4 units) and
+  ;; c': t = tanh(c'), dcAll = dc + dh o (1 - t^2), dz = [dcAll g i (1-i), dcAll c f (1-f),
+  ;; dcAll i (1-g)(1+g), dh t o (1-o)], dcPrev = dcAll f. 1 - t^2 is taken as 4e / (1+e)^2
+  ;; with e = e^-2|c'| and 1 - g^2 as (1-g)(1+g): both stay accurate where tanh saturates.
+  (func (export "lstm_grad_rows")
+    (param $dh i32) (param $dc i32) (param $c i32) (param $gates i32) (param $cn i32) (param $dz i32) (param $dcp i32)
+    (param $rows i32) (param $units i32)
+    (local $e i32) (local $end i32) (local $g i32) (local $u i32)
+    (local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $x v128) (local $q v128) (local $q1 v128)
+    (local $dhv v128) (local $all v128) (local $one v128)
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $end (i32.shl (i32.mul (local.get $rows) (local.get $units)) (i32.const 2)))
+    (local.set $u (i32.shl (local.get $units) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+      ;; The gate block of element e (bytes): row * 4u + column, row = e / u.
+      (local.set $g (i32.add (local.get $e) (i32.mul (i32.const 3) (i32.mul (i32.div_u (local.get $e) (local.get $u)) (local.get $u)))))
+      (local.set $i (v128.load (i32.add (local.get $gates) (local.get $g))))
+      (local.set $f (v128.load (i32.add (local.get $gates) (i32.add (local.get $g) (local.get $u)))))
+      (local.set $gg (v128.load (i32.add (local.get $gates) (i32.add (local.get $g) (i32.shl (local.get $u) (i32.const 1))))))
+      (local.set $o (v128.load (i32.add (local.get $gates) (i32.add (local.get $g) (i32.mul (local.get $u) (i32.const 3))))))
+      (local.set $x (v128.load (i32.add (local.get $cn) (local.get $e))))
+      (local.set $q (call $exp4 (f32x4.neg (f32x4.add (f32x4.abs (local.get $x)) (f32x4.abs (local.get $x))))))
+      (local.set $q1 (f32x4.add (local.get $one) (local.get $q)))
+      (local.set $dhv (v128.load (i32.add (local.get $dh) (local.get $e))))
+      (local.set $all
+        (f32x4.add (v128.load (i32.add (local.get $dc) (local.get $e)))
+          (f32x4.mul (f32x4.mul (local.get $dhv) (local.get $o))
+            (f32x4.div (f32x4.mul (f32x4.splat (f32.const 4)) (local.get $q)) (f32x4.mul (local.get $q1) (local.get $q1))))))
+      (v128.store (i32.add (local.get $dz) (local.get $g))
+        (f32x4.mul (f32x4.mul (f32x4.mul (local.get $all) (local.get $gg)) (local.get $i)) (f32x4.sub (local.get $one) (local.get $i))))
+      (local.set $g (i32.add (local.get $g) (local.get $u)))
+      (v128.store (i32.add (local.get $dz) (local.get $g))
+        (f32x4.mul
+          (f32x4.mul (f32x4.mul (local.get $all) (v128.load (i32.add (local.get $c) (local.get $e)))) (local.get $f))
+          (f32x4.sub (local.get $one) (local.get $f))))
+      (local.set $g (i32.add (local.get $g) (local.get $u)))
+      (v128.store (i32.add (local.get $dz) (local.get $g))
+        (f32x4.mul (f32x4.mul (local.get $all) (local.get $i))
+          (f32x4.mul (f32x4.sub (local.get $one) (local.get $gg)) (f32x4.add (local.get $one) (local.get $gg)))))
+      (local.set $g (i32.add (local.get $g) (local.get $u)))
+      (v128.store (i32.add (local.get $dz) (local.get $g))
+        (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dhv) (call $tanh4 (local.get $x))) (local.get $o)) (f32x4.sub (local.get $one) (local.get $o))))
+      (v128.store (i32.add (local.get $dcp) (local.get $e)) (f32x4.mul (local.get $all) (local.get $f)))
+      (local.set $e (i32.add (local.get $e) (i32.const 16)))
+      (br $next))))
+
   ;; The GRU update (reset_after) of `rows` rows of `units` (a multiple of 4) from the sums
   ;; hz = h @ kernel (rows x 3 units, order z, r, h), xw (same layout), the bias (3 units)
   ;; and h: z, r = sigmoid(xw + (hz + b)), hz_h = hz + b, hh = tanh(xw_h + r hz_h),
