@@ -19,7 +19,7 @@ const data = await mnistArrays();
 const lstm = kind === 'lstm' ? tesseraLstmModel() : undefined;
 if (typeof lstm === 'string') throw new Error(lstm);
 // addition: examples/addition-rnn's model (batch 32, 7 steps of 12 in, 4 steps of 12 out) on stand-in values.
-const model = lstm ?? (kind === 'addition' ? additionRnn() : tesseraModel(kind));
+const model = lstm ?? (kind === 'addition' ? additionRnn() : tesseraModel(kind as 'mlp' | 'cnn'));
 if (kind === 'addition') model.compile({ loss: 'categorical_crossentropy', optimizer: 'adam', metrics: ['accuracy'] });
 const shapes = { mlp: [128, 784], cnn: [128, 28, 28, 1], lstm: [128, 28, 28], addition: [32, 7, 12] };
 const x = tensor(data.xTrain.subarray(0, shapes[kind].reduce((a, b) => a * b, 1)), shapes[kind]);
