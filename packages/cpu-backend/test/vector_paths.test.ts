@@ -1,6 +1,7 @@
 // The two implementations of the optimizer updates, MaxPool, Relu, Select, comparisons
 // against a scalar, float32 arithmetic, the recurrent cells and their gradient, and
-// FusedMatMul's bias: the WebAssembly SIMD module (built from src/wasm/vector.wat, checked fresh here) and the TypeScript loops.
+// FusedMatMul's bias: the WebAssembly SIMD module (built from src/wasm/vector.wat, checked
+// fresh here) and the TypeScript loops.
 // The conformance suite's cases of those kernels run on each, forced, as a CPU backend
 // registered under its own name whose kernels switch the implementation around each
 // call; test/optimizer_updates.test.ts checks the updates' bits against the op-by-op
