@@ -11,7 +11,7 @@
 // @tessera/conformance is imported by path (see gemm_paths.test.ts for why).
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { dispose, gruCell, lstmCell, lstmCellGrad, registerBackend, registerKernel, type KernelConfig, type KernelName, type PoolAttrs, type Tensor } from '@tessera/tensor';
+import { dispose, gruCell, gruCellGrad, lstmCell, lstmCellGrad, registerBackend, registerKernel, type KernelConfig, type KernelName, type PoolAttrs, type Tensor } from '@tessera/tensor';
 import { describeBackend } from '../../conformance/src/index.js';
 import { buildVector } from '../scripts/build-wasm.mjs';
 import {
@@ -26,7 +26,7 @@ import { rng, run, t } from './helpers.js';
 
 const VECTOR_KERNELS: readonly KernelName[] = [
   'ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool', 'Relu', 'Select',
-  'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Add', 'Sub', 'Mul', 'Div', 'LSTMCell', 'LSTMCellGrad', 'GRUCell', 'FusedMatMul',
+  'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Add', 'Sub', 'Mul', 'Div', 'LSTMCell', 'LSTMCellGrad', 'GRUCell', 'GRUCellGrad', 'FusedMatMul',
 ];
 const PATHS: Record<string, VectorImplementation> = { 'cpu-vector-js': 'js', 'cpu-vector-wasm': 'wasm' };
 
@@ -99,6 +99,23 @@ describe('the recurrent cells on both loops', () => {
     const [xw, h, k, bias] = [input([b, 3 * u], 5, 8), input([b, u], 6), input([u, 3 * u], 7, 0.2), input([3 * u], 8)];
     expectClose(onLoops(() => [gruCell(xw, h, k, bias)]));
     dispose([xw, h, k, bias]);
+  });
+
+  it('GRUCellGrad: likewise, the candidate saturated or not', () => {
+    const [dh, h, pre, hzh] = [input([b, u], 15), input([b, u], 16), input([b, 3 * u], 17, 8), input([b, u], 18, 3)];
+    // Gates as the forward pass makes them: z, r in (0, 1), hh in (-1, 1), some near the ends.
+    const p = pre.dataSync();
+    const hz = hzh.dataSync();
+    const gates = t(
+      Array.from({ length: b * 4 * u }, (_, i) => {
+        const [row, col] = [Math.floor(i / (4 * u)), i % (4 * u)];
+        const v = col < 3 * u ? p[row * 3 * u + col] : hz[row * u + col - 3 * u];
+        return col < 2 * u ? 1 / (1 + Math.exp(-v)) : col < 3 * u ? Math.tanh(v) : v;
+      }),
+      [b, 4 * u],
+    );
+    expectClose(onLoops(() => gruCellGrad(dh, h, gates)));
+    dispose([dh, h, pre, hzh, gates]);
   });
 });
 

@@ -106,3 +106,15 @@ export function gruRowsWasm(
     bias,
   );
 }
+
+/** The gradient of the GRU update of `batch` rows (see `gru_grad_rows`): dh streamed as the "sums". */
+export function gruGradRowsWasm(
+  batch: number, units: number,
+  dh: TypedArray, h: TypedArray, gates: TypedArray, dxw: Float32Array, dhz: Float32Array, dhDirect: Float32Array,
+): void {
+  const u = units;
+  streamRows(
+    { src: dh, s: 0, stride: u, width: u }, 0, batch, [[h, u], [gates, 4 * u]], [[dxw, 3 * u], [dhz, 3 * u], [dhDirect, u]],
+    (ex, [dhAt, hAt, g, x, hz, d], rows) => ex.gru_grad_rows(dhAt, hAt, g, x, hz, d, rows, u),
+  );
+}

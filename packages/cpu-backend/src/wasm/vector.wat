@@ -519,4 +519,50 @@
           (f32x4.mul (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $zv)) (local.get $hh))))
       (local.set $e (i32.add (local.get $e) (i32.const 16)))
       (br $next))))
+
+  ;; The gradient of gru_rows' update over `rows` rows of `units` (a multiple of 4), from dh
+  ;; and h (rows x units) and the gates z, r, hh, hz_h (rows x 4 units): dz = dh (h-hh) z (1-z),
+  ;; dhh = dh (1-z) (1-hh)(1+hh), dr = dhh hz_h r (1-r); dxw = [dz, dr, dhh] and
+  ;; dhz = [dz, dr, dhh r] (rows x 3 units), dhDirect = dh z. 1 - hh^2 as (1-hh)(1+hh) stays
+  ;; accurate where tanh saturates.
+  (func (export "gru_grad_rows")
+    (param $dh i32) (param $h i32) (param $gates i32) (param $dxw i32) (param $dhz i32) (param $dhd i32)
+    (param $rows i32) (param $units i32)
+    (local $e i32) (local $end i32) (local $j i32) (local $x i32) (local $s i32) (local $u i32)
+    (local $z v128) (local $r v128) (local $hh v128) (local $dhv v128) (local $dzv v128) (local $dhh v128) (local $dr v128) (local $one v128)
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $end (i32.shl (i32.mul (local.get $rows) (local.get $units)) (i32.const 2)))
+    (local.set $u (i32.shl (local.get $units) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+      ;; Column j (bytes) of row e / u; its place in the 3u-wide rows and in the 4u-wide ones.
+      (local.set $j (i32.rem_u (local.get $e) (local.get $u)))
+      (local.set $x (i32.add (local.get $e) (i32.mul (i32.const 2) (i32.sub (local.get $e) (local.get $j)))))
+      (local.set $s (i32.add (local.get $x) (i32.sub (local.get $e) (local.get $j))))
+      (local.set $z (v128.load (i32.add (local.get $gates) (local.get $s))))
+      (local.set $r (v128.load (i32.add (local.get $gates) (i32.add (local.get $s) (local.get $u)))))
+      (local.set $hh (v128.load (i32.add (local.get $gates) (i32.add (local.get $s) (i32.shl (local.get $u) (i32.const 1))))))
+      (local.set $dhv (v128.load (i32.add (local.get $dh) (local.get $e))))
+      (local.set $dzv
+        (f32x4.mul
+          (f32x4.mul (f32x4.mul (local.get $dhv) (f32x4.sub (v128.load (i32.add (local.get $h) (local.get $e))) (local.get $hh))) (local.get $z))
+          (f32x4.sub (local.get $one) (local.get $z))))
+      (local.set $dhh
+        (f32x4.mul (f32x4.mul (local.get $dhv) (f32x4.sub (local.get $one) (local.get $z)))
+          (f32x4.mul (f32x4.sub (local.get $one) (local.get $hh)) (f32x4.add (local.get $one) (local.get $hh)))))
+      (local.set $dr
+        (f32x4.mul
+          (f32x4.mul (f32x4.mul (local.get $dhh) (v128.load (i32.add (local.get $gates) (i32.add (local.get $s) (i32.mul (local.get $u) (i32.const 3)))))) (local.get $r))
+          (f32x4.sub (local.get $one) (local.get $r))))
+      (v128.store (i32.add (local.get $dxw) (local.get $x)) (local.get $dzv))
+      (v128.store (i32.add (local.get $dhz) (local.get $x)) (local.get $dzv))
+      (local.set $x (i32.add (local.get $x) (local.get $u)))
+      (v128.store (i32.add (local.get $dxw) (local.get $x)) (local.get $dr))
+      (v128.store (i32.add (local.get $dhz) (local.get $x)) (local.get $dr))
+      (local.set $x (i32.add (local.get $x) (local.get $u)))
+      (v128.store (i32.add (local.get $dxw) (local.get $x)) (local.get $dhh))
+      (v128.store (i32.add (local.get $dhz) (local.get $x)) (f32x4.mul (local.get $dhh) (local.get $r)))
+      (v128.store (i32.add (local.get $dhd) (local.get $e)) (f32x4.mul (local.get $dhv) (local.get $z)))
+      (local.set $e (i32.add (local.get $e) (i32.const 16)))
+      (br $next))))
 )
