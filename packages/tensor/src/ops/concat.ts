@@ -61,7 +61,8 @@ export function stack(xs: readonly TensorOrLike[], axis = 0): Tensor {
 
 /**
  * Splits along `axis` into `numOrSizes` equal parts, or parts of the given sizes
- * (one size may be -1).
+ * (one size may be -1). The parts are one node for gradients: backpropagation joins
+ * their gradients in one concat (zeros for a part the result does not use).
  * @example
  * ```ts
  * split(range(0, 6), 3);        // [[0, 1], [2, 3], [4, 5]]
@@ -108,7 +109,8 @@ export function split(x: TensorOrLike, numOrSizes: number | readonly number[], a
 }
 
 /**
- * Splits along `axis` into rank-reduced slices.
+ * Splits along `axis` into rank-reduced slices (one node for gradients, as {@link split}:
+ * an RNN's steps cost one concat in backpropagation, not one pad per step).
  * @example
  * ```ts
  * unstack(tensor([[1, 2], [3, 4]])); // [[1, 2], [3, 4]] as two tensors
