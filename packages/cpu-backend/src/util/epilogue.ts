@@ -65,7 +65,8 @@ export class Epilogue implements RowWriter {
    */
   rows(src: Values, s: number, srcStride: number, dst: Values, d: number, m: number): void {
     const n = this.bias.length;
-    if (this.linear && srcStride === n && src instanceof Float32Array && dst instanceof Float32Array && this.bias instanceof Float32Array && useVectorLoops() && addRowsFits(n)) {
+    const float32 = src instanceof Float32Array && dst instanceof Float32Array && this.bias instanceof Float32Array;
+    if (this.linear && float32 && srcStride === n && useVectorLoops() && addRowsFits(n)) {
       // A bias alone, float32 in and out: the same bits on WebAssembly SIMD, where the loop
       // below was slower than the product it follows (a [3584, 28] x [28, 512] projection).
       addRowsWasm(src.subarray(s, s + m * n), this.bias, dst.subarray(d, d + m * n));
