@@ -1,6 +1,7 @@
 // The two implementations of the optimizer updates, MaxPool, Relu, Select, comparisons
-// against a scalar and float32 arithmetic: the WebAssembly SIMD
-// module (built from src/wasm/vector.wat, checked fresh here) and the TypeScript loops.
+// against a scalar, float32 arithmetic, the recurrent cells and their gradient, and
+// FusedMatMul's bias: the WebAssembly SIMD module (built from src/wasm/vector.wat, checked
+// fresh here) and the TypeScript loops.
 // The conformance suite's cases of those kernels run on each, forced, as a CPU backend
 // registered under its own name whose kernels switch the implementation around each
 // call; test/optimizer_updates.test.ts checks the updates' bits against the op-by-op
@@ -10,7 +11,7 @@
 // @tessera/conformance is imported by path (see gemm_paths.test.ts for why).
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { dispose, gruCell, lstmCell, registerBackend, registerKernel, type KernelConfig, type KernelName, type PoolAttrs, type Tensor } from '@tessera/tensor';
+import { dispose, gruCell, gruCellGrad, lstmCell, lstmCellGrad, registerBackend, registerKernel, type KernelConfig, type KernelName, type PoolAttrs, type Tensor } from '@tessera/tensor';
 import { describeBackend } from '../../conformance/src/index.js';
 import { buildVector } from '../scripts/build-wasm.mjs';
 import {
@@ -25,7 +26,7 @@ import { rng, run, t } from './helpers.js';
 
 const VECTOR_KERNELS: readonly KernelName[] = [
   'ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool', 'Relu', 'Select',
-  'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Add', 'Sub', 'Mul', 'Div', 'LSTMCell', 'GRUCell',
+  'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Add', 'Sub', 'Mul', 'Div', 'LSTMCell', 'LSTMCellGrad', 'GRUCell', 'GRUCellGrad', 'FusedMatMul',
 ];
 const PATHS: Record<string, VectorImplementation> = { 'cpu-vector-js': 'js', 'cpu-vector-wasm': 'wasm' };
 
@@ -84,10 +85,37 @@ describe('the recurrent cells on both loops', () => {
     dispose([xw, h, c, k]);
   });
 
+  it('LSTMCellGrad: float32 agrees with double, the cell state and the candidate saturated or not', () => {
+    const [dh, dc, c] = [input([b, u], 9), input([b, u], 10), input([b, u], 11, 3)];
+    // Gates as the forward pass makes them: i, f, o in (0, 1), g in (-1, 1), some near the ends; c' up to ±12.
+    const [sig, g, cNext] = [input([b, 4 * u], 12, 8), input([b, 4 * u], 13, 8), input([b, u], 14, 12)];
+    const gv = g.dataSync();
+    const gates = t(Array.from(sig.dataSync(), (v, i) => (Math.floor(i / u) % 4 === 2 ? Math.tanh(gv[i]) : 1 / (1 + Math.exp(-v)))), [b, 4 * u]);
+    expectClose(onLoops(() => lstmCellGrad(dh, dc, c, gates, cNext)));
+    dispose([dh, dc, c, sig, g, cNext, gates]);
+  });
+
   it('GRUCell: likewise', () => {
     const [xw, h, k, bias] = [input([b, 3 * u], 5, 8), input([b, u], 6), input([u, 3 * u], 7, 0.2), input([3 * u], 8)];
     expectClose(onLoops(() => [gruCell(xw, h, k, bias)]));
     dispose([xw, h, k, bias]);
+  });
+
+  it('GRUCellGrad: likewise, the candidate saturated or not', () => {
+    const [dh, h, pre, hzh] = [input([b, u], 15), input([b, u], 16), input([b, 3 * u], 17, 8), input([b, u], 18, 3)];
+    // Gates as the forward pass makes them: z, r in (0, 1), hh in (-1, 1), some near the ends.
+    const p = pre.dataSync();
+    const hz = hzh.dataSync();
+    const gates = t(
+      Array.from({ length: b * 4 * u }, (_, i) => {
+        const [row, col] = [Math.floor(i / (4 * u)), i % (4 * u)];
+        const v = col < 3 * u ? p[row * 3 * u + col] : hz[row * u + col - 3 * u];
+        return col < 2 * u ? 1 / (1 + Math.exp(-v)) : col < 3 * u ? Math.tanh(v) : v;
+      }),
+      [b, 4 * u],
+    );
+    expectClose(onLoops(() => gruCellGrad(dh, h, gates)));
+    dispose([dh, h, pre, hzh, gates]);
   });
 });
 

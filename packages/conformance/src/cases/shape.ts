@@ -1,6 +1,6 @@
 import * as tf from '@tessera/tensor';
 import { AxisError, DTypeError, ShapeError, type Tensor } from '@tessera/tensor';
-import { concatRef, padRef, reverseRef, sliceRef, tileRef, transposeRef, type RefTensor } from '../reference/index.js';
+import { concatRef, padRef, reshapeRef, reverseRef, sliceRef, tileRef, transposeRef, type RefTensor } from '../reference/index.js';
 import { bools, ints, rand } from './inputs.js';
 import type { InputSpec, KernelCases, ValueCase } from './types.js';
 
@@ -103,7 +103,35 @@ export const SHAPE_CASES: Record<'Transpose' | 'Concat' | 'Slice' | 'Pad' | 'Til
       slice('int32', [ints([4, 3])], [2, 1], [2, 2]),
       slice('bool', [bools([5])], [1], [3]),
     ],
-    grads: [slice('[3, 4, 2] begin [1, 0, 1] size [2, 3, 1]', [r([3, 4, 2])], [1, 0, 1], [2, 3, 1])],
+    grads: [
+      slice('[3, 4, 2] begin [1, 0, 1] size [2, 3, 1]', [r([3, 4, 2])], [1, 0, 1], [2, 3, 1]),
+      // split and unstack record their pieces as one node: its gradient concatenates the
+      // pieces' gradients in order, with zeros for a piece no gradient reached.
+      {
+        name: 'split into 3 along axis 1, pieces reordered and the middle one unused',
+        inputs: [r([2, 6])],
+        op: (x) => {
+          const [a, , c] = tf.split(x, 3, 1);
+          return tf.concat([c, a], 1);
+        },
+        ref: (x) => concatRef([sliceRef(x, [0, 4], [2, 2]), sliceRef(x, [0, 0], [2, 2])], 1),
+        needs: ['Concat'],
+      },
+      {
+        name: 'unstack along axis 1, the last step first and the middle one unused',
+        inputs: [r([2, 3, 2])],
+        op: (x) => {
+          const [p0, , p2] = tf.unstack(x, 1);
+          return tf.concat([p2, tf.mul(p0, p0)], 1);
+        },
+        ref: (x) => {
+          const step = (t: number) => reshapeRef(sliceRef(x, [0, t, 0], [2, 1, 2]), [2, 2]);
+          const p0 = step(0);
+          return concatRef([step(2), { ...p0, values: p0.values.map((v) => v * v) }], 1);
+        },
+        needs: ['Concat', 'Mul'],
+      },
+    ],
     errors: [
       { name: 'begin + size past the end throws ShapeError', inputs: [r([3, 4])], run: (x) => tf.slice(x, [2, 0], [2, 4]), error: ShapeError },
       { name: 'more begin entries than the rank throws ShapeError', inputs: [r([3])], run: (x) => tf.slice(x, [0, 0]), error: ShapeError },

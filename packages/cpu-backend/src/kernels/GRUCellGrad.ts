@@ -1,10 +1,12 @@
 import type { KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
+import { gruGradRowsWasm, useCellLoops } from '../util/cell_wasm.js';
 
 /**
  * GRUCellGrad: the gradient of GRUCell's update in one pass over the saved gates:
  * `dhh = dh*(1-z)*(1-hh²)`, `dz = dh*(h-hh)*z(1-z)`, `dr = dhh*hz_h*r(1-r)`;
- * `dxw = [dz, dr, dhh]`, `dhz = [dz, dr, dhh*r]` and `dh*z`, in double, each rounded once.
+ * `dxw = [dz, dr, dhh]`, `dhz = [dz, dr, dhh*r]` and `dh*z`: on WebAssembly SIMD in float32
+ * where the units fill whole vectors (see `useCellLoops`), else here in double, each rounded once.
  */
 export const gruCellGradConfig: KernelConfig<'GRUCellGrad', CpuBackend> = {
   kernelName: 'GRUCellGrad',
@@ -12,9 +14,18 @@ export const gruCellGradConfig: KernelConfig<'GRUCellGrad', CpuBackend> = {
   kernelFunc: ({ inputs: [dhInfo, hInfo, gatesInfo], backend }) => {
     const [batch, u] = dhInfo.shape;
     const [dh, h, gates] = [dhInfo, hInfo, gatesInfo].map((x) => backend.values(x));
-    const dxw = backend.alloc('float32', batch * 3 * u);
-    const dhz = backend.alloc('float32', batch * 3 * u);
-    const dhDirect = backend.alloc('float32', batch * u);
+    const dxw = backend.alloc('float32', batch * 3 * u) as Float32Array;
+    const dhz = backend.alloc('float32', batch * 3 * u) as Float32Array;
+    const dhDirect = backend.alloc('float32', batch * u) as Float32Array;
+    const outputs = () => [
+      backend.output(dxw, [batch, 3 * u], 'float32'),
+      backend.output(dhz, [batch, 3 * u], 'float32'),
+      backend.output(dhDirect, [batch, u], 'float32'),
+    ];
+    if (useCellLoops(u)) {
+      gruGradRowsWasm(batch, u, dh, h, gates, dxw, dhz, dhDirect);
+      return outputs();
+    }
     for (let b = 0; b < batch; b++) {
       const g0 = b * 4 * u;
       const x0 = b * 3 * u;
@@ -37,10 +48,6 @@ export const gruCellGradConfig: KernelConfig<'GRUCellGrad', CpuBackend> = {
         dhDirect[r0 + j] = dhj * z;
       }
     }
-    return [
-      backend.output(dxw, [batch, 3 * u], 'float32'),
-      backend.output(dhz, [batch, 3 * u], 'float32'),
-      backend.output(dhDirect, [batch, u], 'float32'),
-    ];
+    return outputs();
   },
 };

@@ -79,6 +79,21 @@ export function lstmRowsWasm(
   );
 }
 
+/**
+ * The gradient of the LSTM update of `batch` rows (see `lstm_grad_rows`): dh streamed as the
+ * "sums", the other inputs and both outputs a chunk of rows at a time.
+ */
+export function lstmGradRowsWasm(
+  batch: number, units: number,
+  dh: TypedArray, dc: TypedArray, c: TypedArray, gates: TypedArray, cNext: TypedArray, dz: Float32Array, dcPrev: Float32Array,
+): void {
+  const u = units;
+  streamRows(
+    { src: dh, s: 0, stride: u, width: u }, 0, batch, [[dc, u], [c, u], [gates, 4 * u], [cNext, u]], [[dz, 4 * u], [dcPrev, u]],
+    (ex, [dhAt, dcAt, cAt, g, cn, dzAt, dcp], rows) => ex.lstm_grad_rows(dhAt, dcAt, cAt, g, cn, dzAt, dcp, rows, u),
+  );
+}
+
 /** The GRU update of `m` rows from row `row0`: sums of `h @ recurrentKernel` as the GEMM hands them over, outputs written at those rows. */
 export function gruRowsWasm(
   sums: Sums, row0: number, m: number, units: number,
@@ -89,5 +104,17 @@ export function gruRowsWasm(
     sums, row0, m, [[xw, 3 * u], [h, u]], [[gates, 4 * u], [hNext, u]],
     (ex, [hz, x, hAt, g, ho], rows) => ex.gru_rows(hz, x, 0, hAt, g, ho, rows, u),
     bias,
+  );
+}
+
+/** The gradient of the GRU update of `batch` rows (see `gru_grad_rows`): dh streamed as the "sums". */
+export function gruGradRowsWasm(
+  batch: number, units: number,
+  dh: TypedArray, h: TypedArray, gates: TypedArray, dxw: Float32Array, dhz: Float32Array, dhDirect: Float32Array,
+): void {
+  const u = units;
+  streamRows(
+    { src: dh, s: 0, stride: u, width: u }, 0, batch, [[h, u], [gates, 4 * u]], [[dxw, 3 * u], [dhz, 3 * u], [dhDirect, u]],
+    (ex, [dhAt, hAt, g, x, hz, d], rows) => ex.gru_grad_rows(dhAt, hAt, g, x, hz, d, rows, u),
   );
 }

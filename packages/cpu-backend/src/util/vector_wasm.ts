@@ -23,6 +23,8 @@ export interface VectorExports {
   select(c: number, a: number, b: number, o: number, n: number, flags: number): void;
   add_rows(a: number, b: number, o: number, rows: number, inner: number): void;
   lstm_rows(z: number, xw: number, c: number, gates: number, h: number, co: number, rows: number, units: number): void;
+  lstm_grad_rows(dh: number, dc: number, c: number, gates: number, cn: number, dz: number, dcp: number, rows: number, units: number): void;
+  gru_grad_rows(dh: number, h: number, gates: number, dxw: number, dhz: number, dhd: number, rows: number, units: number): void;
   gru_rows(hz: number, xw: number, b: number, h: number, gates: number, ho: number, rows: number, units: number): void;
   maxpool(
     x: number, out: number, at: number, images: number, inH: number, inW: number, c: number, outH: number, outW: number,

@@ -429,6 +429,54 @@
       (local.set $e (i32.add (local.get $e) (i32.const 16)))
       (br $next))))
 
+  ;; The gradient of lstm_rows' update over `rows` rows of `units` (a multiple of 4), from
+  ;; dh and dc (rows x units), the step's input cell state c, the gates (rows x 4 units) and
+  ;; c': t = tanh(c'), dcAll = dc + dh o (1 - t^2), dz = [dcAll g i (1-i), dcAll c f (1-f),
+  ;; dcAll i (1-g)(1+g), dh t o (1-o)], dcPrev = dcAll f. 1 - t^2 is taken as 4e / (1+e)^2
+  ;; with e = e^-2|c'| and 1 - g^2 as (1-g)(1+g): both stay accurate where tanh saturates.
+  (func (export "lstm_grad_rows")
+    (param $dh i32) (param $dc i32) (param $c i32) (param $gates i32) (param $cn i32) (param $dz i32) (param $dcp i32)
+    (param $rows i32) (param $units i32)
+    (local $e i32) (local $end i32) (local $g i32) (local $u i32)
+    (local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $x v128) (local $q v128) (local $q1 v128)
+    (local $dhv v128) (local $all v128) (local $one v128)
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $end (i32.shl (i32.mul (local.get $rows) (local.get $units)) (i32.const 2)))
+    (local.set $u (i32.shl (local.get $units) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+      ;; The gate block of element e (bytes): row * 4u + column, row = e / u.
+      (local.set $g (i32.add (local.get $e) (i32.mul (i32.const 3) (i32.mul (i32.div_u (local.get $e) (local.get $u)) (local.get $u)))))
+      (local.set $i (v128.load (i32.add (local.get $gates) (local.get $g))))
+      (local.set $f (v128.load (i32.add (local.get $gates) (i32.add (local.get $g) (local.get $u)))))
+      (local.set $gg (v128.load (i32.add (local.get $gates) (i32.add (local.get $g) (i32.shl (local.get $u) (i32.const 1))))))
+      (local.set $o (v128.load (i32.add (local.get $gates) (i32.add (local.get $g) (i32.mul (local.get $u) (i32.const 3))))))
+      (local.set $x (v128.load (i32.add (local.get $cn) (local.get $e))))
+      (local.set $q (call $exp4 (f32x4.neg (f32x4.add (f32x4.abs (local.get $x)) (f32x4.abs (local.get $x))))))
+      (local.set $q1 (f32x4.add (local.get $one) (local.get $q)))
+      (local.set $dhv (v128.load (i32.add (local.get $dh) (local.get $e))))
+      (local.set $all
+        (f32x4.add (v128.load (i32.add (local.get $dc) (local.get $e)))
+          (f32x4.mul (f32x4.mul (local.get $dhv) (local.get $o))
+            (f32x4.div (f32x4.mul (f32x4.splat (f32.const 4)) (local.get $q)) (f32x4.mul (local.get $q1) (local.get $q1))))))
+      (v128.store (i32.add (local.get $dz) (local.get $g))
+        (f32x4.mul (f32x4.mul (f32x4.mul (local.get $all) (local.get $gg)) (local.get $i)) (f32x4.sub (local.get $one) (local.get $i))))
+      (local.set $g (i32.add (local.get $g) (local.get $u)))
+      (v128.store (i32.add (local.get $dz) (local.get $g))
+        (f32x4.mul
+          (f32x4.mul (f32x4.mul (local.get $all) (v128.load (i32.add (local.get $c) (local.get $e)))) (local.get $f))
+          (f32x4.sub (local.get $one) (local.get $f))))
+      (local.set $g (i32.add (local.get $g) (local.get $u)))
+      (v128.store (i32.add (local.get $dz) (local.get $g))
+        (f32x4.mul (f32x4.mul (local.get $all) (local.get $i))
+          (f32x4.mul (f32x4.sub (local.get $one) (local.get $gg)) (f32x4.add (local.get $one) (local.get $gg)))))
+      (local.set $g (i32.add (local.get $g) (local.get $u)))
+      (v128.store (i32.add (local.get $dz) (local.get $g))
+        (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dhv) (call $tanh4 (local.get $x))) (local.get $o)) (f32x4.sub (local.get $one) (local.get $o))))
+      (v128.store (i32.add (local.get $dcp) (local.get $e)) (f32x4.mul (local.get $all) (local.get $f)))
+      (local.set $e (i32.add (local.get $e) (i32.const 16)))
+      (br $next))))
+
   ;; The GRU update (reset_after) of `rows` rows of `units` (a multiple of 4) from the sums
   ;; hz = h @ kernel (rows x 3 units, order z, r, h), xw (same layout), the bias (3 units)
   ;; and h: z, r = sigmoid(xw + (hz + b)), hz_h = hz + b, hh = tanh(xw_h + r hz_h),
@@ -469,6 +517,52 @@
         (f32x4.add
           (f32x4.mul (local.get $zv) (v128.load (i32.add (local.get $h) (local.get $e))))
           (f32x4.mul (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $zv)) (local.get $hh))))
+      (local.set $e (i32.add (local.get $e) (i32.const 16)))
+      (br $next))))
+
+  ;; The gradient of gru_rows' update over `rows` rows of `units` (a multiple of 4), from dh
+  ;; and h (rows x units) and the gates z, r, hh, hz_h (rows x 4 units): dz = dh (h-hh) z (1-z),
+  ;; dhh = dh (1-z) (1-hh)(1+hh), dr = dhh hz_h r (1-r); dxw = [dz, dr, dhh] and
+  ;; dhz = [dz, dr, dhh r] (rows x 3 units), dhDirect = dh z. 1 - hh^2 as (1-hh)(1+hh) stays
+  ;; accurate where tanh saturates.
+  (func (export "gru_grad_rows")
+    (param $dh i32) (param $h i32) (param $gates i32) (param $dxw i32) (param $dhz i32) (param $dhd i32)
+    (param $rows i32) (param $units i32)
+    (local $e i32) (local $end i32) (local $j i32) (local $x i32) (local $s i32) (local $u i32)
+    (local $z v128) (local $r v128) (local $hh v128) (local $dhv v128) (local $dzv v128) (local $dhh v128) (local $dr v128) (local $one v128)
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $end (i32.shl (i32.mul (local.get $rows) (local.get $units)) (i32.const 2)))
+    (local.set $u (i32.shl (local.get $units) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+      ;; Column j (bytes) of row e / u; its place in the 3u-wide rows and in the 4u-wide ones.
+      (local.set $j (i32.rem_u (local.get $e) (local.get $u)))
+      (local.set $x (i32.add (local.get $e) (i32.mul (i32.const 2) (i32.sub (local.get $e) (local.get $j)))))
+      (local.set $s (i32.add (local.get $x) (i32.sub (local.get $e) (local.get $j))))
+      (local.set $z (v128.load (i32.add (local.get $gates) (local.get $s))))
+      (local.set $r (v128.load (i32.add (local.get $gates) (i32.add (local.get $s) (local.get $u)))))
+      (local.set $hh (v128.load (i32.add (local.get $gates) (i32.add (local.get $s) (i32.shl (local.get $u) (i32.const 1))))))
+      (local.set $dhv (v128.load (i32.add (local.get $dh) (local.get $e))))
+      (local.set $dzv
+        (f32x4.mul
+          (f32x4.mul (f32x4.mul (local.get $dhv) (f32x4.sub (v128.load (i32.add (local.get $h) (local.get $e))) (local.get $hh))) (local.get $z))
+          (f32x4.sub (local.get $one) (local.get $z))))
+      (local.set $dhh
+        (f32x4.mul (f32x4.mul (local.get $dhv) (f32x4.sub (local.get $one) (local.get $z)))
+          (f32x4.mul (f32x4.sub (local.get $one) (local.get $hh)) (f32x4.add (local.get $one) (local.get $hh)))))
+      (local.set $dr
+        (f32x4.mul
+          (f32x4.mul (f32x4.mul (local.get $dhh) (v128.load (i32.add (local.get $gates) (i32.add (local.get $s) (i32.mul (local.get $u) (i32.const 3)))))) (local.get $r))
+          (f32x4.sub (local.get $one) (local.get $r))))
+      (v128.store (i32.add (local.get $dxw) (local.get $x)) (local.get $dzv))
+      (v128.store (i32.add (local.get $dhz) (local.get $x)) (local.get $dzv))
+      (local.set $x (i32.add (local.get $x) (local.get $u)))
+      (v128.store (i32.add (local.get $dxw) (local.get $x)) (local.get $dr))
+      (v128.store (i32.add (local.get $dhz) (local.get $x)) (local.get $dr))
+      (local.set $x (i32.add (local.get $x) (local.get $u)))
+      (v128.store (i32.add (local.get $dxw) (local.get $x)) (local.get $dhh))
+      (v128.store (i32.add (local.get $dhz) (local.get $x)) (f32x4.mul (local.get $dhh) (local.get $r)))
+      (v128.store (i32.add (local.get $dhd) (local.get $e)) (f32x4.mul (local.get $dhv) (local.get $z)))
       (local.set $e (i32.add (local.get $e) (i32.const 16)))
       (br $next))))
 )

@@ -1,8 +1,10 @@
-import { registerGradient } from '../autodiff/registry.js';
+import { registerGradient, registerOutputsGradient } from '../autodiff/registry.js';
+import { getEngine } from '../engine/engine.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { formatShape, normalizeAxis } from '../util/shape.js';
 import { toTensor, type TensorOrLike } from './convert.js';
+import { zerosLike } from './creation.js';
 import { op, runKernel } from './op.js';
 import { expandDims, reshape } from './reshape.js';
 import { slice } from './slice.js';
@@ -59,7 +61,8 @@ export function stack(xs: readonly TensorOrLike[], axis = 0): Tensor {
 
 /**
  * Splits along `axis` into `numOrSizes` equal parts, or parts of the given sizes
- * (one size may be -1).
+ * (one size may be -1). The parts are one node for gradients: backpropagation joins
+ * their gradients in one concat (zeros for a part the result does not use).
  * @example
  * ```ts
  * split(range(0, 6), 3);        // [[0, 1], [2, 3], [4, 5]]
@@ -85,20 +88,29 @@ export function split(x: TensorOrLike, numOrSizes: number | readonly number[], a
         throw new ShapeError(`split: sizes [${numOrSizes.join(', ')}] do not add up to dimension ${ax} of size ${dim}`);
       }
     }
-    const out: Tensor[] = [];
-    let offset = 0;
-    for (const s of sizes) {
-      const begin = t.shape.map((_, i) => (i === ax ? offset : 0));
-      const size = t.shape.map((d, i) => (i === ax ? s : d));
-      out.push(slice(t, begin, size));
-      offset += s;
-    }
+    const engine = getEngine();
+    // The pieces are one tape node whose gradient is one concat: recorded slice by slice,
+    // each piece's gradient would be padded to x's whole shape and added up (T pieces: T
+    // full-size pads and adds, which dominated an LSTM's backward pass over its steps).
+    const out = engine.withoutRecording(() => {
+      const pieces: Tensor[] = [];
+      let offset = 0;
+      for (const s of sizes) {
+        const begin = t.shape.map((_, i) => (i === ax ? offset : 0));
+        const size = t.shape.map((d, i) => (i === ax ? s : d));
+        pieces.push(slice(t, begin, size));
+        offset += s;
+      }
+      return pieces;
+    });
+    engine.record('Split', [t], out, { axis: ax });
     return out;
   });
 }
 
 /**
- * Splits along `axis` into rank-reduced slices.
+ * Splits along `axis` into rank-reduced slices (one node for gradients, as {@link split}:
+ * an RNN's steps cost one concat in backpropagation, not one pad per step).
  * @example
  * ```ts
  * unstack(tensor([[1, 2], [3, 4]])); // [[1, 2], [3, 4]] as two tensors
@@ -122,3 +134,8 @@ registerGradient('Concat', (dy, inputs, _y, attrs) => {
     return slice(dy, begin, x.shape);
   });
 });
+
+// Split's pieces, one node: a piece no gradient reached contributes zeros.
+registerOutputsGradient('Split', (dys, _inputs, outputs, attrs) => [
+  concat(dys.map((dy, i) => dy ?? zerosLike(outputs[i])), attrs.axis as number),
+]);

@@ -463,8 +463,22 @@ export class GRUCell extends GatedCell {
     return squeeze(slice(this.bias, [1, 0], [1, 3 * this.units]), 0);
   }
 
+  /** The recurrent bias row while a sequence runs, sliced at its first step: a slice a step would pad its gradient back each step. */
+  private sequenceBias?: { value?: Tensor };
+
+  override beginSequence(batch: number, inputDim: number, training: boolean): void {
+    super.beginSequence(batch, inputDim, training);
+    this.sequenceBias = {};
+  }
+
+  override endSequence(): void {
+    super.endSequence();
+    this.sequenceBias = undefined;
+  }
+
   step(xw: Tensor, states: Tensor[]): { output: Tensor; states: Tensor[] } {
-    const h = gruStep(xw, states[0], this.recurrentKernel!, this.recurrentBias(), this.fns, this.resetAfter, this.masks.recurrent);
+    const bias = this.sequenceBias ? (this.sequenceBias.value ??= this.recurrentBias()) : this.recurrentBias();
+    const h = gruStep(xw, states[0], this.recurrentKernel!, bias, this.fns, this.resetAfter, this.masks.recurrent);
     return { output: h, states: [h] };
   }
 

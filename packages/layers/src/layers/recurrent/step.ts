@@ -4,7 +4,7 @@
 // in one product before the loop; a step adds the recurrent product and applies the gates.
 // The shapes are those of the fused `lstmCell` / `gruCell` kernels, which take over the
 // tanh/sigmoid cases; these functions stay the general path (any activation, dropout).
-import { add, concat, gruCell, lstmCell, matMul, mul, slice, sub, type Tensor } from '@tessera/tensor';
+import { add, concat, gruCell, lstmCell, matMul, mul, slice, split, sub, type Tensor } from '@tessera/tensor';
 import { getActivation, type ActivationFn } from '../../activations.js';
 
 /** Activations of a cell: `activation` (candidate, output) and `recurrentActivation` (gates). */
@@ -30,11 +30,10 @@ export function gateColumns(x: Tensor, gate: number, units: number, gates = 1): 
  * `h · recurrentKernel`, or with recurrent dropout (one mask per gate, as Keras's
  * implementation 1) `concat_g((h * mask_g) · recurrentKernel[:, g])`.
  */
-function recurrentProduct(h: Tensor, recurrentKernel: Tensor, units: number, masks: readonly Tensor[] | undefined, gates: number): Tensor {
+function recurrentProduct(h: Tensor, recurrentKernel: Tensor, masks: readonly Tensor[] | undefined, gates: number): Tensor {
   if (!masks) return matMul(h, recurrentKernel);
-  const parts: Tensor[] = [];
-  for (let g = 0; g < gates; g++) parts.push(matMul(mul(h, masks[g]), gateColumns(recurrentKernel, g, units)));
-  return concat(parts, 1);
+  const columns = split(recurrentKernel, gates, 1);
+  return concat(columns.map((k, g) => matMul(mul(h, masks[g]), k)), 1);
 }
 
 /**
@@ -65,12 +64,12 @@ export function lstmStep(
   recurrentMasks?: readonly Tensor[],
 ): [Tensor, Tensor] {
   if (!recurrentMasks && fusable(fns)) return lstmCell(xw, h, c, recurrentKernel);
-  const units = h.shape[1];
-  const z = add(xw, recurrentProduct(h, recurrentKernel, units, recurrentMasks, 4));
-  const i = fns.recurrentActivation(gateColumns(z, 0, units));
-  const f = fns.recurrentActivation(gateColumns(z, 1, units));
-  const g = fns.activation(gateColumns(z, 2, units));
-  const o = fns.recurrentActivation(gateColumns(z, 3, units));
+  // The gates by one split (one tape node, its gradient one concat), not a slice each.
+  const [zi, zf, zc, zo] = split(add(xw, recurrentProduct(h, recurrentKernel, recurrentMasks, 4)), 4, 1);
+  const i = fns.recurrentActivation(zi);
+  const f = fns.recurrentActivation(zf);
+  const g = fns.activation(zc);
+  const o = fns.recurrentActivation(zo);
   const cNext = add(mul(f, c), mul(i, g));
   return [mul(o, fns.activation(cNext)), cNext];
 }
@@ -98,17 +97,16 @@ export function gruStep(
 ): Tensor {
   if (resetAfter && recurrentBias && !recurrentMasks && fusable(fns)) return gruCell(xw, h, recurrentKernel, recurrentBias);
   const units = h.shape[1];
-  const xz = gateColumns(xw, 0, units);
-  const xr = gateColumns(xw, 1, units);
-  const xh = gateColumns(xw, 2, units);
-  let inner = resetAfter
-    ? recurrentProduct(h, recurrentKernel, units, recurrentMasks, 3)
-    : recurrentProduct(h, gateColumns(recurrentKernel, 0, units, 2), units, recurrentMasks, 2);
+  // Gates by one split each (one tape node, its gradient one concat), not a slice each.
+  const [xz, xr, xh] = split(xw, 3, 1);
+  const [kzr, kh] = resetAfter ? [recurrentKernel, recurrentKernel] : split(recurrentKernel, [2 * units, units], 1);
+  let inner = recurrentProduct(h, kzr, recurrentMasks, resetAfter ? 3 : 2);
   if (resetAfter && recurrentBias) inner = add(inner, recurrentBias);
-  const z = fns.recurrentActivation(add(xz, gateColumns(inner, 0, units)));
-  const r = fns.recurrentActivation(add(xr, gateColumns(inner, 1, units)));
+  const [iz, ir, ih] = split(inner, resetAfter ? 3 : 2, 1);
+  const z = fns.recurrentActivation(add(xz, iz));
+  const r = fns.recurrentActivation(add(xr, ir));
   const hMasked = recurrentMasks ? mul(h, recurrentMasks[2]) : h;
-  const rh = resetAfter ? mul(r, gateColumns(inner, 2, units)) : matMul(mul(r, hMasked), gateColumns(recurrentKernel, 2, units));
+  const rh = resetAfter ? mul(r, ih) : matMul(mul(r, hMasked), kh);
   const candidate = fns.activation(add(xh, rh));
   return add(mul(z, h), mul(sub(1, z), candidate));
 }

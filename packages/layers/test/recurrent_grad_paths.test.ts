@@ -1,0 +1,105 @@
+// The recurrent layers' gradients match those of the loop as it was first written: each
+// step's input taken with its own `slice` of the projection (one tape node per step), and
+// the composite steps' gates with a `slice` each, where the layer now splits the projection
+// and the gates in one node each. Checked for the fused LSTM and GRU steps and for the
+// composite ones (other activations, GRU without reset-after).
+import '@tessera/cpu-backend';
+import { add, matMul, memory, mul, Prng, relu, reshape, sigmoid, slice, stack, sub, sum, tanh, tensor, tidy, variableGrads, type Tensor } from '@tessera/tensor';
+import { describe, expect, it } from 'vitest';
+import { GRU, LSTM, type RNN } from '../src/index.js';
+
+type Step = (xw: Tensor, states: Tensor[]) => { output: Tensor; states: Tensor[] };
+
+function normals(shape: number[], seed: number): Tensor {
+  const rng = new Prng(seed);
+  return tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.nextNormal()), shape);
+}
+
+/** Columns `[gate * units, (gate + gates) * units)`, by `slice` (the old gateColumns). */
+const columns = (x: Tensor, gate: number, units: number, gates = 1) => slice(x, [0, gate * units], [x.shape[0], gates * units]);
+
+/** The composite LSTM step with relu as it was: a slice per gate. */
+function lstmReluStep(layer: RNN): Step {
+  const k = (layer.cell as unknown as { recurrentKernel: Tensor }).recurrentKernel;
+  return (xw, [h, c]) => {
+    const u = h.shape[1];
+    const z = add(xw, matMul(h, k));
+    const cNext = add(mul(sigmoid(columns(z, 1, u)), c), mul(sigmoid(columns(z, 0, u)), relu(columns(z, 2, u))));
+    const hNext = mul(sigmoid(columns(z, 3, u)), relu(cNext));
+    return { output: hNext, states: [hNext, cNext] };
+  };
+}
+
+/** The composite GRU step without reset-after as it was: a slice per gate and kernel block. */
+function gruResetBeforeStep(layer: RNN): Step {
+  const k = (layer.cell as unknown as { recurrentKernel: Tensor }).recurrentKernel;
+  return (xw, [h]) => {
+    const u = h.shape[1];
+    const inner = matMul(h, columns(k, 0, u, 2));
+    const z = sigmoid(add(columns(xw, 0, u), columns(inner, 0, u)));
+    const r = sigmoid(add(columns(xw, 1, u), columns(inner, 1, u)));
+    const hh = tanh(add(columns(xw, 2, u), matMul(mul(r, h), columns(k, 2, u))));
+    const hNext = add(mul(z, h), mul(sub(1, z), hh));
+    return { output: hNext, states: [hNext] };
+  };
+}
+
+/** The loop as it was: one `slice` per step, outputs stacked (`step`: the cell's own, or an old composite one). */
+function slicedLoop(layer: RNN, x: Tensor, oldStep?: (layer: RNN) => Step): Tensor {
+  const [batch, steps, features] = x.shape;
+  const cell = layer.cell;
+  const step: Step = oldStep ? oldStep(layer) : (xw, states) => cell.step(xw, states);
+  cell.beginSequence(batch, features, false);
+  const xw = cell.project(x);
+  const width = xw.shape[2];
+  let states = cell.stateSize.map((s) => tensor(new Float32Array(batch * s), [batch, s]));
+  const outputs: Tensor[] = [];
+  for (let t = 0; t < steps; t++) {
+    const r = step(reshape(slice(xw, [0, t, 0], [batch, 1, width]), [batch, width]), states);
+    states = r.states;
+    outputs.push(r.output);
+  }
+  cell.endSequence();
+  return stack(outputs, 1);
+}
+
+/** The weights' gradients of `sum(f(x) * w)`, as arrays, by variable name. */
+function gradients(f: () => Tensor, w: Tensor): Map<string, Float32Array> {
+  return tidy(() => {
+    const { value, grads } = variableGrads(() => sum(mul(f(), w)));
+    value.dispose();
+    return new Map(Object.entries(grads).map(([name, g]) => [name, g.dataSync() as Float32Array]));
+  });
+}
+
+const CASES: [string, () => RNN, ((layer: RNN) => Step)?][] = [
+  ['LSTM (fused step)', () => new LSTM({ units: 5, returnSequences: true })],
+  ['LSTM relu (composite step)', () => new LSTM({ units: 5, activation: 'relu', returnSequences: true }), lstmReluStep],
+  ['GRU (fused step)', () => new GRU({ units: 4, returnSequences: true })],
+  ['GRU resetAfter false (composite step)', () => new GRU({ units: 4, resetAfter: false, returnSequences: true }), gruResetBeforeStep],
+];
+
+describe('recurrent gradients: one split node vs a slice per step', () => {
+  for (const [name, make, oldStep] of CASES) {
+    it(name, () => {
+      const start = memory().numTensors;
+      const layer = make();
+      const x = normals([3, 6, 2], 1);
+      tidy(() => { layer.apply(x); });
+      const w = normals([3, 6, layer.cell.outputSize], 2);
+      const now = gradients(() => layer.apply(x) as Tensor, w);
+      const before = gradients(() => slicedLoop(layer, x, oldStep), w);
+      expect([...now.keys()]).toEqual([...before.keys()]);
+      for (const [key, a] of now) {
+        const b = before.get(key)!;
+        for (let i = 0; i < a.length; i++) {
+          expect(Math.abs(a[i] - b[i]), `${key}[${i}]: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(1e-5 * Math.max(1e-3, Math.abs(b[i])));
+        }
+      }
+      x.dispose();
+      w.dispose();
+      layer.dispose();
+      expect(memory().numTensors).toBe(start);
+    });
+  }
+});
