@@ -1,9 +1,12 @@
 // While autodiff records, Conv2D keeps its whole patch matrix as a note about x, and
 // Conv2DBackpropFilter reads it instead of building the patches again: the filter
 // gradient must have the bits of the one built from scratch, and inference notes nothing.
-import { describe, expect, it } from 'vitest';
+// These inputs have few channels, which the direct kernels take by default (they need no
+// patches): the im2col path is forced here.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conv2d, getEngine, grads, mul, sum, type Tensor } from '@tessera/tensor';
 import type { CpuBackend } from '../src/index.js';
+import { setDirectConv } from '../src/util/conv_direct.js';
 import { patchesNoteKey } from '../src/util/im2col.js';
 import { windowGeometry } from '../src/util/window.js';
 import { randomFloats, run, t } from './helpers.js';
@@ -26,6 +29,8 @@ function samePad(size: number, k: number, s: number): [number, number] {
 }
 
 describe('Conv2D patches noted for Conv2DBackpropFilter', () => {
+  beforeAll(() => setDirectConv(false));
+  afterAll(() => setDirectConv(true));
   for (const [name, xShape, fShape, strides, padding] of CASES) {
     it(`${name}: the filter gradient from the noted patches has the bits of a fresh one`, () => {
       const x = t(randomFloats(xShape.reduce((a, b) => a * b), 1), xShape);
