@@ -104,5 +104,9 @@ export const maskedFunctional: ZooEntry[] = [
       'j = keras.layers.Concatenate()([keras.layers.Concatenate()([a, features]), s])',
       'model = keras.Model([tokens, features], keras.layers.Concatenate()([keras.layers.LSTM(3)(j), keras.layers.GRU(2)(s)]))',
     ].join('\n'),
+    // Keras 3 cannot read its own: it looks the op nodes up as layers ("Unknown layer: 'NotEqual'").
+    // Ours has none, but Keras then makes the Concatenate's mask op itself and may name it
+    // `concatenate`, as a layer of the file is named ("The name ... is used 2 times").
+    skipKinds: { h5: "Keras 3 cannot read a legacy .h5 of a functional model with mask op nodes (Unknown layer: 'NotEqual')" },
   },
 ];
