@@ -11,12 +11,14 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 /**
  * Whether a functional config entry is a Keras op node rather than a layer: by its module, or
  * in a legacy `.h5` (whose entries have none) by a known op name with a config that lacks the
- * `trainable` every layer writes (the Concatenate op beside the Concatenate layer).
+ * `trainable` every Keras 3 layer writes (the Concatenate op beside the Concatenate layer).
  */
 export function isOperationEntry(spec: unknown): spec is Json {
   if (!isObject(spec)) return false;
   if (typeof spec.module === 'string') return spec.module.startsWith('keras.src.ops.');
-  return KERAS_OPERATIONS.includes(String(spec.class_name)) && isObject(spec.config) && !('trainable' in spec.config);
+  // Keras 3 only ({args, kwargs} nodes): Keras 2 had no op nodes, and wrote layers without `trainable` too.
+  const keras3Node = Array.isArray(spec.inbound_nodes) && isObject(spec.inbound_nodes[0]) && Array.isArray(spec.inbound_nodes[0].args);
+  return keras3Node && KERAS_OPERATIONS.includes(String(spec.class_name)) && isObject(spec.config) && !('trainable' in spec.config);
 }
 
 /**
