@@ -1,6 +1,7 @@
-import { checkLayerConfig, InputLayer, Layer, layerFromConfig, Model, Sequential, type SymbolicTensor, type WeightBudget } from '@tessera/layers';
+import { checkLayerConfig, InputLayer, Layer, layerFromConfig, Model, Sequential, type SymbolicMask, type SymbolicTensor, type WeightBudget } from '@tessera/layers';
 import { asModelFileError, ModelFileError } from '../errors.js';
 import { keras1LayerConfig, keras1MergedSequential } from './keras1_config.js';
+import { isOperationEntry, operationFromEntry } from './operations.js';
 
 /** Options of building a model from a Keras config. */
 export interface BuildOptions {
@@ -116,7 +117,7 @@ class Builder {
     const queues = new Map<Layer, unknown[]>();
     const order: Layer[] = [];
     for (const spec of specs) {
-      const layer = this.layer(spec);
+      const layer = isOperationEntry(spec) ? this.operation(spec) : this.layer(spec);
       const entryName = isObject(spec) && typeof spec.name === 'string' ? spec.name : layer.name;
       if (byName.has(entryName)) throw this.bad(`two layers are named '${entryName}'`, { layer: entryName });
       byName.set(entryName, layer);
@@ -147,8 +148,12 @@ class Builder {
           const refs = nodeInputs(queue[0], layer.name, (m) => this.bad(m, { layer: layer.name }));
           const tensors = refs.list.map((r) => tensorOf(r, `an inbound node of '${layer.name}'`));
           if (tensors.some((t) => t === undefined)) break;
+          const maskOf = (r: unknown) => (r === null ? undefined : tensorOf(r, `the mask of '${layer.name}'`));
+          const masks = refs.mask.map(maskOf);
+          if (refs.mask.some((r, i) => r !== null && masks[i] === undefined)) break;
+          const mask: SymbolicMask | undefined = refs.mask.length === 0 ? undefined : refs.maskList ? masks : masks[0];
           try {
-            layer.apply(refs.single ? tensors[0]! : (tensors as SymbolicTensor[]));
+            layer.apply(refs.single ? tensors[0]! : (tensors as SymbolicTensor[]), mask === undefined ? {} : { mask });
           } catch (e) {
             throw asModelFileError(e, 'bad_config', `cannot connect layer '${layer.name}'`, { file: this.options.file, layer: layer.name });
           }
@@ -181,6 +186,13 @@ class Builder {
     }
   }
 
+  /** A Keras op node (NotEqual, Any, ... of a mask computation) from its config entry. */
+  operation(spec: Json): Layer {
+    const op = operationFromEntry(spec, (m, name) => new ModelFileError('unsupported', m, { file: this.options.file, layer: name }), (m, name) => this.bad(m, { layer: name }));
+    this.created.push(op);
+    return op;
+  }
+
   /** Frees the weights of everything made so far (after a failure). */
   disposeAll(): void {
     for (const l of this.created) {
@@ -202,21 +214,30 @@ function parseRef(ref: unknown): { layer: string; node: number; tensor: number }
   return { layer, node, tensor };
 }
 
-/** The input references of one inbound node, in Keras 2's list form or Keras 3's `{args, kwargs}`. */
-function nodeInputs(node: unknown, layer: string, bad: (m: string) => ModelFileError): { list: unknown[]; single: boolean } {
+/**
+ * The input references of one inbound node, in Keras 2's list form or Keras 3's `{args, kwargs}`,
+ * with the references of its `mask` keyword argument (`null` for an input without one).
+ */
+function nodeInputs(node: unknown, layer: string, bad: (m: string) => ModelFileError): { list: unknown[]; single: boolean; mask: unknown[]; maskList: boolean } {
   if (Array.isArray(node)) {
     if (node.length === 0) throw bad(`an inbound node of '${layer}' is empty`);
-    return { list: node, single: node.length === 1 };
+    return { list: node, single: node.length === 1, mask: [], maskList: false };
   }
   if (isObject(node) && Array.isArray(node.args)) {
     const isTensor = (x: unknown) => isObject(x) && x.class_name === '__keras_tensor__';
+    const kwargs = isObject(node.kwargs) ? node.kwargs : {};
     // A recurrent layer's initial_state keyword argument: its states follow the sequence as inputs.
-    const states = isObject(node.kwargs) && Array.isArray(node.kwargs.initial_state) ? node.kwargs.initial_state.filter(isTensor) : [];
+    const states = Array.isArray(kwargs.initial_state) ? kwargs.initial_state.filter(isTensor) : [];
+    // Keras 3 passes each layer the mask its input carries: one tensor, or a list with nulls (merge layers).
+    const m = kwargs.mask;
+    const maskList = Array.isArray(m);
+    const mask = m === undefined || m === null ? [] : (maskList ? (m as unknown[]) : [m]).map((x) => (x === null ? null : x));
+    if (mask.some((x) => x !== null && !isTensor(x))) throw bad(`the mask of an inbound node of '${layer}' is not a tensor reference`);
     const first = node.args[0];
-    if (Array.isArray(first) && first.every(isTensor)) return { list: [...first, ...states], single: false };
+    if (Array.isArray(first) && first.every(isTensor)) return { list: [...first, ...states], single: false, mask, maskList };
     const tensors = node.args.filter(isTensor);
     if (tensors.length === 0) throw bad(`an inbound node of '${layer}' has no input tensors`);
-    return { list: [...tensors, ...states], single: tensors.length + states.length === 1 };
+    return { list: [...tensors, ...states], single: tensors.length + states.length === 1, mask, maskList };
   }
   throw bad(`an inbound node of '${layer}' is neither a list nor {args, kwargs}`);
 }

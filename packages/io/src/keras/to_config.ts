@@ -1,5 +1,6 @@
 import * as tl from '@tessera/layers';
-import { InputLayer, Model, Sequential, type Layer, type LayerShape, type Node, type SymbolicTensor } from '@tessera/layers';
+import { InputLayer, isKerasOperation, Model, Sequential, type KerasOperation, type Layer, type LayerShape, type Node, type SymbolicTensor } from '@tessera/layers';
+import { implicitMaskGraph, maskedGraph, type MaskedGraph } from './mask_graph.js';
 import { compileConfig } from './training.js';
 
 type Json = Record<string, unknown>;
@@ -58,13 +59,32 @@ function kerasTensor(t: SymbolicTensor): Json {
 
 /**
  * One call in Keras 3's `{args, kwargs}` form; a recurrent layer's extra inputs are its
- * `initial_state` keyword argument, as Keras writes them.
+ * `initial_state` keyword argument, and an explicit mask its `mask`, as Keras writes them.
  */
-function nodeArgs3(n: Node): Json {
+function nodeArgs3(n: Node, masks?: MaskedGraph['masks']): Json {
+  if (isKerasOperation(n.layer)) return operationArgs(n, n.layer);
+  const kwargs: Json = {};
+  const mask = masks?.get(n);
+  if (mask !== undefined) kwargs.mask = Array.isArray(mask) ? mask.map((m) => (m ? kerasTensor(m) : null)) : kerasTensor(mask);
   if (n.layer.statesAsInputs && n.inputs.length > 1) {
-    return { args: [kerasTensor(n.inputs[0])], kwargs: { initial_state: n.inputs.slice(1).map(kerasTensor) } };
+    return { args: [kerasTensor(n.inputs[0])], kwargs: { initial_state: n.inputs.slice(1).map(kerasTensor), ...kwargs } };
   }
-  return { args: n.inputs.length === 1 ? [kerasTensor(n.inputs[0])] : [n.inputs.map(kerasTensor)], kwargs: {} };
+  return { args: n.inputs.length === 1 ? [kerasTensor(n.inputs[0])] : [n.inputs.map(kerasTensor)], kwargs };
+}
+
+/** An op node's call as Keras recorded it: its constants, the node's inputs in the tensor slots. */
+function operationArgs(n: Node, op: KerasOperation): Json {
+  const fill = (a: unknown): unknown => {
+    if (Array.isArray(a)) return a.map(fill);
+    if (a !== null && typeof a === 'object' && 'tensor' in a) return kerasTensor(n.inputs[(a as { tensor: number }).tensor]);
+    return a;
+  };
+  return { args: op.callArgs.map(fill), kwargs: { ...op.callKwargs } };
+}
+
+/** Whether Keras 2's list form can say what a call takes (no constants, states or masks). */
+function listFormFits(n: Node, masks: MaskedGraph['masks']): boolean {
+  return !isKerasOperation(n.layer) && !(n.layer.statesAsInputs && n.inputs.length > 1) && !masks.has(n);
 }
 
 function sequentialConfig3(model: Sequential): Json {
@@ -79,16 +99,14 @@ function sequentialConfig3(model: Sequential): Json {
 
 function functionalConfig3(model: Model): Json {
   const ref = (t: SymbolicTensor) => [t.sourceLayer.name, nodeIndex(t), t.node.outputs.indexOf(t)];
-  const nodes = model.graphNodes;
+  const graph = maskedGraph(model);
   return {
     name: model.name,
     trainable: model.trainable,
-    layers: model.layers.map((l) => ({
+    layers: graph.operations.map((l) => ({
       ...layerEntry3(l),
       name: l.name,
-      inbound_nodes: nodes
-        .filter((n) => n.layer === l && n.inputs.length > 0)
-        .map(nodeArgs3),
+      inbound_nodes: graph.nodes.filter((n) => n.layer === l && n.inputs.length > 0).map((n) => nodeArgs3(n, graph.masks)),
     })),
     // Keras 3 writes a single input or output as one reference, not a list of one: a list
     // makes Keras warn on every call that the input structure does not match.
@@ -103,6 +121,8 @@ const NO_BUILD = new Set(['Dropout', 'Activation']);
 /** One layer as Keras 3 serializes it in `config.json`. */
 function layerEntry3(layer: Layer): Json {
   if (layer instanceof Model) return modelEntry3(layer);
+  // An op node: Keras writes its module and class, its config and no build_config.
+  if (isKerasOperation(layer)) return { module: layer.module, class_name: layer.className, config: layer.getConfig(), registered_name: layer.className };
   const builtIn = isBuiltIn(layer);
   const entry: Json = {
     module: builtIn ? 'keras.layers' : null,
@@ -166,13 +186,15 @@ export function legacyModelConfig(model: Model): Json {
     if (input) config.build_input_shape = [...input.batchInputShape!];
     return { class_name: 'Sequential', config };
   }
-  const base = model.getConfig() as Json & { layers: Json[] };
-  const layers = base.layers.map((entry, i) => {
-    const layer = model.layers[i];
-    const out: Json = { ...entry, config: legacyLayerConfig(layer) };
-    // Keras 2's list form cannot say which inputs are initial states; Keras 3 writes these calls as {args, kwargs}.
-    if (layer.statesAsInputs) out.inbound_nodes = model.graphNodes.filter((n) => n.layer === layer && n.inputs.length > 0).map(nodeArgs3);
-    return out;
+  const graph = implicitMaskGraph(model);
+  const ref = (t: SymbolicTensor) => [t.sourceLayer.name, nodeIndex(t), t.node.outputs.indexOf(t)];
+  const layers = graph.operations.map((layer) => {
+    const nodes = graph.nodes.filter((n) => n.layer === layer && n.inputs.length > 0);
+    // Keras 2's list form cannot say which inputs are initial states, nor give masks or an op's
+    // constants; Keras 3 writes these calls as {args, kwargs}.
+    const inbound = nodes.every((n) => listFormFits(n, graph.masks)) ? nodes.map((n) => n.inputs.map((s) => [...ref(s), {}])) : nodes.map((n) => nodeArgs3(n, graph.masks));
+    return { class_name: layer.className, config: isKerasOperation(layer) ? layer.getConfig() : legacyLayerConfig(layer), name: layer.name, inbound_nodes: inbound };
   });
-  return { class_name: model.className, config: { ...base, layers } };
+  const config = { name: model.name, trainable: model.trainable, layers, input_layers: model.inputs.map(ref), output_layers: model.outputs.map(ref) };
+  return { class_name: model.className, config };
 }

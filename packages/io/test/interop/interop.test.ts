@@ -232,9 +232,10 @@ describe('Keras 3 loads the files Tessera writes, with its defaults', () => {
     expect(r.params).toBe(mine.params);
     expect(noteDiff('Keras reads ours', `${name} .${kind}`, worst(r.preds!, mine.preds))).toBeLessThanOrEqual(entry.rtol ?? 1e-5);
     // Keras's own equivalent file is the baseline: we may not add a warning to it. Where Keras
-    // cannot write that kind for this model, the warnings it raises for its other files of the kind.
+    // cannot write that kind for this model, or not read its own back (a legacy .h5 with mask op
+    // nodes), the warnings it raises for its other files of the kind.
     const own = written.models[name].baseline[kind];
-    const baselines = own ? [own] : Object.values(written.models).map((m) => m.baseline[kind]);
+    const baselines = own && !own.error ? [own] : Object.values(written.models).map((m) => m.baseline[kind]);
     const allowed = new Set(baselines.flatMap((b) => b?.warnings ?? []).map(normalize));
     expect(r.warnings.filter((w) => !allowed.has(normalize(w))).join('\n')).toBe('');
   });

@@ -28,11 +28,20 @@ export function topologicalNodes(inputs: readonly SymbolicTensor[], outputs: rea
     }
     state.set(node, 'visiting');
     node.inputs.forEach(visit);
+    // An explicit mask is computed before the call that takes it.
+    for (const m of maskTensors(node)) visit(m);
     state.set(node, 'done');
     order.push(node);
   };
   outputs.forEach(visit);
   return order;
+}
+
+/** The symbolic tensors of a node's explicit mask (Keras's `mask` argument), if any. */
+export function maskTensors(node: Node): SymbolicTensor[] {
+  const m = node.mask;
+  if (m === undefined) return [];
+  return (Array.isArray(m) ? m : [m]).filter((t): t is SymbolicTensor => t !== undefined);
 }
 
 /** Distinct layers of nodes, in order of first use. */

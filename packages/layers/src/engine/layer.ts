@@ -16,7 +16,7 @@ import {
 import { getInitializer, type InitializerIdentifier } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
 import { toSnakeCase, uniqueName } from './naming.js';
-import { SymbolicTensor, formatLayerShape, type LayerShape, type Node } from './symbolic.js';
+import { SymbolicTensor, formatLayerShape, type LayerShape, type Node, type SymbolicMask } from './symbolic.js';
 
 /** Options every layer takes (Keras's base `Layer` kwargs, camelCase). */
 export interface LayerArgs {
@@ -62,6 +62,12 @@ export interface CallArgs {
    */
   losses?: Tensor[];
 }
+
+/**
+ * What a symbolic call takes: {@link CallArgs}, with the mask as symbolic tensors (Keras's
+ * `layer(x, mask=m)` in a functional model), recorded in the graph.
+ */
+export type SymbolicCallArgs = Omit<CallArgs, 'mask'> & { mask?: SymbolicMask };
 
 /** A weight with the facts a file needs: its short name and whether it trains. */
 export interface LayerWeight {
@@ -243,9 +249,9 @@ export abstract class Layer {
    * Calls the layer: eagerly on tensors, or symbolically on `SymbolicTensor`s (building
    * a functional graph). Builds the layer on first use.
    */
-  apply(inputs: SymbolicTensors, args?: CallArgs): SymbolicTensors;
+  apply(inputs: SymbolicTensors, args?: SymbolicCallArgs): SymbolicTensors;
   apply(inputs: Tensors, args?: CallArgs): Tensors;
-  apply(inputs: Tensors | SymbolicTensors, args: CallArgs = {}): Tensors | SymbolicTensors {
+  apply(inputs: Tensors | SymbolicTensors, args: CallArgs | SymbolicCallArgs = {}): Tensors | SymbolicTensors {
     this.assertUsable('be called');
     const first = Array.isArray(inputs) ? inputs[0] : inputs;
     if (args.initialState?.length && first instanceof SymbolicTensor) {
@@ -262,16 +268,18 @@ export abstract class Layer {
     const shapeArg = Array.isArray(inputs) ? shapes : shapes[0];
     if (!this.built) this.build(shapeArg);
     this.assertInputShapes(list.map((t) => t.shape as LayerShape));
-    if (symbolic) return this.applySymbolic(list as SymbolicTensor[], shapeArg, Array.isArray(inputs));
-    return this.call(inputs as Tensors, args);
+    if (symbolic) return this.applySymbolic(list as SymbolicTensor[], shapeArg, args.mask as SymbolicMask | undefined);
+    if (args.mask instanceof SymbolicTensor || Array.isArray(args.mask)) throw new ValueError(`${this.name}: a symbolic mask needs symbolic inputs`);
+    return this.call(inputs as Tensors, args as CallArgs);
   }
 
-  private applySymbolic(inputs: SymbolicTensor[], shapeArg: LayerShape | LayerShape[], many: boolean): SymbolicTensors {
-    void many;
+  private applySymbolic(inputs: SymbolicTensor[], shapeArg: LayerShape | LayerShape[], mask: SymbolicMask | undefined): SymbolicTensors {
+    const masks = mask === undefined ? [] : Array.isArray(mask) ? mask : [mask];
+    if (masks.some((m) => m !== undefined && !(m instanceof SymbolicTensor))) throw new ValueError(`${this.name}: the mask of a symbolic call must be symbolic`);
     const outShape = this.computeOutputShape(shapeArg);
     const outShapes = isShapeList(outShape) ? outShape : [outShape];
     const outputs = outShapes.map((s, i) => new SymbolicTensor(s, 'float32', `${this.name}/output_${i}`));
-    const node: Node = { layer: this, inputs, outputs };
+    const node: Node = mask === undefined ? { layer: this, inputs, outputs } : { layer: this, inputs, outputs, mask };
     outputs.forEach((o) => (o.node = node));
     this.inboundNodes.push(node);
     return isShapeList(outShape) ? outputs : outputs[0];

@@ -9,6 +9,7 @@ import { predictModel, type PredictArgs } from '../training/predict.js';
 import { trainOnBatch as trainOneBatch, type TrainOnBatchArgs } from '../training/train_step.js';
 import { summarize, type SummaryOptions } from '../summary.js';
 import { layersOf, topologicalNodes } from './graph.js';
+import { isKerasOperation } from './operation.js';
 import { Layer, type CallArgs, type Mask, type Tensors } from './layer.js';
 import type { LayerShape, Node, SymbolicTensor } from './symbolic.js';
 
@@ -116,8 +117,23 @@ export class Model extends Layer {
     return this.graphInputs.length === 1 ? this.graphInputs[0] : [...this.graphInputs];
   }
 
-  /** The layers, in graph order (Input layers included for functional models, as Keras). */
+  /**
+   * The layers, in graph order (Input layers included for functional models, as Keras); the
+   * Keras op nodes of a loaded model (mask computations) are not layers, as in Keras.
+   */
   get layers(): Layer[] {
+    return layersOf(this.nodes).filter((l) => !isKerasOperation(l));
+  }
+
+  /**
+   * Every layer and Keras op node of the graph, in graph order: what a functional config lists.
+   * @example
+   * ```ts
+   * const model = await loadModel('masked.keras');
+   * model.operations.map((l) => l.className); // ['InputLayer', 'Embedding', 'NotEqual', 'LSTM', 'Dense']
+   * ```
+   */
+  get operations(): Layer[] {
     return layersOf(this.nodes);
   }
 
@@ -169,7 +185,7 @@ export class Model extends Layer {
         continue;
       }
       const args = node.inputs.map((s) => values.get(s.id)!);
-      const inMasks = node.inputs.map((s) => masks.get(s.id));
+      const inMasks = node.mask === undefined ? node.inputs.map((s) => masks.get(s.id)) : explicitMasks(node, values);
       const { outputs, mask } = node.layer.applyMasked(args.length === 1 ? args[0] : args, { training, losses }, inMasks.length === 1 ? inMasks[0] : inMasks);
       const outMasks = toList(outputs).length === 1 ? [Array.isArray(mask) ? mask[0] : mask] : Array.isArray(mask) ? mask : [];
       toList(outputs).forEach((t, i) => {
@@ -360,9 +376,9 @@ export class Model extends Layer {
     }
   }
 
-  /** Keras's JSON config of a functional model (layers with their inbound nodes). */
+  /** Keras's JSON config of a functional model (layers and op nodes with their inbound nodes). */
   override getConfig(): Record<string, unknown> {
-    const layers = this.layers;
+    const layers = this.operations;
     const nodeIndex = (node: Node) => node.layer.inboundNodes.indexOf(node);
     const ref = (s: SymbolicTensor) => [s.sourceLayer.name, nodeIndex(s.node), s.node.outputs.indexOf(s)];
     return {
@@ -392,6 +408,15 @@ export class Model extends Layer {
   protected override disposedError(what: string): DisposedError {
     return super.disposedError(what, 'model');
   }
+}
+
+/**
+ * The masks a call was given explicitly (Keras's `mask` argument), one per input: a single
+ * mask belongs to the first input (a sequence, before its initial states).
+ */
+function explicitMasks(node: Node, values: Map<number, Tensor>): (Tensor | undefined)[] {
+  const given = Array.isArray(node.mask) ? node.mask : [node.mask];
+  return node.inputs.map((_, i) => (given[i] === undefined ? undefined : values.get(given[i]!.id)));
 }
 
 /** One or many, as a list. */

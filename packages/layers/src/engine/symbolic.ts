@@ -9,7 +9,16 @@ export interface Node {
   readonly layer: Layer;
   readonly inputs: SymbolicTensor[];
   readonly outputs: SymbolicTensor[];
+  /**
+   * The mask given to the call (Keras's `mask` keyword argument), as Keras 3 records it in
+   * functional configs: it then replaces the mask the inputs carry. One per input for a
+   * layer of several inputs (`undefined` for an unmasked one).
+   */
+  readonly mask?: SymbolicMask;
 }
+
+/** An explicit mask of a symbolic call: one tensor, or one per input. */
+export type SymbolicMask = SymbolicTensor | (SymbolicTensor | undefined)[];
 
 let nextId = 0;
 

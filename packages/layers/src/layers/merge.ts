@@ -3,7 +3,7 @@ import {
   any,
   broadcastTo,
   concat,
-  logicalAnd,
+  logicalOr,
   ones,
   div,
   expandDims,
@@ -64,11 +64,14 @@ export abstract class Merge extends Layer {
     super.build(inputShape);
   }
 
-  /** A position is kept where every input keeps it (Keras's Merge `compute_mask`). */
+  /**
+   * Keras 3's Merge `compute_mask`: a position is kept where any input keeps it, and there is
+   * no mask when an input has none (Keras 2 kept where every masked input did).
+   */
   override computeMask(_inputs: Tensors, mask?: Mask): Mask {
-    const masks = (Array.isArray(mask) ? mask : [mask]).filter((m): m is Tensor => m !== undefined);
-    if (masks.length === 0) return undefined;
-    return masks.reduce((a, b) => logicalAnd(a, b));
+    const masks = Array.isArray(mask) ? mask : [mask];
+    if (masks.some((m) => m === undefined)) return undefined;
+    return (masks as Tensor[]).reduce((a, b) => logicalOr(a, b));
   }
 
   call(inputs: Tensors): Tensor {

@@ -125,8 +125,8 @@ export const recurrent: ZooEntry[] = [
     ].join('\n'),
   },
   {
-    // In Sequential: Keras 3 records a functional model's mask computation (Masking's not_equal)
-    // as op nodes of its config, which are not layers.
+    // In Sequential; the functional forms, whose configs hold the mask op nodes, are in
+    // masked_functional.ts.
     name: 'rnn_masking',
     covers: ['Masking', 'GRU', 'LSTM', 'Dense'],
     inputs: [{ shape: [6, 3] }],
