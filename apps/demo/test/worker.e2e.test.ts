@@ -9,6 +9,7 @@
  * (what was typed shows, the stall stays under a generous bound) and the model must learn.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { readStall, resetStall, startStallProbe } from '../../../tests/browser/stall_probe.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawOne } from './page_helpers.js';
 import { buildAndServe, type DemoServer } from './serve_demo.js';
@@ -39,21 +40,6 @@ async function waitForState(page: Page, states: string[], timeout: number): Prom
   return (await state(page)) ?? '';
 }
 
-/** Starts a probe on the page: the longest gap between 20 ms timer ticks since the last reset. */
-async function startStallProbe(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __stall: { last: number; max: number } };
-    w.__stall = { last: performance.now(), max: 0 };
-    setInterval(() => {
-      const now = performance.now();
-      w.__stall.max = Math.max(w.__stall.max, now - w.__stall.last);
-      w.__stall.last = now;
-    }, 20);
-  });
-}
-
-const resetStall = (page: Page) => page.evaluate(() => void ((window as unknown as { __stall: { max: number; last: number } }).__stall = { max: 0, last: performance.now() }));
-const readStall = (page: Page) => page.evaluate(() => (window as unknown as { __stall: { max: number } }).__stall.max);
 
 interface Run {
   samplesPerSecond: number;

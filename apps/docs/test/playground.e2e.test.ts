@@ -17,6 +17,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { readStall, resetStall, startStallProbe } from '../../../tests/browser/stall_probe.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCS_ROOT } from '../scripts/packages.js';
 import { DIST, ensureBuilt } from './build_site.js';
@@ -106,20 +107,6 @@ async function setCode(page: Page, source: string): Promise<void> {
   await page.keyboard.insertText(source);
 }
 
-/** Starts a probe on the page: the longest gap between 20 ms timer ticks since the last reset. */
-async function startStallProbe(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __stall: { last: number; max: number } };
-    w.__stall = { last: performance.now(), max: 0 };
-    setInterval(() => {
-      const now = performance.now();
-      w.__stall.max = Math.max(w.__stall.max, now - w.__stall.last);
-      w.__stall.last = now;
-    }, 20);
-  });
-}
-const resetStall = (page: Page) => page.evaluate(() => void ((window as unknown as { __stall: { max: number; last: number } }).__stall = { max: 0, last: performance.now() }));
-const readStall = (page: Page) => page.evaluate(() => (window as unknown as { __stall: { max: number } }).__stall.max);
 const pageState = (page: Page) => page.getAttribute('[data-testid=status]', 'data-state');
 
 interface TrainedRun {

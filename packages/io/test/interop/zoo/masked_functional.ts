@@ -17,11 +17,8 @@ import {
   Masking,
   Model,
   TimeDistributed,
-  type SymbolicTensor,
 } from '@tessera/layers';
-import type { ZooEntry } from './types.js';
-
-const on = (layer: { apply(x: never): unknown }, x: SymbolicTensor | SymbolicTensor[]) => layer.apply(x as never) as SymbolicTensor;
+import { on, type ZooEntry } from './types.js';
 
 export const maskedFunctional: ZooEntry[] = [
   {

@@ -23,9 +23,7 @@ import {
   TimeDistributed,
   type SymbolicTensor,
 } from '@tessera/layers';
-import type { ZooEntry } from './types.js';
-
-const on = (layer: { apply(x: never): unknown }, x: SymbolicTensor | SymbolicTensor[]) => layer.apply(x as never) as SymbolicTensor;
+import { on, type ZooEntry } from './types.js';
 const onMany = (layer: { apply(x: never): unknown }, x: SymbolicTensor) => layer.apply(x as never) as SymbolicTensor[];
 
 export const recurrent: ZooEntry[] = [

@@ -23,11 +23,8 @@ import {
   Softmax,
   Subtract,
   Add,
-  type SymbolicTensor,
 } from '@tessera/layers';
-import type { ZooEntry } from './types.js';
-
-const on = (layer: { apply(x: never): unknown }, x: SymbolicTensor | SymbolicTensor[]) => layer.apply(x as never) as SymbolicTensor;
+import { on, type ZooEntry } from './types.js';
 
 export const stockA: ZooEntry[] = [
   {

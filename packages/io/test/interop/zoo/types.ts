@@ -1,6 +1,6 @@
 // One model of the interop zoo, written in both libraries: the suite saves each side's model in
 // every file kind and loads it with the other library's defaults, then compares predictions.
-import type { Model } from '@tessera/layers';
+import type { Model, SymbolicTensor } from '@tessera/layers';
 
 /** How the suite draws an input batch for one model input. */
 export type ZooInput =
@@ -33,3 +33,6 @@ export interface ZooEntry {
    */
   readonly skipKinds?: Partial<Record<'keras' | 'h5' | 'weights.h5' | 'json', string>>;
 }
+
+/** Calls a layer on symbolic tensors in a functional graph, typed for the zoo's builders. */
+export const on = (layer: { apply(x: never): unknown }, x: SymbolicTensor | SymbolicTensor[]) => layer.apply(x as never) as SymbolicTensor;
