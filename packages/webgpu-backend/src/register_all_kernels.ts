@@ -22,6 +22,7 @@ import {
   resizeNearestNeighborGradConfig,
 } from './kernels/resize.js';
 import { softmaxCrossEntropyWithLogitsConfig, softmaxCrossEntropyWithLogitsGradConfig } from './kernels/softmax_cross_entropy.js';
+import { fusedActivationGradConfig } from './kernels/fused_activation_grad.js';
 import { clipByValueConfig, leakyReluConfig, logicalNotConfig, unaryConfigs } from './kernels/unary.js';
 
 /** A kernel config of the WebGPU backend, for any kernel name. */
@@ -31,6 +32,7 @@ export type WebGPUKernelConfig = AnyKernelConfig<WebGPUBackend>;
 export const webgpuKernelConfigs: readonly WebGPUKernelConfig[] = [
   ...unaryConfigs,
   logicalNotConfig,
+  fusedActivationGradConfig,
   leakyReluConfig,
   clipByValueConfig,
   castConfig,
