@@ -29,6 +29,7 @@ export {
 // Layer deserialization lives in @tessera/layers; these stay here so code written against io keeps working.
 export { registerLayer, unregisterLayer, kerasArgs, knownLayerClasses, type LayerFromConfig, type LayerContext } from '@tessera/layers';
 export { modelFromKerasConfig, type BuildOptions } from './keras/from_config.js';
+export { kerasOperation, isKerasOperation, KERAS_OPERATIONS, KerasOperation } from './keras/keras_operation.js';
 export { modelCompileConfig, compileFromConfig } from './compile_config.js';
 export { KERAS_VERSION } from './keras/weights.js';
 export type { KerasBackend } from './keras/keras1_weights.js';

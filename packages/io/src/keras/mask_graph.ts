@@ -3,7 +3,8 @@
 // Tessera carries its masks implicitly; for its file we derive the same op nodes, as Keras's
 // compute_mask would record them. Without them Keras rebuilds the masks itself while loading and
 // names those ops automatically (`concatenate`), which can clash with the model's layer names.
-import { Concatenate, Dot, Embedding, isKerasOperation, kerasOperation, Masking, type Layer, type Model, type Node, type SymbolicMask, type SymbolicTensor } from '@tessera/layers';
+import { Concatenate, Dot, Embedding, Masking, type Layer, type Model, type Node, type SymbolicMask, type SymbolicTensor } from '@tessera/layers';
+import { isKerasOperation, kerasOperation } from './keras_operation.js';
 
 /** The layers and op nodes a functional config lists, and the mask each call is given. */
 export interface MaskedGraph {

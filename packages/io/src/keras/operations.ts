@@ -1,7 +1,7 @@
 // Keras 3 functional configs list, beside the layers, the tensor ops a model calls outside
 // layers: the mask computations of Embedding(mask_zero), Masking and the merge layers
 // (`keras.src.ops.numpy` NotEqual, Any, LogicalOr, ...). Each entry has exactly one call.
-import { KERAS_OPERATIONS, kerasOperation, type KerasOperation } from '@tessera/layers';
+import { KERAS_OPERATIONS, kerasOperation, type KerasOperation } from './keras_operation.js';
 import type { ModelFileError } from '../errors.js';
 
 type Json = Record<string, unknown>;

@@ -1,5 +1,6 @@
 import * as tl from '@tessera/layers';
-import { InputLayer, isKerasOperation, Model, Sequential, type KerasOperation, type Layer, type LayerShape, type Node, type SymbolicTensor } from '@tessera/layers';
+import { InputLayer, Model, Sequential, type Layer, type LayerShape, type Node, type SymbolicTensor } from '@tessera/layers';
+import { isKerasOperation, type KerasOperation } from './keras_operation.js';
 import { implicitMaskGraph, maskedGraph, type MaskedGraph } from './mask_graph.js';
 import { compileConfig } from './training.js';
 

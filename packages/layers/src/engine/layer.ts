@@ -117,6 +117,13 @@ export abstract class Layer {
    */
   supportsMasking = false;
   /**
+   * Whether this graph node is a tensor op rather than a layer (the Keras op nodes of a loaded
+   * functional model, see `@tessera/io`): models leave it out of `layers`, as Keras does.
+   */
+  get isOperation(): boolean {
+    return false;
+  }
+  /**
    * Whether inputs after the first are initial states (Keras's `initial_state` call argument),
    * as RNN and Bidirectional take them: files record them as that keyword argument.
    */

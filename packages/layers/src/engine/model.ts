@@ -9,7 +9,6 @@ import { predictModel, type PredictArgs } from '../training/predict.js';
 import { trainOnBatch as trainOneBatch, type TrainOnBatchArgs } from '../training/train_step.js';
 import { summarize, type SummaryOptions } from '../summary.js';
 import { layersOf, topologicalNodes } from './graph.js';
-import { isKerasOperation } from './operation.js';
 import { Layer, type CallArgs, type Mask, type Tensors } from './layer.js';
 import type { LayerShape, Node, SymbolicTensor } from './symbolic.js';
 
@@ -122,7 +121,7 @@ export class Model extends Layer {
    * Keras op nodes of a loaded model (mask computations) are not layers, as in Keras.
    */
   get layers(): Layer[] {
-    return layersOf(this.nodes).filter((l) => !isKerasOperation(l));
+    return layersOf(this.nodes).filter((l) => !l.isOperation);
   }
 
   /**

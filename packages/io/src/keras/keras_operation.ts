@@ -20,8 +20,7 @@ import {
   type DType,
   type Tensor,
 } from '@tessera/tensor';
-import { Layer, type Tensors } from './layer.js';
-import type { LayerShape } from './symbolic.js';
+import { Layer, type LayerShape, type Tensors } from '@tessera/layers';
 
 type Json = Record<string, unknown>;
 
@@ -163,6 +162,9 @@ export const KERAS_OPERATIONS: readonly string[] = Object.keys(OPS).sort();
  */
 export class KerasOperation extends Layer {
   static override readonly className: string = 'KerasOperation';
+  override get isOperation(): boolean {
+    return true;
+  }
   readonly module: string;
   private readonly spec: OpSpec;
 
