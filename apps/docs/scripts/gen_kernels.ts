@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import ts from 'typescript';
 import {
+  KERNEL_DOCS,
   BINARY_KERNELS,
   COMPARISON_KERNELS,
   KERNEL_NAMES,
@@ -74,7 +75,7 @@ export function kernelTable(): KernelTable {
     // Kernels of several outputs (the optimizer updates) name them after an arrow.
     const inputs = spec.inputs.map((s) => (s === '...' ? 'x…' : s)).join(', ') + (spec.outputs ? ` → ${spec.outputs.join(', ')}` : '');
     const marks = backends.map((b) => (registered[b].has(name) ? '✓' : '—'));
-    const what = cell(spec.doc) + (fam ? ` <small>(${fam})</small>` : '');
+    const what = cell(KERNEL_DOCS[name]) + (fam ? ` <small>(${fam})</small>` : '');
     lines.push(`| ${i + 1} | \`${name}\` | ${code(inputs)} | ${code(attrs.get(name) ?? '')} | ${spec.differentiable ? '✓' : ''} | ${marks.join(' | ')} | ${what} |`);
   });
   return {

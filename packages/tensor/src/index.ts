@@ -2,6 +2,7 @@ export type { DType, Shape, TypedArray, DataId, TensorInfo, NestedArray, TensorL
 export * from './errors.js';
 export type { Backend, BackendFactory } from './backend.js';
 export * from './kernel_names.js';
+export { KERNEL_DOCS } from './kernel_docs.js';
 export * from './kernel_registry.js';
 export { Tensor, Variable } from './tensor.js';
 export { Engine, getEngine, type MemoryInfo } from './engine/engine.js';
