@@ -1,4 +1,4 @@
-import { CONV_WASM_BASE64 } from '../wasm/conv_wasm.js';
+import { CONV_WASM_BYTES } from '../wasm/conv_wasm.js';
 import { getGemmImplementation } from './gemm_wasm.js';
 import { CONV_FILTER_GRAD, CONV_FORWARD, convSplitInstance, runConvSplit, type ConvEntry } from './gemm_threads.js';
 import type { WindowGeometry } from './window.js';
@@ -31,7 +31,7 @@ const WORKER_PARAMS = PARAMS_BYTES;
 const CHUNKS_PER_BAND = 8;
 const PAGE = 65536;
 
-const convModule = lazySimdModule(CONV_WASM_BASE64);
+const convModule = lazySimdModule(CONV_WASM_BYTES);
 let instance: { exports: ConvEntry; memory: WebAssembly.Memory } | undefined;
 let enabled = true;
 

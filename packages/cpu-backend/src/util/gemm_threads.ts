@@ -1,7 +1,7 @@
 import { BackendError } from '@tessera/tensor';
-import { CONV_WASM_SHARED_BASE64 } from '../wasm/conv_wasm.js';
-import { GEMM_WASM_SHARED_BASE64 } from '../wasm/gemm_wasm.js';
-import { decodeBase64 } from './base64.js';
+import { CONV_WASM_SHARED_BYTES } from '../wasm/conv_wasm.js';
+import { GEMM_WASM_SHARED_BYTES } from '../wasm/gemm_wasm.js';
+import { decodeBytes } from './bytes.js';
 
 /**
  * Whether large float32 products use a second thread: `'auto'` (the default: products of
@@ -221,7 +221,7 @@ function whyUnavailable(): string {
   }
   if (!unavailable) {
     try {
-      const bytes = decodeBase64(GEMM_WASM_SHARED_BASE64);
+      const bytes = decodeBytes(GEMM_WASM_SHARED_BYTES);
       if (!WebAssembly.validate(bytes)) unavailable = 'this WebAssembly engine lacks SIMD or shared memory';
     } catch (e) {
       unavailable = `WebAssembly threads are unavailable (${(e as Error).message})`;
@@ -233,7 +233,7 @@ function whyUnavailable(): string {
 /** The direct-convolution module on shared memory, or undefined where it does not compile (the GEMM still splits). */
 function sharedConvModule(): WebAssembly.Module | undefined {
   try {
-    const bytes = decodeBase64(CONV_WASM_SHARED_BASE64);
+    const bytes = decodeBytes(CONV_WASM_SHARED_BYTES);
     return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : undefined;
   } catch {
     return undefined;
@@ -244,7 +244,7 @@ function sharedConvModule(): WebAssembly.Module | undefined {
 function start(): Pool | undefined {
   if (pool || failure !== undefined || whyUnavailable()) return pool;
   try {
-    const module = new WebAssembly.Module(decodeBase64(GEMM_WASM_SHARED_BASE64));
+    const module = new WebAssembly.Module(decodeBytes(GEMM_WASM_SHARED_BYTES));
     const memory = new WebAssembly.Memory({ initial: 64, maximum: SHARED_MAX_PAGES, shared: true });
     const ctl = new Int32Array(new SharedArrayBuffer(CTL_SLOTS * 4));
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmEntry;

@@ -1,5 +1,5 @@
 import { BackendError } from '@tessera/tensor';
-import { GEMM_WASM_BASE64 } from '../wasm/gemm_wasm.js';
+import { GEMM_WASM_BYTES } from '../wasm/gemm_wasm.js';
 import { Epilogue, type RowWriter } from './epilogue.js';
 import type { MatrixView } from './gemm.js';
 import { planSplit, runSplit, sharedInstance, type GemmArgs, type GemmEntry } from './gemm_threads.js';
@@ -43,7 +43,7 @@ let accumulation: GemmAccumulation = 'float32';
 let instance: { exports: GemmExports; memory: WebAssembly.Memory } | undefined;
 
 /** The GEMM module (about 3 KB), `null` where WebAssembly SIMD is missing; compiled on first use. */
-const gemmModule = lazySimdModule(GEMM_WASM_BASE64);
+const gemmModule = lazySimdModule(GEMM_WASM_BYTES);
 
 /** Whether the WebAssembly SIMD GEMM can run here. */
 export function wasmGemmAvailable(): boolean {

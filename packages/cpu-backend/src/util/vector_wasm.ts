@@ -1,5 +1,5 @@
 import { BackendError } from '@tessera/tensor';
-import { VECTOR_WASM_BASE64 } from '../wasm/vector_wasm.js';
+import { VECTOR_WASM_BYTES } from '../wasm/vector_wasm.js';
 import { lazySimdModule } from './wasm_module.js';
 
 /**
@@ -43,7 +43,7 @@ let implementation: VectorImplementation | undefined;
 let instance: { exports: VectorExports; memory: WebAssembly.Memory; heap: Float32Array } | undefined;
 
 /** The vector loops' module, `null` where WebAssembly SIMD is missing; compiled on first use. */
-const vectorModule = lazySimdModule(VECTOR_WASM_BASE64);
+const vectorModule = lazySimdModule(VECTOR_WASM_BYTES);
 
 /** Whether the WebAssembly SIMD optimizer updates can run here. */
 export function wasmVectorAvailable(): boolean {

@@ -1,4 +1,4 @@
-import { decodeBase64 } from './base64.js';
+import { decodeBytes } from './bytes.js';
 
 /**
  * A getter of an embedded WebAssembly module that compiles it on first use, synchronously:
@@ -6,14 +6,14 @@ import { decodeBase64 } from './base64.js';
  * main thread. It gives `null` where the engine rejects the module (`WebAssembly.validate`
  * says false without SIMD) or has no WebAssembly, and the TypeScript loops are used instead.
  */
-export function lazySimdModule(base64: string): () => WebAssembly.Module | null {
+export function lazySimdModule(text: string): () => WebAssembly.Module | null {
   let compiled: WebAssembly.Module | null | undefined;
   return () => {
     if (compiled === undefined) {
       compiled = null;
       try {
         if (typeof WebAssembly === 'object') {
-          const bytes = decodeBase64(base64);
+          const bytes = decodeBytes(text);
           if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
         }
       } catch {
