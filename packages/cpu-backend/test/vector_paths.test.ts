@@ -1,6 +1,6 @@
 // The two implementations of the optimizer updates, MaxPool, Relu, Select, comparisons
-// against a scalar, float32 arithmetic, the recurrent cells and their gradient, and
-// FusedMatMul's bias: the WebAssembly SIMD module (built from src/wasm/vector.wat, checked
+// against a scalar, float32 arithmetic, the recurrent cells and their gradient: the
+// WebAssembly SIMD module (built from src/wasm/vector.wat, checked
 // fresh here) and the TypeScript loops.
 // The conformance suite's cases of those kernels run on each, forced, as a CPU backend
 // registered under its own name whose kernels switch the implementation around each
@@ -26,7 +26,7 @@ import { rng, run, t } from './helpers.js';
 
 const VECTOR_KERNELS: readonly KernelName[] = [
   'ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool', 'Relu', 'Select',
-  'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Add', 'Sub', 'Mul', 'Div', 'LSTMCell', 'LSTMCellGrad', 'GRUCell', 'GRUCellGrad', 'FusedMatMul',
+  'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Add', 'Sub', 'Mul', 'Div', 'LSTMCell', 'LSTMCellGrad', 'GRUCell', 'GRUCellGrad',
 ];
 const PATHS: Record<string, VectorImplementation> = { 'cpu-vector-js': 'js', 'cpu-vector-wasm': 'wasm' };
 

@@ -1,5 +1,4 @@
 import type { FusedActivation, FusedActivationAttrs, TypedArray } from '@tessera/tensor';
-import { addRowsFits, addRowsWasm, useVectorLoops } from './elementwise_wasm.js';
 import { elu, relu, relu6, sigmoid } from './scalar_math.js';
 
 /**
@@ -55,7 +54,6 @@ export class Epilogue implements RowWriter {
   readonly wasmCode: number;
   private readonly loop: RowLoop;
   private readonly alpha: number;
-  private readonly linear: boolean;
 
   /**
    * @param attrs - the fused kernel's activation and alpha
@@ -67,7 +65,6 @@ export class Epilogue implements RowWriter {
     this.loop = ROW_LOOPS[attrs.activation];
     this.wasmCode = WASM_CODES[attrs.activation] ?? -1;
     this.alpha = attrs.alpha;
-    this.linear = attrs.activation === 'linear';
   }
 
   /**
@@ -76,13 +73,6 @@ export class Epilogue implements RowWriter {
    */
   rows(src: Values, s: number, srcStride: number, dst: Values, d: number, m: number): void {
     const n = this.bias.length;
-    const float32 = src instanceof Float32Array && dst instanceof Float32Array && this.bias instanceof Float32Array;
-    if (this.linear && float32 && srcStride === n && useVectorLoops() && addRowsFits(n)) {
-      // A bias alone, float32 in and out: the same bits on WebAssembly SIMD, where the loop
-      // below was slower than the product it follows (a [3584, 28] x [28, 512] projection).
-      addRowsWasm(src.subarray(s, s + m * n), this.bias, dst.subarray(d, d + m * n));
-      return;
-    }
     for (let i = 0; i < m; i++) this.loop(src, s + i * srcStride, dst, d + i * n, n, this.bias, this.alpha);
   }
 }
