@@ -9,10 +9,7 @@
  * values; the conformance suite checks each against a float64 reference.
  */
 import { registerOutputsGradient } from '../autodiff/registry.js';
-import { getEngine } from '../engine/engine.js';
 import { GradientError, ShapeError } from '../errors.js';
-import { getKernel } from '../kernel_registry.js';
-import type { KernelName } from '../kernel_names.js';
 import type { Tensor } from '../tensor.js';
 import { formatShape } from '../util/shape.js';
 import { sigmoid, tanh } from './activations.js';
@@ -21,14 +18,9 @@ import { concat, split } from './concat.js';
 import { assertDType, toTensor, type TensorOrLike } from './convert.js';
 import { zerosLike } from './creation.js';
 import { matMul } from './matmul.js';
-import { op, runKernelOutputs } from './op.js';
+import { hasKernel, op, runKernelOutputs } from './op.js';
 import { sum } from './reduce.js';
 import { square } from './unary.js';
-
-/** Whether the active backend registers `kernel` (else the op runs its composite). */
-function hasKernel(kernel: KernelName): boolean {
-  return getKernel(kernel, getEngine().backend.name) !== undefined;
-}
 
 /** An axis of a cell argument, in sizes of the first argument `[batch, units]`. */
 type Dim = 'batch' | 'units' | '3 * units' | '4 * units';
