@@ -2,12 +2,14 @@
  * CPU matmul throughput at 256/512/1024: median of repeated runs, one number each.
  * Not a test (speed is measured, not asserted). Run: pnpm matmul-gflops
  */
-import { gemmThreadsReady } from '@tessera/cpu-backend';
+import '../bench/src/relaxed_simd.js';
+import { gemmThreadsReady, getWasmMultiplyAdd } from '@tessera/cpu-backend';
 import { matMul, randomUniform, setBackend, tidy } from '@tessera/tensor';
 
 await setBackend('cpu');
 // Large products use the GEMM's second thread once its worker is up: time them that way.
 await gemmThreadsReady();
+console.log(`multiply-adds: ${getWasmMultiplyAdd()}`);
 for (const n of [256, 512, 1024]) {
   const a = randomUniform([n, n], { seed: 1 });
   const b = randomUniform([n, n], { seed: 2 });

@@ -13,15 +13,17 @@
  *   pnpm bench -- --against keras,torch   adds Keras 3 on JAX and PyTorch (Python processes) to the training cases
  *   pnpm bench -- --samples 12000        the epoch case on the first 12,000 images
  *   pnpm bench -- --backend webgpu       the WebGPU bench instead (src/webgpu/main.ts)
+ *   pnpm bench -- --separate-multiply-add  Node 20: leave relaxed SIMD off (no fused multiply-adds)
  *
  * Speed is measured here, never asserted in a test.
  */
+import './relaxed_simd.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@tessera/cpu-backend';
-import { getGemmAccumulation, getGemmThreads } from '@tessera/cpu-backend';
+import { getGemmAccumulation, getGemmThreads, getWasmMultiplyAdd } from '@tessera/cpu-backend';
 import { convCases } from './cases/conv.js';
 import { matmulCases } from './cases/matmul.js';
 import { trainingCases } from './cases/training.js';
@@ -66,7 +68,7 @@ function parseArgs(argv: string[]): Options {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} expects a positive integer but got '${v}'`);
     return n;
   };
-  const known = new Set(['--quick', '--compare-threads', '--filter', '--reps', '--warmup', '--epoch-reps', '--slow-ms', '--impls', '--out', '--against', '--samples', '--backend', '--full', '--peak-gflops']);
+  const known = new Set(['--quick', '--compare-threads', '--filter', '--reps', '--warmup', '--epoch-reps', '--slow-ms', '--impls', '--out', '--against', '--samples', '--backend', '--full', '--peak-gflops', '--separate-multiply-add']);
   for (const a of args) {
     if (a.startsWith('--') && !known.has(a.split('=')[0])) throw new Error(`unknown option ${a} (see bench/src/main.ts)`);
   }
@@ -198,12 +200,12 @@ const env = {
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
   loadavgAtStart: loadavg(),
-  tessera: { gemmThreads: getGemmThreads(), threadsReady: tesseraInfo.threads, accumulation: getGemmAccumulation() },
+  tessera: { gemmThreads: getGemmThreads(), threadsReady: tesseraInfo.threads, accumulation: getGemmAccumulation(), multiplyAdd: getWasmMultiplyAdd() },
   tfjs: tfjsInfo ? { version: '4.22.0', wasmSimd: tfjsInfo.simd, wasmThreads: tfjsInfo.threads } : undefined,
   python: engineInfo.length ? engineInfo : undefined,
 };
 console.log(
-  `Tessera (cpu backend, GEMM threads: ${env.tessera.gemmThreads}, worker ready: ${env.tessera.threadsReady}) vs ` +
+  `Tessera (cpu backend, GEMM threads: ${env.tessera.gemmThreads}, worker ready: ${env.tessera.threadsReady}, multiply-adds: ${env.tessera.multiplyAdd}) vs ` +
     (tfjsInfo ? `TensorFlow.js 4.22 (wasm: SIMD ${tfjsInfo.simd}, threads ${tfjsInfo.threads}: tfjs turns them off in Node; cpu: plain JS)` : 'nothing'),
 );
 for (const e of engineInfo) {

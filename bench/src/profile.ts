@@ -3,6 +3,7 @@
  * per kernel or (with `shapes`) per kernel and input shapes.
  *   tsx --conditions=@tessera/source bench/src/profile.ts [mlp|cnn|lstm|gru|gru-before|addition] [steps] [auto|off] [shapes]
  */
+import './relaxed_simd.js';
 import '@tessera/cpu-backend';
 import { gemmThreadsReady, setGemmThreads, type GemmThreads } from '@tessera/cpu-backend';
 import { getKernel, getKernelsForBackend, registerKernel, setBackend, tensor, unregisterKernel, type KernelConfig } from '@tessera/tensor';

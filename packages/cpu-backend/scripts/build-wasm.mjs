@@ -34,9 +34,9 @@ export async function assemble(wat, shared = false, name = 'gemm.wat') {
   if (!wat.includes(PLAIN_MEMORY)) throw new Error(`${name}: expected the memory import ${PLAIN_MEMORY}`);
   const text = shared ? wat.replace(PLAIN_MEMORY, SHARED_MEMORY) : wat;
   const wabt = await wabtInit();
-  const module = wabt.parseWat(name, text, { simd: true, threads: true });
+  const module = wabt.parseWat(name, text, { simd: true, threads: true, relaxed_simd: true });
   try {
-    module.validate({ simd: true, threads: true });
+    module.validate({ simd: true, threads: true, relaxed_simd: true });
     return module.toBinary({ canonicalize_lebs: true, write_debug_names: false }).buffer;
   } finally {
     module.destroy();

@@ -25,6 +25,12 @@ export {
   type GemmThreads,
 } from './util/gemm_threads.js';
 export {
+  fusedMultiplyAddAvailable,
+  getWasmMultiplyAdd,
+  setWasmMultiplyAdd,
+  type MultiplyAdd,
+} from './util/multiply_add.js';
+export {
   getVectorImplementation,
   setVectorImplementation,
   wasmVectorAvailable,

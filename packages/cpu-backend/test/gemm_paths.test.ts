@@ -1,7 +1,7 @@
 // The conformance suite's MatMul, FusedMatMul, convolution and recurrent cell cases (values, gradients, memory, errors)
 // on each of the GEMM paths, forced: the TypeScript GEMM, the WebAssembly GEMM on one
 // thread (convolutions of few input channels on the direct kernel, and with that kernel
-// off, on im2col + GEMM), and the WebAssembly GEMM split between two threads for every
+// off, on im2col + GEMM; with fused multiply-adds, and with separate ones), and the WebAssembly GEMM split between two threads for every
 // product that can be split. Each path is a CPU backend registered under its own name whose GEMM
 // kernels switch the path around each call, so the suite's coverage table shows a column
 // per path.
@@ -20,8 +20,10 @@ import {
   gemmThreadsReady,
   setGemmImplementation,
   setGemmThreads,
+  setWasmMultiplyAdd,
   type GemmImplementation,
   type GemmThreads,
+  type MultiplyAdd,
 } from '../src/index.js';
 import { setDirectConv } from '../src/util/conv_direct.js';
 
@@ -34,12 +36,15 @@ interface Path {
   readonly threads: GemmThreads;
   /** Whether convolutions of few input channels take the direct kernel (default true). */
   readonly direct?: boolean;
+  /** How the WebAssembly kernels multiply and add (default: fused, which the vitest config makes available on Node 20). */
+  readonly multiplyAdd?: MultiplyAdd;
 }
 
 const PATHS: Record<string, Path> = {
   'cpu-gemm-js': { impl: 'js', threads: 'off' },
   'cpu-gemm-wasm': { impl: 'wasm', threads: 'off' },
   'cpu-gemm-wasm-im2col': { impl: 'wasm', threads: 'off', direct: false },
+  'cpu-gemm-wasm-separate': { impl: 'wasm', threads: 'off', multiplyAdd: 'separate' },
   'cpu-gemm-threads': { impl: 'wasm', threads: 'always' },
 };
 
@@ -47,12 +52,14 @@ function withPath<T>(path: Path, body: () => T): T {
   const impl = setGemmImplementation(path.impl);
   const threads = setGemmThreads(path.threads);
   const direct = setDirectConv(path.direct ?? true);
+  const multiplyAdd = setWasmMultiplyAdd(path.multiplyAdd ?? 'fused');
   try {
     return body();
   } finally {
     setGemmImplementation(impl);
     setGemmThreads(threads);
     setDirectConv(direct);
+    setWasmMultiplyAdd(multiplyAdd);
   }
 }
 

@@ -31,8 +31,8 @@ const WORKER_PARAMS = PARAMS_BYTES;
 const CHUNKS_PER_BAND = 8;
 const PAGE = 65536;
 
-const convModule = lazySimdModule(CONV_WASM_BYTES);
-let instance: { exports: ConvEntry; memory: WebAssembly.Memory } | undefined;
+const convModule = lazySimdModule(CONV_WASM_BYTES, true);
+let instance: { exports: ConvEntry; memory: WebAssembly.Memory; module: WebAssembly.Module } | undefined;
 let enabled = true;
 
 /**
@@ -59,9 +59,11 @@ const roundUp = (x: number, to: number) => Math.ceil(x / to) * to;
 /** The instance with at least `bytes` of memory (grown as needed, kept between calls). */
 function instanceWith(bytes: number): { exports: ConvEntry; memory: WebAssembly.Memory } {
   const pages = Math.ceil(bytes / PAGE);
-  if (!instance) {
-    const memory = new WebAssembly.Memory({ initial: Math.max(pages, 16) });
-    instance = { exports: new WebAssembly.Instance(convModule()!, { env: { memory } }).exports as unknown as ConvEntry, memory };
+  const module = convModule()!;
+  if (instance?.module !== module) {
+    // A new variant (see setWasmMultiplyAdd) is instantiated on the same memory.
+    const memory = instance?.memory ?? new WebAssembly.Memory({ initial: Math.max(pages, 16) });
+    instance = { exports: new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ConvEntry, memory, module };
   }
   const have = instance.memory.buffer.byteLength / PAGE;
   if (have < pages) instance.memory.grow(pages - have);

@@ -2,6 +2,7 @@ import { BackendError } from '@tessera/tensor';
 import { CONV_WASM_SHARED_BYTES } from '../wasm/conv_wasm.js';
 import { GEMM_WASM_SHARED_BYTES } from '../wasm/gemm_wasm.js';
 import { decodeBytes } from './bytes.js';
+import { fuseMultiplyAdds, fusedMultiplyAddAvailable, getWasmMultiplyAdd } from './multiply_add.js';
 
 /**
  * Whether large float32 products use a second thread: `'auto'` (the default: products of
@@ -76,22 +77,26 @@ const KIND = ARGS + 14;
 const GEMM_JOB = 0;
 export const CONV_FORWARD = 1;
 export const CONV_FILTER_GRAD = 2;
-const CTL_SLOTS = KIND + 1;
+/** Which variant of the modules runs the job: 0 separate multiply-adds, 1 fused (see multiply_add.ts). */
+const VARIANT = KIND + 1;
+const CTL_SLOTS = VARIANT + 1;
 
 /** The slots of the job that {@link chunkLoop} reads, passed to it (the worker gets them as JSON). */
-const JOB = { NEXT, CHUNKS, ALONG, SIZE, ARGS, KIND } as const;
+const JOB = { NEXT, CHUNKS, ALONG, SIZE, ARGS, KIND, VARIANT } as const;
 
 /**
  * The chunk loop both threads run on one job: take the next chunk (Atomics.add on NEXT),
  * run `gemm` on its columns (or rows) of C with this thread's pack buffers, until none is
  * left; for a convolution job, the direct kernel on its range of output pixels with this
- * thread's parameter block (`pa`). It uses nothing but its arguments and globals, so the
+ * thread's parameter block (`pa`); each on the instance of the job's variant. It uses nothing but its arguments and globals, so the
  * worker runs the very same function from its source text (`chunkLoop.toString()` in
  * WORKER_SOURCE).
  */
-function chunkLoop(ex: GemmEntry, cx: ConvEntry | undefined, ctl: Int32Array, pa: number, pb: number, job: typeof JOB): void {
+function chunkLoop(exs: readonly GemmEntry[], cxs: readonly (ConvEntry | undefined)[], ctl: Int32Array, pa: number, pb: number, job: typeof JOB): void {
   const chunks = ctl[job.CHUNKS];
   const kind = ctl[job.KIND];
+  const ex = exs[ctl[job.VARIANT]];
+  const cx = cxs[ctl[job.VARIANT]];
   if (kind !== 0) {
     const [pixels, per] = [ctl[job.ARGS], ctl[job.SIZE]];
     for (let q = Atomics.add(ctl, job.NEXT, 1); q < chunks; q = Atomics.add(ctl, job.NEXT, 1)) {
@@ -128,11 +133,12 @@ const WORKER_SOURCE = `
 'use strict';
 const work = ${chunkLoop.toString()};
 const job = ${JSON.stringify(JOB)};
-function serve(module, convModule, memory, ctl) {
+function serve(modules, convModules, memory, ctl) {
   let ex, cx;
   try {
-    ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
-    if (convModule) cx = new WebAssembly.Instance(convModule, { env: { memory } }).exports;
+    const instance = (m) => m && new WebAssembly.Instance(m, { env: { memory } }).exports;
+    ex = modules.map(instance);
+    cx = convModules.map(instance);
   } catch (e) {
     Atomics.store(ctl, ${READY}, -1);
     Atomics.notify(ctl, ${READY});
@@ -159,18 +165,18 @@ function serve(module, convModule, memory, ctl) {
 }
 if (typeof require === 'function') {
   const { workerData } = require('node:worker_threads');
-  serve(workerData.module, workerData.convModule, workerData.memory, workerData.ctl);
+  serve(workerData.modules, workerData.convModules, workerData.memory, workerData.ctl);
 } else {
-  self.onmessage = (e) => serve(e.data.module, e.data.convModule, e.data.memory, e.data.ctl);
+  self.onmessage = (e) => serve(e.data.modules, e.data.convModules, e.data.memory, e.data.ctl);
 }
 `;
 
 /** What the main thread holds of a started worker. */
 interface Pool {
-  /** The main thread's instance of the shared module, on `memory`. */
-  readonly exports: GemmEntry;
-  /** The main thread's instance of the shared direct-convolution module, where it compiled. */
-  readonly conv: ConvEntry | undefined;
+  /** The main thread's instances of the shared module, on `memory`, by variant (VARIANT: the fused one where the engine has it). */
+  readonly exports: readonly GemmEntry[];
+  /** The main thread's instances of the shared direct-convolution module, by variant, where it compiled. */
+  readonly conv: readonly (ConvEntry | undefined)[];
   readonly memory: WebAssembly.Memory;
   readonly ctl: Int32Array;
   /** Terminates the worker. */
@@ -230,30 +236,44 @@ function whyUnavailable(): string {
   return unavailable;
 }
 
-/** The direct-convolution module on shared memory, or undefined where it does not compile (the GEMM still splits). */
-function sharedConvModule(): WebAssembly.Module | undefined {
-  try {
-    const bytes = decodeBytes(CONV_WASM_SHARED_BYTES);
-    return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * The module `text` on shared memory, as written and (where the engine has relaxed SIMD)
+ * with fused multiply-adds: by variant, undefined where one does not compile.
+ */
+function sharedModules(text: string): (WebAssembly.Module | undefined)[] {
+  const bytes = decodeBytes(text);
+  const variants = fusedMultiplyAddAvailable() ? [bytes, fuseMultiplyAdds(bytes).bytes] : [bytes];
+  return variants.map((b) => {
+    try {
+      return WebAssembly.validate(b) ? new WebAssembly.Module(b) : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+/** The variant of the shared modules that jobs run now (0 separate, 1 fused multiply-adds). */
+function variant(p: Pool): number {
+  return getWasmMultiplyAdd() === 'fused' && p.exports[1] ? 1 : 0;
 }
 
 /** Starts the worker (once): compiles the shared module, makes the memory and control block, spawns. */
 function start(): Pool | undefined {
   if (pool || failure !== undefined || whyUnavailable()) return pool;
   try {
-    const module = new WebAssembly.Module(decodeBytes(GEMM_WASM_SHARED_BYTES));
+    const modules = sharedModules(GEMM_WASM_SHARED_BYTES);
+    if (!modules[0]) throw new Error('the shared GEMM module does not compile');
+    // The direct convolution's modules: where they do not compile, the GEMM still splits.
+    const convModules = sharedModules(CONV_WASM_SHARED_BYTES);
     const memory = new WebAssembly.Memory({ initial: 64, maximum: SHARED_MAX_PAGES, shared: true });
     const ctl = new Int32Array(new SharedArrayBuffer(CTL_SLOTS * 4));
-    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmEntry;
-    const convModule = sharedConvModule();
-    const conv = convModule ? (new WebAssembly.Instance(convModule, { env: { memory } }).exports as unknown as ConvEntry) : undefined;
+    const instance = <T>(m: WebAssembly.Module | undefined) => (m ? (new WebAssembly.Instance(m, { env: { memory } }).exports as unknown as T) : undefined);
+    const exports = modules.map((m) => instance<GemmEntry>(m)).filter((e) => e !== undefined);
+    const conv = convModules.map((m) => instance<ConvEntry>(m));
     const NodeWorker = nodeWorkerClass();
     let stop: () => void;
     if (NodeWorker) {
-      const w = new NodeWorker(WORKER_SOURCE, { eval: true, workerData: { module, convModule, memory, ctl } });
+      const w = new NodeWorker(WORKER_SOURCE, { eval: true, workerData: { modules, convModules, memory, ctl } });
       // The worker must not keep Node alive: it sleeps in Atomics.wait between products.
       w.unref();
       w.on('error', (e) => fail(`the GEMM worker failed: ${(e as Error)?.message ?? String(e)}`));
@@ -263,7 +283,7 @@ function start(): Pool | undefined {
       const w = new Worker(url);
       URL.revokeObjectURL(url);
       w.onerror = (e) => fail(`the GEMM worker failed: ${e.message}`);
-      w.postMessage({ module, convModule, memory, ctl });
+      w.postMessage({ modules, convModules, memory, ctl });
       stop = () => w.terminate();
     }
     pool = { exports, conv, memory, ctl, stop, seq: 0 };
@@ -317,7 +337,7 @@ export function planSplit(m: number, n: number, k: number): Split | undefined {
 }
 
 /**
- * The main thread's instance on the shared memory, grown to at least `bytes`; undefined
+ * The main thread's instance on the shared memory (of the variant in force), grown to at least `bytes`; undefined
  * when the worker is gone or the product needs more than the shared memory may hold.
  */
 export function sharedInstance(bytes: number): { exports: GemmEntry; memory: WebAssembly.Memory } | undefined {
@@ -332,7 +352,7 @@ export function sharedInstance(bytes: number): { exports: GemmEntry; memory: Web
       return undefined;
     }
   }
-  return p;
+  return { exports: p.exports[variant(p)], memory: p.memory };
 }
 
 /**
@@ -370,6 +390,7 @@ function runJob(kind: number, args: GemmArgs, chunks: number, size: number, alon
   ctl[SIZE] = size;
   ctl[PACKS] = workerPacks[0];
   ctl[PACKS + 1] = workerPacks[1];
+  ctl[VARIANT] = variant(p);
   Atomics.store(ctl, NEXT, 0);
   Atomics.store(ctl, STATE, POSTED);
   const seq = (p.seq = (p.seq + 1) | 0);
@@ -396,7 +417,8 @@ function runJob(kind: number, args: GemmArgs, chunks: number, size: number, alon
 export function convSplitInstance(macs: number, bytes: number): { conv: ConvEntry; memory: WebAssembly.Memory } | undefined {
   if (mode === 'off' || (mode === 'auto' && macs < THREAD_MIN_MACS) || !readyPool()) return undefined;
   const p = pool;
-  return p?.conv && sharedInstance(bytes) ? { conv: p.conv, memory: p.memory } : undefined;
+  const conv = p?.conv[variant(p)];
+  return conv && sharedInstance(bytes) ? { conv, memory: p.memory } : undefined;
 }
 
 /** Whether this runtime can run the GEMM on two threads (see {@link setGemmThreads}). */

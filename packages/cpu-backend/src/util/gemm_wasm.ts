@@ -13,8 +13,8 @@ import { lazySimdModule } from './wasm_module.js';
 export type GemmImplementation = 'js' | 'wasm';
 
 /**
- * How the WebAssembly GEMM sums: `'float64'` (the default) widens to double, so products
- * are exact and sums as accurate as the TypeScript GEMM's; `'float32'` sums in float32,
+ * How the WebAssembly GEMM sums: `'float64'` widens to double, so products
+ * are exact and sums as accurate as the TypeScript GEMM's; `'float32'` (the default) sums in float32,
  * about twice as fast, with the rounding of a float32 dot product (at most
  * `(k + 1) * 2^-24 * sum|a*b|`, typically far less): fine for training, but looser than
  * the conformance suite's rtol 1e-5 where a sum cancels.
@@ -39,11 +39,14 @@ interface GemmExports extends GemmEntry {
 
 let implementation: GemmImplementation | undefined;
 let accumulation: GemmAccumulation = 'float32';
-/** The one instance and its memory, reused by every call (none while no call has needed it). */
-let instance: { exports: GemmExports; memory: WebAssembly.Memory } | undefined;
+/**
+ * The one memory, reused by every call (none while no call has needed it), and the
+ * module's instance on it (one per variant: see `setWasmMultiplyAdd`).
+ */
+let instance: { exports: GemmExports; memory: WebAssembly.Memory; module: WebAssembly.Module } | undefined;
 
 /** The GEMM module (about 3 KB), `null` where WebAssembly SIMD is missing; compiled on first use. */
-const gemmModule = lazySimdModule(GEMM_WASM_BYTES);
+const gemmModule = lazySimdModule(GEMM_WASM_BYTES, true);
 
 /** Whether the WebAssembly SIMD GEMM can run here. */
 export function wasmGemmAvailable(): boolean {
@@ -124,10 +127,10 @@ function instanceWith(bytes: number): { exports: GemmExports; memory: WebAssembl
   if (!module) return undefined;
   const pages = Math.ceil(bytes / PAGE);
   if (pages > 65536) return undefined;
-  if (!instance) {
-    const memory = new WebAssembly.Memory({ initial: Math.max(pages, 16) });
+  if (instance?.module !== module) {
+    const memory = instance?.memory ?? new WebAssembly.Memory({ initial: Math.max(pages, 16) });
     const inst = new WebAssembly.Instance(module, { env: { memory } });
-    instance = { exports: inst.exports as unknown as GemmExports, memory };
+    instance = { exports: inst.exports as unknown as GemmExports, memory, module };
   }
   const have = instance.memory.buffer.byteLength / PAGE;
   if (have < pages) {

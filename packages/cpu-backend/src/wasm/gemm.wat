@@ -9,7 +9,10 @@
 ;; addresses and strides are in bytes, in the imported memory. Two precisions:
 ;;   pack64, macro64, demote: sums in f64 (the default: exact products, double sums, the
 ;;     TypeScript GEMM's arithmetic), f64x2 lanes, ~8 flops/cycle;
-;;   pack, macro: sums in f32, f32x4 lanes, ~16 flops/cycle (no FMA in wasm SIMD: mul + add).
+;;   pack, macro: sums in f32, f32x4 lanes, ~16 flops/cycle. Each multiply-add is written
+;;     `(f32x4.add (f32x4.mul (local.get x) (local.get y)) (local.get acc))`: the host
+;;     rewrites exactly that byte pattern into relaxed SIMD's fused `f32x4.relaxed_madd`
+;;     where the engine has it (src/util/multiply_add.ts), so keep every one in that form.
 ;;
 ;; Assembled by scripts/build-wasm.mjs (wabt) into src/wasm/gemm_wasm.ts twice: as written,
 ;; and with the memory import declared `shared` (maximum 16384 pages, 1 GiB) for threads.
@@ -112,7 +115,8 @@
   ;; row-major with a row every `ldc` bytes, `mr` x `nr` of it written (both multiples of
   ;; the tile, so the driver pads C). `kc` >= 1. The micro-kernel keeps a 4x8 tile of C in
   ;; eight f32x4 locals (V8 has 16 xmm registers on x64: 8 sums, 2 of B, 1 of A, 1 product)
-  ;; and per depth loads 2 vectors of B and broadcasts 4 floats of A: 16 mul/add for 6 loads.
+  ;; and per depth loads 2 vectors of B and broadcasts 4 floats of A: 8 multiply-adds (16
+  ;; instructions, or 8 fused ones) for 6 loads.
   ;; Columns outside (jr), rows inside (ir): one panel of B (kc x 8, 8 KB at kc = 256) stays
   ;; in L1 while the block of A streams from L2.
   (func $macro (export "macro")
@@ -139,17 +143,17 @@
           (local.set $b0 (v128.load (local.get $pb)))
           (local.set $b1 (v128.load offset=16 (local.get $pb)))
           (local.set $a (v128.load32_splat (local.get $pa)))
-          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $a) (local.get $b0))))
-          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $c00 (f32x4.add (f32x4.mul (local.get $a) (local.get $b0)) (local.get $c00)))
+          (local.set $c01 (f32x4.add (f32x4.mul (local.get $a) (local.get $b1)) (local.get $c01)))
           (local.set $a (v128.load32_splat offset=4 (local.get $pa)))
-          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $a) (local.get $b0))))
-          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $c10 (f32x4.add (f32x4.mul (local.get $a) (local.get $b0)) (local.get $c10)))
+          (local.set $c11 (f32x4.add (f32x4.mul (local.get $a) (local.get $b1)) (local.get $c11)))
           (local.set $a (v128.load32_splat offset=8 (local.get $pa)))
-          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $a) (local.get $b0))))
-          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $c20 (f32x4.add (f32x4.mul (local.get $a) (local.get $b0)) (local.get $c20)))
+          (local.set $c21 (f32x4.add (f32x4.mul (local.get $a) (local.get $b1)) (local.get $c21)))
           (local.set $a (v128.load32_splat offset=12 (local.get $pa)))
-          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $a) (local.get $b0))))
-          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $c30 (f32x4.add (f32x4.mul (local.get $a) (local.get $b0)) (local.get $c30)))
+          (local.set $c31 (f32x4.add (f32x4.mul (local.get $a) (local.get $b1)) (local.get $c31)))
           (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
           (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
           (br_if $k (local.tee $kk (i32.sub (local.get $kk) (i32.const 1)))))
