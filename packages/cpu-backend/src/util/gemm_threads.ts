@@ -1,8 +1,9 @@
 import { BackendError } from '@tessera/tensor';
-import { CONV_WASM_SHARED_BYTES } from '../wasm/conv_wasm.js';
-import { GEMM_WASM_SHARED_BYTES } from '../wasm/gemm_wasm.js';
+import { CONV_WASM_BYTES } from '../wasm/conv_wasm.js';
+import { GEMM_WASM_BYTES } from '../wasm/gemm_wasm.js';
 import { decodeBytes } from './bytes.js';
 import { fuseMultiplyAdds, fusedMultiplyAddAvailable, getWasmMultiplyAdd } from './multiply_add.js';
+import { sharedTwin } from './shared_twin.js';
 
 /**
  * Whether large float32 products use a second thread: `'auto'` (the default: products of
@@ -42,7 +43,7 @@ export type GemmArgs = [number, number, number, number, number, number, number, 
 export const THREAD_MIN_MACS = 1 << 23;
 /** The shared memory grows up to this; a product that needs more runs on one thread (on the plain memory). */
 const SHARED_MAX_BYTES = 256 * 1024 * 1024;
-/** Pages of the shared memory's declared maximum (1 GiB), as in scripts/build-wasm.mjs. */
+/** Pages of the shared memory's declared maximum (1 GiB): the shared twins declare it (as scripts/build-wasm.mjs's SHARED_MEMORY). */
 const SHARED_MAX_PAGES = 16384;
 const PAGE = 65536;
 
@@ -227,7 +228,7 @@ function whyUnavailable(): string {
   }
   if (!unavailable) {
     try {
-      const bytes = decodeBytes(GEMM_WASM_SHARED_BYTES);
+      const bytes = sharedTwin(decodeBytes(GEMM_WASM_BYTES), SHARED_MAX_PAGES);
       if (!WebAssembly.validate(bytes)) unavailable = 'this WebAssembly engine lacks SIMD or shared memory';
     } catch (e) {
       unavailable = `WebAssembly threads are unavailable (${(e as Error).message})`;
@@ -237,11 +238,11 @@ function whyUnavailable(): string {
 }
 
 /**
- * The module `text` on shared memory, as written and (where the engine has relaxed SIMD)
- * with fused multiply-adds: by variant, undefined where one does not compile.
+ * The module `text` on shared memory (its shared twin), as written and (where the engine
+ * has relaxed SIMD) with fused multiply-adds: by variant, undefined where one does not compile.
  */
 function sharedModules(text: string): (WebAssembly.Module | undefined)[] {
-  const bytes = decodeBytes(text);
+  const bytes = sharedTwin(decodeBytes(text), SHARED_MAX_PAGES);
   const variants = fusedMultiplyAddAvailable() ? [bytes, fuseMultiplyAdds(bytes).bytes] : [bytes];
   return variants.map((b) => {
     try {
@@ -261,10 +262,10 @@ function variant(p: Pool): number {
 function start(): Pool | undefined {
   if (pool || failure !== undefined || whyUnavailable()) return pool;
   try {
-    const modules = sharedModules(GEMM_WASM_SHARED_BYTES);
+    const modules = sharedModules(GEMM_WASM_BYTES);
     if (!modules[0]) throw new Error('the shared GEMM module does not compile');
     // The direct convolution's modules: where they do not compile, the GEMM still splits.
-    const convModules = sharedModules(CONV_WASM_SHARED_BYTES);
+    const convModules = sharedModules(CONV_WASM_BYTES);
     const memory = new WebAssembly.Memory({ initial: 64, maximum: SHARED_MAX_PAGES, shared: true });
     const ctl = new Int32Array(new SharedArrayBuffer(CTL_SLOTS * 4));
     const instance = <T>(m: WebAssembly.Module | undefined) => (m ? (new WebAssembly.Instance(m, { env: { memory } }).exports as unknown as T) : undefined);

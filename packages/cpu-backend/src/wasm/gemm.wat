@@ -14,8 +14,9 @@
 ;;     rewrites exactly that byte pattern into relaxed SIMD's fused `f32x4.relaxed_madd`
 ;;     where the engine has it (src/util/multiply_add.ts), so keep every one in that form.
 ;;
-;; Assembled by scripts/build-wasm.mjs (wabt) into src/wasm/gemm_wasm.ts twice: as written,
-;; and with the memory import declared `shared` (maximum 16384 pages, 1 GiB) for threads.
+;; Assembled by scripts/build-wasm.mjs (wabt) into src/wasm/gemm_wasm.ts as written; the
+;; threads' twin, its memory import declared `shared` (maximum 16384 pages, 1 GiB), is
+;; derived from those bytes at load time (src/util/shared_twin.ts).
 ;; Keep the binary under 4 KB so that browsers allow synchronous compilation on the main
 ;; thread.
 (module
