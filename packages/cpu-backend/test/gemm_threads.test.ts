@@ -1,6 +1,6 @@
 // The GEMM on two threads: the split products equal the one-thread ones bit for bit
 // (each element of C is summed in the same order by whichever thread owns it), in both
-// precisions, for every transpose and for batches, split along columns or rows; `'auto'`
+// precisions, for every transpose and for batches, split along columns, rows or depth; `'auto'`
 // splits only large products; the worker never keeps Node from exiting. Speed is the
 // bench's business (bench/src/threads.ts), never asserted here.
 import { execFileSync } from 'node:child_process';
@@ -55,6 +55,9 @@ describe('the GEMM split between two threads', () => {
     [13, 600, 1030],
     [520, 9, 5],
     [5, 33, 600],
+    // Deep: split by depth in float32 (two parts, each into its own C, then added).
+    [12, 1100, 9],
+    [40, 2100, 70],
   ];
   for (const acc of ['float32', 'float64'] satisfies GemmAccumulation[]) {
     for (const [m, k, n] of sizes) {

@@ -68,6 +68,8 @@ describe('the WebAssembly SIMD GEMM', () => {
     [4, 4, 8],
     [17, 33, 65],
     [9, 257, 20],
+    // Deep enough to be summed in two parts of its depth in float32 (gemm_threads.ts depthParts).
+    [6, 1100, 10],
   ];
   const configs: [GemmImplementation, GemmAccumulation][] = [
     ['wasm', 'float64'],

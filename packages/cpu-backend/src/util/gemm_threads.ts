@@ -62,7 +62,7 @@ const READY = 2;
 const FAILED = 3;
 /** The next chunk of the job to take (Atomics.add). */
 const NEXT = 4;
-/** The job: chunk count, split along rows (1) or columns (0), rows or columns per chunk, the worker's two pack buffers. */
+/** The job: chunk count, split along columns (0), rows (1) or depth (2), columns, rows or depths per chunk, the worker's two pack buffers. */
 const CHUNKS = 5;
 const ALONG = 6;
 const SIZE = 7;
@@ -108,15 +108,17 @@ function chunkLoop(exs: readonly GemmEntry[], cxs: readonly (ConvEntry | undefin
     }
     return;
   }
-  const rows = ctl[job.ALONG] === 1;
+  const along = ctl[job.ALONG];
   const size = ctl[job.SIZE];
   const [a, ars, acs, b, brs, bcs, c, ldc, m, n, k] = ctl.subarray(job.ARGS, job.ARGS + 11);
   const wide = ctl[job.ARGS + 13];
   const bytes = wide ? 8 : 4;
   for (let q = Atomics.add(ctl, job.NEXT, 1); q < chunks; q = Atomics.add(ctl, job.NEXT, 1)) {
     const at = q * size;
-    if (rows) ex.gemm(a + at * ars, ars, acs, b, brs, bcs, c + at * ldc, ldc, Math.min(size, m - at), n, k, pa, pb, wide);
-    else ex.gemm(a, ars, acs, b + at * bcs, brs, bcs, c + at * bytes, ldc, m, Math.min(size, n - at), k, pa, pb, wide);
+    if (along === 1) ex.gemm(a + at * ars, ars, acs, b, brs, bcs, c + at * ldc, ldc, Math.min(size, m - at), n, k, pa, pb, wide);
+    else if (along === 0) ex.gemm(a, ars, acs, b + at * bcs, brs, bcs, c + at * bytes, ldc, m, Math.min(size, n - at), k, pa, pb, wide);
+    // Depth: part q of the sum into its own C, the q-th of a stack of C's (whole tiles tall), summed by the caller.
+    else ex.gemm(a + at * acs, ars, acs, b + at * brs, brs, bcs, c + q * ldc * ((m + 3) & ~3), ldc, m, n, Math.min(size, k - at), pa, pb, wide);
   }
 }
 
@@ -311,8 +313,8 @@ function readyPool(): Pool | undefined {
 
 /** How to split one product between the two threads: into chunks of C's columns or rows, taken in turn. */
 export interface Split {
-  readonly along: 'cols' | 'rows';
-  /** Columns (a multiple of 8) or rows (a multiple of 4) per chunk. */
+  readonly along: 'cols' | 'rows' | 'depth';
+  /** Columns (a multiple of 8), rows (a multiple of 4) or depths (see {@link depthParts}) per chunk. */
   readonly size: number;
   readonly chunks: number;
 }
@@ -335,6 +337,25 @@ export function planSplit(m: number, n: number, k: number): Split | undefined {
   const tiles = Math.ceil((along === 'cols' ? n : m) / tile);
   const size = Math.ceil(tiles / Math.min(CHUNKS_PER_PRODUCT, tiles)) * tile;
   return { along, size, chunks: Math.ceil((along === 'cols' ? n : m) / size) };
+}
+
+/**
+ * Into how many parts of its depth a float32 product is cut, each summed into a C of its
+ * own and the C's added at the end: 2 for a product far deeper than it is wide and tall
+ * (k >= 1024 and >= 8 max(m, n): a dense layer on a flattened image, 128x4608 @ 4608x128),
+ * else 1. Split by columns, such a product would pack all of A once per chunk, and A is
+ * most of the work there; by depth each thread packs half of A and half of B once. The
+ * parts depend on the shape alone, so one thread (running them in turn) and two give the
+ * same sums.
+ */
+export function depthParts(m: number, n: number, k: number): number {
+  return k >= 1024 && k >= 8 * Math.max(m, n) ? 2 : 1;
+}
+
+/** The split of a product cut into `parts` of `size` depths (see {@link depthParts}) between the two threads, as {@link planSplit} decides whether to split. */
+export function planDepthSplit(m: number, n: number, k: number, parts: number, size: number): Split | undefined {
+  if (mode === 'off' || (mode === 'auto' && m * n * k < THREAD_MIN_MACS) || !readyPool()) return undefined;
+  return { along: 'depth', size, chunks: parts };
 }
 
 /**
@@ -364,7 +385,7 @@ export function sharedInstance(bytes: number): { exports: GemmEntry; memory: Web
  * worker is still running (spinning briefly, then in Atomics.wait).
  */
 export function runSplit(args: GemmArgs, split: Split, workerPacks: readonly [number, number]): void {
-  runJob(GEMM_JOB, args, split.chunks, split.size, split.along === 'rows' ? 1 : 0, workerPacks, args[11], args[12]);
+  runJob(GEMM_JOB, args, split.chunks, split.size, { cols: 0, rows: 1, depth: 2 }[split.along], workerPacks, args[11], args[12]);
 }
 
 /**

@@ -2,7 +2,7 @@ import { BackendError } from '@tessera/tensor';
 import { GEMM_WASM_BYTES } from '../wasm/gemm_wasm.js';
 import { Epilogue, type RowWriter } from './epilogue.js';
 import type { MatrixView } from './gemm.js';
-import { planSplit, runSplit, sharedInstance, type GemmArgs, type GemmEntry } from './gemm_threads.js';
+import { depthParts, planDepthSplit, planSplit, runSplit, sharedInstance, type GemmArgs, type GemmEntry } from './gemm_threads.js';
 import { lazySimdModule } from './wasm_module.js';
 
 /**
@@ -145,6 +145,14 @@ function instanceWith(bytes: number): { exports: GemmExports; memory: WebAssembl
 
 const roundUp = (x: number, to: number) => Math.ceil(x / to) * to;
 
+/** Adds the `parts - 1` C's of `size` floats stacked after the first (at `at`) onto it, in order. */
+function addParts(heap: Float32Array, at: number, size: number, parts: number): void {
+  for (let q = 1; q < parts; q++) {
+    const from = at + q * size;
+    for (let i = 0; i < size; i++) heap[at + i] += heap[from + i];
+  }
+}
+
 /** How many elements of `data` a view of `rows x cols` spans from its offset. */
 function extent(v: MatrixView, rows: number, cols: number): number {
   return (rows - 1) * v.rowStride + (cols - 1) * v.colStride + 1;
@@ -204,13 +212,16 @@ export class WasmGemm {
     // A bias and relu/relu6 are applied in wasm, on C in place (a bias row of np floats
     // after B); other row writers run in TypeScript as C is copied out.
     const inWasm = epilogue instanceof Epilogue && epilogue.wasmCode >= 0 && epilogue.bias instanceof Float32Array;
-    let split = planSplit(m, n, k);
-    // Layout (bytes, 16-aligned): this thread's pack buffers, the worker's, C (mp x np), A, B.
+    // A deep product is summed in parts of `depth` (whole KC blocks), each into its own C.
+    const parts = wide ? 1 : depthParts(m, n, k);
+    const depth = roundUp(Math.ceil(k / parts), 256);
+    let split = parts > 1 ? planDepthSplit(m, n, k, parts, depth) : planSplit(m, n, k);
+    // Layout (bytes, 16-aligned): this thread's pack buffers, the worker's, C (mp x np, one per part), A, B.
     const packA = wide ? PACK_A.f64 : PACK_A.f32;
     const packB = wide ? PACK_B.f64 : PACK_B.f32;
     const packs = (split ? 2 : 1) * (packA + packB);
     const cAt = packs;
-    const aAt = cAt + roundUp(mp * np * bytes, 16);
+    const aAt = cAt + parts * roundUp(mp * np * bytes, 16);
     const bAt = aAt + roundUp(aLen * 4, 16);
     const biasAt = roundUp(bAt + bLen * 4, 16);
     const end = inWasm ? biasAt + np * 4 : bAt + bLen * 4;
@@ -235,7 +246,13 @@ export class WasmGemm {
     const ldc = np * bytes;
     const args: GemmArgs = [aAt, ars, acs, bAt, brs, bcs, cAt, ldc, m, n, k, 0, packA, wide ? 1 : 0];
     if (split) runSplit(args, split, [packA + packB, 2 * packA + packB]);
-    else gemm(...args);
+    else if (parts === 1) gemm(...args);
+    else {
+      for (let q = 0, at = 0; at < k; q++, at += depth) {
+        gemm(aAt + at * acs, ars, acs, bAt + at * brs, brs, bcs, cAt + q * mp * ldc, ldc, m, n, Math.min(depth, k - at), 0, packA, 0);
+      }
+    }
+    if (parts > 1) addParts(heap, cAt / 4, mp * np, Math.ceil(k / depth));
     if (wide) demote(cAt, cAt, mp * np);
     if (inWasm) {
       const bias = (epilogue as Epilogue).bias as Float32Array;
