@@ -73,7 +73,7 @@ const ACTIVATIONS: Record<ActivationId, ActivationFn> = {
 };
 
 /** Valid activation ids, for error messages and docs. */
-export const ACTIVATION_IDS = Object.keys(ACTIVATIONS) as ActivationId[];
+export const ACTIVATION_IDS = /* @__PURE__ */ Object.keys(ACTIVATIONS) as ActivationId[];
 
 /**
  * Resolves an activation from its Keras id (or passes a function through).

@@ -12,6 +12,8 @@ import { ValueError } from '@tessera/tensor';
 type Check = (v: unknown) => boolean;
 
 const MAX_SIZE = 2 ** 31 - 1;
+// A plain string (MAX_SIZE spelled out): a template with a variable in it is code that bundlers keep.
+const POSITIVE_SIZE = 'a positive integer (at most 2147483647)';
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isSize = (v: unknown) => isInt(v) && v > 0 && v <= MAX_SIZE;
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -22,40 +24,40 @@ const nested = (item: Check): Check => (v) => item(v) || (Array.isArray(v) && v.
 const RULES: Record<string, [Check, string]> = {
   name: [(v) => typeof v === 'string', 'a string'],
   trainable: [(v) => typeof v === 'boolean', 'a boolean'],
-  units: [isSize, `a positive integer (at most ${MAX_SIZE})`],
-  filters: [isSize, `a positive integer (at most ${MAX_SIZE})`],
-  depth_multiplier: [isSize, `a positive integer (at most ${MAX_SIZE})`],
-  groups: [isSize, `a positive integer (at most ${MAX_SIZE})`],
-  kernel_size: [oneOrList(isSize), 'a positive integer or a list of them'],
-  strides: [oneOrList(isSize), 'a positive integer or a list of them'],
-  pool_size: [oneOrList(isSize), 'a positive integer or a list of them'],
-  dilation_rate: [oneOrList(isSize), 'a positive integer or a list of them'],
-  size: [oneOrList(isSize), 'a positive integer or a list of them'],
+  units: [isSize, POSITIVE_SIZE],
+  filters: [isSize, POSITIVE_SIZE],
+  depth_multiplier: [isSize, POSITIVE_SIZE],
+  groups: [isSize, POSITIVE_SIZE],
+  kernel_size: [/* @__PURE__ */ oneOrList(isSize), 'a positive integer or a list of them'],
+  strides: [/* @__PURE__ */ oneOrList(isSize), 'a positive integer or a list of them'],
+  pool_size: [/* @__PURE__ */ oneOrList(isSize), 'a positive integer or a list of them'],
+  dilation_rate: [/* @__PURE__ */ oneOrList(isSize), 'a positive integer or a list of them'],
+  size: [/* @__PURE__ */ oneOrList(isSize), 'a positive integer or a list of them'],
   epsilon: [(v) => isFiniteNumber(v) && v > 0, 'a positive number'],
   momentum: [(v) => isFiniteNumber(v) && v >= 0 && v <= 1, 'a number in [0, 1]'],
   rate: [(v) => isFiniteNumber(v) && v >= 0 && v < 1, 'a number in [0, 1)'],
   center: [(v) => typeof v === 'boolean', 'a boolean'],
   scale: [(v) => typeof v === 'boolean', 'a boolean'],
   use_bias: [(v) => typeof v === 'boolean', 'a boolean'],
-  axis: [oneOrList(isInt), 'an integer or a list of integers'],
+  axis: [/* @__PURE__ */ oneOrList(isInt), 'an integer or a list of integers'],
   padding: [(v) => typeof v === 'string' || nested((x) => isInt(x) && x >= 0)(v), "'valid', 'same' or non-negative integers"],
-  cropping: [nested((x) => isInt(x) && x >= 0), 'non-negative integers'],
+  cropping: [/* @__PURE__ */ nested((x) => isInt(x) && x >= 0), 'non-negative integers'],
   data_format: [(v) => v === 'channels_last' || v === 'channels_first', "'channels_last' or 'channels_first'"],
-  target_shape: [listOf((x) => isInt(x) && (x > 0 || x === -1)), 'a list of positive integers (or -1)'],
-  dims: [listOf((x) => isInt(x) && x > 0), 'a list of positive integers'],
-  factor: [oneOrList(isFiniteNumber), 'a number or a list of numbers'],
-  height_factor: [oneOrList(isFiniteNumber), 'a number or a list of numbers'],
-  width_factor: [oneOrList(isFiniteNumber), 'a number or a list of numbers'],
+  target_shape: [/* @__PURE__ */ listOf((x) => isInt(x) && (x > 0 || x === -1)), 'a list of positive integers (or -1)'],
+  dims: [/* @__PURE__ */ listOf((x) => isInt(x) && x > 0), 'a list of positive integers'],
+  factor: [/* @__PURE__ */ oneOrList(isFiniteNumber), 'a number or a list of numbers'],
+  height_factor: [/* @__PURE__ */ oneOrList(isFiniteNumber), 'a number or a list of numbers'],
+  width_factor: [/* @__PURE__ */ oneOrList(isFiniteNumber), 'a number or a list of numbers'],
   activation: [(v) => typeof v === 'string' || (typeof v === 'object' && !Array.isArray(v)), 'an activation name'],
-  batch_input_shape: [listOf((x) => x === null || (isInt(x) && x >= 0)), 'a list of non-negative integers or null'],
-  batch_shape: [listOf((x) => x === null || (isInt(x) && x >= 0)), 'a list of non-negative integers or null'],
+  batch_input_shape: [/* @__PURE__ */ listOf((x) => x === null || (isInt(x) && x >= 0)), 'a list of non-negative integers or null'],
+  batch_shape: [/* @__PURE__ */ listOf((x) => x === null || (isInt(x) && x >= 0)), 'a list of non-negative integers or null'],
 };
 
 /** Where a class gives a key another meaning than the table above (Rescaling's `scale` is a factor). */
 const CLASS_RULES: Record<string, Record<string, [Check, string]>> = {
   Rescaling: {
-    scale: [oneOrList(isFiniteNumber), 'a number or a list of numbers'],
-    offset: [oneOrList(isFiniteNumber), 'a number or a list of numbers'],
+    scale: [/* @__PURE__ */ oneOrList(isFiniteNumber), 'a number or a list of numbers'],
+    offset: [/* @__PURE__ */ oneOrList(isFiniteNumber), 'a number or a list of numbers'],
   },
 };
 

@@ -24,8 +24,8 @@ function lanczos(radius: number): Kernel {
 const KERNELS: Record<Exclude<ResizeInterpolation, 'nearest'>, Kernel> = {
   bilinear: (x) => Math.max(0, 1 - Math.abs(x)),
   bicubic: (x) => (x >= 2 ? 0 : x >= 1 ? ((-0.5 * x + 2.5) * x - 4) * x + 2 : ((1.5 * x - 2.5) * x) * x + 1),
-  lanczos3: lanczos(3),
-  lanczos5: lanczos(5),
+  lanczos3: /* @__PURE__ */ lanczos(3),
+  lanczos5: /* @__PURE__ */ lanczos(5),
 };
 
 /**

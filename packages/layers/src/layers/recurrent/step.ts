@@ -13,8 +13,8 @@ export interface StepActivations {
   recurrentActivation: ActivationFn;
 }
 
-const TANH = getActivation('tanh');
-const SIGMOID = getActivation('sigmoid');
+const TANH = /* @__PURE__ */ getActivation('tanh');
+const SIGMOID = /* @__PURE__ */ getActivation('sigmoid');
 
 /** Keras's default activations, which the fused step kernels compute (one kernel a step). */
 function fusable(fns: StepActivations): boolean {
