@@ -1,5 +1,6 @@
 // The two implementations of the optimizer updates, MaxPool, Relu, Select, comparisons
-// against a scalar, float32 arithmetic, the recurrent cells and their gradient: the
+// against a scalar, float32 arithmetic, the recurrent cells and their gradient, and
+// FusedActivationGrad: the
 // WebAssembly SIMD module (built from src/wasm/vector.wat, checked
 // fresh here) and the TypeScript loops.
 // The conformance suite's cases of those kernels run on each, forced, as a CPU backend
@@ -22,11 +23,12 @@ import {
   wasmVectorAvailable,
   type VectorImplementation,
 } from '../src/index.js';
-import { rng, run, t } from './helpers.js';
+import { rng, run, t, vals } from './helpers.js';
 
 const VECTOR_KERNELS: readonly KernelName[] = [
   'ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool', 'Relu', 'Select',
   'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Add', 'Sub', 'Mul', 'Div', 'LSTMCell', 'LSTMCellGrad', 'GRUCell', 'GRUCellGrad',
+  'FusedActivationGrad',
 ];
 const PATHS: Record<string, VectorImplementation> = { 'cpu-vector-js': 'js', 'cpu-vector-wasm': 'wasm' };
 
@@ -237,4 +239,38 @@ describe('elementwise loops on WebAssembly SIMD and in TypeScript', () => {
       expect(wasm).toEqual(js);
     });
   }
+});
+
+/** Float32 bits that the activation gradients treat specially, then random values of both signs around 0, 1 and 6. */
+const EDGES = [
+  0, -0, 6, 5.9999995, 6.0000005, 1, -1, 0.5, Infinity, -Infinity, NaN, 1e-30, -1e-30, 1e-45, -1e-45, 3.4e38, -3.4e38,
+];
+function edgy(n: number, seed: number): Float32Array {
+  const next = rng(seed);
+  const out = Float32Array.from({ length: n }, (_, i) => (i < EDGES.length ? EDGES[i] : next() < 0.3 ? EDGES[Math.floor(next() * EDGES.length)] : (next() - 0.3) * 8));
+  // A negative NaN and a NaN with a payload (bits the host only copies).
+  const bits = new Uint32Array(out.buffer);
+  if (n > EDGES.length + 1) [bits[EDGES.length], bits[EDGES.length + 1]] = [0xffc00000, 0x7f800001];
+  return out;
+}
+
+describe('FusedActivationGrad on WebAssembly SIMD and in TypeScript', () => {
+  const activations = ['relu', 'relu6', 'sigmoid', 'tanh', 'elu', 'leakyRelu'] as const;
+  for (const n of [...SIZES, 4095, 4097, 8195]) {
+    it(`every activation, ${n} elements of edge values (NaN, -0, ±Infinity, 6, tiny and huge): the same bits`, () => {
+      const dy = t(edgy(n, n + 11), [n]);
+      // y with the edge values shifted against dy's, so each meets several dy values.
+      const y = t(edgy(n, n + 12).reverse(), [n]);
+      const [wasm, js] = onBoth(() => activations.map((activation) => bitsOf(run('FusedActivationGrad', [dy, y], { activation, alpha: 0.3 }))));
+      expect(wasm).toEqual(js);
+    });
+  }
+
+  it('relu and relu6 pass dy at y = 6 and the float below it as the kernel says: only relu6 stops at 6', () => {
+    const y = t([6, 5.9999995, 0, -0, NaN, Infinity, 1e-45], [7]);
+    const dy = t([1, 2, 3, 4, 5, 6, 7], [7]);
+    const [wasm, js] = onBoth(() => (['relu', 'relu6'] as const).map((activation) => vals(run('FusedActivationGrad', [dy, y], { activation, alpha: 0 }))));
+    expect(wasm).toEqual([[1, 2, 0, 0, 0, 6, 7], [0, 2, 0, 0, 0, 0, 7]]);
+    expect(js).toEqual(wasm);
+  });
 });

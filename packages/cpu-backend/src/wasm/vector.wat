@@ -1,8 +1,9 @@
 ;; Loops of the CPU backend on WebAssembly SIMD (f32x4) that pay for copying their data in
 ;; and out: the optimizer updates (ApplyAdam, ApplyRMSProp, ApplySGD), MaxPool, and the
 ;; elementwise passes of layers and their gradients (Relu, comparisons against a scalar,
-;; Select, a bias added to every row, float32 +, -, *, / of whole arrays or a scalar), and the
-;; update of the recurrent cells (LSTMCell, GRUCell) from their gate sums.
+;; Select, a bias added to every row, float32 +, -, *, / of whole arrays or a scalar), the
+;; update of the recurrent cells (LSTMCell, GRUCell) from their gate sums, and the gradient
+;; of relu and relu6 (FusedActivationGrad).
 ;;
 ;; Each function reads its inputs and writes its outputs at byte addresses in the imported
 ;; memory, `n` floats each, rounded up to whole vectors (the host gives every array room for
@@ -564,5 +565,21 @@
       (v128.store (i32.add (local.get $dhz) (local.get $x)) (f32x4.mul (local.get $dhh) (local.get $r)))
       (v128.store (i32.add (local.get $dhd) (local.get $e)) (f32x4.mul (local.get $dhv) (local.get $z)))
       (local.set $e (i32.add (local.get $e) (i32.const 16)))
+      (br $next))))
+;; The gradient of relu and relu6 from dy and their output y, as passPositive
+  ;; (src/kernels/FusedActivationGrad.ts): dy's bits where 0 < bits(y) <= limit, else +0.
+  ;; bits - 1 <u limit, as a signed compare (SSE has none unsigned) with both shifted by 2^31.
+  ;; `n` floats, rounded up to whole vectors.
+  (func (export "relu_grad") (param $dy i32) (param $y i32) (param $o i32) (param $n i32) (param $limit i32)
+    (local $i i32) (local $end i32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      (v128.store (i32.add (local.get $o) (local.get $i))
+        (v128.and (v128.load (i32.add (local.get $dy) (local.get $i)))
+          (i32x4.lt_s
+            (i32x4.add (v128.load (i32.add (local.get $y) (local.get $i))) (i32x4.splat (i32.const 0x7fffffff)))
+            (i32x4.splat (i32.xor (local.get $limit) (i32.const 0x80000000))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br $next))))
 )
