@@ -1,6 +1,6 @@
 // The two implementations of the optimizer updates, MaxPool, Relu, Select, comparisons
-// against a scalar, float32 arithmetic, the recurrent cells and their gradient, and
-// FusedActivationGrad: the
+// against a scalar, float32 arithmetic, the recurrent cells and their gradient,
+// FusedActivationGrad and the float32 Sum over leading axes: the
 // WebAssembly SIMD module (built from src/wasm/vector.wat, checked
 // fresh here) and the TypeScript loops.
 // The conformance suite's cases of those kernels run on each, forced, as a CPU backend
@@ -28,7 +28,7 @@ import { rng, run, t, vals } from './helpers.js';
 const VECTOR_KERNELS: readonly KernelName[] = [
   'ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool', 'Relu', 'Select',
   'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Add', 'Sub', 'Mul', 'Div', 'LSTMCell', 'LSTMCellGrad', 'GRUCell', 'GRUCellGrad',
-  'FusedActivationGrad',
+  'FusedActivationGrad', 'Sum',
 ];
 const PATHS: Record<string, VectorImplementation> = { 'cpu-vector-js': 'js', 'cpu-vector-wasm': 'wasm' };
 
@@ -271,6 +271,37 @@ describe('FusedActivationGrad on WebAssembly SIMD and in TypeScript', () => {
     const dy = t([1, 2, 3, 4, 5, 6, 7], [7]);
     const [wasm, js] = onBoth(() => (['relu', 'relu6'] as const).map((activation) => vals(run('FusedActivationGrad', [dy, y], { activation, alpha: 0 }))));
     expect(wasm).toEqual([[1, 2, 0, 0, 0, 6, 7], [0, 2, 0, 0, 0, 0, 7]]);
+    expect(js).toEqual(wasm);
+  });
+});
+
+// sum_rows adds in the TypeScript loop's order (rows in fours, then one by one), so the bits
+// agree even where the order matters: values of very different sizes, and rows left over.
+// Not a NaN's sign and payload: which NaN an addition of two returns (and Infinity - Infinity's
+// sign) is up to the engine's operand order, which V8's tiers choose, so NaN compares as NaN.
+describe('Sum over leading axes on WebAssembly SIMD and in TypeScript', () => {
+  const sumBits = (x: Tensor) => bitsOf(x).map((b, i) => (Number.isNaN(x.dataSync()[i]) ? 'NaN' : b));
+  const SHAPES: number[][] = [
+    [1, 1], [3, 5], [4, 1], [7, 3], [9, 32], [5, 4, 3], [130, 129], [513, 32], [128, 6, 6, 32], [2, 4097], [3, 5000],
+  ];
+  for (const shape of SHAPES) {
+    it(`[${shape}] summed over all but the last axis (and all axes), edge and ill-conditioned values: the same bits`, () => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const next = rng(n);
+      // Magnitudes from 1e-8 to 1e8: their double sums depend on the order of the additions.
+      const x = t(Float32Array.from({ length: n }, () => (next() - 0.5) * 10 ** Math.floor(next() * 17 - 8)), shape);
+      const special = t(edgy(n, n), shape);
+      const leading = shape.map((_, i) => i).slice(0, -1);
+      const all = shape.map((_, i) => i);
+      const [wasm, js] = onBoth(() => [x, special].flatMap((v) => [sumBits(run('Sum', [v], { axes: leading })), sumBits(run('Sum', [v], { axes: all }))]));
+      expect(wasm).toEqual(js);
+    });
+  }
+
+  it('sums to +0 from -0s, and to NaN or ±Infinity as the TypeScript loop does', () => {
+    const x = t([-0, Infinity, NaN, Infinity, -0, 1, 1, 1, -0, Infinity, 2, -Infinity, -0, 2, 3, 1, -0, 3, 4, 1], [5, 4]);
+    const [wasm, js] = onBoth(() => vals(run('Sum', [x], { axes: [0] })));
+    expect(wasm).toEqual([0, Infinity, NaN, NaN]);
     expect(js).toEqual(wasm);
   });
 });

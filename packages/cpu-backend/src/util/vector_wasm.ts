@@ -5,8 +5,8 @@ import { lazySimdModule } from './wasm_module.js';
 /**
  * Which loops run the optimizer updates (`ApplySGD`, `ApplyAdam`, `ApplyRMSProp`),
  * MaxPool, Relu, Select, comparisons against a scalar, float32 Add, Sub, Mul and Div of whole
- * arrays, scalars and biases, Cast, FusedActivationGrad, and the recurrent cells' update (of
- * units a multiple of 4): `'wasm'` (WebAssembly SIMD, src/wasm/vector.wat, the default where the runtime has
+ * arrays, scalars and biases, Cast, FusedActivationGrad, the float32 Sum over leading axes,
+ * and the recurrent cells' update (of units a multiple of 4): `'wasm'` (WebAssembly SIMD, src/wasm/vector.wat, the default where the runtime has
  * it) or `'js'` (the TypeScript loops, always there). Both compute the same bits, but for the
  * recurrent cells' sigmoid and tanh (float32 there, double here: a few ulps apart).
  */
@@ -19,6 +19,7 @@ export interface VectorExports {
   sgd(w: number, g: number, m: number, ow: number, om: number, n: number, lr: number, mu: number, flags: number): void;
   relu(x: number, o: number, n: number): void;
   relu_grad(dy: number, y: number, o: number, n: number, limit: number): void;
+  sum_rows(x: number, acc: number, rows: number, cols: number): void;
   compare_scalar(x: number, o: number, n: number, s: number, op: number): void;
   binary(a: number, b: number, o: number, n: number, op: number): void;
   select(c: number, a: number, b: number, o: number, n: number, flags: number): void;
@@ -60,7 +61,7 @@ export function getVectorImplementation(): VectorImplementation {
 /**
  * Chooses the loops behind the CPU backend's optimizer updates (`ApplySGD`, `ApplyAdam`,
  * `ApplyRMSProp`), MaxPool, Relu, Select, comparisons against a scalar, the float32
- * arithmetic of whole arrays and FusedActivationGrad. The default is `'wasm'` where WebAssembly SIMD is available,
+ * arithmetic of whole arrays, FusedActivationGrad and the float32 Sum over leading axes. The default is `'wasm'` where WebAssembly SIMD is available,
  * else `'js'`; both give the same bits (tests run the kernels through each), except the
  * recurrent cells, whose float32 sigmoid and tanh differ from the double ones by a few ulps.
  *

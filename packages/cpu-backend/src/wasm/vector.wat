@@ -2,8 +2,9 @@
 ;; and out: the optimizer updates (ApplyAdam, ApplyRMSProp, ApplySGD), MaxPool, and the
 ;; elementwise passes of layers and their gradients (Relu, comparisons against a scalar,
 ;; Select, a bias added to every row, float32 +, -, *, / of whole arrays or a scalar), the
-;; update of the recurrent cells (LSTMCell, GRUCell) from their gate sums, and the gradient
-;; of relu and relu6 (FusedActivationGrad).
+;; update of the recurrent cells (LSTMCell, GRUCell) from their gate sums, the gradient of
+;; relu and relu6 (FusedActivationGrad), and the column sums of Sum over leading axes (in
+;; double, f64x2).
 ;;
 ;; Each function reads its inputs and writes its outputs at byte addresses in the imported
 ;; memory, `n` floats each, rounded up to whole vectors (the host gives every array room for
@@ -582,4 +583,36 @@
             (i32x4.splat (i32.xor (local.get $limit) (i32.const 0x80000000))))))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br $next))))
+
+  ;; Column sums of `rows` rows of `cols` floats at x, added to the `cols` doubles at acc in
+  ;; the order of sumLeading's TypeScript loop (src/kernels/reduce.ts), so with the same
+  ;; bits: rows in fours from the first, acc + (((x0 + x1) + x2) + x3) in double, the rows
+  ;; left one by one. Two columns a step: with `cols` odd, the last step's second lane reads
+  ;; the float after each row and adds it to acc[cols], which the host gives room and ignores.
+  (func (export "sum_rows") (param $x i32) (param $acc i32) (param $rows i32) (param $cols i32)
+    (local $w i32) (local $j i32) (local $p i32) (local $four i32) (local $s v128)
+    (local.set $w (i32.shl (local.get $cols) (i32.const 2)))
+    (block $done (loop $row
+      (br_if $done (i32.eqz (local.get $rows)))
+      (local.set $four (i32.ge_u (local.get $rows) (i32.const 4)))
+      (local.set $j (i32.const 0))
+      (block $cols_done (loop $col
+        (br_if $cols_done (i32.ge_u (local.get $j) (local.get $w)))
+        (local.set $p (i32.add (local.get $x) (local.get $j)))
+        (local.set $s (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p))))
+        (if (local.get $four) (then
+          (local.set $s (f64x2.add (local.get $s)
+            (f64x2.promote_low_f32x4 (v128.load64_zero (local.tee $p (i32.add (local.get $p) (local.get $w)))))))
+          (local.set $s (f64x2.add (local.get $s)
+            (f64x2.promote_low_f32x4 (v128.load64_zero (local.tee $p (i32.add (local.get $p) (local.get $w)))))))
+          (local.set $s (f64x2.add (local.get $s)
+            (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $p) (local.get $w))))))))
+        (local.set $p (i32.add (local.get $acc) (i32.shl (local.get $j) (i32.const 1))))
+        (v128.store (local.get $p) (f64x2.add (v128.load (local.get $p)) (local.get $s)))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $col)))
+      (local.set $p (select (i32.const 4) (i32.const 1) (local.get $four)))
+      (local.set $rows (i32.sub (local.get $rows) (local.get $p)))
+      (local.set $x (i32.add (local.get $x) (i32.mul (local.get $p) (local.get $w))))
+      (br $row))))
 )
