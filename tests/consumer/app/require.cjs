@@ -1,5 +1,6 @@
 // Plain Node, CommonJS: require() of the ES module packages (Node 20.19+ require(esm)).
-const { layers, tensor, getBackend } = require('tessera-ml');
+const { tensor, getBackend } = require('tessera-ml');
+const layers = require('tessera-ml/layers');
 const datasets = require('@tessera/datasets');
 
 async function main() {

@@ -1,6 +1,8 @@
 // The HDF5 page: a Keras .h5 file written and read back in the browser, through io's HDF5
 // worker where the bundler emits it (Vite, webpack), else in-process with a warning.
-import { io, layers, tensor } from 'tessera-ml';
+import * as io from 'tessera-ml/io';
+import * as layers from 'tessera-ml/layers';
+import { tensor } from 'tessera-ml';
 
 const warnings = [];
 const warn = console.warn;

@@ -1,6 +1,9 @@
 // The consumer app: what a new user writes after `npm i tessera-ml`. The same file runs in
 // browsers (bundled by esbuild, Vite, webpack and Rollup with no configuration) and in Node.
-import { layers, memory, pickBackend, setRandomSeed, tensor } from 'tessera-ml';
+// `layers` comes from its subpath: esbuild keeps the whole of `import { layers } from
+// 'tessera-ml'` (a re-exported namespace object); the consumer test bundles that form too.
+import * as layers from 'tessera-ml/layers';
+import { memory, pickBackend, setRandomSeed, tensor } from 'tessera-ml';
 
 /** Trains a small MLP on points of the plane labelled by quadrant (XOR) and reports how it went. */
 export async function trainMlp() {
