@@ -82,6 +82,16 @@ describe('MaxPoolGrad from MaxPool notes', () => {
     });
   }
 
+  it('a window of more than 255 positions notes int32 positions, and they give the bits of a fresh search', () => {
+    const attrs: PoolAttrs = { poolSize: [16, 17], strides: [1, 2], pad: [1, 0, 2, 3] };
+    const x = pooled([2, 18, 19, 4], 6);
+    const y = run('MaxPool', [x], attrs);
+    expect(cpu().recall(x, maxPoolNoteKey(x.shape, attrs))).toBeInstanceOf(Int32Array);
+    const dy = t(randomFloats(y.size, 7), y.shape);
+    const searched = run('MaxPoolGrad', [dy, t(x.dataSync(), x.shape)], attrs);
+    expect(bitsOf(run('MaxPoolGrad', [dy, x], attrs))).toEqual(bitsOf(searched));
+  });
+
   it('autodiff of maxPool2d takes the noted path and matches the search', () => {
     const x = pooled([3, 8, 8, 4], 3);
     const w = t(randomFloats(3 * 4 * 4 * 4, 4), [3, 4, 4, 4]);

@@ -29,8 +29,8 @@ export interface VectorExports {
   gru_grad_rows(dh: number, h: number, gates: number, dxw: number, dhz: number, dhd: number, rows: number, units: number): void;
   gru_rows(hz: number, xw: number, b: number, h: number, gates: number, ho: number, rows: number, units: number): void;
   maxpool(
-    x: number, out: number, at: number, images: number, inH: number, inW: number, c: number, outH: number, outW: number,
-    kh: number, kw: number, sh: number, sw: number, top: number, left: number, base: number,
+    x: number, y: number, at: number, tab: number, images: number, inH: number, inW: number, c: number, outH: number, outW: number,
+    kh: number, kw: number, sh: number, sw: number, top: number, left: number, grad: number,
   ): void;
 }
 

@@ -1,5 +1,5 @@
 ;; Loops of the CPU backend on WebAssembly SIMD (f32x4) that pay for copying their data in
-;; and out: the optimizer updates (ApplyAdam, ApplyRMSProp, ApplySGD), MaxPool, and the
+;; and out: the optimizer updates (ApplyAdam, ApplyRMSProp, ApplySGD), MaxPool and its gradient, and the
 ;; elementwise passes of layers and their gradients (Relu, comparisons against a scalar,
 ;; Select, a bias added to every row, float32 +, -, *, / of whole arrays or a scalar), the
 ;; update of the recurrent cells (LSTMCell, GRUCell) from their gate sums, the gradient of
@@ -139,19 +139,29 @@
               (f32x4.sub (v128.load (i32.add (local.get $w) (local.get $i))) (local.get $step)))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $next))))
-;; MaxPool over `images` NHWC images at `x` (channels `C`, a multiple of 4): for each
-  ;; output pixel, the window clipped to the image, scanned rows then columns; a position
-  ;; wins when it is strictly greater than the best so far or the best is NaN (so ties keep
-  ;; the first and NaN is skipped unless the whole window is NaN). Writes the maxima at `out`
-  ;; and their flat input indices plus `base` at `at` (an empty window: 0 and -1).
+;; MaxPool over `images` NHWC images at `x` (channels `C`, a multiple of 4), and with
+  ;; `grad` set its gradient. For each output pixel, the window clipped to the image is
+  ;; scanned rows then columns; its positions, numbered 0, 1, ... in that order (below
+  ;; kh * kw, which must fit a byte), are listed at `tab` (4 * kh * kw bytes of scratch) as
+  ;; byte offsets, so that each vector of channels runs one short loop over the list.
+  ;;   grad 0: a position wins when it is strictly greater than the best so far or the best
+  ;;     is NaN (so ties keep the first, and NaN is skipped unless the whole window is NaN).
+  ;;     Writes the maxima at `y` and their position numbers as bytes at `at` (an empty
+  ;;     window: 0 and kh * kw).
+  ;;   grad 1: reads dy at `y` and the position numbers at `at`, and adds each dy to the
+  ;;     winning position of `x` (zeroed by the host; + 0 turns -0 into +0, as the TypeScript
+  ;;     loop). Every position of the window gets dy or +0, without a branch per element,
+  ;;     and overlapping windows add in output order, as the TypeScript loop.
   (func (export "maxpool")
-    (param $x i32) (param $out i32) (param $at i32) (param $images i32)
+    (param $x i32) (param $y i32) (param $at i32) (param $tab i32) (param $images i32)
     (param $inH i32) (param $inW i32) (param $C i32) (param $outH i32) (param $outW i32)
-    (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $top i32) (param $left i32) (param $base i32)
+    (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $top i32) (param $left i32) (param $grad i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $ys i32) (local $ye i32) (local $xs i32) (local $xe i32)
-    (local $iy i32) (local $ix i32) (local $c i32) (local $e i32) (local $first i32) (local $o i32) (local $t i32)
-    (local $best v128) (local $idx v128) (local $v v128) (local $take v128) (local $lanes v128)
-    (local.set $lanes (v128.const i32x4 0 1 2 3))
+    (local $t i32) (local $c i32) (local $o i32) (local $pix i32) (local $line i32) (local $w i32) (local $r i32)
+    (local $iy i32) (local $ix i32) (local $k i32) (local $count i32)
+    (local $best v128) (local $idx v128) (local $v v128) (local $take v128) (local $d v128) (local $m v128) (local $kv v128)
+    (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $line (i32.mul (local.get $inW) (local.get $pix)))
     (block $images_done (loop $image
       (br_if $images_done (i32.ge_u (local.get $n) (local.get $images)))
       (local.set $oy (i32.const 0))
@@ -168,50 +178,78 @@
           (local.set $xs (select (local.get $t) (i32.const 0) (i32.gt_s (local.get $t) (i32.const 0))))
           (local.set $t (i32.add (local.get $t) (local.get $kw)))
           (local.set $xe (select (local.get $t) (local.get $inW) (i32.lt_s (local.get $t) (local.get $inW))))
+          ;; The window's positions as byte offsets from (n, ys, xs, 0), at `w`.
+          (local.set $w
+            (i32.add (local.get $x)
+              (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (local.get $ys)) (local.get $line))
+                (i32.mul (local.get $xs) (local.get $pix)))))
+          (local.set $count (i32.const 0))
+          (local.set $iy (local.get $ys))
+          (block $wy_done (loop $wy
+            (br_if $wy_done (i32.ge_s (local.get $iy) (local.get $ye)))
+            (local.set $ix (local.get $xs))
+            (block $wx_done (loop $wx
+              (br_if $wx_done (i32.ge_s (local.get $ix) (local.get $xe)))
+              (i32.store (i32.add (local.get $tab) (i32.shl (local.get $count) (i32.const 2)))
+                (i32.add (i32.mul (i32.sub (local.get $iy) (local.get $ys)) (local.get $line))
+                  (i32.mul (i32.sub (local.get $ix) (local.get $xs)) (local.get $pix))))
+              (local.set $count (i32.add (local.get $count) (i32.const 1)))
+              (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
+              (br $wx)))
+            (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
+            (br $wy)))
+          (local.set $count (i32.shl (local.get $count) (i32.const 2)))
           (local.set $c (i32.const 0))
           (block $chans_done (loop $chan
-            (br_if $chans_done (i32.ge_u (local.get $c) (local.get $C)))
-            (if (i32.or (i32.ge_s (local.get $ys) (local.get $ye)) (i32.ge_s (local.get $xs) (local.get $xe)))
+            (br_if $chans_done (i32.ge_u (local.get $c) (local.get $pix)))
+            (local.set $r (i32.add (local.get $w) (local.get $c)))
+            (local.set $k (i32.const 0))
+            (local.set $kv (v128.const i32x4 0 0 0 0))
+            (if (local.get $grad)
               (then
-                (local.set $best (v128.const i32x4 0 0 0 0))
-                (local.set $idx (v128.const i32x4 -1 -1 -1 -1)))
+                ;; dy + 0: the sum the TypeScript loop makes on its zeroed dx.
+                (local.set $d (f32x4.add (v128.load (i32.add (local.get $y) (local.get $o))) (v128.const i32x4 0 0 0 0)))
+                (local.set $m
+                  (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u
+                    (v128.load32_zero (i32.add (local.get $at) (i32.shr_u (local.get $o) (i32.const 2)))))))
+                (block $add_done (loop $add
+                  (br_if $add_done (i32.ge_u (local.get $k) (local.get $count)))
+                  (local.set $t (i32.add (local.get $r) (i32.load (i32.add (local.get $tab) (local.get $k)))))
+                  (local.set $v (v128.and (local.get $d) (i32x4.eq (local.get $m) (local.get $kv))))
+                  ;; grad 1: overlapping windows add up; grad 2: each position is in one window.
+                  (if (i32.eq (local.get $grad) (i32.const 1))
+                    (then (local.set $v (f32x4.add (v128.load (local.get $t)) (local.get $v)))))
+                  (v128.store (local.get $t) (local.get $v))
+                  (local.set $kv (i32x4.add (local.get $kv) (v128.const i32x4 1 1 1 1)))
+                  (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                  (br $add))))
               (else
-                (local.set $first (i32.const 1))
-                (local.set $iy (local.get $ys))
-                (block $wy_done (loop $wy
-                  (br_if $wy_done (i32.ge_s (local.get $iy) (local.get $ye)))
-                  (local.set $ix (local.get $xs))
-                  (block $wx_done (loop $wx
-                    (br_if $wx_done (i32.ge_s (local.get $ix) (local.get $xe)))
-                    ;; element index of channel c at (n, iy, ix)
-                    (local.set $e
-                      (i32.add
-                        (i32.mul
-                          (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (local.get $iy)) (local.get $inW)) (local.get $ix))
-                          (local.get $C))
-                        (local.get $c)))
-                    (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $e) (i32.const 2)))))
-                    (if (local.get $first)
-                      (then
-                        (local.set $first (i32.const 0))
-                        (local.set $take (v128.const i32x4 -1 -1 -1 -1)))
-                      (else
-                        (local.set $take
-                          (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $best) (local.get $best))))))
-                    (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $take)))
-                    (local.set $idx
-                      (v128.bitselect
-                        (i32x4.add (i32x4.splat (i32.add (local.get $base) (local.get $e))) (local.get $lanes))
-                        (local.get $idx)
-                        (local.get $take)))
-                    (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
-                    (br $wx)))
-                  (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
-                  (br $wy)))))
-            (v128.store (i32.add (local.get $out) (local.get $o)) (local.get $best))
-            (v128.store (i32.add (local.get $at) (local.get $o)) (local.get $idx))
+                ;; The best so far starts as NaN, which the first value replaces.
+                (local.set $best (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000))
+                (local.set $idx (v128.const i32x4 0 0 0 0))
+                (block $max_done (loop $max
+                  (br_if $max_done (i32.ge_u (local.get $k) (local.get $count)))
+                  (local.set $v (v128.load (i32.add (local.get $r) (i32.load (i32.add (local.get $tab) (local.get $k))))))
+                  (local.set $take
+                    (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $best) (local.get $best))))
+                  (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $take)))
+                  ;; Later positions have larger numbers: the winner's is the largest taken.
+                  (local.set $idx (i32x4.max_u (local.get $idx) (v128.and (local.get $kv) (local.get $take))))
+                  (local.set $kv (i32x4.add (local.get $kv) (v128.const i32x4 1 1 1 1)))
+                  (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                  (br $max)))
+                ;; An empty window: 0 at position kh * kw.
+                (if (i32.eqz (local.get $count))
+                  (then
+                    (local.set $best (v128.const i32x4 0 0 0 0))
+                    (local.set $idx (i32x4.splat (i32.mul (local.get $kh) (local.get $kw))))))
+                (v128.store (i32.add (local.get $y) (local.get $o)) (local.get $best))
+                ;; The position numbers (below 256) narrowed to four bytes.
+                (local.set $idx (i16x8.narrow_i32x4_u (local.get $idx) (local.get $idx)))
+                (i32.store (i32.add (local.get $at) (i32.shr_u (local.get $o) (i32.const 2)))
+                  (i32x4.extract_lane 0 (i8x16.narrow_i16x8_u (local.get $idx) (local.get $idx))))))
             (local.set $o (i32.add (local.get $o) (i32.const 16)))
-            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
             (br $chan)))
           (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
           (br $col)))
