@@ -38,13 +38,23 @@ export const maxPoolConfig: KernelConfig<'MaxPool', CpuBackend> = {
     backend.forget(x);
     const out = backend.alloc('float32', size) as Float32Array;
     const at = backend.alloc(g.kh * g.kw < 256 ? 'bool' : 'int32', size) as MaxPoolPositions;
-    const xv = backend.values(x) as Float32Array;
-    if (at instanceof Uint8Array && getVectorImplementation() === 'wasm' && g.inC % 4 === 0 && size > 0) maxPoolWasm(g, xv, out, at, false);
-    else maxPoolJs(g, xv, out, at);
+    maxPool(g, backend.values(x) as Float32Array, out, at);
     backend.note(x, maxPoolNoteKey(x.shape, attrs), at);
     return backend.output(out, outShape, 'float32');
   },
 };
+
+/** Whether the WebAssembly loops take a pooling: channels in whole vectors of 4, positions in bytes. */
+export function wasmPools(g: WindowGeometry, at: MaxPoolPositions): at is Uint8Array {
+  return at instanceof Uint8Array && getVectorImplementation() === 'wasm' && g.inC % 4 === 0 && at.length > 0;
+}
+
+/** MaxPool's loop (see {@link maxPoolConfig}): the maxima into `out`, their positions into `at`, which it returns. */
+export function maxPool(g: WindowGeometry, xv: Float32Array, out: Float32Array, at: MaxPoolPositions): MaxPoolPositions {
+  if (wasmPools(g, at)) maxPoolWasm(g, xv, out, at, false);
+  else maxPoolJs(g, xv, out, at);
+  return at;
+}
 
 /** MaxPool in TypeScript: the maxima into `out`, their numbers in the scan of the window into `at`. */
 function maxPoolJs(g: WindowGeometry, xv: Float32Array, out: Float32Array, at: MaxPoolPositions): void {
