@@ -1,5 +1,5 @@
-// The two implementations of the optimizer updates, MaxPool, Relu, Select, comparisons
-// against a scalar, float32 arithmetic, the recurrent cells and their gradient,
+// The two implementations of the optimizer updates, MaxPool and its gradient, Relu, Select,
+// comparisons against a scalar, float32 arithmetic, the recurrent cells and their gradient,
 // FusedActivationGrad and the float32 Sum over leading axes: the
 // WebAssembly SIMD module (built from src/wasm/vector.wat, checked
 // fresh here) and the TypeScript loops.
@@ -26,7 +26,7 @@ import {
 import { maxPoolGradReference, rng, run, t, vals } from './helpers.js';
 
 const VECTOR_KERNELS: readonly KernelName[] = [
-  'ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool', 'Relu', 'Select',
+  'ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool', 'MaxPoolGrad', 'Relu', 'Select',
   'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Add', 'Sub', 'Mul', 'Div', 'LSTMCell', 'LSTMCellGrad', 'GRUCell', 'GRUCellGrad',
   'FusedActivationGrad', 'Sum',
 ];
@@ -56,7 +56,7 @@ for (const [name, impl] of Object.entries(PATHS)) {
   }
   describe(`the vector kernels on ${name}`, () => {
     // Concat joins the LSTM cell's two outputs in its cases.
-    describeBackend(name, { kernels: [...VECTOR_KERNELS, 'MaxPoolGrad', 'Concat'] });
+    describeBackend(name, { kernels: [...VECTOR_KERNELS, 'Concat'] });
     // The suite leaves its backend active, whose kernels force one loop: the comparisons
     // below switch loops on 'cpu' (on 'cpu-vector-wasm' both sides would run WebAssembly).
     afterAll(() => setBackend('cpu'));

@@ -10,8 +10,9 @@ export function maxPoolNoteKey(shape: Shape, attrs: PoolAttrs): string {
 }
 
 /**
- * The array MaxPool notes for a pooling of `kk` (kh * kw) positions: bytes when a position
- * fits one (a quarter of the traffic of int32, and what the WebAssembly loops read), else int32.
+ * What MaxPool notes for MaxPoolGrad: each maximum's place in its window, as bytes where
+ * kh * kw < 256 (a quarter of the traffic of int32, and what the WebAssembly loops read),
+ * else int32.
  */
 export type MaxPoolPositions = Uint8Array | Int32Array;
 

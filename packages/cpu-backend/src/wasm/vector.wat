@@ -1,10 +1,10 @@
 ;; Loops of the CPU backend on WebAssembly SIMD (f32x4) that pay for copying their data in
-;; and out: the optimizer updates (ApplyAdam, ApplyRMSProp, ApplySGD), MaxPool and its gradient, and the
-;; elementwise passes of layers and their gradients (Relu, comparisons against a scalar,
-;; Select, a bias added to every row, float32 +, -, *, / of whole arrays or a scalar), the
-;; update of the recurrent cells (LSTMCell, GRUCell) from their gate sums, the gradient of
-;; relu and relu6 (FusedActivationGrad), and the column sums of Sum over leading axes (in
-;; double, f64x2).
+;; and out: the optimizer updates (ApplyAdam, ApplyRMSProp, ApplySGD), MaxPool and its
+;; gradient, and the elementwise passes of layers and their gradients (Relu, comparisons
+;; against a scalar, Select, a bias added to every row, float32 +, -, *, / of whole arrays or
+;; a scalar), the update of the recurrent cells (LSTMCell, GRUCell) from their gate sums, the
+;; gradient of relu and relu6 (FusedActivationGrad), and the column sums of Sum over leading
+;; axes (in double, f64x2).
 ;;
 ;; Each function reads its inputs and writes its outputs at byte addresses in the imported
 ;; memory, `n` floats each, rounded up to whole vectors (the host gives every array room for
