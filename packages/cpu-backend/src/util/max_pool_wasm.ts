@@ -24,10 +24,10 @@ export function maxPoolWasm(g: WindowGeometry, x: Float32Array, y: Float32Array,
   const bytes = new Uint8Array(heap.buffer);
   const [yAt, atAt] = [group * inPer, 4 * group * (inPer + outPer)];
   // The gradient: windows apart (2) store every position of theirs, so only positions outside
-  // every window need zeros first; overlapping windows (1) add up on zeros.
-  const apart = g.sh >= g.kh && g.sw >= g.kw;
-  const tiled = apart && g.sh === g.kh && g.sw === g.kw && g.outH * g.sh - g.top >= g.inH && g.outW * g.sw - g.left >= g.inW;
-  const mode = grad ? (apart ? 2 : 1) : 0;
+  // every window need zeros first (none where the windows tile the image); overlapping
+  // windows (1) add up on zeros.
+  const tiled = g.sh === g.kh && g.sw === g.kw && g.outH * g.sh - g.top >= g.inH && g.outW * g.sw - g.left >= g.inW;
+  const mode = grad ? (g.sh >= g.kh && g.sw >= g.kw ? 2 : 1) : 0;
   for (let n0 = 0; n0 < g.batch; n0 += group) {
     const images = Math.min(group, g.batch - n0);
     const [xs, ys] = [n0 * inPer, n0 * outPer];
