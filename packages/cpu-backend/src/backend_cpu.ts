@@ -19,6 +19,9 @@ const POOL_MIN_LENGTH = 1024;
  */
 const POOL_MAX_BYTES = 128 * 1024 * 1024;
 
+/** A kernel's note about an input buffer (see {@link CpuBackend.note}): an array from {@link CpuBackend.alloc}. */
+export type NoteValues = Int32Array | Float32Array | Uint8Array;
+
 /** What the CPU backend stores per buffer. */
 export interface CpuTensorData {
   /** The storage array of `dtype`; kept as written, never mutated. */
@@ -76,7 +79,7 @@ export class CpuBackend implements Backend {
   /** The pooled arrays with their dtypes, oldest first: the first to go when the pool is full. */
   private readonly pooledOrder = new Map<TypedArray, DType>();
   /** What a kernel noted about an input buffer for a later kernel (see {@link CpuBackend.note}). */
-  private readonly notes = new Map<DataId, { key: string; values: Int32Array | Float32Array }>();
+  private readonly notes = new Map<DataId, { key: string; values: NoteValues }>();
 
   /** Keeps `values` (no copy) and returns a new key for them. */
   write(values: TypedArray, shape: Shape, dtype: DType): DataId {
@@ -133,7 +136,7 @@ export class CpuBackend implements Backend {
   }
 
   /**
-   * Notes `values` (an int32 or float32 array from {@link CpuBackend.alloc}) about the
+   * Notes `values` (an int32, float32 or bool array from {@link CpuBackend.alloc}) about the
    * buffer of `input` under `key`, for a later kernel on the same buffer: MaxPool notes
    * where each window's maximum is, and MaxPoolGrad, which autodiff runs on the same input,
    * reads it instead of searching every window again; Conv2D notes its im2col patches for
@@ -141,13 +144,13 @@ export class CpuBackend implements Backend {
    * it); the note goes when the buffer is freed or replaced. Values are immutable, so a
    * note stays true while its buffer lives.
    */
-  note(input: TensorInfo, key: string, values: Int32Array | Float32Array): void {
+  note(input: TensorInfo, key: string, values: NoteValues): void {
     this.dropNote(input.dataId);
     this.notes.set(input.dataId, { key, values });
   }
 
   /** The note about `input`'s buffer under `key` (see {@link CpuBackend.note}), if there is one. */
-  recall(input: TensorInfo, key: string): Int32Array | Float32Array | undefined {
+  recall(input: TensorInfo, key: string): NoteValues | undefined {
     const n = this.notes.get(input.dataId);
     return n && n.key === key ? n.values : undefined;
   }
@@ -165,7 +168,7 @@ export class CpuBackend implements Backend {
     const n = this.notes.get(dataId);
     if (!n) return;
     this.notes.delete(dataId);
-    this.recycle(n.values, n.values instanceof Int32Array ? 'int32' : 'float32');
+    this.recycle(n.values, n.values instanceof Int32Array ? 'int32' : n.values instanceof Uint8Array ? 'bool' : 'float32');
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 import { registerCpuBackend } from './register_all_kernels.js';
 
-export { CpuBackend, type CpuTensorData } from './backend_cpu.js';
+export { CpuBackend, type CpuTensorData, type NoteValues } from './backend_cpu.js';
 export {
   getGemmAccumulation,
   getGemmImplementation,

@@ -1,11 +1,11 @@
 // The kernels that select bit patterns with masks instead of branching (Relu, Select on
 // equal shapes, MaxPool) keep every special value exactly, and MaxPoolGrad gives the same
-// gradient from MaxPool's noted maxima as from searching the windows again.
+// gradient from MaxPool's noted maxima as from finding them again, and as its definition.
 import { describe, expect, it } from 'vitest';
 import { getEngine, grads, maxPool2d, reshape, sum, mul, type PoolAttrs, type Tensor } from '@tessera/tensor';
 import type { CpuBackend } from '../src/index.js';
 import { maxPoolNoteKey } from '../src/kernels/MaxPool.js';
-import { randomFloats, rng, run, t, vals } from './helpers.js';
+import { maxPoolGradReference, randomFloats, rng, run, t, vals } from './helpers.js';
 
 const bitsOf = (x: Tensor) => Array.from(new Uint32Array(Float32Array.from(x.dataSync()).buffer));
 const negNaN = new Float32Array(new Uint32Array([0xffc00001]).buffer)[0];
@@ -78,9 +78,21 @@ describe('MaxPoolGrad from MaxPool notes', () => {
       expect(cpu().recall(copy, maxPoolNoteKey(copy.shape, attrs))).toBeUndefined();
       const searched = run('MaxPoolGrad', [dy, copy], attrs);
       expect(bitsOf(noted)).toEqual(bitsOf(searched));
+      expect(bitsOf(noted)).toEqual(Array.from(new Uint32Array(maxPoolGradReference(x, dy, attrs).buffer)));
       expect(vals(noted).some((v) => v !== 0)).toBe(true);
     });
   }
+
+  it('a window of more than 255 positions notes int32 positions, and they give the bits of a fresh search', () => {
+    const attrs: PoolAttrs = { poolSize: [16, 17], strides: [1, 2], pad: [1, 0, 2, 3] };
+    const x = pooled([2, 18, 19, 4], 6);
+    const y = run('MaxPool', [x], attrs);
+    expect(cpu().recall(x, maxPoolNoteKey(x.shape, attrs))).toBeInstanceOf(Int32Array);
+    const dy = t(randomFloats(y.size, 7), y.shape);
+    const searched = run('MaxPoolGrad', [dy, t(x.dataSync(), x.shape)], attrs);
+    expect(bitsOf(run('MaxPoolGrad', [dy, x], attrs))).toEqual(bitsOf(searched));
+    expect(bitsOf(searched)).toEqual(Array.from(new Uint32Array(maxPoolGradReference(x, dy, attrs).buffer)));
+  });
 
   it('autodiff of maxPool2d takes the noted path and matches the search', () => {
     const x = pooled([3, 8, 8, 4], 3);

@@ -1,5 +1,5 @@
 import { afterEach } from 'vitest';
-import { getEngine, util, type DType, type KernelAttrs, type KernelName, type Shape, type Tensor } from '@tessera/tensor';
+import { getEngine, util, type DType, type KernelAttrs, type KernelName, type PoolAttrs, type Shape, type Tensor } from '@tessera/tensor';
 import '../src/index.js';
 
 export const engine = getEngine();
@@ -74,4 +74,38 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
       throw new Error(`at ${i}: got ${a}, expected ${e} (tolerance ${tol})`);
     }
   }
+}
+
+/**
+ * MaxPoolGrad by its definition, apart from the kernels' loops: each window's dy added (in
+ * float32, in output order) at the first maximum of its window clipped to the image,
+ * scanning rows then columns, where a value wins when greater than the best so far or the
+ * best is NaN (NaN is skipped unless the whole window is NaN, and then the last one wins).
+ */
+export function maxPoolGradReference(x: Tensor, dy: Tensor, attrs: PoolAttrs): Float32Array {
+  const [batch, inH, inW, C] = x.shape;
+  const [, outH, outW] = dy.shape;
+  const [kh, kw] = attrs.poolSize;
+  const [sh, sw] = attrs.strides;
+  const [top, , left] = attrs.pad;
+  const xv = x.dataSync();
+  const dv = dy.dataSync();
+  const dx = new Float32Array(xv.length);
+  for (let n = 0, o = 0; n < batch; n++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let c = 0; c < C; c++, o++) {
+          let best = -1;
+          for (let iy = Math.max(oy * sh - top, 0); iy < Math.min(oy * sh - top + kh, inH); iy++) {
+            for (let ix = Math.max(ox * sw - left, 0); ix < Math.min(ox * sw - left + kw, inW); ix++) {
+              const i = ((n * inH + iy) * inW + ix) * C + c;
+              if (best < 0 || xv[i] > xv[best] || Number.isNaN(xv[best])) best = i;
+            }
+          }
+          if (best >= 0) dx[best] += dv[o];
+        }
+      }
+    }
+  }
+  return dx;
 }

@@ -1,5 +1,5 @@
-// The two implementations of the optimizer updates, MaxPool, Relu, Select, comparisons
-// against a scalar, float32 arithmetic, the recurrent cells and their gradient,
+// The two implementations of the optimizer updates, MaxPool and its gradient, Relu, Select,
+// comparisons against a scalar, float32 arithmetic, the recurrent cells and their gradient,
 // FusedActivationGrad and the float32 Sum over leading axes: the
 // WebAssembly SIMD module (built from src/wasm/vector.wat, checked
 // fresh here) and the TypeScript loops.
@@ -23,10 +23,10 @@ import {
   wasmVectorAvailable,
   type VectorImplementation,
 } from '../src/index.js';
-import { rng, run, t, vals } from './helpers.js';
+import { maxPoolGradReference, rng, run, t, vals } from './helpers.js';
 
 const VECTOR_KERNELS: readonly KernelName[] = [
-  'ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool', 'Relu', 'Select',
+  'ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool', 'MaxPoolGrad', 'Relu', 'Select',
   'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Add', 'Sub', 'Mul', 'Div', 'LSTMCell', 'LSTMCellGrad', 'GRUCell', 'GRUCellGrad',
   'FusedActivationGrad', 'Sum',
 ];
@@ -56,7 +56,7 @@ for (const [name, impl] of Object.entries(PATHS)) {
   }
   describe(`the vector kernels on ${name}`, () => {
     // Concat joins the LSTM cell's two outputs in its cases.
-    describeBackend(name, { kernels: [...VECTOR_KERNELS, 'MaxPoolGrad', 'Concat'] });
+    describeBackend(name, { kernels: [...VECTOR_KERNELS, 'Concat'] });
     // The suite leaves its backend active, whose kernels force one loop: the comparisons
     // below switch loops on 'cpu' (on 'cpu-vector-wasm' both sides would run WebAssembly).
     afterAll(() => setBackend('cpu'));
@@ -155,26 +155,32 @@ const POOLS: Array<[string, number[], PoolAttrs]> = [
   ['3x3 stride 1 padded, 8 channels', [2, 7, 5, 8], { poolSize: [3, 3], strides: [1, 1], pad: [1, 1, 1, 1] }],
   ['3x2 stride 2x1 uneven padding, 4 channels', [2, 6, 7, 4], { poolSize: [3, 2], strides: [2, 1], pad: [0, 2, 1, 0] }],
   ['windows of padding only, 4 channels', [1, 2, 2, 4], { poolSize: [1, 1], strides: [2, 2], pad: [0, 3, 0, 3] }],
+  ['2x2 stride 2 on 7x7: the last row and column in no window, 12 channels', [2, 7, 7, 12], { poolSize: [2, 2], strides: [2, 2], pad: [0, 0, 0, 0] }],
+  ['2x2 stride 3: gaps between the windows, 4 channels', [2, 8, 8, 4], { poolSize: [2, 2], strides: [3, 3], pad: [0, 0, 0, 0] }],
+  ['2x2 stride 2 padded \'same\' on 7x5, 4 channels', [2, 7, 5, 4], { poolSize: [2, 2], strides: [2, 2], pad: [0, 1, 0, 1] }],
   ['13 images of 64x64x8: several staged groups', [13, 64, 64, 8], { poolSize: [2, 2], strides: [2, 2], pad: [0, 0, 0, 0] }],
 ];
 
 describe('MaxPool on WebAssembly SIMD and in TypeScript', () => {
   const bits = (x: Tensor) => Array.from(new Uint32Array(Float32Array.from(x.dataSync()).buffer));
   for (const [name, shape, attrs] of POOLS) {
-    it(`${name}: the same maxima, bit for bit, and the same gradient positions`, () => {
+    it(`${name}: the same maxima and gradient, bit for bit, on both and as the definition`, () => {
       const x = hard(shape, 7);
+      // Some -0 in dy: the gradient holds +0 there, as 0 + -0.
+      const dyOf = (y: Tensor) => t(Array.from({ length: y.size }, (_, i) => (i % 13 === 5 ? -0 : (i % 13) - 6)), y.shape);
       const results = (['wasm', 'js'] as const).map((impl) => {
         const before = setVectorImplementation(impl);
         try {
           const y = run('MaxPool', [x], attrs);
-          const dy = t(Array.from({ length: y.size }, (_, i) => (i % 13) + 1), y.shape);
-          return { y: bits(y), dx: bits(run('MaxPoolGrad', [dy, x], attrs)) };
+          return { y: bits(y), dx: bits(run('MaxPoolGrad', [dyOf(y), x], attrs)) };
         } finally {
           setVectorImplementation(before);
         }
       });
       expect(results[0].y).toEqual(results[1].y);
       expect(results[0].dx).toEqual(results[1].dx);
+      const dy = dyOf(run('MaxPool', [x], attrs));
+      expect(results[0].dx).toEqual(Array.from(new Uint32Array(maxPoolGradReference(x, dy, attrs).buffer)));
     });
   }
 });

@@ -1,13 +1,15 @@
 import { util, type KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
 import { assertFloat32, forEachClippedWindow, assertShape, outShapeOf, poolGeometry, type WindowGeometry } from '../util/window.js';
-import { maxPoolNoteKey } from './MaxPool.js';
+import { maxPoolWasm } from '../util/max_pool_wasm.js';
+import { maxPool, maxPoolNoteKey, wasmPools, type MaxPoolPositions } from './MaxPool.js';
 
 /**
  * MaxPoolGrad: the gradient of MaxPool. Each window's `dy` is added to the position of
  * its maximum in `x` (the first one, scanning rows then columns, as TensorFlow). When
  * MaxPool ran on this very `x` with the same window (as in backprop), the positions it
- * noted are used; otherwise each window is searched again.
+ * noted are used; otherwise MaxPool's loop finds them again. Channels in whole vectors of 4
+ * run on WebAssembly SIMD, which writes dx in one pass.
  */
 export const maxPoolGradConfig: KernelConfig<'MaxPoolGrad', CpuBackend> = {
   kernelName: 'MaxPoolGrad',
@@ -17,38 +19,29 @@ export const maxPoolGradConfig: KernelConfig<'MaxPoolGrad', CpuBackend> = {
     const g = poolGeometry('MaxPoolGrad', x.shape, attrs);
     assertShape('MaxPoolGrad', 'dy', dy.shape, outShapeOf(g));
     const dx = backend.alloc('float32', util.sizeFromShape(x.shape)) as Float32Array;
-    dx.fill(0);
-    const dyv = backend.values(dy);
-    const noted = backend.recall(x, maxPoolNoteKey(x.shape, attrs)) as Int32Array | undefined;
-    if (noted) {
-      for (let i = 0; i < noted.length; i++) if (noted[i] >= 0) dx[noted[i]] += dyv[i];
+    const dyv = backend.values(dy) as Float32Array;
+    const size = dyv.length;
+    const at =
+      (backend.recall(x, maxPoolNoteKey(x.shape, attrs)) as MaxPoolPositions | undefined) ??
+      maxPool(g, backend.values(x) as Float32Array, new Float32Array(size), g.kh * g.kw < 256 ? new Uint8Array(size) : new Int32Array(size));
+    if (wasmPools(g, at)) {
+      maxPoolWasm(g, dx, dyv, at, true);
     } else {
-      searchAndAdd(g, backend.values(x), dyv, dx);
+      dx.fill(0);
+      addAtNoted(g, at, dyv, dx);
     }
     return backend.output(dx, x.shape, 'float32');
   },
 };
 
-/** Adds each window's dy to its first maximum in `x`, found by scanning the window. */
-function searchAndAdd(g: WindowGeometry, xv: ArrayLike<number>, dyv: ArrayLike<number>, dx: Float32Array): void {
+/** Adds each window's dy to its maximum, by its number in the scan of the clipped window. */
+function addAtNoted(g: WindowGeometry, at: MaxPoolPositions, dyv: Float32Array, dx: Float32Array): void {
   const { inH, inW, inC: C } = g;
-  const best = new Float32Array(C);
-  const at = new Int32Array(C);
   forEachClippedWindow(g, ({ n, ys, ye, xs, xe, o }) => {
-    at.fill(-1);
-    for (let iy = ys; iy < ye; iy++) {
-      for (let ix = xs; ix < xe; ix++) {
-        const xo = ((n * inH + iy) * inW + ix) * C;
-        for (let c = 0; c < C; c++) {
-          const v = xv[xo + c];
-          // Strictly greater: ties keep the first. A NaN best (only ever the first) yields to any number, as MaxPool.
-          if (at[c] < 0 || v > best[c] || best[c] !== best[c]) {
-            best[c] = v;
-            at[c] = xo + c;
-          }
-        }
-      }
+    const cols = xe - xs;
+    for (let c = 0; c < C; c++) {
+      const q = at[o + c];
+      if (q < (ye - ys) * cols) dx[((n * inH + ys + Math.floor(q / cols)) * inW + xs + (q % cols)) * C + c] += dyv[o + c];
     }
-    for (let c = 0; c < C; c++) if (at[c] >= 0) dx[at[c]] += dyv[o + c];
   });
 }

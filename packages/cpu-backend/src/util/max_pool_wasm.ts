@@ -1,27 +1,49 @@
 import type { WindowGeometry } from './window.js';
 import { vectorInstance } from './vector_wasm.js';
 
-/** Floats of images staged per call: about 1 MiB with their outputs, whatever the batch. */
-const STAGE_FLOATS = 1 << 18;
+/** Bytes of images staged per call, with their outputs (or gradients): about 1 MiB, whatever the batch. */
+const STAGE_BYTES = 1 << 20;
 
 /**
- * MaxPool on WebAssembly SIMD (`maxpool` in src/wasm/vector.wat), for channels in whole
- * vectors (`inC % 4 === 0`): copies a group of images in, pools them (maxima into `out`,
- * their flat input indices into `at`), copies the results out, group after group.
+ * MaxPool or its gradient on WebAssembly SIMD (`maxpool` in src/wasm/vector.wat), for
+ * channels in whole vectors (`inC % 4 === 0`) and windows of at most 255 positions, a group
+ * of images at a time in the module's memory.
+ *
+ * - `grad` false: pools `x` into the maxima `y` and their window positions `at` (see
+ *   MaxPool's note).
+ * - `grad` true: writes every element of `x` (dx) from the gradient `y` (dy) and the
+ *   positions `at`: zeros, and each dy at its window's maximum (summed where windows overlap).
  */
-export function maxPoolWasm(g: WindowGeometry, x: Float32Array, out: Float32Array, at: Int32Array): void {
-  const { batch, inH, inW, inC: C, outH, outW } = g;
-  const inPer = inH * inW * C;
-  const outPer = outH * outW * C;
-  const group = Math.max(1, Math.min(batch, Math.floor(STAGE_FLOATS / Math.max(1, inPer + 2 * outPer))));
-  const { exports, heap } = vectorInstance(group * (inPer + 2 * outPer) * 4);
-  const [xAt, outAt, atAt] = [0, group * inPer, group * (inPer + outPer)];
-  const atView = new Int32Array(heap.buffer, atAt * 4, group * outPer);
-  for (let n0 = 0; n0 < batch; n0 += group) {
-    const images = Math.min(group, batch - n0);
-    heap.set(x.subarray(n0 * inPer, (n0 + images) * inPer), xAt);
-    exports.maxpool(xAt * 4, outAt * 4, atAt * 4, images, inH, inW, C, outH, outW, g.kh, g.kw, g.sh, g.sw, g.top, g.left, n0 * inPer);
-    out.set(heap.subarray(outAt, outAt + images * outPer), n0 * outPer);
-    at.set(atView.subarray(0, images * outPer), n0 * outPer);
+export function maxPoolWasm(g: WindowGeometry, x: Float32Array, y: Float32Array, at: Uint8Array, grad: boolean): void {
+  const inPer = g.inH * g.inW * g.inC;
+  const outPer = g.outH * g.outW * g.inC;
+  // Per image: x (or dx) and y (or dy) as floats, the positions as bytes; the list of a window's positions after them.
+  const per = 4 * inPer + 5 * outPer;
+  const group = Math.max(1, Math.min(g.batch, Math.floor(STAGE_BYTES / Math.max(1, per))));
+  const { exports, heap } = vectorInstance(group * per + 4 * g.kh * g.kw);
+  const bytes = new Uint8Array(heap.buffer);
+  const [yAt, atAt] = [group * inPer, 4 * group * (inPer + outPer)];
+  // The gradient: windows apart (2) store every position of theirs, so only positions outside
+  // every window need zeros first (none where the windows tile the image); overlapping
+  // windows (1) add up on zeros.
+  const tiled = g.sh === g.kh && g.sw === g.kw && g.outH * g.sh - g.top >= g.inH && g.outW * g.sw - g.left >= g.inW;
+  const mode = grad ? (g.sh >= g.kh && g.sw >= g.kw ? 2 : 1) : 0;
+  for (let n0 = 0; n0 < g.batch; n0 += group) {
+    const images = Math.min(group, g.batch - n0);
+    const [xs, ys] = [n0 * inPer, n0 * outPer];
+    if (grad) {
+      heap.set(y.subarray(ys, ys + images * outPer), yAt);
+      bytes.set(at.subarray(ys, ys + images * outPer), atAt);
+      if (!tiled) heap.fill(0, 0, images * inPer);
+    } else {
+      heap.set(x.subarray(xs, xs + images * inPer), 0);
+    }
+    exports.maxpool(0, yAt * 4, atAt, atAt + group * outPer, images, g.inH, g.inW, g.inC, g.outH, g.outW, g.kh, g.kw, g.sh, g.sw, g.top, g.left, mode);
+    if (grad) {
+      x.set(heap.subarray(0, images * inPer), xs);
+    } else {
+      y.set(heap.subarray(yAt, yAt + images * outPer), ys);
+      at.set(bytes.subarray(atAt, atAt + images * outPer), ys);
+    }
   }
 }

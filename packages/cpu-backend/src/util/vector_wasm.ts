@@ -4,9 +4,9 @@ import { lazySimdModule } from './wasm_module.js';
 
 /**
  * Which loops run the optimizer updates (`ApplySGD`, `ApplyAdam`, `ApplyRMSProp`),
- * MaxPool, Relu, Select, comparisons against a scalar, float32 Add, Sub, Mul and Div of whole
- * arrays, scalars and biases, Cast, FusedActivationGrad, the float32 Sum over leading axes,
- * and the recurrent cells' update (of units a multiple of 4): `'wasm'` (WebAssembly SIMD, src/wasm/vector.wat, the default where the runtime has
+ * MaxPool and MaxPoolGrad, Relu, Select, comparisons against a scalar, float32 Add, Sub,
+ * Mul and Div of whole arrays, scalars and biases, Cast, FusedActivationGrad, the float32
+ * Sum over leading axes, and the recurrent cells' update (of units a multiple of 4): `'wasm'` (WebAssembly SIMD, src/wasm/vector.wat, the default where the runtime has
  * it) or `'js'` (the TypeScript loops, always there). Both compute the same bits, but for the
  * recurrent cells' sigmoid and tanh (float32 there, double here: a few ulps apart).
  */
@@ -29,8 +29,8 @@ export interface VectorExports {
   gru_grad_rows(dh: number, h: number, gates: number, dxw: number, dhz: number, dhd: number, rows: number, units: number): void;
   gru_rows(hz: number, xw: number, b: number, h: number, gates: number, ho: number, rows: number, units: number): void;
   maxpool(
-    x: number, out: number, at: number, images: number, inH: number, inW: number, c: number, outH: number, outW: number,
-    kh: number, kw: number, sh: number, sw: number, top: number, left: number, base: number,
+    x: number, y: number, at: number, tab: number, images: number, inH: number, inW: number, c: number, outH: number, outW: number,
+    kh: number, kw: number, sh: number, sw: number, top: number, left: number, grad: number,
   ): void;
 }
 
@@ -52,7 +52,7 @@ export function wasmVectorAvailable(): boolean {
   return vectorModule() !== null;
 }
 
-/** The loops the optimizer updates and MaxPool use now. */
+/** The loops the optimizer updates, MaxPool and the other vector kernels use now. */
 export function getVectorImplementation(): VectorImplementation {
   implementation ??= wasmVectorAvailable() ? 'wasm' : 'js';
   return implementation;
@@ -60,8 +60,8 @@ export function getVectorImplementation(): VectorImplementation {
 
 /**
  * Chooses the loops behind the CPU backend's optimizer updates (`ApplySGD`, `ApplyAdam`,
- * `ApplyRMSProp`), MaxPool, Relu, Select, comparisons against a scalar, the float32
- * arithmetic of whole arrays, FusedActivationGrad and the float32 Sum over leading axes. The default is `'wasm'` where WebAssembly SIMD is available,
+ * `ApplyRMSProp`), MaxPool and MaxPoolGrad, Relu, Select, comparisons against a scalar,
+ * the float32 arithmetic of whole arrays, FusedActivationGrad and the float32 Sum over leading axes. The default is `'wasm'` where WebAssembly SIMD is available,
  * else `'js'`; both give the same bits (tests run the kernels through each), except the
  * recurrent cells, whose float32 sigmoid and tanh differ from the double ones by a few ulps.
  *

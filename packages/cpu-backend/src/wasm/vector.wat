@@ -1,10 +1,10 @@
 ;; Loops of the CPU backend on WebAssembly SIMD (f32x4) that pay for copying their data in
-;; and out: the optimizer updates (ApplyAdam, ApplyRMSProp, ApplySGD), MaxPool, and the
-;; elementwise passes of layers and their gradients (Relu, comparisons against a scalar,
-;; Select, a bias added to every row, float32 +, -, *, / of whole arrays or a scalar), the
-;; update of the recurrent cells (LSTMCell, GRUCell) from their gate sums, the gradient of
-;; relu and relu6 (FusedActivationGrad), and the column sums of Sum over leading axes (in
-;; double, f64x2).
+;; and out: the optimizer updates (ApplyAdam, ApplyRMSProp, ApplySGD), MaxPool and its
+;; gradient, and the elementwise passes of layers and their gradients (Relu, comparisons
+;; against a scalar, Select, a bias added to every row, float32 +, -, *, / of whole arrays or
+;; a scalar), the update of the recurrent cells (LSTMCell, GRUCell) from their gate sums, the
+;; gradient of relu and relu6 (FusedActivationGrad), and the column sums of Sum over leading
+;; axes (in double, f64x2).
 ;;
 ;; Each function reads its inputs and writes its outputs at byte addresses in the imported
 ;; memory, `n` floats each, rounded up to whole vectors (the host gives every array room for
@@ -139,19 +139,34 @@
               (f32x4.sub (v128.load (i32.add (local.get $w) (local.get $i))) (local.get $step)))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $next))))
-;; MaxPool over `images` NHWC images at `x` (channels `C`, a multiple of 4): for each
-  ;; output pixel, the window clipped to the image, scanned rows then columns; a position
-  ;; wins when it is strictly greater than the best so far or the best is NaN (so ties keep
-  ;; the first and NaN is skipped unless the whole window is NaN). Writes the maxima at `out`
-  ;; and their flat input indices plus `base` at `at` (an empty window: 0 and -1).
+;; MaxPool over `images` NHWC images at `x` (channels `C`, a multiple of 4), or with `grad`
+  ;; set its gradient. For each output pixel, the window clipped to the image is scanned rows
+  ;; then columns; its positions, numbered 0, 1, ... in that order (below kh * kw, which must
+  ;; fit a byte), are listed once at `tab` (4 * kh * kw bytes of scratch) as byte offsets, and
+  ;; each pair of channel vectors runs one short loop over the list.
+  ;;   grad 0: a position wins when it is strictly greater than the best so far or the best is
+  ;;     NaN (so ties keep the first, and NaN is skipped unless the whole window is NaN). Writes
+  ;;     the maxima at `y` and their position numbers as bytes at `at` (an empty window: 0 and
+  ;;     kh * kw).
+  ;;   grad 1 or 2: reads dy at `y` and the position numbers at `at`, and writes dy + 0 (+0 for
+  ;;     -0: the sum the TypeScript loop makes on its zeroed dx) at each window's winning
+  ;;     position of `x` and +0 at the others, without a branch per element. 2 stores, for
+  ;;     windows that never overlap (the host zeroes the positions outside every window); 1
+  ;;     adds onto `x`, zeroed by the host, so overlapping windows sum in output order, as the
+  ;;     TypeScript loop.
   (func (export "maxpool")
-    (param $x i32) (param $out i32) (param $at i32) (param $images i32)
+    (param $x i32) (param $y i32) (param $at i32) (param $tab i32) (param $images i32)
     (param $inH i32) (param $inW i32) (param $C i32) (param $outH i32) (param $outW i32)
-    (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $top i32) (param $left i32) (param $base i32)
+    (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $top i32) (param $left i32) (param $grad i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $ys i32) (local $ye i32) (local $xs i32) (local $xe i32)
-    (local $iy i32) (local $ix i32) (local $c i32) (local $e i32) (local $first i32) (local $o i32) (local $t i32)
-    (local $best v128) (local $idx v128) (local $v v128) (local $take v128) (local $lanes v128)
-    (local.set $lanes (v128.const i32x4 0 1 2 3))
+    (local $t i32) (local $c i32) (local $o i32) (local $pix i32) (local $line i32) (local $w i32) (local $r i32)
+    (local $iy i32) (local $ix i32) (local $k i32) (local $count i32)
+    (local $e i32) (local $nan i32)
+    (local $best v128) (local $idx v128) (local $v v128) (local $take v128) (local $d v128) (local $m v128) (local $kv v128)
+    (local $best2 v128) (local $idx2 v128) (local $d2 v128) (local $m2 v128) (local $zero v128) (local $one v128)
+    (local.set $one (i32x4.splat (i32.const 1)))
+    (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $line (i32.mul (local.get $inW) (local.get $pix)))
     (block $images_done (loop $image
       (br_if $images_done (i32.ge_u (local.get $n) (local.get $images)))
       (local.set $oy (i32.const 0))
@@ -168,50 +183,115 @@
           (local.set $xs (select (local.get $t) (i32.const 0) (i32.gt_s (local.get $t) (i32.const 0))))
           (local.set $t (i32.add (local.get $t) (local.get $kw)))
           (local.set $xe (select (local.get $t) (local.get $inW) (i32.lt_s (local.get $t) (local.get $inW))))
+          ;; The window's positions as byte offsets from (n, ys, xs, 0), at `w`.
+          (local.set $w
+            (i32.add (local.get $x)
+              (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (local.get $ys)) (local.get $line))
+                (i32.mul (local.get $xs) (local.get $pix)))))
+          (local.set $count (i32.const 0))
+          (local.set $iy (local.get $ys))
+          (block $wy_done (loop $wy
+            (br_if $wy_done (i32.ge_s (local.get $iy) (local.get $ye)))
+            (local.set $ix (local.get $xs))
+            (block $wx_done (loop $wx
+              (br_if $wx_done (i32.ge_s (local.get $ix) (local.get $xe)))
+              (i32.store (i32.add (local.get $tab) (i32.shl (local.get $count) (i32.const 2)))
+                (i32.add (i32.mul (i32.sub (local.get $iy) (local.get $ys)) (local.get $line))
+                  (i32.mul (i32.sub (local.get $ix) (local.get $xs)) (local.get $pix))))
+              (local.set $count (i32.add (local.get $count) (i32.const 1)))
+              (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
+              (br $wx)))
+            (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
+            (br $wy)))
+          (local.set $count (i32.shl (local.get $count) (i32.const 2)))
+          ;; Two vectors of channels at a time, `c` and `c + e`: e is 16, or 0 for a last lone
+          ;; vector, which the second half then repeats (as a gradient of 0, written first).
           (local.set $c (i32.const 0))
           (block $chans_done (loop $chan
-            (br_if $chans_done (i32.ge_u (local.get $c) (local.get $C)))
-            (if (i32.or (i32.ge_s (local.get $ys) (local.get $ye)) (i32.ge_s (local.get $xs) (local.get $xe)))
+            (br_if $chans_done (i32.ge_u (local.get $c) (local.get $pix)))
+            (local.set $e (select (i32.const 16) (i32.const 0) (i32.lt_u (i32.add (local.get $c) (i32.const 16)) (local.get $pix))))
+            (local.set $r (i32.add (local.get $w) (local.get $c)))
+            (local.set $k (i32.const 0))
+            (local.set $kv (local.get $zero))
+            (if (local.get $grad)
               (then
-                (local.set $best (v128.const i32x4 0 0 0 0))
-                (local.set $idx (v128.const i32x4 -1 -1 -1 -1)))
+                ;; dy + 0: the sum the TypeScript loop makes on its zeroed dx.
+                (local.set $d (f32x4.add (v128.load (i32.add (local.get $y) (local.get $o))) (local.get $zero)))
+                (local.set $d2 (f32x4.add (v128.load (i32.add (local.get $y) (i32.add (local.get $o) (local.get $e)))) (local.get $zero)))
+                (if (i32.eqz (local.get $e)) (then (local.set $d2 (local.get $zero))))
+                (local.set $t (i32.add (local.get $at) (i32.shr_u (local.get $o) (i32.const 2))))
+                (local.set $m (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $t)))))
+                (local.set $m2
+                  (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u
+                    (v128.load32_zero (i32.add (local.get $t) (i32.shr_u (local.get $e) (i32.const 2)))))))
+                (block $add_done (loop $add
+                  (br_if $add_done (i32.ge_u (local.get $k) (local.get $count)))
+                  (local.set $t (i32.add (local.get $r) (i32.load (i32.add (local.get $tab) (local.get $k)))))
+                  (local.set $v (v128.and (local.get $d2) (i32x4.eq (local.get $m2) (local.get $kv))))
+                  (local.set $take (v128.and (local.get $d) (i32x4.eq (local.get $m) (local.get $kv))))
+                  ;; grad 1: overlapping windows add up; grad 2: each position is in one window.
+                  (if (i32.eq (local.get $grad) (i32.const 1))
+                    (then
+                      (local.set $v (f32x4.add (v128.load (i32.add (local.get $t) (local.get $e))) (local.get $v)))
+                      (local.set $take (f32x4.add (v128.load (local.get $t)) (local.get $take)))))
+                  (v128.store (i32.add (local.get $t) (local.get $e)) (local.get $v))
+                  (v128.store (local.get $t) (local.get $take))
+                  (local.set $kv (i32x4.add (local.get $kv) (local.get $one)))
+                  (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                  (br $add))))
               (else
-                (local.set $first (i32.const 1))
-                (local.set $iy (local.get $ys))
-                (block $wy_done (loop $wy
-                  (br_if $wy_done (i32.ge_s (local.get $iy) (local.get $ye)))
-                  (local.set $ix (local.get $xs))
-                  (block $wx_done (loop $wx
-                    (br_if $wx_done (i32.ge_s (local.get $ix) (local.get $xe)))
-                    ;; element index of channel c at (n, iy, ix)
-                    (local.set $e
-                      (i32.add
-                        (i32.mul
-                          (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (local.get $iy)) (local.get $inW)) (local.get $ix))
-                          (local.get $C))
-                        (local.get $c)))
-                    (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $e) (i32.const 2)))))
-                    (if (local.get $first)
-                      (then
-                        (local.set $first (i32.const 0))
-                        (local.set $take (v128.const i32x4 -1 -1 -1 -1)))
-                      (else
-                        (local.set $take
-                          (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $best) (local.get $best))))))
-                    (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $take)))
-                    (local.set $idx
-                      (v128.bitselect
-                        (i32x4.add (i32x4.splat (i32.add (local.get $base) (local.get $e))) (local.get $lanes))
-                        (local.get $idx)
-                        (local.get $take)))
-                    (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
-                    (br $wx)))
-                  (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
-                  (br $wy)))))
-            (v128.store (i32.add (local.get $out) (local.get $o)) (local.get $best))
-            (v128.store (i32.add (local.get $at) (local.get $o)) (local.get $idx))
-            (local.set $o (i32.add (local.get $o) (i32.const 16)))
-            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                ;; The first position is the best so far (it would replace a NaN best); an empty
+                ;; window gives 0 at position kh * kw.
+                (if (local.get $count)
+                  (then
+                    (local.set $t (i32.add (local.get $r) (i32.load (local.get $tab))))
+                    (local.set $best (v128.load (local.get $t)))
+                    (local.set $best2 (v128.load (i32.add (local.get $t) (local.get $e))))
+                    (local.set $idx (local.get $zero))
+                    (local.set $idx2 (local.get $zero))
+                    (local.set $kv (local.get $one))
+                    (local.set $k (i32.const 4)))
+                  (else
+                    (local.set $best (local.get $zero))
+                    (local.set $best2 (local.get $zero))
+                    (local.set $idx (i32x4.splat (i32.mul (local.get $kh) (local.get $kw))))
+                    (local.set $idx2 (local.get $idx))))
+                ;; Unless the first position holds a NaN, the best is never NaN: pmax (best < v ? v : best)
+                ;; then picks as the mask does.
+                (local.set $nan (v128.any_true (v128.or (f32x4.ne (local.get $best) (local.get $best)) (f32x4.ne (local.get $best2) (local.get $best2)))))
+                (block $max_done (loop $max
+                  (br_if $max_done (i32.ge_u (local.get $k) (local.get $count)))
+                  (local.set $t (i32.add (local.get $r) (i32.load (i32.add (local.get $tab) (local.get $k)))))
+                  (local.set $v (v128.load (local.get $t)))
+                  (local.set $take (f32x4.gt (local.get $v) (local.get $best)))
+                  (if (local.get $nan)
+                    (then
+                      (local.set $take (v128.or (local.get $take) (f32x4.ne (local.get $best) (local.get $best))))
+                      (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $take))))
+                    (else (local.set $best (f32x4.pmax (local.get $best) (local.get $v)))))
+                  ;; Later positions have larger numbers: the winner's is the largest taken.
+                  (local.set $idx (i32x4.max_u (local.get $idx) (v128.and (local.get $kv) (local.get $take))))
+                  (local.set $v (v128.load (i32.add (local.get $t) (local.get $e))))
+                  (local.set $take (f32x4.gt (local.get $v) (local.get $best2)))
+                  (if (local.get $nan)
+                    (then
+                      (local.set $take (v128.or (local.get $take) (f32x4.ne (local.get $best2) (local.get $best2))))
+                      (local.set $best2 (v128.bitselect (local.get $v) (local.get $best2) (local.get $take))))
+                    (else (local.set $best2 (f32x4.pmax (local.get $best2) (local.get $v)))))
+                  (local.set $idx2 (i32x4.max_u (local.get $idx2) (v128.and (local.get $kv) (local.get $take))))
+                  (local.set $kv (i32x4.add (local.get $kv) (local.get $one)))
+                  (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                  (br $max)))
+                (v128.store (i32.add (local.get $y) (local.get $o)) (local.get $best))
+                (v128.store (i32.add (local.get $y) (i32.add (local.get $o) (local.get $e))) (local.get $best2))
+                ;; The position numbers (below 256) narrowed to bytes, four per vector.
+                (local.set $idx (i16x8.narrow_i32x4_u (local.get $idx) (local.get $idx2)))
+                (local.set $idx (i8x16.narrow_i16x8_u (local.get $idx) (local.get $idx)))
+                (local.set $t (i32.add (local.get $at) (i32.shr_u (local.get $o) (i32.const 2))))
+                (v128.store32_lane 1 (i32.add (local.get $t) (i32.shr_u (local.get $e) (i32.const 2))) (local.get $idx))
+                (v128.store32_lane 0 (local.get $t) (local.get $idx))))
+            (local.set $o (i32.add (local.get $o) (i32.add (local.get $e) (i32.const 16))))
+            (local.set $c (i32.add (local.get $c) (i32.add (local.get $e) (i32.const 16))))
             (br $chan)))
           (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
           (br $col)))
