@@ -51,7 +51,7 @@ export function setDirectConv(on: boolean): boolean {
  * TypeScript), the module compiled, and (for the forward pass) an epilogue the module applies.
  */
 export function useDirectConv(g: WindowGeometry, activationCode = 0): boolean {
-  return enabled && g.inC <= DIRECT_MAX_CHANNELS && activationCode >= 0 && getGemmImplementation() === 'wasm' && convModule() !== null;
+  return enabled && g.inC > 0 && g.inC <= DIRECT_MAX_CHANNELS && g.outC > 0 && activationCode >= 0 && getGemmImplementation() === 'wasm' && convModule() !== null;
 }
 
 const roundUp = (x: number, to: number) => Math.ceil(x / to) * to;
@@ -75,7 +75,7 @@ function instanceWith(bytes: number): { exports: ConvEntry; memory: WebAssembly.
  * it is large enough and they are ready, else on this thread. `run(kind, rows)` runs the
  * band's `rows` pixels.
  */
-function runner(g: WindowGeometry, p: ReturnType<typeof plan>) {
+function runner(g: WindowGeometry, p: Plan) {
   const macs = g.batch * p.pixels * p.K * p.ocp;
   const split = convSplitInstance(macs, p.end);
   if (split) {
@@ -91,27 +91,67 @@ function runner(g: WindowGeometry, p: ReturnType<typeof plan>) {
   return { memory, run };
 }
 
-/** The band plan: images per band, padded channels, and the byte offsets of the layout. */
+/** The band plan: images per band, padded channels and image, and the byte offsets of the layout. */
 function plan(g: WindowGeometry, outC: number) {
-  const ocp = roundUp(outC, 4);
+  const ocp = roundUp(outC, 8);
   const pixels = g.outH * g.outW;
-  const imageFloats = g.inH * g.inW * g.inC;
+  // The image zero-padded to just the rows and columns the windows cover.
+  const padH = pixels ? (g.outH - 1) * g.sh + (g.kh - 1) * g.dh + 1 : 0;
+  const padW = pixels ? (g.outW - 1) * g.sw + (g.kw - 1) * g.dw + 1 : 0;
+  const imageFloats = padH * padW * g.inC;
   const images = Math.max(1, Math.min(g.batch, Math.floor(BAND_FLOATS / Math.max(1, pixels * ocp))));
   const K = g.kh * g.kw * g.inC;
-  const filterAt = 2 * PARAMS_BYTES;
+  const tapsAt = 2 * PARAMS_BYTES;
+  const cornersAt = tapsAt + K * 4;
+  const filterAt = roundUp(cornersAt + pixels * 4, 16);
   // The filter gradient's partial sums, one per chunk (the forward pass uses the first as its filter).
-  const partBytes = roundUp(K * ocp * 4, 16);
+  const partBytes = K * ocp * 4;
   const biasAt = filterAt + CHUNKS_PER_BAND * partBytes;
   const xAt = biasAt + ocp * 4;
   const outAt = xAt + roundUp(images * imageFloats * 4, 16);
-  return { ocp, pixels, imageFloats, images, K, filterAt, partBytes, biasAt, xAt, outAt, end: outAt + images * pixels * ocp * 4 };
+  return { ocp, pixels, padH, padW, imageFloats, images, K, tapsAt, cornersAt, filterAt, partBytes, biasAt, xAt, outAt, end: outAt + images * pixels * ocp * 4 };
 }
 
-/** Writes both parameter blocks (see conv.wat), one per thread: the same. */
-function writeParams(heap: Int32Array, g: WindowGeometry, p: ReturnType<typeof plan>, act: number): void {
-  const block = [p.xAt, p.filterAt, p.biasAt, p.outAt, g.inH, g.inW, g.inC, g.outH, g.outW, p.ocp, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.top, g.left, act, 0, 0, p.filterAt, p.partBytes];
+type Plan = ReturnType<typeof plan>;
+
+/**
+ * Writes both parameter blocks (see conv.wat), one per thread: the same; and the two
+ * tables, the taps' offsets from a window's corner and each pixel's corner in its image.
+ */
+function writeParams(memory: WebAssembly.Memory, g: WindowGeometry, p: Plan, act: number): void {
+  const heap = new Int32Array(memory.buffer);
+  const block = [p.xAt, p.filterAt, p.biasAt, p.outAt, p.ocp * 4, p.K, p.tapsAt, p.cornersAt, p.pixels * 4, p.imageFloats * 4, act, p.filterAt, p.partBytes];
   heap.set(block, 0);
   heap.set(block, WORKER_PARAMS / 4);
+  let at = p.tapsAt / 4;
+  for (let ky = 0; ky < g.kh; ky++) {
+    for (let kx = 0; kx < g.kw; kx++) {
+      for (let c = 0; c < g.inC; c++) heap[at++] = ((ky * g.dh * p.padW + kx * g.dw) * g.inC + c) * 4;
+    }
+  }
+  for (let oy = 0; oy < g.outH; oy++) {
+    for (let ox = 0; ox < g.outW; ox++) heap[at++] = (oy * g.sh * p.padW + ox * g.sw) * g.inC * 4;
+  }
+}
+
+/** Copies `images` images of `x` from image `n0` into the band at `xAt`, zero-padded to the plan's rows and columns. */
+function copyImages(x: Float32Array, g: WindowGeometry, p: Plan, n0: number, images: number, f32: Float32Array): void {
+  const at = p.xAt / 4;
+  const inImage = g.inH * g.inW * g.inC;
+  if (g.top === 0 && g.left === 0 && p.padH === g.inH && p.padW === g.inW) {
+    f32.set(x.subarray(n0 * inImage, (n0 + images) * inImage), at);
+    return;
+  }
+  f32.fill(0, at, at + images * p.imageFloats);
+  // The input rows and columns the padded image holds (the windows may end before the input does).
+  const rows = Math.min(g.inH, p.padH - g.top);
+  const cols = Math.min(g.inW, p.padW - g.left) * g.inC;
+  for (let n = 0; n < images; n++) {
+    for (let y = 0; y < rows; y++) {
+      const src = (n0 + n) * inImage + y * g.inW * g.inC;
+      f32.set(x.subarray(src, src + cols), at + n * p.imageFloats + ((y + g.top) * p.padW + g.left) * g.inC);
+    }
+  }
 }
 
 /** Pixels per chunk of a band of `rows` pixels. */
@@ -135,10 +175,10 @@ export function directConvForward(x: Float32Array, g: WindowGeometry, filter: Fl
   copyRows(filter, f32, p.filterAt / 4, p.K, outC, p.ocp);
   f32.fill(0, p.biasAt / 4, p.biasAt / 4 + p.ocp);
   if (bias) f32.set(bias, p.biasAt / 4);
-  writeParams(new Int32Array(memory.buffer), g, p, act);
+  writeParams(memory, g, p, act);
   for (let n0 = 0; n0 < g.batch; n0 += p.images) {
     const images = Math.min(p.images, g.batch - n0);
-    f32.set(x.subarray(n0 * p.imageFloats, (n0 + images) * p.imageFloats), p.xAt / 4);
+    copyImages(x, g, p, n0, images, f32);
     const rows = images * p.pixels;
     run(CONV_FORWARD, rows);
     const at = p.outAt / 4;
@@ -158,11 +198,11 @@ export function directConvFilterGrad(x: Float32Array, g: WindowGeometry, dy: Flo
   const { memory, run } = runner(g, p);
   const f32 = new Float32Array(memory.buffer);
   const total = new Float64Array(p.K * outC);
-  writeParams(new Int32Array(memory.buffer), g, p, 0);
+  writeParams(memory, g, p, 0);
   for (let n0 = 0; n0 < g.batch; n0 += p.images) {
     const images = Math.min(p.images, g.batch - n0);
     f32.fill(0, p.filterAt / 4, p.biasAt / 4);
-    f32.set(x.subarray(n0 * p.imageFloats, (n0 + images) * p.imageFloats), p.xAt / 4);
+    copyImages(x, g, p, n0, images, f32);
     const rows = images * p.pixels;
     copyRows(dy.subarray(n0 * p.pixels * outC, (n0 * p.pixels + rows) * outC), f32, p.outAt / 4, rows, outC, p.ocp);
     run(CONV_FILTER_GRAD, rows);
