@@ -28,7 +28,7 @@
   (func $tile (param $P i32) (param $tab i32) (param $tabEnd i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32)
     (param $wp i32) (param $bias i32) (param $o0 i32) (param $o1 i32) (param $o2 i32) (param $o3 i32)
     (local $step i32) (local $cb i32) (local $t i32) (local $w i32) (local $v i32) (local $act i32)
-    (local $a v128) (local $w0 v128) (local $w1 v128) (local $lo v128) (local $hi v128)
+    (local $a v128) (local $w0 v128) (local $w1 v128) (local $lo v128) (local $hi v128) (local $z v128)
     (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
     (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
     (local.set $step (i32.load offset=16 (local.get $P)))
@@ -70,19 +70,22 @@
         (local.set $s31 (f32x4.add (f32x4.mul (local.get $a) (local.get $w1)) (local.get $s31)))
         (local.set $w (i32.add (local.get $w) (local.get $step)))
         (br_if $taps (i32.lt_u (local.tee $t (i32.add (local.get $t) (i32.const 4))) (local.get $tabEnd))))
-      ;; The activation as a clamp to [lo, hi]: none (-inf, inf), relu (0, inf), relu6 (0, 6).
-      ;; f32x4.max/min keep NaN and make -0 +0 where they clamp, as the GEMM's epilogue.
+;; The activation as a clamp to [lo, hi]: none (-inf, inf), relu (0, inf), relu6 (0, 6),
+      ;; then + z. pmax/pmin are one instruction each (max/min test NaN and -0 in about eight)
+      ;; and keep NaN (the sum, their first operand, when unordered); adding z (+0 where it
+      ;; clamps) makes -0 +0 as the GEMM's epilogue does, and z = -0 leaves every sum as it is.
       ;; Set here, after the loop, so that they hold no register in it.
       (local.set $lo (select (result v128) (v128.const i64x2 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $act)))
       (local.set $hi (select (result v128) (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
-      (v128.store (i32.add (local.get $o0) (local.get $cb)) (f32x4.min (f32x4.max (local.get $s00) (local.get $lo)) (local.get $hi)))
-      (v128.store offset=16 (i32.add (local.get $o0) (local.get $cb)) (f32x4.min (f32x4.max (local.get $s01) (local.get $lo)) (local.get $hi)))
-      (v128.store (i32.add (local.get $o1) (local.get $cb)) (f32x4.min (f32x4.max (local.get $s10) (local.get $lo)) (local.get $hi)))
-      (v128.store offset=16 (i32.add (local.get $o1) (local.get $cb)) (f32x4.min (f32x4.max (local.get $s11) (local.get $lo)) (local.get $hi)))
-      (v128.store (i32.add (local.get $o2) (local.get $cb)) (f32x4.min (f32x4.max (local.get $s20) (local.get $lo)) (local.get $hi)))
-      (v128.store offset=16 (i32.add (local.get $o2) (local.get $cb)) (f32x4.min (f32x4.max (local.get $s21) (local.get $lo)) (local.get $hi)))
-      (v128.store (i32.add (local.get $o3) (local.get $cb)) (f32x4.min (f32x4.max (local.get $s30) (local.get $lo)) (local.get $hi)))
-      (v128.store offset=16 (i32.add (local.get $o3) (local.get $cb)) (f32x4.min (f32x4.max (local.get $s31) (local.get $lo)) (local.get $hi)))
+      (local.set $z (select (result v128) (v128.const i64x2 0 0) (v128.const f32x4 -0 -0 -0 -0) (local.get $act)))
+      (v128.store (i32.add (local.get $o0) (local.get $cb)) (f32x4.add (f32x4.pmin (f32x4.pmax (local.get $s00) (local.get $lo)) (local.get $hi)) (local.get $z)))
+      (v128.store offset=16 (i32.add (local.get $o0) (local.get $cb)) (f32x4.add (f32x4.pmin (f32x4.pmax (local.get $s01) (local.get $lo)) (local.get $hi)) (local.get $z)))
+      (v128.store (i32.add (local.get $o1) (local.get $cb)) (f32x4.add (f32x4.pmin (f32x4.pmax (local.get $s10) (local.get $lo)) (local.get $hi)) (local.get $z)))
+      (v128.store offset=16 (i32.add (local.get $o1) (local.get $cb)) (f32x4.add (f32x4.pmin (f32x4.pmax (local.get $s11) (local.get $lo)) (local.get $hi)) (local.get $z)))
+      (v128.store (i32.add (local.get $o2) (local.get $cb)) (f32x4.add (f32x4.pmin (f32x4.pmax (local.get $s20) (local.get $lo)) (local.get $hi)) (local.get $z)))
+      (v128.store offset=16 (i32.add (local.get $o2) (local.get $cb)) (f32x4.add (f32x4.pmin (f32x4.pmax (local.get $s21) (local.get $lo)) (local.get $hi)) (local.get $z)))
+      (v128.store (i32.add (local.get $o3) (local.get $cb)) (f32x4.add (f32x4.pmin (f32x4.pmax (local.get $s30) (local.get $lo)) (local.get $hi)) (local.get $z)))
+      (v128.store offset=16 (i32.add (local.get $o3) (local.get $cb)) (f32x4.add (f32x4.pmin (f32x4.pmax (local.get $s31) (local.get $lo)) (local.get $hi)) (local.get $z)))
       (br_if $blocks (i32.lt_u (local.tee $cb (i32.add (local.get $cb) (i32.const 32))) (local.get $step)))))
 
   ;; The pixel cursor, at P + 96 (its byte offset in the corners table) and P + 100 (its
