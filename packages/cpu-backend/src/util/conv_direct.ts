@@ -70,20 +70,24 @@ function instanceWith(bytes: number): { exports: ConvEntry; memory: WebAssembly.
   return instance;
 }
 
+type Kind = typeof CONV_FORWARD | typeof CONV_FILTER_GRAD;
+
 /**
  * Where a convolution of this plan runs: on both threads (the pool's shared memory) when
- * it is large enough and they are ready, else on this thread. `run(kind, rows)` runs the
- * band's `rows` pixels.
+ * it is large enough and they are ready, else on this thread. `run(kind, rows, meanwhile)`
+ * runs the band's `rows` pixels and `meanwhile` (the copies of another band: on two
+ * threads this thread runs it while the worker starts on the band).
  */
 function runner(g: WindowGeometry, p: Plan) {
   const macs = g.batch * p.pixels * p.K * p.ocp;
   const split = convSplitInstance(macs, p.end);
   if (split) {
-    const run = (kind: typeof CONV_FORWARD | typeof CONV_FILTER_GRAD, rows: number) => runConvSplit(kind, rows, chunkSize(rows), 0, WORKER_PARAMS);
+    const run = (kind: Kind, rows: number, meanwhile?: () => void) => runConvSplit(kind, rows, chunkSize(rows), 0, WORKER_PARAMS, meanwhile);
     return { memory: split.memory, run };
   }
   const { exports, memory } = instanceWith(p.end);
-  const run = (kind: typeof CONV_FORWARD | typeof CONV_FILTER_GRAD, rows: number) => {
+  const run = (kind: Kind, rows: number, meanwhile?: () => void) => {
+    meanwhile?.();
     if (kind === CONV_FORWARD) return exports.forward(0, 0, rows);
     const per = chunkSize(rows);
     for (let q = 0; q * per < rows; q++) exports.filter_grad(0, q * per, Math.min(rows, (q + 1) * per), q);
@@ -91,7 +95,11 @@ function runner(g: WindowGeometry, p: Plan) {
   return { memory, run };
 }
 
-/** The band plan: images per band, padded channels and image, and the byte offsets of the layout. */
+/**
+ * The band plan: images per band, padded channels and image, and the byte offsets of the
+ * layout. Two bands of images and outputs (or dy), `xAt[b & 1]` and `outAt[b & 1]` for
+ * band `b`, so that one band's copies overlap the next band's kernel.
+ */
 function plan(g: WindowGeometry, outC: number) {
   const ocp = roundUp(outC, 8);
   const pixels = g.outH * g.outW;
@@ -107,9 +115,11 @@ function plan(g: WindowGeometry, outC: number) {
   // The filter gradient's partial sums, one per chunk (the forward pass uses the first as its filter).
   const partBytes = K * ocp * 4;
   const biasAt = filterAt + CHUNKS_PER_BAND * partBytes;
-  const xAt = biasAt + ocp * 4;
-  const outAt = xAt + roundUp(images * imageFloats * 4, 16);
-  return { ocp, pixels, padH, padW, imageFloats, images, K, tapsAt, cornersAt, filterAt, partBytes, biasAt, xAt, outAt, end: outAt + images * pixels * ocp * 4 };
+  const xBytes = roundUp(images * imageFloats * 4, 16);
+  const outBytes = images * pixels * ocp * 4;
+  const xAt = [biasAt + ocp * 4, biasAt + ocp * 4 + xBytes];
+  const outAt = [xAt[1] + xBytes, xAt[1] + xBytes + outBytes];
+  return { ocp, pixels, padH, padW, imageFloats, images, K, tapsAt, cornersAt, filterAt, partBytes, biasAt, xAt, outAt, end: outAt[1] + outBytes };
 }
 
 type Plan = ReturnType<typeof plan>;
@@ -120,7 +130,7 @@ type Plan = ReturnType<typeof plan>;
  */
 function writeParams(memory: WebAssembly.Memory, g: WindowGeometry, p: Plan, act: number): void {
   const heap = new Int32Array(memory.buffer);
-  const block = [p.xAt, p.filterAt, p.biasAt, p.outAt, p.ocp * 4, p.K, p.tapsAt, p.cornersAt, p.pixels * 4, p.imageFloats * 4, act, p.filterAt, p.partBytes];
+  const block = [p.xAt[0], p.filterAt, p.biasAt, p.outAt[0], p.ocp * 4, p.K, p.tapsAt, p.cornersAt, p.pixels * 4, p.imageFloats * 4, act, p.filterAt, p.partBytes];
   heap.set(block, 0);
   heap.set(block, WORKER_PARAMS / 4);
   let at = p.tapsAt / 4;
@@ -134,9 +144,18 @@ function writeParams(memory: WebAssembly.Memory, g: WindowGeometry, p: Plan, act
   }
 }
 
-/** Copies `images` images of `x` from image `n0` into the band at `xAt`, zero-padded to the plan's rows and columns. */
-function copyImages(x: Float32Array, g: WindowGeometry, p: Plan, n0: number, images: number, f32: Float32Array): void {
-  const at = p.xAt / 4;
+/** Points both parameter blocks at band `b`'s images and outputs (or dy). */
+function useBand(memory: WebAssembly.Memory, p: Plan, b: number): void {
+  const heap = new Int32Array(memory.buffer);
+  for (const at of [0, WORKER_PARAMS / 4]) {
+    heap[at] = p.xAt[b & 1];
+    heap[at + 3] = p.outAt[b & 1];
+  }
+}
+
+/** Copies `images` images of `x` from image `n0` into band `b`'s, zero-padded to the plan's rows and columns. */
+function copyImages(x: Float32Array, g: WindowGeometry, p: Plan, b: number, n0: number, images: number, f32: Float32Array): void {
+  const at = p.xAt[b & 1] / 4;
   const inImage = g.inH * g.inW * g.inC;
   if (g.top === 0 && g.left === 0 && p.padH === g.inH && p.padW === g.inW) {
     f32.set(x.subarray(n0 * inImage, (n0 + images) * inImage), at);
@@ -176,15 +195,21 @@ export function directConvForward(x: Float32Array, g: WindowGeometry, filter: Fl
   f32.fill(0, p.biasAt / 4, p.biasAt / 4 + p.ocp);
   if (bias) f32.set(bias, p.biasAt / 4);
   writeParams(memory, g, p, act);
-  for (let n0 = 0; n0 < g.batch; n0 += p.images) {
+  // The copy out of each band runs while the next band's kernel starts.
+  let copyOut: (() => void) | undefined;
+  for (let b = 0, n0 = 0; n0 < g.batch; b++, n0 += p.images) {
     const images = Math.min(p.images, g.batch - n0);
-    copyImages(x, g, p, n0, images, f32);
+    copyImages(x, g, p, b, n0, images, f32);
+    useBand(memory, p, b);
     const rows = images * p.pixels;
-    run(CONV_FORWARD, rows);
-    const at = p.outAt / 4;
-    if (p.ocp === outC) out.set(f32.subarray(at, at + rows * outC), n0 * p.pixels * outC);
-    else for (let r = 0; r < rows; r++) out.set(f32.subarray(at + r * p.ocp, at + r * p.ocp + outC), (n0 * p.pixels + r) * outC);
+    run(CONV_FORWARD, rows, copyOut);
+    const [at, to] = [p.outAt[b & 1] / 4, n0 * p.pixels * outC];
+    copyOut = () => {
+      if (p.ocp === outC) out.set(f32.subarray(at, at + rows * outC), to);
+      else for (let r = 0; r < rows; r++) out.set(f32.subarray(at + r * p.ocp, at + r * p.ocp + outC), to + r * outC);
+    };
   }
+  copyOut?.();
 }
 
 /**
@@ -199,13 +224,20 @@ export function directConvFilterGrad(x: Float32Array, g: WindowGeometry, dy: Flo
   const f32 = new Float32Array(memory.buffer);
   const total = new Float64Array(p.K * outC);
   writeParams(memory, g, p, 0);
-  for (let n0 = 0; n0 < g.batch; n0 += p.images) {
-    const images = Math.min(p.images, g.batch - n0);
+  const rowsOf = (n0: number) => Math.min(p.images, g.batch - n0) * p.pixels;
+  // Band b's images and dy, copied in while band b - 1's kernel runs.
+  const copyIn = (b: number) => {
+    const n0 = b * p.images;
+    const rows = rowsOf(n0);
+    copyImages(x, g, p, b, n0, rows / p.pixels, f32);
+    copyRows(dy.subarray(n0 * p.pixels * outC, (n0 * p.pixels + rows) * outC), f32, p.outAt[b & 1] / 4, rows, outC, p.ocp);
+  };
+  copyIn(0);
+  for (let b = 0, n0 = 0; n0 < g.batch; b++, n0 += p.images) {
+    const rows = rowsOf(n0);
     f32.fill(0, p.filterAt / 4, p.biasAt / 4);
-    copyImages(x, g, p, n0, images, f32);
-    const rows = images * p.pixels;
-    copyRows(dy.subarray(n0 * p.pixels * outC, (n0 * p.pixels + rows) * outC), f32, p.outAt / 4, rows, outC, p.ocp);
-    run(CONV_FILTER_GRAD, rows);
+    useBand(memory, p, b);
+    run(CONV_FILTER_GRAD, rows, n0 + p.images < g.batch ? () => copyIn(b + 1) : undefined);
     // Each chunk's float32 sums, added in double in chunk order.
     for (let q = 0; q * chunkSize(rows) < rows; q++) {
       const at = (p.filterAt + q * p.partBytes) / 4;
