@@ -107,7 +107,9 @@ function plan(g: WindowGeometry, outC: number) {
   const padH = pixels ? (g.outH - 1) * g.sh + (g.kh - 1) * g.dh + 1 : 0;
   const padW = pixels ? (g.outW - 1) * g.sw + (g.kw - 1) * g.dw + 1 : 0;
   const imageFloats = padH * padW * g.inC;
-  const images = Math.max(1, Math.min(g.batch, Math.floor(BAND_FLOATS / Math.max(1, pixels * ocp))));
+  // Bands of equal size (within one image), so that each band's copies overlap a band's kernel as long.
+  const most = Math.max(1, Math.min(g.batch, Math.floor(BAND_FLOATS / Math.max(1, pixels * ocp))));
+  const images = Math.max(1, Math.ceil(g.batch / Math.ceil(g.batch / most)));
   const K = g.kh * g.kw * g.inC;
   const tapsAt = 2 * PARAMS_BYTES;
   const cornersAt = tapsAt + K * 4;
