@@ -19,12 +19,14 @@
   (import "env" "memory" (memory 1))
 
   ;; The one inner kernel of both entries, a 4 x 8 register tile: for each block of 8
-  ;; channels, four rows of sums r = 0..3 (at o_r, starting from `bias` where it is not 0,
-  ;; else from o_r itself) gain, for each i32 v of the table [tab, tabEnd), the float at
-  ;; v + c_r times the 8 floats at wp + i * ocp. Forward: the table is the taps, c_r the
-  ;; corners of four pixels, wp the filter. Filter gradient: the table is a run of pixels'
-  ;; corners, c_r four taps, wp their dy. Rows may repeat (a group's tail): they then get
-  ;; the same sums, stored twice.
+  ;; channels, four rows of sums r = 0..3 gain, for each i32 v of the table [tab, tabEnd),
+  ;; the float at v + c_r times the 8 floats at wp + i * ocp. Forward (`bias` not 0): the
+  ;; table is the taps, c_r the corners of four pixels, wp the filter; the sums start from
+  ;; the bias and go to o_r through the activation. Filter gradient (`bias` 0): the table is
+  ;; a run of pixels' corners, c_r four taps, wp their dy; the sums start from 0 and are
+  ;; added to o_r, so a chunk's running sums take one float32 addition per run of pixels,
+  ;; not per pixel. Rows may repeat (a group's tail): they then get the same sums, and every
+  ;; o_r is read before any is written, so a repeated row is added once.
   (func $tile (param $P i32) (param $tab i32) (param $tabEnd i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32)
     (param $wp i32) (param $bias i32) (param $o0 i32) (param $o1 i32) (param $o2 i32) (param $o3 i32)
     (local $step i32) (local $cb i32) (local $t i32) (local $w i32) (local $v i32) (local $act i32)
@@ -34,22 +36,14 @@
     (local.set $step (i32.load offset=16 (local.get $P)))
     (local.set $act (i32.load offset=40 (local.get $P)))
     (loop $blocks
-      (if (local.get $bias)
-        (then
-          (local.set $s00 (v128.load (i32.add (local.get $bias) (local.get $cb))))
-          (local.set $s01 (v128.load offset=16 (i32.add (local.get $bias) (local.get $cb))))
-          (local.set $s10 (local.get $s00)) (local.set $s11 (local.get $s01))
-          (local.set $s20 (local.get $s00)) (local.set $s21 (local.get $s01))
-          (local.set $s30 (local.get $s00)) (local.set $s31 (local.get $s01)))
-        (else
-          (local.set $s00 (v128.load (i32.add (local.get $o0) (local.get $cb))))
-          (local.set $s01 (v128.load offset=16 (i32.add (local.get $o0) (local.get $cb))))
-          (local.set $s10 (v128.load (i32.add (local.get $o1) (local.get $cb))))
-          (local.set $s11 (v128.load offset=16 (i32.add (local.get $o1) (local.get $cb))))
-          (local.set $s20 (v128.load (i32.add (local.get $o2) (local.get $cb))))
-          (local.set $s21 (v128.load offset=16 (i32.add (local.get $o2) (local.get $cb))))
-          (local.set $s30 (v128.load (i32.add (local.get $o3) (local.get $cb))))
-          (local.set $s31 (v128.load offset=16 (i32.add (local.get $o3) (local.get $cb))))))
+      (local.set $s00 (v128.const i64x2 0 0))
+      (local.set $s01 (v128.const i64x2 0 0))
+      (if (local.get $bias) (then
+        (local.set $s00 (v128.load (i32.add (local.get $bias) (local.get $cb))))
+        (local.set $s01 (v128.load offset=16 (i32.add (local.get $bias) (local.get $cb))))))
+      (local.set $s10 (local.get $s00)) (local.set $s11 (local.get $s01))
+      (local.set $s20 (local.get $s00)) (local.set $s21 (local.get $s01))
+      (local.set $s30 (local.get $s00)) (local.set $s31 (local.get $s01))
       (local.set $t (local.get $tab))
       (local.set $w (i32.add (local.get $wp) (local.get $cb)))
       (loop $taps
@@ -70,7 +64,16 @@
         (local.set $s31 (f32x4.add (f32x4.mul (local.get $a) (local.get $w1)) (local.get $s31)))
         (local.set $w (i32.add (local.get $w) (local.get $step)))
         (br_if $taps (i32.lt_u (local.tee $t (i32.add (local.get $t) (i32.const 4))) (local.get $tabEnd))))
-;; The activation as a clamp to [lo, hi]: none (-inf, inf), relu (0, inf), relu6 (0, 6),
+      (if (i32.eqz (local.get $bias)) (then
+        (local.set $s00 (f32x4.add (local.get $s00) (v128.load (i32.add (local.get $o0) (local.get $cb)))))
+        (local.set $s01 (f32x4.add (local.get $s01) (v128.load offset=16 (i32.add (local.get $o0) (local.get $cb)))))
+        (local.set $s10 (f32x4.add (local.get $s10) (v128.load (i32.add (local.get $o1) (local.get $cb)))))
+        (local.set $s11 (f32x4.add (local.get $s11) (v128.load offset=16 (i32.add (local.get $o1) (local.get $cb)))))
+        (local.set $s20 (f32x4.add (local.get $s20) (v128.load (i32.add (local.get $o2) (local.get $cb)))))
+        (local.set $s21 (f32x4.add (local.get $s21) (v128.load offset=16 (i32.add (local.get $o2) (local.get $cb)))))
+        (local.set $s30 (f32x4.add (local.get $s30) (v128.load (i32.add (local.get $o3) (local.get $cb)))))
+        (local.set $s31 (f32x4.add (local.get $s31) (v128.load offset=16 (i32.add (local.get $o3) (local.get $cb)))))))
+      ;; The activation as a clamp to [lo, hi]: none (-inf, inf), relu (0, inf), relu6 (0, 6),
       ;; then + z. pmax/pmin are one instruction each (max/min test NaN and -0 in about eight)
       ;; and keep NaN (the sum, their first operand, when unordered); adding z (+0 where it
       ;; clamps) makes -0 +0 as the GEMM's epilogue does, and z = -0 leaves every sum as it is.
