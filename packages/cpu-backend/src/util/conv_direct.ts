@@ -11,20 +11,22 @@ import { lazySimdModule } from './wasm_module.js';
  * copies runs of one to four floats and hands the GEMM a depth of `kh * kw * inC` (25 for
  * 5 x 5), too shallow for its blocking: the two together ran at about 12 GFLOP/s there.
  *
- * The host side: two parameter blocks (its layout is in conv.wat; one per thread), the filter
- * (or one partial filter gradient per chunk of pixels) after them, then one band of whole
- * images and its outputs (or dy), output channels padded to a multiple of 4. The filter
- * gradient is chunked the same way on one thread or two and its chunks summed in order, so
- * both give the same bits. A large convolution runs on
- * the GEMM's two threads (see `setGemmThreads`), each taking chunks of the band's pixels,
- * on the pool's shared memory; a small one on this thread, on a plain memory.
+ * The host side: two parameter blocks (its layout is in conv.wat; one per thread), the
+ * tables of the taps' offsets and the pixels' window corners, the filter (or one partial
+ * filter gradient per chunk of pixels), then two bands of whole images, zero-padded to what
+ * the windows cover, and their outputs (or dy), output channels padded to a multiple of 8.
+ * The filter gradient is chunked the same way on one thread or two and its chunks summed
+ * in order, so both give the same bits. A large convolution runs on the GEMM's two threads
+ * (see `setGemmThreads`), each taking chunks of the band's pixels, on the pool's shared
+ * memory, the bands in turn in the two buffers: this thread copies one band in or out
+ * while the worker starts on the next. A small one runs on this thread, on a plain memory.
  */
 
 /** Inputs of at most this many channels take the direct kernels (above it im2col runs are long enough). */
 export const DIRECT_MAX_CHANNELS = 4;
-/** Floats of outputs (or dy) per band of images: 4 MiB, whatever the batch. */
-const BAND_FLOATS = 1 << 20;
-/** Bytes of one parameter block with the filter gradient's table of 64 pixel places; the worker's block follows the main thread's. */
+/** Floats of outputs (or dy) per band of images: 2 MiB (4 MiB for the two), whatever the batch. */
+const BAND_FLOATS = 1 << 19;
+/** Bytes of one parameter block with the filter gradient's run of 128 window corners; the worker's block follows the main thread's. */
 const PARAMS_BYTES = 1024;
 const WORKER_PARAMS = PARAMS_BYTES;
 /** Chunks of each band the two threads take in turn. */
