@@ -97,9 +97,16 @@ describe('the GEMM split between two threads', () => {
     const f = tensor(randomFloats(5 * 5 * 32, 2), [5, 5, 1, 32]);
     const x2 = tensor(randomFloats(8 * 24 * 24 * 32, 3), [8, 24, 24, 32]);
     const f2 = tensor(randomFloats(5 * 5 * 32 * 32, 4), [5, 5, 32, 32]);
+    // Five bands of the direct kernel (12 images each at 64 channels): its two buffers in turn.
+    const x3 = tensor(randomFloats(60 * 28 * 28, 5), [60, 28, 28, 1]);
+    const f3 = tensor(randomFloats(5 * 5 * 64, 6), [5, 5, 1, 64]);
     const g = grads((a, b) => conv2d(a, b));
     const all = () =>
-      tidy(() => [conv2d(x, f), ...g([x, f]), conv2d(x2, f2, { padding: 'same' }), ...g([x2, f2])].map((y) => Array.from(y.dataSync())));
+      tidy(() =>
+        [conv2d(x, f), ...g([x, f]), conv2d(x2, f2, { padding: 'same' }), ...g([x2, f2]), conv2d(x3, f3), ...g([x3, f3])].map((y) =>
+          Array.from(y.dataSync()),
+        ),
+      );
     setGemmThreads('off');
     const one = all();
     setGemmThreads('always');
@@ -107,7 +114,7 @@ describe('the GEMM split between two threads', () => {
     const two = all();
     expect(gemmThreadSplits() - before).toBeGreaterThan(6);
     expect(two).toEqual(one);
-    [x, f, x2, f2].forEach((v) => v.dispose());
+    [x, f, x2, f2, x3, f3].forEach((v) => v.dispose());
   });
 
   it('never keeps Node from exiting: a process that used both threads ends by itself', () => {

@@ -11,20 +11,22 @@ import { lazySimdModule } from './wasm_module.js';
  * copies runs of one to four floats and hands the GEMM a depth of `kh * kw * inC` (25 for
  * 5 x 5), too shallow for its blocking: the two together ran at about 12 GFLOP/s there.
  *
- * The host side: two parameter blocks (its layout is in conv.wat; one per thread), the filter
- * (or one partial filter gradient per chunk of pixels) after them, then one band of whole
- * images and its outputs (or dy), output channels padded to a multiple of 4. The filter
- * gradient is chunked the same way on one thread or two and its chunks summed in order, so
- * both give the same bits. A large convolution runs on
- * the GEMM's two threads (see `setGemmThreads`), each taking chunks of the band's pixels,
- * on the pool's shared memory; a small one on this thread, on a plain memory.
+ * The host side: two parameter blocks (its layout is in conv.wat; one per thread), the
+ * tables of the taps' offsets and the pixels' window corners, the filter (or one partial
+ * filter gradient per chunk of pixels), then two bands of whole images, zero-padded to what
+ * the windows cover, and their outputs (or dy), output channels padded to a multiple of 8.
+ * The filter gradient is chunked the same way on one thread or two and its chunks summed
+ * in order, so both give the same bits. A large convolution runs on the GEMM's two threads
+ * (see `setGemmThreads`), each taking chunks of the band's pixels, on the pool's shared
+ * memory, the bands in turn in the two buffers: this thread copies one band in or out
+ * while the worker starts on the next. A small one runs on this thread, on a plain memory.
  */
 
 /** Inputs of at most this many channels take the direct kernels (above it im2col runs are long enough). */
 export const DIRECT_MAX_CHANNELS = 4;
-/** Floats of outputs (or dy) per band of images: 4 MiB, whatever the batch. */
-const BAND_FLOATS = 1 << 20;
-/** Bytes of one parameter block with the filter gradient's table of 64 pixel places; the worker's block follows the main thread's. */
+/** Floats of outputs (or dy) per band of images: 2 MiB (4 MiB for the two), whatever the batch. */
+const BAND_FLOATS = 1 << 19;
+/** Bytes of one parameter block with the filter gradient's run of 128 window corners; the worker's block follows the main thread's. */
 const PARAMS_BYTES = 1024;
 const WORKER_PARAMS = PARAMS_BYTES;
 /** Chunks of each band the two threads take in turn. */
@@ -51,7 +53,7 @@ export function setDirectConv(on: boolean): boolean {
  * TypeScript), the module compiled, and (for the forward pass) an epilogue the module applies.
  */
 export function useDirectConv(g: WindowGeometry, activationCode = 0): boolean {
-  return enabled && g.inC <= DIRECT_MAX_CHANNELS && activationCode >= 0 && getGemmImplementation() === 'wasm' && convModule() !== null;
+  return enabled && g.inC > 0 && g.inC <= DIRECT_MAX_CHANNELS && g.outC > 0 && activationCode >= 0 && getGemmImplementation() === 'wasm' && convModule() !== null;
 }
 
 const roundUp = (x: number, to: number) => Math.ceil(x / to) * to;
@@ -70,20 +72,24 @@ function instanceWith(bytes: number): { exports: ConvEntry; memory: WebAssembly.
   return instance;
 }
 
+type Kind = typeof CONV_FORWARD | typeof CONV_FILTER_GRAD;
+
 /**
  * Where a convolution of this plan runs: on both threads (the pool's shared memory) when
- * it is large enough and they are ready, else on this thread. `run(kind, rows)` runs the
- * band's `rows` pixels.
+ * it is large enough and they are ready, else on this thread. `run(kind, rows, meanwhile)`
+ * runs the band's `rows` pixels and `meanwhile` (the copies of another band: on two
+ * threads this thread runs it while the worker starts on the band).
  */
-function runner(g: WindowGeometry, p: ReturnType<typeof plan>) {
+function runner(g: WindowGeometry, p: Plan) {
   const macs = g.batch * p.pixels * p.K * p.ocp;
   const split = convSplitInstance(macs, p.end);
   if (split) {
-    const run = (kind: typeof CONV_FORWARD | typeof CONV_FILTER_GRAD, rows: number) => runConvSplit(kind, rows, chunkSize(rows), 0, WORKER_PARAMS);
+    const run = (kind: Kind, rows: number, meanwhile?: () => void) => runConvSplit(kind, rows, chunkSize(rows), 0, WORKER_PARAMS, meanwhile);
     return { memory: split.memory, run };
   }
   const { exports, memory } = instanceWith(p.end);
-  const run = (kind: typeof CONV_FORWARD | typeof CONV_FILTER_GRAD, rows: number) => {
+  const run = (kind: Kind, rows: number, meanwhile?: () => void) => {
+    meanwhile?.();
     if (kind === CONV_FORWARD) return exports.forward(0, 0, rows);
     const per = chunkSize(rows);
     for (let q = 0; q * per < rows; q++) exports.filter_grad(0, q * per, Math.min(rows, (q + 1) * per), q);
@@ -91,27 +97,84 @@ function runner(g: WindowGeometry, p: ReturnType<typeof plan>) {
   return { memory, run };
 }
 
-/** The band plan: images per band, padded channels, and the byte offsets of the layout. */
+/**
+ * The band plan: images per band, padded channels and image, and the byte offsets of the
+ * layout. Two bands of images and outputs (or dy), `xAt[b & 1]` and `outAt[b & 1]` for
+ * band `b`, so that one band's copies overlap the next band's kernel.
+ */
 function plan(g: WindowGeometry, outC: number) {
-  const ocp = roundUp(outC, 4);
+  const ocp = roundUp(outC, 8);
   const pixels = g.outH * g.outW;
-  const imageFloats = g.inH * g.inW * g.inC;
-  const images = Math.max(1, Math.min(g.batch, Math.floor(BAND_FLOATS / Math.max(1, pixels * ocp))));
+  // The image zero-padded to just the rows and columns the windows cover.
+  const padH = pixels ? (g.outH - 1) * g.sh + (g.kh - 1) * g.dh + 1 : 0;
+  const padW = pixels ? (g.outW - 1) * g.sw + (g.kw - 1) * g.dw + 1 : 0;
+  const imageFloats = padH * padW * g.inC;
+  // Bands of equal size (within one image), so that each band's copies overlap a band's kernel as long.
+  const most = Math.max(1, Math.min(g.batch, Math.floor(BAND_FLOATS / Math.max(1, pixels * ocp))));
+  const images = Math.max(1, Math.ceil(g.batch / Math.ceil(g.batch / most)));
   const K = g.kh * g.kw * g.inC;
-  const filterAt = 2 * PARAMS_BYTES;
+  const tapsAt = 2 * PARAMS_BYTES;
+  const cornersAt = tapsAt + K * 4;
+  const filterAt = roundUp(cornersAt + pixels * 4, 16);
   // The filter gradient's partial sums, one per chunk (the forward pass uses the first as its filter).
-  const partBytes = roundUp(K * ocp * 4, 16);
+  const partBytes = K * ocp * 4;
   const biasAt = filterAt + CHUNKS_PER_BAND * partBytes;
-  const xAt = biasAt + ocp * 4;
-  const outAt = xAt + roundUp(images * imageFloats * 4, 16);
-  return { ocp, pixels, imageFloats, images, K, filterAt, partBytes, biasAt, xAt, outAt, end: outAt + images * pixels * ocp * 4 };
+  const xBytes = roundUp(images * imageFloats * 4, 16);
+  const outBytes = images * pixels * ocp * 4;
+  const xAt = [biasAt + ocp * 4, biasAt + ocp * 4 + xBytes];
+  const outAt = [xAt[1] + xBytes, xAt[1] + xBytes + outBytes];
+  return { ocp, pixels, padH, padW, imageFloats, images, K, tapsAt, cornersAt, filterAt, partBytes, biasAt, xAt, outAt, end: outAt[1] + outBytes };
 }
 
-/** Writes both parameter blocks (see conv.wat), one per thread: the same. */
-function writeParams(heap: Int32Array, g: WindowGeometry, p: ReturnType<typeof plan>, act: number): void {
-  const block = [p.xAt, p.filterAt, p.biasAt, p.outAt, g.inH, g.inW, g.inC, g.outH, g.outW, p.ocp, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.top, g.left, act, 0, 0, p.filterAt, p.partBytes];
+type Plan = ReturnType<typeof plan>;
+
+/**
+ * Writes both parameter blocks (see conv.wat), one per thread: the same; and the two
+ * tables, the taps' offsets from a window's corner and each pixel's corner in its image.
+ */
+function writeParams(memory: WebAssembly.Memory, g: WindowGeometry, p: Plan, act: number): void {
+  const heap = new Int32Array(memory.buffer);
+  const block = [p.xAt[0], p.filterAt, p.biasAt, p.outAt[0], p.ocp * 4, p.K, p.tapsAt, p.cornersAt, p.pixels * 4, p.imageFloats * 4, act, p.filterAt, p.partBytes];
   heap.set(block, 0);
   heap.set(block, WORKER_PARAMS / 4);
+  let at = p.tapsAt / 4;
+  for (let ky = 0; ky < g.kh; ky++) {
+    for (let kx = 0; kx < g.kw; kx++) {
+      for (let c = 0; c < g.inC; c++) heap[at++] = ((ky * g.dh * p.padW + kx * g.dw) * g.inC + c) * 4;
+    }
+  }
+  for (let oy = 0; oy < g.outH; oy++) {
+    for (let ox = 0; ox < g.outW; ox++) heap[at++] = (oy * g.sh * p.padW + ox * g.sw) * g.inC * 4;
+  }
+}
+
+/** Points both parameter blocks at band `b`'s images and outputs (or dy). */
+function useBand(memory: WebAssembly.Memory, p: Plan, b: number): void {
+  const heap = new Int32Array(memory.buffer);
+  for (const at of [0, WORKER_PARAMS / 4]) {
+    heap[at] = p.xAt[b & 1];
+    heap[at + 3] = p.outAt[b & 1];
+  }
+}
+
+/** Copies `images` images of `x` from image `n0` into band `b`'s, zero-padded to the plan's rows and columns. */
+function copyImages(x: Float32Array, g: WindowGeometry, p: Plan, b: number, n0: number, images: number, f32: Float32Array): void {
+  const at = p.xAt[b & 1] / 4;
+  const inImage = g.inH * g.inW * g.inC;
+  if (g.top === 0 && g.left === 0 && p.padH === g.inH && p.padW === g.inW) {
+    f32.set(x.subarray(n0 * inImage, (n0 + images) * inImage), at);
+    return;
+  }
+  f32.fill(0, at, at + images * p.imageFloats);
+  // The input rows and columns the padded image holds (the windows may end before the input does).
+  const rows = Math.min(g.inH, p.padH - g.top);
+  const cols = Math.min(g.inW, p.padW - g.left) * g.inC;
+  for (let n = 0; n < images; n++) {
+    for (let y = 0; y < rows; y++) {
+      const src = (n0 + n) * inImage + y * g.inW * g.inC;
+      f32.set(x.subarray(src, src + cols), at + n * p.imageFloats + ((y + g.top) * p.padW + g.left) * g.inC);
+    }
+  }
 }
 
 /** Pixels per chunk of a band of `rows` pixels. */
@@ -135,16 +198,22 @@ export function directConvForward(x: Float32Array, g: WindowGeometry, filter: Fl
   copyRows(filter, f32, p.filterAt / 4, p.K, outC, p.ocp);
   f32.fill(0, p.biasAt / 4, p.biasAt / 4 + p.ocp);
   if (bias) f32.set(bias, p.biasAt / 4);
-  writeParams(new Int32Array(memory.buffer), g, p, act);
-  for (let n0 = 0; n0 < g.batch; n0 += p.images) {
+  writeParams(memory, g, p, act);
+  // The copy out of each band runs while the next band's kernel starts.
+  let copyOut: (() => void) | undefined;
+  for (let b = 0, n0 = 0; n0 < g.batch; b++, n0 += p.images) {
     const images = Math.min(p.images, g.batch - n0);
-    f32.set(x.subarray(n0 * p.imageFloats, (n0 + images) * p.imageFloats), p.xAt / 4);
+    copyImages(x, g, p, b, n0, images, f32);
+    useBand(memory, p, b);
     const rows = images * p.pixels;
-    run(CONV_FORWARD, rows);
-    const at = p.outAt / 4;
-    if (p.ocp === outC) out.set(f32.subarray(at, at + rows * outC), n0 * p.pixels * outC);
-    else for (let r = 0; r < rows; r++) out.set(f32.subarray(at + r * p.ocp, at + r * p.ocp + outC), (n0 * p.pixels + r) * outC);
+    run(CONV_FORWARD, rows, copyOut);
+    const [at, to] = [p.outAt[b & 1] / 4, n0 * p.pixels * outC];
+    copyOut = () => {
+      if (p.ocp === outC) out.set(f32.subarray(at, at + rows * outC), to);
+      else for (let r = 0; r < rows; r++) out.set(f32.subarray(at + r * p.ocp, at + r * p.ocp + outC), to + r * outC);
+    };
   }
+  copyOut?.();
 }
 
 /**
@@ -158,14 +227,21 @@ export function directConvFilterGrad(x: Float32Array, g: WindowGeometry, dy: Flo
   const { memory, run } = runner(g, p);
   const f32 = new Float32Array(memory.buffer);
   const total = new Float64Array(p.K * outC);
-  writeParams(new Int32Array(memory.buffer), g, p, 0);
-  for (let n0 = 0; n0 < g.batch; n0 += p.images) {
-    const images = Math.min(p.images, g.batch - n0);
+  writeParams(memory, g, p, 0);
+  const rowsOf = (n0: number) => Math.min(p.images, g.batch - n0) * p.pixels;
+  // Band b's images and dy, copied in while band b - 1's kernel runs.
+  const copyIn = (b: number) => {
+    const n0 = b * p.images;
+    const rows = rowsOf(n0);
+    copyImages(x, g, p, b, n0, rows / p.pixels, f32);
+    copyRows(dy.subarray(n0 * p.pixels * outC, (n0 * p.pixels + rows) * outC), f32, p.outAt[b & 1] / 4, rows, outC, p.ocp);
+  };
+  copyIn(0);
+  for (let b = 0, n0 = 0; n0 < g.batch; b++, n0 += p.images) {
+    const rows = rowsOf(n0);
     f32.fill(0, p.filterAt / 4, p.biasAt / 4);
-    f32.set(x.subarray(n0 * p.imageFloats, (n0 + images) * p.imageFloats), p.xAt / 4);
-    const rows = images * p.pixels;
-    copyRows(dy.subarray(n0 * p.pixels * outC, (n0 * p.pixels + rows) * outC), f32, p.outAt / 4, rows, outC, p.ocp);
-    run(CONV_FILTER_GRAD, rows);
+    useBand(memory, p, b);
+    run(CONV_FILTER_GRAD, rows, n0 + p.images < g.batch ? () => copyIn(b + 1) : undefined);
     // Each chunk's float32 sums, added in double in chunk order.
     for (let q = 0; q * chunkSize(rows) < rows; q++) {
       const at = (p.filterAt + q * p.partBytes) / 4;

@@ -392,16 +392,36 @@ export function runSplit(args: GemmArgs, split: Split, workerPacks: readonly [nu
  * Runs a direct convolution (`kind` CONV_FORWARD or CONV_FILTER_GRAD) over `pixels` output
  * pixels on both threads, in chunks of `per` pixels taken in turn: this thread with the
  * parameter block at `mainParams`, the worker with the one at `workerParams` (both written
- * by the caller in the shared memory, see conv_direct.ts). Returns when all are done.
+ * by the caller in the shared memory, see conv_direct.ts). `meanwhile`, if given, runs on
+ * this thread once the job is posted and before it takes chunks, so that the caller's copies
+ * of another band overlap the worker's share (it must not touch this job's memory).
+ * Returns when all are done.
  */
-export function runConvSplit(kind: typeof CONV_FORWARD | typeof CONV_FILTER_GRAD, pixels: number, per: number, mainParams: number, workerParams: number): void {
+export function runConvSplit(
+  kind: typeof CONV_FORWARD | typeof CONV_FILTER_GRAD,
+  pixels: number,
+  per: number,
+  mainParams: number,
+  workerParams: number,
+  meanwhile?: () => void,
+): void {
   const args = new Array(14).fill(0) as GemmArgs;
   args[0] = pixels;
-  runJob(kind, args, Math.ceil(pixels / per), per, 0, [workerParams, 0], mainParams, 0);
+  runJob(kind, args, Math.ceil(pixels / per), per, 0, [workerParams, 0], mainParams, 0, meanwhile);
 }
 
-/** Posts one job to the worker, runs chunks on this thread too, and waits for the worker's last chunk. */
-function runJob(kind: number, args: GemmArgs, chunks: number, size: number, along: number, workerPacks: readonly [number, number], pa: number, pb: number): void {
+/** Posts one job to the worker, runs `meanwhile` then chunks on this thread too, and waits for the worker's last chunk. */
+function runJob(
+  kind: number,
+  args: GemmArgs,
+  chunks: number,
+  size: number,
+  along: number,
+  workerPacks: readonly [number, number],
+  pa: number,
+  pb: number,
+  meanwhile?: () => void,
+): void {
   const p = pool;
   if (!p) throw new BackendError('the GEMM worker is not running');
   const { ctl } = p;
@@ -419,6 +439,7 @@ function runJob(kind: number, args: GemmArgs, chunks: number, size: number, alon
   Atomics.store(ctl, REQ, seq);
   Atomics.notify(ctl, REQ);
   try {
+    meanwhile?.();
     chunkLoop(p.exports, p.conv, ctl, pa, pb, JOB);
   } finally {
     // Even if this thread's chunks threw, the worker must be done with the memory.

@@ -3,257 +3,179 @@
 ;; kh * kw * inC, too shallow for the GEMM's blocking), NHWC, float32.
 ;;
 ;; The host (src/util/conv_direct.ts) writes a parameter block of i32 at `P` (byte offsets
-;; below), copies the operands in, calls `forward` or `filter_grad`, and copies the result
-;; out. Addresses in bytes. Output channels are padded to `ocp` (a multiple of 4): the
-;; filter is [kh, kw, inC, ocp], the bias [ocp], outputs and dy [pixels, ocp].
-;;   0 x   4 filter   8 bias   12 out (or dy)   16 inH   20 inW   24 inC   28 outH   32 outW
-;;   36 ocp   40 kh   44 kw   48 sh   52 sw   56 dh   60 dw   64 top   68 left
-;;   72 act (0 none, 1 relu, 2 relu6)   84 dfilter   88 bytes between chunks' dfilters
+;; below) and two tables, copies the operands in, calls `forward` or `filter_grad`, and
+;; copies the result out. Addresses in bytes. The image comes zero-padded (every window
+;; lies inside it, so no tap is tested), output channels padded to a multiple of 8: the
+;; filter is [K = kh * kw * inC, ocp], the bias [ocp], outputs and dy [pixels, ocp].
+;;   0 x   4 filter   8 bias   12 out (or dy)   16 ocp * 4   20 K   24 taps: K offsets of
+;;   the window's taps from its corner   28 corners: each pixel of an image, its window's
+;;   corner from the image's   32 pixels per image * 4   36 bytes per padded image
+;;   40 act (0 none, 1 relu, 2 relu6)   44 dfilter   48 bytes between chunks' dfilters
+;;   96, 100: the pixel cursor (see $next)   128: the filter gradient's run of corners
 ;; Both entries take the range of output pixels [first, end) to run, so that two threads
 ;; can share one band; the gradient also takes its chunk's number and sums into that
 ;; chunk's own dfilter, so the result does not depend on which thread ran which chunk.
-;; Each output channel block of 32 (eight f32x4 sums) runs per pixel; the channels past
-;; the last whole block run four at a time.
 (module
   (import "env" "memory" (memory 1))
 
-  ;; One pixel's sums of `lanes` (8 or 1) vectors of channels from `wb` (the filter at the
-  ;; block's first channel), image at `xi`, window corner (iy0, ix0), written at `o` with the
-  ;; bias from `bp` and the activation applied.
-  (func $pixel (param $P i32) (param $lanes i32) (param $xi i32) (param $iy0 i32) (param $ix0 i32)
-    (param $wb i32) (param $bp i32) (param $o i32)
-    (local $ky i32) (local $kx i32) (local $c i32) (local $iy i32) (local $ix i32) (local $xp i32) (local $wp i32)
-    (local $inW i32) (local $inC i32) (local $step i32) (local $act i32) (local $kw i32) (local $whole i32)
-    (local $a v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
-    (local $s4 v128) (local $s5 v128) (local $s6 v128) (local $s7 v128) (local $lo v128) (local $hi v128)
-    (local.set $inW (i32.load offset=20 (local.get $P)))
-    (local.set $inC (i32.load offset=24 (local.get $P)))
-    (local.set $step (i32.shl (i32.load offset=36 (local.get $P)) (i32.const 2)))
-    (local.set $s0 (v128.load (local.get $bp)))
-    (if (i32.eq (local.get $lanes) (i32.const 8)) (then
-      (local.set $s1 (v128.load offset=16 (local.get $bp)))
-      (local.set $s2 (v128.load offset=32 (local.get $bp)))
-      (local.set $s3 (v128.load offset=48 (local.get $bp)))
-      (local.set $s4 (v128.load offset=64 (local.get $bp)))
-      (local.set $s5 (v128.load offset=80 (local.get $bp)))
-      (local.set $s6 (v128.load offset=96 (local.get $bp)))
-      (local.set $s7 (v128.load offset=112 (local.get $bp)))))
-    (local.set $kw (i32.load offset=44 (local.get $P)))
-    ;; A window inside the image's width, taps adjacent (dw 1): each filter row is one run
-    ;; of kw * inC contiguous floats, in x and in the filter alike.
-    (local.set $whole (i32.and (i32.eq (i32.load offset=60 (local.get $P)) (i32.const 1))
-      (i32.and (i32.ge_s (local.get $ix0) (i32.const 0)) (i32.le_s (i32.add (local.get $ix0) (local.get $kw)) (local.get $inW)))))
-    (block $ky_done (loop $ky_next
-      (br_if $ky_done (i32.ge_u (local.get $ky) (i32.load offset=40 (local.get $P))))
-      (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $ky) (i32.load offset=56 (local.get $P)))))
-      (if (i32.lt_u (local.get $iy) (i32.load offset=16 (local.get $P))) (then
-        (local.set $kx (i32.const 0))
-        (block $kx_done (loop $kx_next
-          (br_if $kx_done (i32.ge_u (local.get $kx) (local.get $kw)))
-          (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $kx) (i32.load offset=60 (local.get $P)))))
-          ;; This run: the whole row, or one tap's inC channels (none when it is padding).
-          (local.set $c (select (i32.mul (local.get $kw) (local.get $inC))
-            (select (local.get $inC) (i32.const 0) (i32.lt_u (local.get $ix) (local.get $inW))) (local.get $whole)))
-          (if (local.get $c) (then
-            (local.set $xp (i32.add (local.get $xi)
-              (i32.shl (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $inW)) (local.get $ix)) (local.get $inC)) (i32.const 2))))
-            (local.set $wp (i32.add (local.get $wb)
-              (i32.mul (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $inC))
-                (local.get $step))))
-            (if (i32.eq (local.get $lanes) (i32.const 8))
-              (then (loop $c8
-                (local.set $a (v128.load32_splat (local.get $xp)))
-                (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $a) (v128.load (local.get $wp)))))
-                (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $a) (v128.load offset=16 (local.get $wp)))))
-                (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $a) (v128.load offset=32 (local.get $wp)))))
-                (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (local.get $a) (v128.load offset=48 (local.get $wp)))))
-                (local.set $s4 (f32x4.add (local.get $s4) (f32x4.mul (local.get $a) (v128.load offset=64 (local.get $wp)))))
-                (local.set $s5 (f32x4.add (local.get $s5) (f32x4.mul (local.get $a) (v128.load offset=80 (local.get $wp)))))
-                (local.set $s6 (f32x4.add (local.get $s6) (f32x4.mul (local.get $a) (v128.load offset=96 (local.get $wp)))))
-                (local.set $s7 (f32x4.add (local.get $s7) (f32x4.mul (local.get $a) (v128.load offset=112 (local.get $wp)))))
-                (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
-                (local.set $wp (i32.add (local.get $wp) (local.get $step)))
-                (br_if $c8 (local.tee $c (i32.sub (local.get $c) (i32.const 1))))))
-              (else (loop $c1
-                (local.set $s0 (f32x4.add (local.get $s0)
-                  (f32x4.mul (v128.load32_splat (local.get $xp)) (v128.load (local.get $wp)))))
-                (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
-                (local.set $wp (i32.add (local.get $wp) (local.get $step)))
-                (br_if $c1 (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))))))
-          (local.set $kx (select (local.get $kw) (i32.add (local.get $kx) (i32.const 1)) (local.get $whole)))
-          (br $kx_next)))))
-      (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
-      (br $ky_next)))
-    ;; The activation as a clamp to [lo, hi]: none (-inf, inf), relu (0, inf), relu6 (0, 6).
-    ;; f32x4.max/min keep NaN and make -0 +0 where they clamp, as the GEMM's epilogue.
-    (local.set $act (i32.load offset=72 (local.get $P)))
-    (local.set $lo (select (result v128) (v128.const i64x2 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $act)))
-    (local.set $hi (select (result v128) (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
-    (v128.store (local.get $o) (f32x4.min (f32x4.max (local.get $s0) (local.get $lo)) (local.get $hi)))
-    (if (i32.eq (local.get $lanes) (i32.const 8)) (then
-      (v128.store offset=16 (local.get $o) (f32x4.min (f32x4.max (local.get $s1) (local.get $lo)) (local.get $hi)))
-      (v128.store offset=32 (local.get $o) (f32x4.min (f32x4.max (local.get $s2) (local.get $lo)) (local.get $hi)))
-      (v128.store offset=48 (local.get $o) (f32x4.min (f32x4.max (local.get $s3) (local.get $lo)) (local.get $hi)))
-      (v128.store offset=64 (local.get $o) (f32x4.min (f32x4.max (local.get $s4) (local.get $lo)) (local.get $hi)))
-      (v128.store offset=80 (local.get $o) (f32x4.min (f32x4.max (local.get $s5) (local.get $lo)) (local.get $hi)))
-      (v128.store offset=96 (local.get $o) (f32x4.min (f32x4.max (local.get $s6) (local.get $lo)) (local.get $hi)))
-      (v128.store offset=112 (local.get $o) (f32x4.min (f32x4.max (local.get $s7) (local.get $lo)) (local.get $hi))))))
+  ;; The one inner kernel of both entries, a 4 x 8 register tile: for each block of 8
+  ;; channels, four rows of sums r = 0..3 gain, for each i32 v of the table [tab, tabEnd),
+  ;; the float at v + c_r times the 8 floats at wp + i * ocp. Forward (`bias` not 0): the
+  ;; table is the taps, c_r the corners of four pixels, wp the filter; the sums start from
+  ;; the bias and go to o_r through the activation. Filter gradient (`bias` 0): the table is
+  ;; a run of pixels' corners, c_r four taps, wp their dy; the sums start from 0 and are
+  ;; added to o_r, so a chunk's running sums take one float32 addition per run of pixels,
+  ;; not per pixel. Rows may repeat (a group's tail): they then get the same sums, and every
+  ;; o_r is read before any is written, so a repeated row is added once.
+  (func $tile (param $P i32) (param $tab i32) (param $tabEnd i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32)
+    (param $wp i32) (param $bias i32) (param $o0 i32) (param $o1 i32) (param $o2 i32) (param $o3 i32)
+    (local $step i32) (local $cb i32) (local $t i32) (local $w i32) (local $v i32) (local $act i32)
+    (local $a v128) (local $w0 v128) (local $w1 v128) (local $lo v128) (local $hi v128) (local $z v128)
+    (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
+    (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
+    (local.set $step (i32.load offset=16 (local.get $P)))
+    (local.set $act (i32.load offset=40 (local.get $P)))
+    (loop $blocks
+      (local.set $s00 (v128.const i64x2 0 0))
+      (local.set $s01 (v128.const i64x2 0 0))
+      (if (local.get $bias) (then
+        (local.set $s00 (v128.load (i32.add (local.get $bias) (local.get $cb))))
+        (local.set $s01 (v128.load offset=16 (i32.add (local.get $bias) (local.get $cb))))))
+      (local.set $s10 (local.get $s00)) (local.set $s11 (local.get $s01))
+      (local.set $s20 (local.get $s00)) (local.set $s21 (local.get $s01))
+      (local.set $s30 (local.get $s00)) (local.set $s31 (local.get $s01))
+      (local.set $t (local.get $tab))
+      (local.set $w (i32.add (local.get $wp) (local.get $cb)))
+      (loop $taps
+        (local.set $v (i32.load (local.get $t)))
+        (local.set $w0 (v128.load (local.get $w)))
+        (local.set $w1 (v128.load offset=16 (local.get $w)))
+        (local.set $a (v128.load32_splat (i32.add (local.get $v) (local.get $c0))))
+        (local.set $s00 (f32x4.add (f32x4.mul (local.get $a) (local.get $w0)) (local.get $s00)))
+        (local.set $s01 (f32x4.add (f32x4.mul (local.get $a) (local.get $w1)) (local.get $s01)))
+        (local.set $a (v128.load32_splat (i32.add (local.get $v) (local.get $c1))))
+        (local.set $s10 (f32x4.add (f32x4.mul (local.get $a) (local.get $w0)) (local.get $s10)))
+        (local.set $s11 (f32x4.add (f32x4.mul (local.get $a) (local.get $w1)) (local.get $s11)))
+        (local.set $a (v128.load32_splat (i32.add (local.get $v) (local.get $c2))))
+        (local.set $s20 (f32x4.add (f32x4.mul (local.get $a) (local.get $w0)) (local.get $s20)))
+        (local.set $s21 (f32x4.add (f32x4.mul (local.get $a) (local.get $w1)) (local.get $s21)))
+        (local.set $a (v128.load32_splat (i32.add (local.get $v) (local.get $c3))))
+        (local.set $s30 (f32x4.add (f32x4.mul (local.get $a) (local.get $w0)) (local.get $s30)))
+        (local.set $s31 (f32x4.add (f32x4.mul (local.get $a) (local.get $w1)) (local.get $s31)))
+        (local.set $w (i32.add (local.get $w) (local.get $step)))
+        (br_if $taps (i32.lt_u (local.tee $t (i32.add (local.get $t) (i32.const 4))) (local.get $tabEnd))))
+      (if (i32.eqz (local.get $bias)) (then
+        (local.set $s00 (f32x4.add (local.get $s00) (v128.load (i32.add (local.get $o0) (local.get $cb)))))
+        (local.set $s01 (f32x4.add (local.get $s01) (v128.load offset=16 (i32.add (local.get $o0) (local.get $cb)))))
+        (local.set $s10 (f32x4.add (local.get $s10) (v128.load (i32.add (local.get $o1) (local.get $cb)))))
+        (local.set $s11 (f32x4.add (local.get $s11) (v128.load offset=16 (i32.add (local.get $o1) (local.get $cb)))))
+        (local.set $s20 (f32x4.add (local.get $s20) (v128.load (i32.add (local.get $o2) (local.get $cb)))))
+        (local.set $s21 (f32x4.add (local.get $s21) (v128.load offset=16 (i32.add (local.get $o2) (local.get $cb)))))
+        (local.set $s30 (f32x4.add (local.get $s30) (v128.load (i32.add (local.get $o3) (local.get $cb)))))
+        (local.set $s31 (f32x4.add (local.get $s31) (v128.load offset=16 (i32.add (local.get $o3) (local.get $cb)))))))
+      ;; The activation as a clamp to [lo, hi]: none (-inf, inf), relu (0, inf), relu6 (0, 6),
+      ;; then + z. pmax/pmin are one instruction each (max/min test NaN and -0 in about eight)
+      ;; and keep NaN (the sum, their first operand, when unordered); adding z (+0 where it
+      ;; clamps) makes -0 +0 as the GEMM's epilogue does, and z = -0 leaves every sum as it is.
+      ;; Set here, after the loop, so that they hold no register in it.
+      (local.set $lo (select (result v128) (v128.const i64x2 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $act)))
+      (local.set $hi (select (result v128) (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
+      (local.set $z (select (result v128) (v128.const i64x2 0 0) (v128.const f32x4 -0 -0 -0 -0) (local.get $act)))
+      (v128.store (i32.add (local.get $o0) (local.get $cb)) (f32x4.add (f32x4.pmin (f32x4.pmax (local.get $s00) (local.get $lo)) (local.get $hi)) (local.get $z)))
+      (v128.store offset=16 (i32.add (local.get $o0) (local.get $cb)) (f32x4.add (f32x4.pmin (f32x4.pmax (local.get $s01) (local.get $lo)) (local.get $hi)) (local.get $z)))
+      (v128.store (i32.add (local.get $o1) (local.get $cb)) (f32x4.add (f32x4.pmin (f32x4.pmax (local.get $s10) (local.get $lo)) (local.get $hi)) (local.get $z)))
+      (v128.store offset=16 (i32.add (local.get $o1) (local.get $cb)) (f32x4.add (f32x4.pmin (f32x4.pmax (local.get $s11) (local.get $lo)) (local.get $hi)) (local.get $z)))
+      (v128.store (i32.add (local.get $o2) (local.get $cb)) (f32x4.add (f32x4.pmin (f32x4.pmax (local.get $s20) (local.get $lo)) (local.get $hi)) (local.get $z)))
+      (v128.store offset=16 (i32.add (local.get $o2) (local.get $cb)) (f32x4.add (f32x4.pmin (f32x4.pmax (local.get $s21) (local.get $lo)) (local.get $hi)) (local.get $z)))
+      (v128.store (i32.add (local.get $o3) (local.get $cb)) (f32x4.add (f32x4.pmin (f32x4.pmax (local.get $s30) (local.get $lo)) (local.get $hi)) (local.get $z)))
+      (v128.store offset=16 (i32.add (local.get $o3) (local.get $cb)) (f32x4.add (f32x4.pmin (f32x4.pmax (local.get $s31) (local.get $lo)) (local.get $hi)) (local.get $z)))
+      (br_if $blocks (i32.lt_u (local.tee $cb (i32.add (local.get $cb) (i32.const 32))) (local.get $step)))))
 
-  ;; Pixel `p`'s image address and window corner, returned as (xi, iy0, ix0) through
-  ;; memory at `P + 96`.
-  (func $place (param $P i32) (param $p i32)
-    (local $plane i32) (local $r i32) (local $outW i32)
-    (local.set $outW (i32.load offset=32 (local.get $P)))
-    (local.set $plane (i32.mul (i32.load offset=28 (local.get $P)) (local.get $outW)))
-    (local.set $r (i32.rem_u (local.get $p) (local.get $plane)))
-    (i32.store offset=96 (local.get $P) (i32.add (i32.load (local.get $P))
-      (i32.shl (i32.mul (i32.div_u (local.get $p) (local.get $plane))
-        (i32.mul (i32.mul (i32.load offset=16 (local.get $P)) (i32.load offset=20 (local.get $P))) (i32.load offset=24 (local.get $P))))
-        (i32.const 2))))
-    (i32.store offset=100 (local.get $P) (i32.sub (i32.mul (i32.div_u (local.get $r) (local.get $outW)) (i32.load offset=48 (local.get $P)))
-      (i32.load offset=64 (local.get $P))))
-    (i32.store offset=104 (local.get $P) (i32.sub (i32.mul (i32.rem_u (local.get $r) (local.get $outW)) (i32.load offset=52 (local.get $P)))
-      (i32.load offset=68 (local.get $P)))))
+  ;; The pixel cursor, at P + 96 (its byte offset in the corners table) and P + 100 (its
+  ;; image's address): places it at pixel `p` (one division per call of an entry, not per pixel).
+  (func $seek (param $P i32) (param $p i32)
+    (local $plane i32)
+    (local.set $plane (i32.shr_u (i32.load offset=32 (local.get $P)) (i32.const 2)))
+    (i32.store offset=96 (local.get $P) (i32.shl (i32.rem_u (local.get $p) (local.get $plane)) (i32.const 2)))
+    (i32.store offset=100 (local.get $P) (i32.add (i32.load (local.get $P))
+      (i32.mul (i32.div_u (local.get $p) (local.get $plane)) (i32.load offset=36 (local.get $P))))))
 
-  ;; out[p, :] = act(bias + sum of the window of p times the filter), pixels [first, end).
+  ;; The cursor's pixel's window corner (an address in x); moves the cursor to the next
+  ;; pixel where `move` is not 0 (else the next call gives the same pixel: a group's tail).
+  (func $next (param $P i32) (param $move i32) (result i32)
+    (local $q i32) (local $corner i32)
+    (local.set $q (i32.load offset=96 (local.get $P)))
+    (local.set $corner (i32.add (i32.load offset=100 (local.get $P)) (i32.load (i32.add (i32.load offset=28 (local.get $P)) (local.get $q)))))
+    (if (local.get $move) (then
+      (local.set $q (i32.add (local.get $q) (i32.const 4)))
+      (if (i32.eq (local.get $q) (i32.load offset=32 (local.get $P))) (then
+        (local.set $q (i32.const 0))
+        (i32.store offset=100 (local.get $P) (i32.add (i32.load offset=100 (local.get $P)) (i32.load offset=36 (local.get $P))))))
+      (i32.store offset=96 (local.get $P) (local.get $q))))
+    (local.get $corner))
+
+  ;; Row `i` (clamped to `last`) of the rows `step` bytes apart from `base`.
+  (func $row (param $base i32) (param $i i32) (param $last i32) (param $step i32) (result i32)
+    (i32.add (local.get $base) (i32.mul (select (local.get $i) (local.get $last) (i32.lt_u (local.get $i) (local.get $last))) (local.get $step))))
+
+  ;; out[p, :] = act(bias + sum of the window of p times the filter), pixels [first, end),
+  ;; four at a time (the last group repeats pixel end - 1).
   (func (export "forward") (param $P i32) (param $first i32) (param $end i32)
-    (local $p i32) (local $cb i32) (local $ocp i32) (local $o i32)
-    (local.set $ocp (i32.load offset=36 (local.get $P)))
+    (local $p i32) (local $step i32) (local $last i32) (local $out i32)
+    (br_if 0 (i32.ge_u (local.get $first) (local.get $end)))
+    (call $seek (local.get $P) (local.get $first))
+    (local.set $step (i32.load offset=16 (local.get $P)))
+    (local.set $out (i32.load offset=12 (local.get $P)))
+    (local.set $last (i32.sub (local.get $end) (i32.const 1)))
     (local.set $p (local.get $first))
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-      (call $place (local.get $P) (local.get $p))
-      (local.set $o (i32.add (i32.load offset=12 (local.get $P)) (i32.shl (i32.mul (local.get $p) (local.get $ocp)) (i32.const 2))))
-      (local.set $cb (i32.const 0))
-      (block $blocks (loop $block
-        (br_if $blocks (i32.gt_u (i32.add (local.get $cb) (i32.const 32)) (local.get $ocp)))
-        (call $pixel (local.get $P) (i32.const 8) (i32.load offset=96 (local.get $P)) (i32.load offset=100 (local.get $P))
-          (i32.load offset=104 (local.get $P)) (i32.add (i32.load offset=4 (local.get $P)) (i32.shl (local.get $cb) (i32.const 2)))
-          (i32.add (i32.load offset=8 (local.get $P)) (i32.shl (local.get $cb) (i32.const 2)))
-          (i32.add (local.get $o) (i32.shl (local.get $cb) (i32.const 2))))
-        (local.set $cb (i32.add (local.get $cb) (i32.const 32)))
-        (br $block)))
-      (block $tails (loop $tail
-        (br_if $tails (i32.ge_u (local.get $cb) (local.get $ocp)))
-        (call $pixel (local.get $P) (i32.const 1) (i32.load offset=96 (local.get $P)) (i32.load offset=100 (local.get $P))
-          (i32.load offset=104 (local.get $P)) (i32.add (i32.load offset=4 (local.get $P)) (i32.shl (local.get $cb) (i32.const 2)))
-          (i32.add (i32.load offset=8 (local.get $P)) (i32.shl (local.get $cb) (i32.const 2)))
-          (i32.add (local.get $o) (i32.shl (local.get $cb) (i32.const 2))))
-        (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
-        (br $tail)))
-      (local.set $p (i32.add (local.get $p) (i32.const 1)))
-      (br $next))))
-  ;; The filter gradient of one tap (ky, kx, c) and one block of `lanes` (8 or 1) vectors of
-  ;; channels from `cb`, over the pixels [pb, pe) whose places `fill` wrote at `P + 128`:
-  ;; dfilter[ky, kx, c, cb..] += sum over p of x[window of p at the tap] * dy[p, cb..].
-  (func $tap (param $P i32) (param $lanes i32) (param $pb i32) (param $pe i32) (param $ky i32) (param $kx i32)
-    (param $c i32) (param $cb i32) (param $dbase i32)
-    (local $p i32) (local $t i32) (local $iy i32) (local $ix i32) (local $d i32) (local $dp i32)
-    (local $inW i32) (local $inC i32) (local $step i32) (local $kyd i32) (local $kxd i32) (local $a v128)
-    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
-    (local $s4 v128) (local $s5 v128) (local $s6 v128) (local $s7 v128)
-    (local.set $inW (i32.load offset=20 (local.get $P)))
-    (local.set $inC (i32.load offset=24 (local.get $P)))
-    (local.set $step (i32.shl (i32.load offset=36 (local.get $P)) (i32.const 2)))
-    (local.set $kyd (i32.mul (local.get $ky) (i32.load offset=56 (local.get $P))))
-    (local.set $kxd (i32.mul (local.get $kx) (i32.load offset=60 (local.get $P))))
-    ;; This tap's row of dfilter at the block.
-    (local.set $d (i32.add (local.get $dbase) (i32.add (i32.shl (local.get $cb) (i32.const 2))
-      (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $ky) (i32.load offset=44 (local.get $P))) (local.get $kx)) (local.get $inC))
-        (local.get $c)) (local.get $step)))))
-    (local.set $s0 (v128.load (local.get $d)))
-    (if (i32.eq (local.get $lanes) (i32.const 8)) (then
-      (local.set $s1 (v128.load offset=16 (local.get $d)))
-      (local.set $s2 (v128.load offset=32 (local.get $d)))
-      (local.set $s3 (v128.load offset=48 (local.get $d)))
-      (local.set $s4 (v128.load offset=64 (local.get $d)))
-      (local.set $s5 (v128.load offset=80 (local.get $d)))
-      (local.set $s6 (v128.load offset=96 (local.get $d)))
-      (local.set $s7 (v128.load offset=112 (local.get $d)))))
-    (local.set $p (local.get $pb))
-    (local.set $t (i32.add (local.get $P) (i32.const 128)))
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $p) (local.get $pe)))
-      (local.set $iy (i32.add (i32.load offset=4 (local.get $t)) (local.get $kyd)))
-      (local.set $ix (i32.add (i32.load offset=8 (local.get $t)) (local.get $kxd)))
-      (if (i32.and (i32.lt_u (local.get $iy) (i32.load offset=16 (local.get $P))) (i32.lt_u (local.get $ix) (local.get $inW))) (then
-        (local.set $a (v128.load32_splat (i32.add (i32.load (local.get $t))
-          (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $inW)) (local.get $ix)) (local.get $inC)) (local.get $c))
-            (i32.const 2)))))
-        (local.set $dp (i32.add (i32.load offset=12 (local.get $P))
-          (i32.add (i32.mul (local.get $p) (local.get $step)) (i32.shl (local.get $cb) (i32.const 2)))))
-        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $a) (v128.load (local.get $dp)))))
-        (if (i32.eq (local.get $lanes) (i32.const 8)) (then
-          (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $a) (v128.load offset=16 (local.get $dp)))))
-          (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $a) (v128.load offset=32 (local.get $dp)))))
-          (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (local.get $a) (v128.load offset=48 (local.get $dp)))))
-          (local.set $s4 (f32x4.add (local.get $s4) (f32x4.mul (local.get $a) (v128.load offset=64 (local.get $dp)))))
-          (local.set $s5 (f32x4.add (local.get $s5) (f32x4.mul (local.get $a) (v128.load offset=80 (local.get $dp)))))
-          (local.set $s6 (f32x4.add (local.get $s6) (f32x4.mul (local.get $a) (v128.load offset=96 (local.get $dp)))))
-          (local.set $s7 (f32x4.add (local.get $s7) (f32x4.mul (local.get $a) (v128.load offset=112 (local.get $dp)))))))))
-      (local.set $t (i32.add (local.get $t) (i32.const 12)))
-      (local.set $p (i32.add (local.get $p) (i32.const 1)))
-      (br $next)))
-    (v128.store (local.get $d) (local.get $s0))
-    (if (i32.eq (local.get $lanes) (i32.const 8)) (then
-      (v128.store offset=16 (local.get $d) (local.get $s1))
-      (v128.store offset=32 (local.get $d) (local.get $s2))
-      (v128.store offset=48 (local.get $d) (local.get $s3))
-      (v128.store offset=64 (local.get $d) (local.get $s4))
-      (v128.store offset=80 (local.get $d) (local.get $s5))
-      (v128.store offset=96 (local.get $d) (local.get $s6))
-      (v128.store offset=112 (local.get $d) (local.get $s7)))))
+    (loop $group
+      (call $tile (local.get $P) (i32.load offset=24 (local.get $P))
+        (i32.add (i32.load offset=24 (local.get $P)) (i32.shl (i32.load offset=20 (local.get $P)) (i32.const 2)))
+        (call $next (local.get $P) (i32.lt_u (local.get $p) (local.get $last)))
+        (call $next (local.get $P) (i32.lt_u (i32.add (local.get $p) (i32.const 1)) (local.get $last)))
+        (call $next (local.get $P) (i32.lt_u (i32.add (local.get $p) (i32.const 2)) (local.get $last)))
+        (call $next (local.get $P) (i32.lt_u (i32.add (local.get $p) (i32.const 3)) (local.get $last)))
+        (i32.load offset=4 (local.get $P)) (i32.load offset=8 (local.get $P))
+        (call $row (local.get $out) (local.get $p) (local.get $last) (local.get $step))
+        (call $row (local.get $out) (i32.add (local.get $p) (i32.const 1)) (local.get $last) (local.get $step))
+        (call $row (local.get $out) (i32.add (local.get $p) (i32.const 2)) (local.get $last) (local.get $step))
+        (call $row (local.get $out) (i32.add (local.get $p) (i32.const 3)) (local.get $last) (local.get $step)))
+      (br_if $group (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 4))) (local.get $end)))))
 
-  ;; dfilter += the filter gradient of pixels [first, end) (dy at `out`), 64 pixels at a
-  ;; time: their places go to a table at P + 128, then every tap and channel block runs
-  ;; over them while their dy rows stay in cache.
+  ;; dfilter += the filter gradient of pixels [first, end) (dy at `out`), 128 pixels at a
+  ;; time: their corners go to a table at P + 128, then every group of four taps (the last
+  ;; repeats tap K - 1) runs over them while their dy rows stay in cache. Each sum takes
+  ;; the pixels in order, so a chunk's sums do not depend on the thread.
   (func (export "filter_grad") (param $P i32) (param $first i32) (param $end i32) (param $chunk i32)
-    (local $pb i32) (local $pe i32) (local $p i32) (local $t i32) (local $ky i32) (local $kx i32) (local $c i32) (local $cb i32)
-    (local $ocp i32) (local $dbase i32)
-    (local.set $ocp (i32.load offset=36 (local.get $P)))
-    (local.set $dbase (i32.add (i32.load offset=84 (local.get $P)) (i32.mul (local.get $chunk) (i32.load offset=88 (local.get $P)))))
+    (local $pb i32) (local $n i32) (local $k i32) (local $last i32) (local $step i32) (local $taps i32) (local $d i32) (local $dy i32)
+    (br_if 0 (i32.ge_u (local.get $first) (local.get $end)))
+    (call $seek (local.get $P) (local.get $first))
+    (local.set $step (i32.load offset=16 (local.get $P)))
+    (local.set $taps (i32.load offset=24 (local.get $P)))
+    (local.set $last (i32.sub (i32.load offset=20 (local.get $P)) (i32.const 1)))
+    (local.set $d (i32.add (i32.load offset=44 (local.get $P)) (i32.mul (local.get $chunk) (i32.load offset=48 (local.get $P)))))
     (local.set $pb (local.get $first))
-    (block $done (loop $band
-      (br_if $done (i32.ge_u (local.get $pb) (local.get $end)))
-      (local.set $pe (i32.add (local.get $pb) (i32.const 64)))
-      (if (i32.gt_u (local.get $pe) (local.get $end)) (then (local.set $pe (local.get $end))))
-      (local.set $p (local.get $pb))
-      (local.set $t (i32.add (local.get $P) (i32.const 128)))
-      (block $placed (loop $place_next
-        (br_if $placed (i32.ge_u (local.get $p) (local.get $pe)))
-        (call $place (local.get $P) (local.get $p))
-        (i32.store (local.get $t) (i32.load offset=96 (local.get $P)))
-        (i32.store offset=4 (local.get $t) (i32.load offset=100 (local.get $P)))
-        (i32.store offset=8 (local.get $t) (i32.load offset=104 (local.get $P)))
-        (local.set $t (i32.add (local.get $t) (i32.const 12)))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $place_next)))
-      (local.set $ky (i32.const 0))
-      (block $ky_done (loop $ky_next
-        (br_if $ky_done (i32.ge_u (local.get $ky) (i32.load offset=40 (local.get $P))))
-        (local.set $kx (i32.const 0))
-        (block $kx_done (loop $kx_next
-          (br_if $kx_done (i32.ge_u (local.get $kx) (i32.load offset=44 (local.get $P))))
-          (local.set $c (i32.const 0))
-          (block $c_done (loop $c_next
-            (br_if $c_done (i32.ge_u (local.get $c) (i32.load offset=24 (local.get $P))))
-            (local.set $cb (i32.const 0))
-            (block $blocks (loop $block
-              (br_if $blocks (i32.gt_u (i32.add (local.get $cb) (i32.const 32)) (local.get $ocp)))
-              (call $tap (local.get $P) (i32.const 8) (local.get $pb) (local.get $pe) (local.get $ky) (local.get $kx) (local.get $c) (local.get $cb) (local.get $dbase))
-              (local.set $cb (i32.add (local.get $cb) (i32.const 32)))
-              (br $block)))
-            (block $tails (loop $tail
-              (br_if $tails (i32.ge_u (local.get $cb) (local.get $ocp)))
-              (call $tap (local.get $P) (i32.const 1) (local.get $pb) (local.get $pe) (local.get $ky) (local.get $kx) (local.get $c) (local.get $cb) (local.get $dbase))
-              (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
-              (br $tail)))
-            (local.set $c (i32.add (local.get $c) (i32.const 1)))
-            (br $c_next)))
-          (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
-          (br $kx_next)))
-        (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
-        (br $ky_next)))
-      (local.set $pb (local.get $pe))
-      (br $band))))
+    (loop $run
+      (local.set $dy (i32.add (i32.load offset=12 (local.get $P)) (i32.mul (local.get $pb) (local.get $step))))
+      (local.set $n (i32.const 0))
+      (loop $corners
+        (i32.store offset=128 (i32.add (local.get $P) (i32.shl (local.get $n) (i32.const 2))) (call $next (local.get $P) (i32.const 1)))
+        (local.set $pb (i32.add (local.get $pb) (i32.const 1)))
+        (br_if $corners (i32.and (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (i32.const 128))
+          (i32.lt_u (local.get $pb) (local.get $end)))))
+      (local.set $k (i32.const 0))
+      (loop $group
+        (call $tile (local.get $P) (i32.add (local.get $P) (i32.const 128))
+          (i32.add (local.get $P) (i32.shl (i32.add (local.get $n) (i32.const 32)) (i32.const 2)))
+          (i32.load (call $row (local.get $taps) (local.get $k) (local.get $last) (i32.const 4)))
+          (i32.load (call $row (local.get $taps) (i32.add (local.get $k) (i32.const 1)) (local.get $last) (i32.const 4)))
+          (i32.load (call $row (local.get $taps) (i32.add (local.get $k) (i32.const 2)) (local.get $last) (i32.const 4)))
+          (i32.load (call $row (local.get $taps) (i32.add (local.get $k) (i32.const 3)) (local.get $last) (i32.const 4)))
+          (local.get $dy) (i32.const 0)
+          (call $row (local.get $d) (local.get $k) (local.get $last) (local.get $step))
+          (call $row (local.get $d) (i32.add (local.get $k) (i32.const 1)) (local.get $last) (local.get $step))
+          (call $row (local.get $d) (i32.add (local.get $k) (i32.const 2)) (local.get $last) (local.get $step))
+          (call $row (local.get $d) (i32.add (local.get $k) (i32.const 3)) (local.get $last) (local.get $step)))
+        (br_if $group (i32.le_u (local.tee $k (i32.add (local.get $k) (i32.const 4))) (local.get $last))))
+      (br_if $run (i32.lt_u (local.get $pb) (local.get $end)))))
 )
