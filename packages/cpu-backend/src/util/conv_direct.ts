@@ -218,8 +218,10 @@ export function directConvForward(x: Float32Array, g: WindowGeometry, filter: Fl
 
 /**
  * The filter gradient `[kh, kw, inC, outC]` of Conv2D from `x` and `dy` (NHWC) on the
- * direct kernel. Each band's sums are float32 in the module, added across bands in double,
- * as the GEMM path adds its bands.
+ * direct kernel. Each chunk's sums are float32 in the module (a run of 128 pixels at a time,
+ * see conv.wat), over its share of every band in band order; the chunks' sums are added in
+ * double, in chunk order, once at the end (reading them back from the threads' caches after
+ * every band cost more than the additions).
  */
 export function directConvFilterGrad(x: Float32Array, g: WindowGeometry, dy: Float32Array, out: Float32Array): void {
   const outC = g.outC;
@@ -237,16 +239,14 @@ export function directConvFilterGrad(x: Float32Array, g: WindowGeometry, dy: Flo
     copyRows(dy.subarray(n0 * p.pixels * outC, (n0 * p.pixels + rows) * outC), f32, p.outAt[b & 1] / 4, rows, outC, p.ocp);
   };
   copyIn(0);
+  f32.fill(0, p.filterAt / 4, p.biasAt / 4);
   for (let b = 0, n0 = 0; n0 < g.batch; b++, n0 += p.images) {
-    const rows = rowsOf(n0);
-    f32.fill(0, p.filterAt / 4, p.biasAt / 4);
     useBand(memory, p, b);
-    run(CONV_FILTER_GRAD, rows, n0 + p.images < g.batch ? () => copyIn(b + 1) : undefined);
-    // Each chunk's float32 sums, added in double in chunk order.
-    for (let q = 0; q * chunkSize(rows) < rows; q++) {
-      const at = (p.filterAt + q * p.partBytes) / 4;
-      for (let k = 0; k < p.K; k++) for (let c = 0; c < outC; c++) total[k * outC + c] += f32[at + k * p.ocp + c];
-    }
+    run(CONV_FILTER_GRAD, rowsOf(n0), n0 + p.images < g.batch ? () => copyIn(b + 1) : undefined);
+  }
+  for (let q = 0; q < CHUNKS_PER_BAND; q++) {
+    const at = (p.filterAt + q * p.partBytes) / 4;
+    for (let k = 0; k < p.K; k++) for (let c = 0; c < outC; c++) total[k * outC + c] += f32[at + k * p.ocp + c];
   }
   for (let i = 0; i < out.length; i++) out[i] = total[i];
 }
