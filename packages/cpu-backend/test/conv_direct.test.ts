@@ -31,7 +31,7 @@ const CASES: Record<string, Case> = {
   'RGB 3x3 same, 37 channels (a block and tails)': { x: [2, 9, 11, 3], f: [3, 3, 3, 37], pad: [1, 1, 1, 1] },
   'strides 2, dilation 2, uneven padding, 6 channels': { x: [2, 13, 10, 2], f: [3, 2, 2, 6], strides: [2, 3], pad: [2, 1, 0, 3], dilations: [2, 2] },
   'four channels, 1x1 windows past the edge': { x: [1, 5, 5, 4], f: [1, 1, 4, 5], pad: [1, 0, 2, 1] },
-  'a batch of several bands (14 images each)': { x: [40, 28, 28, 1], f: [5, 5, 1, 64] },
+  'a batch of several bands (at most 14 images each)': { x: [40, 28, 28, 1], f: [5, 5, 1, 64] },
 };
 
 function attrsOf(c: Case) {

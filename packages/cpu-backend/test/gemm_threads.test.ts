@@ -97,7 +97,7 @@ describe('the GEMM split between two threads', () => {
     const f = tensor(randomFloats(5 * 5 * 32, 2), [5, 5, 1, 32]);
     const x2 = tensor(randomFloats(8 * 24 * 24 * 32, 3), [8, 24, 24, 32]);
     const f2 = tensor(randomFloats(5 * 5 * 32 * 32, 4), [5, 5, 32, 32]);
-    // Five bands of the direct kernel (12 images each at 64 channels): its two buffers in turn.
+    // Six bands of the direct kernel (at most 14 images each at 64 channels): its two buffers in turn.
     const x3 = tensor(randomFloats(60 * 28 * 28, 5), [60, 28, 28, 1]);
     const f3 = tensor(randomFloats(5 * 5 * 64, 6), [5, 5, 1, 64]);
     const g = grads((a, b) => conv2d(a, b));

@@ -98,9 +98,27 @@ function runner(g: WindowGeometry, p: Plan) {
 }
 
 /**
- * The band plan: images per band, padded channels and image, and the byte offsets of the
- * layout. Two bands of images and outputs (or dy), `xAt[b & 1]` and `outAt[b & 1]` for
- * band `b`, so that one band's copies overlap the next band's kernel.
+ * The first image of each band of `batch` images, then `batch`: bands of at most `most`
+ * images, of equal size but for a first and a last of half that, because nothing overlaps
+ * the first band's copy in (the filter gradient) or the last one's copy out (the forward pass).
+ */
+function bandStarts(batch: number, most: number): number[] {
+  if (batch <= most) return batch > 0 ? [0, batch] : [0];
+  const half = Math.ceil(most / 2);
+  const middle = batch - 2 * half;
+  if (middle <= 0) return [0, Math.ceil(batch / 2), batch];
+  const n = Math.ceil(middle / most);
+  const starts = [0];
+  for (let i = 0; i <= n; i++) starts.push(half + Math.round((middle * i) / n));
+  starts.push(batch);
+  return starts;
+}
+
+/**
+ * The band plan: the bands' first images (see {@link bandStarts}), padded channels and
+ * image, and the byte offsets of the layout. Two bands of images and outputs (or dy),
+ * `xAt[b & 1]` and `outAt[b & 1]` for band `b`, so that one band's copies overlap the next
+ * band's kernel.
  */
 function plan(g: WindowGeometry, outC: number) {
   const ocp = roundUp(outC, 8);
@@ -109,9 +127,8 @@ function plan(g: WindowGeometry, outC: number) {
   const padH = pixels ? (g.outH - 1) * g.sh + (g.kh - 1) * g.dh + 1 : 0;
   const padW = pixels ? (g.outW - 1) * g.sw + (g.kw - 1) * g.dw + 1 : 0;
   const imageFloats = padH * padW * g.inC;
-  // Bands of equal size (within one image), so that each band's copies overlap a band's kernel as long.
-  const most = Math.max(1, Math.min(g.batch, Math.floor(BAND_FLOATS / Math.max(1, pixels * ocp))));
-  const images = Math.max(1, Math.ceil(g.batch / Math.ceil(g.batch / most)));
+  const images = Math.max(1, Math.min(g.batch, Math.floor(BAND_FLOATS / Math.max(1, pixels * ocp))));
+  const starts = bandStarts(g.batch, images);
   const K = g.kh * g.kw * g.inC;
   const tapsAt = 2 * PARAMS_BYTES;
   const cornersAt = tapsAt + K * 4;
@@ -123,7 +140,7 @@ function plan(g: WindowGeometry, outC: number) {
   const outBytes = images * pixels * ocp * 4;
   const xAt = [biasAt + ocp * 4, biasAt + ocp * 4 + xBytes];
   const outAt = [xAt[1] + xBytes, xAt[1] + xBytes + outBytes];
-  return { ocp, pixels, padH, padW, imageFloats, images, K, tapsAt, cornersAt, filterAt, partBytes, biasAt, xAt, outAt, end: outAt[1] + outBytes };
+  return { ocp, pixels, padH, padW, imageFloats, starts, K, tapsAt, cornersAt, filterAt, partBytes, biasAt, xAt, outAt, end: outAt[1] + outBytes };
 }
 
 type Plan = ReturnType<typeof plan>;
@@ -201,8 +218,8 @@ export function directConvForward(x: Float32Array, g: WindowGeometry, filter: Fl
   writeParams(memory, g, p, act);
   // The copy out of each band runs while the next band's kernel starts.
   let copyOut: (() => void) | undefined;
-  for (let b = 0, n0 = 0; n0 < g.batch; b++, n0 += p.images) {
-    const images = Math.min(p.images, g.batch - n0);
+  for (let b = 0; b + 1 < p.starts.length; b++) {
+    const [n0, images] = [p.starts[b], p.starts[b + 1] - p.starts[b]];
     copyImages(x, g, p, b, n0, images, f32);
     useBand(memory, p, b);
     const rows = images * p.pixels;
@@ -230,19 +247,19 @@ export function directConvFilterGrad(x: Float32Array, g: WindowGeometry, dy: Flo
   const f32 = new Float32Array(memory.buffer);
   const total = new Float64Array(p.K * outC);
   writeParams(memory, g, p, 0);
-  const rowsOf = (n0: number) => Math.min(p.images, g.batch - n0) * p.pixels;
+  const bands = p.starts.length - 1;
+  const rowsOf = (b: number) => (p.starts[b + 1] - p.starts[b]) * p.pixels;
   // Band b's images and dy, copied in while band b - 1's kernel runs.
   const copyIn = (b: number) => {
-    const n0 = b * p.images;
-    const rows = rowsOf(n0);
+    const [n0, rows] = [p.starts[b], rowsOf(b)];
     copyImages(x, g, p, b, n0, rows / p.pixels, f32);
     copyRows(dy.subarray(n0 * p.pixels * outC, (n0 * p.pixels + rows) * outC), f32, p.outAt[b & 1] / 4, rows, outC, p.ocp);
   };
   copyIn(0);
   f32.fill(0, p.filterAt / 4, p.biasAt / 4);
-  for (let b = 0, n0 = 0; n0 < g.batch; b++, n0 += p.images) {
+  for (let b = 0; b < bands; b++) {
     useBand(memory, p, b);
-    run(CONV_FILTER_GRAD, rowsOf(n0), n0 + p.images < g.batch ? () => copyIn(b + 1) : undefined);
+    run(CONV_FILTER_GRAD, rowsOf(b), b + 1 < bands ? () => copyIn(b + 1) : undefined);
   }
   for (let q = 0; q < CHUNKS_PER_BAND; q++) {
     const at = (p.filterAt + q * p.partBytes) / 4;
