@@ -25,6 +25,7 @@ export {
   type GemmThreads,
 } from './util/gemm_threads.js';
 export {
+  enableRelaxedSimd,
   fusedMultiplyAddAvailable,
   getWasmMultiplyAdd,
   setWasmMultiplyAdd,

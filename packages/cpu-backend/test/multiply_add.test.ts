@@ -1,7 +1,9 @@
 // The fused multiply-add variant of the GEMM and direct-convolution modules: the byte
 // rewrite against wabt's own assembly of relaxed_madd, the choice and its errors, and the
 // products of both variants on one thread and two.
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { matMul, tensor, tidy } from '@tessera/tensor';
 import { assemble } from '../scripts/build-wasm.mjs';
@@ -67,6 +69,19 @@ describe('fused multiply-adds', () => {
     expect(defaults.multiplyAdd).toBe(fusedMultiplyAddAvailable() ? 'fused' : 'separate');
     // The vitest config starts Node 20 with --experimental-wasm-relaxed-simd; Node 22+ has it anyway.
     expect(fusedMultiplyAddAvailable()).toBe(true);
+  });
+
+  it('enableRelaxedSimd turns relaxed SIMD on in a Node started without the flag, and the products after are fused', () => {
+    const fixture = fileURLToPath(new URL('./fixtures/relaxed_simd_off.ts', import.meta.url));
+    const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--conditions=@tessera/source', fixture], { encoding: 'utf8', timeout: 30_000 }).trim());
+    const flagged = out.node < 22; // Node 22+ has relaxed SIMD without a flag
+    expect(out).toEqual({
+      node: out.node,
+      before: flagged ? { available: false, mode: 'separate' } : { available: true, mode: 'fused' },
+      enabled: true,
+      after: { available: true, mode: 'fused' },
+      finite: true,
+    });
   });
 
   it('rejects unknown choices, saying what it got', () => {

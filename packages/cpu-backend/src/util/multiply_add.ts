@@ -59,6 +59,8 @@ const PROBE = new Uint8Array([
 
 let available: boolean | undefined;
 let mode: MultiplyAdd | undefined;
+/** Whether {@link setWasmMultiplyAdd} chose the mode (then {@link enableRelaxedSimd} leaves it). */
+let chosen = false;
 
 /**
  * Whether this WebAssembly engine has relaxed SIMD's fused multiply-add: Chrome and Edge
@@ -110,5 +112,33 @@ export function setWasmMultiplyAdd(m: MultiplyAdd): MultiplyAdd {
   }
   const before = getWasmMultiplyAdd();
   mode = m;
+  chosen = true;
   return before;
+}
+
+/**
+ * Turns on WebAssembly relaxed SIMD in Node 20 and 21, where V8 has it behind the flag
+ * `--experimental-wasm-relaxed-simd` (Node 22+, Chrome and Edge 114+ have it on), so that
+ * the GEMM and the direct convolution use fused multiply-adds there too. An app calls it
+ * once, before its first product: it sets that one V8 flag with `v8.setFlagsFromString`
+ * (which affects only modules compiled afterwards). The library never does this by itself.
+ * Elsewhere it changes nothing.
+ *
+ * @returns whether fused multiply-adds are available now (the default then, unless
+ *   {@link setWasmMultiplyAdd} chose otherwise)
+ * @example
+ * ```ts
+ * import { enableRelaxedSimd } from '@tessera/cpu-backend';
+ * enableRelaxedSimd(); // true on Node 20 and in current browsers
+ * ```
+ */
+export function enableRelaxedSimd(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }).process;
+  const major = Number(proc?.versions?.node?.split('.')[0]);
+  if (!fusedMultiplyAddAvailable() && major < 22 && typeof proc?.getBuiltinModule === 'function') {
+    (proc.getBuiltinModule('node:v8') as { setFlagsFromString(flags: string): void }).setFlagsFromString('--experimental-wasm-relaxed-simd');
+    available = undefined;
+    if (!chosen) mode = undefined;
+  }
+  return fusedMultiplyAddAvailable();
 }
