@@ -16,6 +16,11 @@ export function maxPoolNoteKey(shape: Shape, attrs: PoolAttrs): string {
  */
 export type MaxPoolPositions = Uint8Array | Int32Array;
 
+/** The dtype of MaxPool's positions for this window (see {@link MaxPoolPositions}). */
+export function positionsDType(g: WindowGeometry): 'bool' | 'int32' {
+  return g.kh * g.kw < 256 ? 'bool' : 'int32';
+}
+
 /**
  * MaxPool: the largest value of each window of `x [N, H, W, C]`, per channel. The window
  * is clipped to the image, so padding is never the maximum. NaN never wins a comparison,
@@ -38,7 +43,7 @@ export const maxPoolConfig: KernelConfig<'MaxPool', CpuBackend> = {
     const size = util.sizeFromShape(outShape);
     backend.forget(x);
     const out = backend.alloc('float32', size) as Float32Array;
-    const at = backend.alloc(g.kh * g.kw < 256 ? 'bool' : 'int32', size) as MaxPoolPositions;
+    const at = backend.alloc(positionsDType(g), size) as MaxPoolPositions;
     maxPool(g, backend.values(x) as Float32Array, out, at);
     backend.note(x, maxPoolNoteKey(x.shape, attrs), at);
     return backend.output(out, outShape, 'float32');

@@ -2,7 +2,7 @@ import { util, type KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
 import { assertFloat32, forEachClippedWindow, assertShape, outShapeOf, poolGeometry, type WindowGeometry } from '../util/window.js';
 import { maxPoolWasm } from '../util/max_pool_wasm.js';
-import { maxPool, maxPoolNoteKey, wasmPools, type MaxPoolPositions } from './MaxPool.js';
+import { maxPool, maxPoolNoteKey, positionsDType, wasmPools, type MaxPoolPositions } from './MaxPool.js';
 
 /**
  * MaxPoolGrad: the gradient of MaxPool. Each window's `dy` is added to the position of
@@ -23,7 +23,7 @@ export const maxPoolGradConfig: KernelConfig<'MaxPoolGrad', CpuBackend> = {
     const size = dyv.length;
     const at =
       (backend.recall(x, maxPoolNoteKey(x.shape, attrs)) as MaxPoolPositions | undefined) ??
-      maxPool(g, backend.values(x) as Float32Array, new Float32Array(size), g.kh * g.kw < 256 ? new Uint8Array(size) : new Int32Array(size));
+      maxPool(g, backend.values(x) as Float32Array, new Float32Array(size), util.makeTypedArray(positionsDType(g), size));
     if (wasmPools(g, at)) {
       maxPoolWasm(g, dx, dyv, at, true);
     } else {
