@@ -1,8 +1,9 @@
+import { BackendError } from '@tessera/tensor';
 import { CONV_WASM_BYTES } from '../wasm/conv_wasm.js';
 import { getGemmImplementation } from './gemm_wasm.js';
 import { CONV_FILTER_GRAD, CONV_FORWARD, convSplitInstance, runConvSplit, type ConvEntry } from './gemm_threads.js';
 import type { WindowGeometry } from './window.js';
-import { lazySimdModule } from './wasm_module.js';
+import { PlainInstance, lazySimdModule } from './wasm_module.js';
 
 /**
  * Direct convolution (src/wasm/conv.wat) for inputs of few channels: Conv2D's forward pass
@@ -31,10 +32,10 @@ const PARAMS_BYTES = 1024;
 const WORKER_PARAMS = PARAMS_BYTES;
 /** Chunks of each band the two threads take in turn. */
 const CHUNKS_PER_BAND = 8;
-const PAGE = 65536;
 
 const convModule = lazySimdModule(CONV_WASM_BYTES, true);
-let instance: { exports: ConvEntry; memory: WebAssembly.Memory; module: WebAssembly.Module } | undefined;
+/** The one-thread instance, its memory kept between calls. */
+const plain = new PlainInstance<ConvEntry>(convModule);
 let enabled = true;
 
 /**
@@ -58,20 +59,6 @@ export function useDirectConv(g: WindowGeometry, activationCode = 0): boolean {
 
 const roundUp = (x: number, to: number) => Math.ceil(x / to) * to;
 
-/** The instance with at least `bytes` of memory (grown as needed, kept between calls). */
-function instanceWith(bytes: number): { exports: ConvEntry; memory: WebAssembly.Memory } {
-  const pages = Math.ceil(bytes / PAGE);
-  const module = convModule()!;
-  if (instance?.module !== module) {
-    // A new variant (see setWasmMultiplyAdd) is instantiated on the same memory.
-    const memory = instance?.memory ?? new WebAssembly.Memory({ initial: Math.max(pages, 16) });
-    instance = { exports: new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ConvEntry, memory, module };
-  }
-  const have = instance.memory.buffer.byteLength / PAGE;
-  if (have < pages) instance.memory.grow(pages - have);
-  return instance;
-}
-
 type Kind = typeof CONV_FORWARD | typeof CONV_FILTER_GRAD;
 
 /**
@@ -87,7 +74,9 @@ function runner(g: WindowGeometry, p: Plan) {
     const run = (kind: Kind, rows: number, meanwhile?: () => void) => runConvSplit(kind, rows, chunkSize(rows), 0, WORKER_PARAMS, meanwhile);
     return { memory: split.memory, run };
   }
-  const { exports, memory } = instanceWith(p.end);
+  const inst = plain.with(p.end);
+  if (!inst) throw new BackendError(`direct convolution: the WebAssembly memory cannot grow to ${p.end} bytes`);
+  const { exports, memory } = inst;
   const run = (kind: Kind, rows: number, meanwhile?: () => void) => {
     meanwhile?.();
     if (kind === CONV_FORWARD) return exports.forward(0, 0, rows);

@@ -4,6 +4,7 @@ import { GEMM_WASM_BYTES } from '../wasm/gemm_wasm.js';
 import { decodeBytes } from './bytes.js';
 import { fuseMultiplyAdds, fusedMultiplyAddAvailable, getWasmMultiplyAdd } from './multiply_add.js';
 import { sharedTwin } from './shared_twin.js';
+import { compile } from './wasm_module.js';
 
 /**
  * Whether large float32 products use a second thread: `'auto'` (the default: products of
@@ -246,13 +247,7 @@ function whyUnavailable(): string {
 function sharedModules(text: string): (WebAssembly.Module | undefined)[] {
   const bytes = sharedTwin(decodeBytes(text), SHARED_MAX_PAGES);
   const variants = fusedMultiplyAddAvailable() ? [bytes, fuseMultiplyAdds(bytes).bytes] : [bytes];
-  return variants.map((b) => {
-    try {
-      return WebAssembly.validate(b) ? new WebAssembly.Module(b) : undefined;
-    } catch {
-      return undefined;
-    }
-  });
+  return variants.map((b) => compile(b) ?? undefined);
 }
 
 /** The variant of the shared modules that jobs run now (0 separate, 1 fused multiply-adds). */

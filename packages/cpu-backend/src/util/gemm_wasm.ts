@@ -3,7 +3,7 @@ import { GEMM_WASM_BYTES } from '../wasm/gemm_wasm.js';
 import { Epilogue, type RowWriter } from './epilogue.js';
 import type { MatrixView } from './gemm.js';
 import { depthParts, planDepthSplit, planSplit, runSplit, sharedInstance, type GemmArgs, type GemmEntry } from './gemm_threads.js';
-import { lazySimdModule } from './wasm_module.js';
+import { PlainInstance, lazySimdModule } from './wasm_module.js';
 
 /**
  * Which GEMM runs float32 MatMul: `'wasm'` (WebAssembly SIMD, the default where the
@@ -30,7 +30,6 @@ const PACK_A = { f32: 256 * 256 * 4, f64: 128 * 256 * 8 };
 const PACK_B = { f32: 256 * 512 * 4, f64: 256 * 256 * 8 };
 /** Memory kept between calls; after a product that needed more, the memory is dropped. */
 const KEEP_BYTES = 64 * 1024 * 1024;
-const PAGE = 65536;
 
 interface GemmExports extends GemmEntry {
   pack(dst: number, src: number, lineStride: number, depthStride: number, count: number, kc: number, w: number): void;
@@ -39,14 +38,10 @@ interface GemmExports extends GemmEntry {
 
 let implementation: GemmImplementation | undefined;
 let accumulation: GemmAccumulation = 'float32';
-/**
- * The one memory, reused by every call (none while no call has needed it), and the
- * module's instance on it (one per variant: see `setWasmMultiplyAdd`).
- */
-let instance: { exports: GemmExports; memory: WebAssembly.Memory; module: WebAssembly.Module } | undefined;
-
 /** The GEMM module (about 3 KB), `null` where WebAssembly SIMD is missing; compiled on first use. */
 const gemmModule = lazySimdModule(GEMM_WASM_BYTES, true);
+/** The one-thread instance and its memory, reused by every call (none while no call has needed it). */
+const plain = new PlainInstance<GemmExports>(gemmModule);
 
 /** Whether the WebAssembly SIMD GEMM can run here. */
 export function wasmGemmAvailable(): boolean {
@@ -118,29 +113,7 @@ export function setGemmAccumulation(acc: GemmAccumulation): GemmAccumulation {
 
 /** Bytes of the one-thread (plain) wasm memory held between calls (0 before the first such product): for tests. */
 export function wasmGemmMemoryBytes(): number {
-  return instance ? instance.memory.buffer.byteLength : 0;
-}
-
-/** The instance, with at least `bytes` of memory; `undefined` if the memory cannot grow that far. */
-function instanceWith(bytes: number): { exports: GemmExports; memory: WebAssembly.Memory } | undefined {
-  const module = gemmModule();
-  if (!module) return undefined;
-  const pages = Math.ceil(bytes / PAGE);
-  if (pages > 65536) return undefined;
-  if (instance?.module !== module) {
-    const memory = instance?.memory ?? new WebAssembly.Memory({ initial: Math.max(pages, 16) });
-    const inst = new WebAssembly.Instance(module, { env: { memory } });
-    instance = { exports: inst.exports as unknown as GemmExports, memory, module };
-  }
-  const have = instance.memory.buffer.byteLength / PAGE;
-  if (have < pages) {
-    try {
-      instance.memory.grow(pages - have);
-    } catch {
-      return undefined;
-    }
-  }
-  return instance;
+  return plain.bytes();
 }
 
 const roundUp = (x: number, to: number) => Math.ceil(x / to) * to;
@@ -228,7 +201,7 @@ export class WasmGemm {
     let inst = split ? sharedInstance(end) : undefined;
     if (!inst) {
       split = undefined;
-      inst = instanceWith(end);
+      inst = plain.with(end);
       if (!inst) return false;
     }
     const { gemm, demote, bias_act } = inst.exports;
@@ -252,7 +225,7 @@ export class WasmGemm {
         gemm(aAt + at * acs, ars, acs, bAt + at * brs, brs, bcs, cAt + q * mp * ldc, ldc, m, n, Math.min(depth, k - at), 0, packA, 0);
       }
     }
-    if (parts > 1) addParts(heap, cAt / 4, mp * np, Math.ceil(k / depth));
+    if (parts > 1) addParts(heap, cAt / 4, mp * np, parts);
     if (wide) demote(cAt, cAt, mp * np);
     if (inWasm) {
       const bias = (epilogue as Epilogue).bias as Float32Array;
@@ -270,6 +243,6 @@ export class WasmGemm {
 
   /** Lets the plain memory go after a product that needed more than is worth keeping. */
   static release(): void {
-    if (instance && instance.memory.buffer.byteLength > KEEP_BYTES) instance = undefined;
+    plain.release(KEEP_BYTES);
   }
 }
