@@ -10,6 +10,7 @@ import {
   type TensorInfo,
   type TypedArray,
 } from '@tessera/tensor';
+import { ARENA_MIN_LENGTH, getArena, tensorArena } from './util/arena.js';
 
 /** Below this many elements an array is cheap to make: not worth recycling. */
 const POOL_MIN_LENGTH = 1024;
@@ -56,18 +57,23 @@ export interface CpuTensorData {
 export class CpuBackend implements Backend {
   /** Bytes of freed arrays kept for reuse at most. */
   private readonly poolBytes: number;
+  /** Arrays of at least this many elements are made in the WebAssembly memory (where tensors live there). */
+  private readonly wasmMinLength: number;
 
   /**
    * @param name - the name it is registered under, which its kernels name as their
    *   `backendName` (`'cpu'` for the one the import registers)
    * @param options - `poolBytes`: how many bytes of freed kernel outputs to keep for reuse
-   *   (default 128 MiB; 0 keeps none)
+   *   (default 128 MiB; 0 keeps none); `wasmMinLength`: outputs of at least this many
+   *   elements are made in the shared WebAssembly memory where tensors live there (see
+   *   `setTensorMemory`; default 256: smaller arrays are cheaper as ordinary ones)
    */
   constructor(
     readonly name: string = 'cpu',
-    options: { poolBytes?: number } = {},
+    options: { poolBytes?: number; wasmMinLength?: number } = {},
   ) {
     this.poolBytes = options.poolBytes ?? POOL_MAX_BYTES;
+    this.wasmMinLength = Math.max(1, options.wasmMinLength ?? ARENA_MIN_LENGTH);
   }
 
   private readonly store = new Map<DataId, CpuTensorData>();
@@ -118,6 +124,9 @@ export class CpuBackend implements Backend {
    * stopped coming back (the data of a finished epoch) does not hold the pool forever.
    */
   private recycle(v: TypedArray, dtype: DType): void {
+    // A block of the shared WebAssembly memory goes back to its allocator, which reuses it by size.
+    const arena = getArena();
+    if (arena?.owns(v)) return arena.releaseArray(v);
     if (v.length < POOL_MIN_LENGTH || !this.owned.has(v) || v.byteLength > this.poolBytes) return;
     for (const [old, oldDType] of this.pooledOrder) {
       if (this.pooledBytes + v.byteLength <= this.poolBytes) break;
@@ -173,12 +182,18 @@ export class CpuBackend implements Backend {
 
   /**
    * A new output array of `dtype` and `length` for a kernel that writes every element:
-   * a freed output of the same size when there is one (its old values still in it), else
-   * a fresh array. Recycling spares training loops, which free and make the same sizes
+   * where tensors live in WebAssembly memory (see `setTensorMemory`) and it has at least
+   * 256 elements, a block of that memory (the WebAssembly kernels then read and write it in
+   * place); else a freed output of the same size when there is one (its old values still
+   * in it), else a fresh array. Recycling spares training loops, which free and make the same sizes
    * every step, most of the allocation and garbage collection of large typed arrays.
    * Kernels that rely on zeros must use `util.makeTypedArray` instead.
    */
   alloc(dtype: DType, length: number): TypedArray {
+    if (length >= this.wasmMinLength) {
+      const v = tensorArena()?.array(dtype, length);
+      if (v) return v;
+    }
     if (length >= POOL_MIN_LENGTH) {
       const v = this.pool.get(dtype)?.get(length)?.pop();
       if (v) {
@@ -200,6 +215,10 @@ export class CpuBackend implements Backend {
   }
 
   dispose(): void {
+    const arena = getArena();
+    for (const d of [...this.store.values(), ...this.notes.values()]) {
+      if (arena?.owns(d.values)) arena.releaseArray(d.values);
+    }
     this.store.clear();
     this.notes.clear();
     this.pool.clear();

@@ -37,6 +37,7 @@ export {
   wasmVectorAvailable,
   type VectorImplementation,
 } from './util/vector_wasm.js';
+export { getTensorMemory, setTensorMemory, wasmTensorMemoryAvailable, type TensorMemory } from './util/arena.js';
 export { cpuKernelConfigs, registerCpuBackend, type CpuKernelConfig } from './register_all_kernels.js';
 
 registerCpuBackend();

@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { CpuBackend } from '../src/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CpuBackend, getTensorMemory, setTensorMemory } from '../src/index.js';
 import { engine, run, t, vals } from './helpers.js';
 
 describe('CpuBackend recycles freed kernel outputs', () => {
+  // The pool holds ordinary typed arrays; arrays in WebAssembly memory go back to its allocator (arena.test.ts).
+  let before: ReturnType<typeof getTensorMemory>;
+  beforeAll(() => void (before = setTensorMemory('js')));
+  afterAll(() => void setTensorMemory(before));
   it('gives a freed array of alloc back for the next alloc of the same dtype and length', () => {
     const cpu = new CpuBackend();
     const a = cpu.alloc('float32', 4096);

@@ -1,7 +1,7 @@
 import type { KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
 import { updateArrays } from '../util/update_state.js';
-import { INPUT_AT as I, OUTPUT_AT as O, getVectorImplementation, runVector } from '../util/vector_wasm.js';
+import { getVectorImplementation, runVector } from '../util/vector_wasm.js';
 
 const f = Math.fround;
 
@@ -24,7 +24,7 @@ export const applyAdamConfig: KernelConfig<'ApplyAdam', CpuBackend> = {
     const eps = f(attrs.epsilon);
     if (getVectorImplementation() === 'wasm') {
       const ams = +attrs.amsgrad;
-      runVector(state.inputs, state.outputs, (ex, n) => ex.adam(I[0], I[1], I[2], I[3], I[4], O[0], O[1], O[2], O[3], n, alpha, c1, c2, eps, ams));
+      runVector(state.inputs, state.outputs, (ex, n, I, O) => ex.adam(I[0], I[1], I[2], I[3], I[4], O[0], O[1], O[2], O[3], n, alpha, c1, c2, eps, ams));
       return state.finish();
     }
     const n = w.length;

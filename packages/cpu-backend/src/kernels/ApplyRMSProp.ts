@@ -1,7 +1,7 @@
 import type { KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
 import { updateArrays } from '../util/update_state.js';
-import { INPUT_AT as I, OUTPUT_AT as O, getVectorImplementation, runVector } from '../util/vector_wasm.js';
+import { getVectorImplementation, runVector } from '../util/vector_wasm.js';
 
 const f = Math.fround;
 
@@ -33,10 +33,10 @@ export const applyRMSPropConfig: KernelConfig<'ApplyRMSProp', CpuBackend> = {
     const eps = f(attrs.epsilon);
     if (getVectorImplementation() === 'wasm') {
       // The optional slots sit in the inputs (and outputs) in order; the vector function takes fixed places.
-      const [imom, iavg] = [I[3], I[3 + +hasMomentum]];
-      const [omom, oavg] = [O[2], O[2 + +hasMomentum]];
       const flags = +hasMomentum | (+centered << 1);
-      runVector(state.inputs, state.outputs, (ex, n) => ex.rmsprop(I[0], I[1], I[2], imom, iavg, O[0], O[1], omom, oavg, n, lr, rho, c, mu, eps, flags));
+      runVector(state.inputs, state.outputs, (ex, n, I, O) =>
+        ex.rmsprop(I[0], I[1], I[2], I[3], I[3 + +hasMomentum], O[0], O[1], O[2], O[2 + +hasMomentum], n, lr, rho, c, mu, eps, flags),
+      );
       return state.finish();
     }
     const n = w.length;

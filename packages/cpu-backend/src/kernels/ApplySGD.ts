@@ -1,7 +1,7 @@
 import type { KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
 import { updateArrays } from '../util/update_state.js';
-import { INPUT_AT as I, OUTPUT_AT as O, getVectorImplementation, runVector } from '../util/vector_wasm.js';
+import { getVectorImplementation, runVector } from '../util/vector_wasm.js';
 
 const f = Math.fround;
 
@@ -23,7 +23,7 @@ export const applySGDConfig: KernelConfig<'ApplySGD', CpuBackend> = {
     const mu = f(attrs.momentum);
     if (getVectorImplementation() === 'wasm') {
       const flags = +hasMomentum | (+attrs.nesterov << 1);
-      runVector(state.inputs, state.outputs, (ex, n) => ex.sgd(I[0], I[1], I[2], O[0], O[1], n, lr, mu, flags));
+      runVector(state.inputs, state.outputs, (ex, n, I, O) => ex.sgd(I[0], I[1], I[2], O[0], O[1], n, lr, mu, flags));
       return state.finish();
     }
     const n = w.length;

@@ -1,6 +1,6 @@
 import { ShapeError, util, type FusedActivation, type KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
-import { INPUT_AT as I, OUTPUT_AT as O, getVectorImplementation, runVector } from '../util/vector_wasm.js';
+import { getVectorImplementation, runVector } from '../util/vector_wasm.js';
 
 const f = Math.fround;
 const bits = (v: Float32Array) => new Int32Array(v.buffer, v.byteOffset, v.length);
@@ -74,7 +74,7 @@ export const fusedActivationGradConfig: KernelConfig<'FusedActivationGrad', CpuB
     const yv = backend.values(y) as Float32Array;
     const limit = LIMITS[activation];
     if (limit !== undefined && getVectorImplementation() === 'wasm') {
-      runVector([dyv, yv], [out], (ex, n) => ex.relu_grad(I[0], I[1], O[0], n, limit));
+      runVector([dyv, yv], [out], (ex, n, I, O) => ex.relu_grad(I[0], I[1], O[0], n, limit));
     } else LOOPS[activation](dyv, yv, out, alpha);
     return backend.output(out, dy.shape, 'float32');
   },

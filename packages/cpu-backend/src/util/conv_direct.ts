@@ -67,23 +67,25 @@ type Kind = typeof CONV_FORWARD | typeof CONV_FILTER_GRAD;
  * runs the band's `rows` pixels and `meanwhile` (the copies of another band: on two
  * threads this thread runs it while the worker starts on the band).
  */
-function runner(g: WindowGeometry, p: Plan) {
-  const macs = g.batch * p.pixels * p.K * p.ocp;
-  const split = convSplitInstance(macs, p.end);
+function runner(g: WindowGeometry, rel: Plan) {
+  const macs = g.batch * rel.pixels * rel.K * rel.ocp;
+  const split = convSplitInstance(macs, rel.end);
   if (split) {
-    const run = (kind: Kind, rows: number, meanwhile?: () => void) => runConvSplit(kind, rows, chunkSize(rows), 0, WORKER_PARAMS, meanwhile);
-    return { memory: split.memory, run };
+    const p = placed(rel, split.base);
+    const run = (kind: Kind, rows: number, meanwhile?: () => void) => runConvSplit(kind, rows, chunkSize(rows), p.params[0], p.params[1], meanwhile);
+    return { memory: split.memory, run, p };
   }
-  const inst = plain.with(p.end);
-  if (!inst) throw new BackendError(`direct convolution: the WebAssembly memory cannot grow to ${p.end} bytes`);
+  const inst = plain.with(rel.end);
+  if (!inst) throw new BackendError(`direct convolution: the WebAssembly memory cannot grow to ${rel.end} bytes`);
   const { exports, memory } = inst;
+  const p = placed(rel, 0);
   const run = (kind: Kind, rows: number, meanwhile?: () => void) => {
     meanwhile?.();
-    if (kind === CONV_FORWARD) return exports.forward(0, 0, rows);
+    if (kind === CONV_FORWARD) return exports.forward(p.params[0], 0, rows);
     const per = chunkSize(rows);
-    for (let q = 0; q * per < rows; q++) exports.filter_grad(0, q * per, Math.min(rows, (q + 1) * per), q);
+    for (let q = 0; q * per < rows; q++) exports.filter_grad(p.params[0], q * per, Math.min(rows, (q + 1) * per), q);
   };
-  return { memory, run };
+  return { memory, run, p };
 }
 
 /**
@@ -129,10 +131,18 @@ function plan(g: WindowGeometry, outC: number) {
   const outBytes = images * pixels * ocp * 4;
   const xAt = [biasAt + ocp * 4, biasAt + ocp * 4 + xBytes];
   const outAt = [xAt[1] + xBytes, xAt[1] + xBytes + outBytes];
-  return { ocp, pixels, padH, padW, imageFloats, starts, K, tapsAt, cornersAt, filterAt, partBytes, biasAt, xAt, outAt, end: outAt[1] + outBytes };
+  const params = [0, WORKER_PARAMS];
+  return { ocp, pixels, padH, padW, imageFloats, starts, K, params, tapsAt, cornersAt, filterAt, partBytes, biasAt, xAt, outAt, end: outAt[1] + outBytes };
 }
 
 type Plan = ReturnType<typeof plan>;
+
+/** The plan's addresses moved to a block at `base` (the shared memory's scratch; 0 on the plain memory). */
+function placed(p: Plan, base: number): Plan {
+  const [tapsAt, cornersAt, filterAt, biasAt] = [p.tapsAt, p.cornersAt, p.filterAt, p.biasAt].map((at) => at + base);
+  const [params, xAt, outAt] = [p.params, p.xAt, p.outAt].map((ats) => ats.map((at) => at + base));
+  return { ...p, params, tapsAt, cornersAt, filterAt, biasAt, xAt, outAt, end: p.end + base };
+}
 
 /**
  * Writes both parameter blocks (see conv.wat), one per thread: the same; and the two
@@ -141,8 +151,8 @@ type Plan = ReturnType<typeof plan>;
 function writeParams(memory: WebAssembly.Memory, g: WindowGeometry, p: Plan, act: number): void {
   const heap = new Int32Array(memory.buffer);
   const block = [p.xAt[0], p.filterAt, p.biasAt, p.outAt[0], p.ocp * 4, p.K, p.tapsAt, p.cornersAt, p.pixels * 4, p.imageFloats * 4, act, p.filterAt, p.partBytes];
-  heap.set(block, 0);
-  heap.set(block, WORKER_PARAMS / 4);
+  heap.set(block, p.params[0] / 4);
+  heap.set(block, p.params[1] / 4);
   let at = p.tapsAt / 4;
   for (let ky = 0; ky < g.kh; ky++) {
     for (let kx = 0; kx < g.kw; kx++) {
@@ -157,9 +167,9 @@ function writeParams(memory: WebAssembly.Memory, g: WindowGeometry, p: Plan, act
 /** Points both parameter blocks at band `b`'s images and outputs (or dy). */
 function useBand(memory: WebAssembly.Memory, p: Plan, b: number): void {
   const heap = new Int32Array(memory.buffer);
-  for (const at of [0, WORKER_PARAMS / 4]) {
-    heap[at] = p.xAt[b & 1];
-    heap[at + 3] = p.outAt[b & 1];
+  for (const params of p.params) {
+    heap[params / 4] = p.xAt[b & 1];
+    heap[params / 4 + 3] = p.outAt[b & 1];
   }
 }
 
@@ -198,8 +208,7 @@ function copyRows(src: Float32Array, dst: Float32Array, at: number, rows: number
  */
 export function directConvForward(x: Float32Array, g: WindowGeometry, filter: Float32Array, bias: Float32Array | undefined, act: number, out: Float32Array): void {
   const outC = g.outC;
-  const p = plan(g, outC);
-  const { memory, run } = runner(g, p);
+  const { memory, run, p } = runner(g, plan(g, outC));
   const f32 = new Float32Array(memory.buffer);
   copyRows(filter, f32, p.filterAt / 4, p.K, outC, p.ocp);
   f32.fill(0, p.biasAt / 4, p.biasAt / 4 + p.ocp);
@@ -231,8 +240,7 @@ export function directConvForward(x: Float32Array, g: WindowGeometry, filter: Fl
  */
 export function directConvFilterGrad(x: Float32Array, g: WindowGeometry, dy: Float32Array, out: Float32Array): void {
   const outC = g.outC;
-  const p = plan(g, outC);
-  const { memory, run } = runner(g, p);
+  const { memory, run, p } = runner(g, plan(g, outC));
   const f32 = new Float32Array(memory.buffer);
   const total = new Float64Array(p.K * outC);
   writeParams(memory, g, p, 0);

@@ -1,4 +1,5 @@
-import { getVectorImplementation, vectorInstance } from './vector_wasm.js';
+import { arenaAddresses, arenaVector } from './arena.js';
+import { getVectorImplementation, vectorInstance, type VectorExports } from './vector_wasm.js';
 
 /**
  * The elementwise passes of layers and their gradients on WebAssembly SIMD (`relu`,
@@ -6,6 +7,17 @@ import { getVectorImplementation, vectorInstance } from './vector_wasm.js';
  * the module's memory in chunks that stay in cache. Each gives the bits of the TypeScript
  * loop it replaces; the kernels call them when {@link useVectorLoops} says so.
  */
+
+/**
+ * The shared-memory instance and the byte addresses of `arrays` where every one lives in
+ * the shared WebAssembly memory (whole arrays from the backend's `alloc`, whose blocks have
+ * room for the rounding up to whole vectors): the function then runs on them in place.
+ */
+function inPlace(arrays: readonly ArrayBufferView[]): { ex: VectorExports; at: number[] } | undefined {
+  const at = arenaAddresses(arrays);
+  const ex = at && arenaVector<VectorExports>();
+  return at && ex ? { ex, at } : undefined;
+}
 
 /** Elements per chunk (a multiple of 16): four 64 KiB regions. */
 const CHUNK = 16384;
@@ -27,6 +39,8 @@ function views() {
 
 /** `out = relu(x)`, float32 (NaN kept, negatives and -0 to +0). */
 export function reluWasm(x: Float32Array, out: Float32Array): void {
+  const here = inPlace([x, out]);
+  if (here) return here.ex.relu(here.at[0], here.at[1], x.length);
   const { exports, f32 } = views();
   for (let off = 0; off < x.length; off += CHUNK) {
     const len = Math.min(CHUNK, x.length - off);
@@ -58,6 +72,8 @@ export const BINARY_OPS = { Add: 0, Sub: 1, Mul: 2, Div: 3 } as const;
  * value for all (not both one value: that is one element, not worth a call).
  */
 export function binaryWasm(a: Float32Array, b: Float32Array, op: keyof typeof BINARY_OPS, out: Float32Array): void {
+  const here = a.length === out.length && b.length === out.length ? inPlace([a, b, out]) : undefined;
+  if (here) return here.ex.binary(here.at[0], here.at[1], here.at[2], out.length, BINARY_OPS[op]);
   const { exports, f32 } = views();
   // A scalar operand is a run of copies of it, written once.
   if (a.length === 1) f32.fill(a[0], A / 4, A / 4 + CHUNK);
@@ -97,6 +113,8 @@ export function addRowsFits(inner: number): boolean {
 
 /** `out[r * inner + j] = a[r * inner + j] + b[j]`, float32, `inner = b.length` (see {@link addRowsFits}). */
 export function addRowsWasm(a: Float32Array, b: Float32Array, out: Float32Array): void {
+  const here = inPlace([a, b, out]);
+  if (here) return here.ex.add_rows(here.at[0], here.at[1], here.at[2], a.length / b.length, b.length);
   const { exports, f32 } = views();
   const inner = b.length;
   const step = Math.floor(CHUNK / inner) * inner;

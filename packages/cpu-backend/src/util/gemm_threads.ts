@@ -1,10 +1,5 @@
 import { BackendError } from '@tessera/tensor';
-import { CONV_WASM_BYTES } from '../wasm/conv_wasm.js';
-import { GEMM_WASM_BYTES } from '../wasm/gemm_wasm.js';
-import { decodeBytes } from './bytes.js';
-import { fuseMultiplyAdds, fusedMultiplyAddAvailable, getWasmMultiplyAdd } from './multiply_add.js';
-import { sharedTwin } from './shared_twin.js';
-import { compile } from './wasm_module.js';
+import { arenaInstances, arenaModules, arenaVariant, arenaVector, getArena, whyNoArena } from './arena.js';
 
 /**
  * Whether large float32 products use a second thread: `'auto'` (the default: products of
@@ -42,11 +37,8 @@ export type GemmArgs = [number, number, number, number, number, number, number, 
  * 1024³ 1.8x.
  */
 export const THREAD_MIN_MACS = 1 << 23;
-/** The shared memory grows up to this; a product that needs more runs on one thread (on the plain memory). */
+/** The GEMM's scratch in the shared memory grows up to this; a product that needs more runs on one thread (on the plain memory). */
 const SHARED_MAX_BYTES = 256 * 1024 * 1024;
-/** Pages of the shared memory's declared maximum (1 GiB): the shared twins declare it (as scripts/build-wasm.mjs's SHARED_MEMORY). */
-const SHARED_MAX_PAGES = 16384;
-const PAGE = 65536;
 
 // The control block, Int32 slots of a SharedArrayBuffer apart from the wasm memory.
 /** Sequence number of the last job posted by the main thread (what the worker waits on). */
@@ -79,12 +71,21 @@ const KIND = ARGS + 14;
 const GEMM_JOB = 0;
 export const CONV_FORWARD = 1;
 export const CONV_FILTER_GRAD = 2;
+/**
+ * An elementwise function of the vector module (VECTOR_FUNCS[ARGS[0]]) over ARGS[1]
+ * elements in chunks of SIZE: its arguments in the job's float slots (FARGS), those whose
+ * bit is set in ARGS[2] byte addresses of arrays (moved to each chunk's first element),
+ * the one at ARGS[3] the element count (each chunk's own).
+ */
+const VECTOR_JOB = 3;
 /** Which variant of the modules runs the job: 0 separate multiply-adds, 1 fused (see multiply_add.ts). */
 const VARIANT = KIND + 1;
 const CTL_SLOTS = VARIANT + 1;
 
 /** The slots of the job that {@link chunkLoop} reads, passed to it (the worker gets them as JSON). */
-const JOB = { NEXT, CHUNKS, ALONG, SIZE, ARGS, KIND, VARIANT } as const;
+const JOB = { NEXT, CHUNKS, ALONG, SIZE, ARGS, KIND, VARIANT, VECTOR_FUNCS: ['rmsprop', 'adam', 'sgd', 'relu', 'relu_grad', 'binary'] } as const;
+/** Float slots of a vector job's arguments (a SharedArrayBuffer of doubles beside the control block). */
+const FARGS = 20;
 
 /**
  * The chunk loop both threads run on one job: take the next chunk (Atomics.add on NEXT),
@@ -94,11 +95,32 @@ const JOB = { NEXT, CHUNKS, ALONG, SIZE, ARGS, KIND, VARIANT } as const;
  * worker runs the very same function from its source text (`chunkLoop.toString()` in
  * WORKER_SOURCE).
  */
-function chunkLoop(exs: readonly GemmEntry[], cxs: readonly (ConvEntry | undefined)[], ctl: Int32Array, pa: number, pb: number, job: typeof JOB): void {
+function chunkLoop(
+  exs: readonly GemmEntry[],
+  cxs: readonly (ConvEntry | undefined)[],
+  vx: Record<string, (...args: number[]) => void> | undefined,
+  ctl: Int32Array,
+  fargs: Float64Array,
+  pa: number,
+  pb: number,
+  job: typeof JOB,
+): void {
   const chunks = ctl[job.CHUNKS];
   const kind = ctl[job.KIND];
   const ex = exs[ctl[job.VARIANT]];
   const cx = cxs[ctl[job.VARIANT]];
+  if (kind === 3) {
+    const [fn, total, mask, countAt, per] = [vx![job.VECTOR_FUNCS[ctl[job.ARGS]]], ctl[job.ARGS + 1], ctl[job.ARGS + 2], ctl[job.ARGS + 3], ctl[job.SIZE]];
+    const args = Array.from(fargs.subarray(0, ctl[job.ARGS + 4]));
+    const base = args.slice();
+    for (let q = Atomics.add(ctl, job.NEXT, 1); q < chunks; q = Atomics.add(ctl, job.NEXT, 1)) {
+      const first = q * per;
+      for (let i = 0; i < args.length; i++) args[i] = (mask >> i) & 1 ? base[i] + first * 4 : base[i];
+      args[countAt] = Math.min(per, total - first);
+      fn(...args);
+    }
+    return;
+  }
   if (kind !== 0) {
     const [pixels, per] = [ctl[job.ARGS], ctl[job.SIZE]];
     for (let q = Atomics.add(ctl, job.NEXT, 1); q < chunks; q = Atomics.add(ctl, job.NEXT, 1)) {
@@ -137,12 +159,13 @@ const WORKER_SOURCE = `
 'use strict';
 const work = ${chunkLoop.toString()};
 const job = ${JSON.stringify(JOB)};
-function serve(modules, convModules, memory, ctl) {
-  let ex, cx;
+function serve(modules, convModules, vectorModule, memory, ctl, fargs) {
+  let ex, cx, vx;
   try {
     const instance = (m) => m && new WebAssembly.Instance(m, { env: { memory } }).exports;
     ex = modules.map(instance);
     cx = convModules.map(instance);
+    vx = instance(vectorModule);
   } catch (e) {
     Atomics.store(ctl, ${READY}, -1);
     Atomics.notify(ctl, ${READY});
@@ -159,7 +182,7 @@ function serve(modules, convModules, memory, ctl) {
     seen = seq;
     if (Atomics.compareExchange(ctl, ${STATE}, ${POSTED}, ${TAKEN}) !== ${POSTED}) continue;
     try {
-      work(ex, cx, ctl, ctl[${PACKS}], ctl[${PACKS + 1}], job);
+      work(ex, cx, vx, ctl, fargs, ctl[${PACKS}], ctl[${PACKS + 1}], job);
     } catch (e) {
       Atomics.store(ctl, ${FAILED}, 1);
     }
@@ -169,9 +192,10 @@ function serve(modules, convModules, memory, ctl) {
 }
 if (typeof require === 'function') {
   const { workerData } = require('node:worker_threads');
-  serve(workerData.modules, workerData.convModules, workerData.memory, workerData.ctl);
+  const d = workerData;
+  serve(d.modules, d.convModules, d.vectorModule, d.memory, d.ctl, d.fargs);
 } else {
-  self.onmessage = (e) => serve(e.data.modules, e.data.convModules, e.data.memory, e.data.ctl);
+  self.onmessage = (e) => serve(e.data.modules, e.data.convModules, e.data.vectorModule, e.data.memory, e.data.ctl, e.data.fargs);
 }
 `;
 
@@ -181,8 +205,12 @@ interface Pool {
   readonly exports: readonly GemmEntry[];
   /** The main thread's instances of the shared direct-convolution module, by variant, where it compiled. */
   readonly conv: readonly (ConvEntry | undefined)[];
+  /** The main thread's instance of the shared vector module, where it compiled. */
+  readonly vector: Record<string, (...args: number[]) => void> | undefined;
   readonly memory: WebAssembly.Memory;
   readonly ctl: Int32Array;
+  /** A vector job's arguments (see VECTOR_JOB). */
+  readonly fargs: Float64Array;
   /** Terminates the worker. */
   readonly stop: () => void;
   seq: number;
@@ -229,49 +257,33 @@ function whyUnavailable(): string {
     else if (g.WorkerGlobalScope === undefined) unavailable = "a browser's main thread may not block in Atomics.wait; run Tessera in a Web Worker for two threads";
     else if (typeof g.Worker !== 'function') unavailable = 'this worker cannot start a nested Web Worker';
   }
-  if (!unavailable) {
-    try {
-      const bytes = sharedTwin(decodeBytes(GEMM_WASM_BYTES), SHARED_MAX_PAGES);
-      if (!WebAssembly.validate(bytes)) unavailable = 'this WebAssembly engine lacks SIMD or shared memory';
-    } catch (e) {
-      unavailable = `WebAssembly threads are unavailable (${(e as Error).message})`;
-    }
-  }
+  if (!unavailable) unavailable = whyNoArena();
   return unavailable;
-}
-
-/**
- * The module `text` on shared memory (its shared twin), as written and (where the engine
- * has relaxed SIMD) with fused multiply-adds: by variant, undefined where one does not compile.
- */
-function sharedModules(text: string): (WebAssembly.Module | undefined)[] {
-  const bytes = sharedTwin(decodeBytes(text), SHARED_MAX_PAGES);
-  const variants = fusedMultiplyAddAvailable() ? [bytes, fuseMultiplyAdds(bytes).bytes] : [bytes];
-  return variants.map((b) => compile(b) ?? undefined);
 }
 
 /** The variant of the shared modules that jobs run now (0 separate, 1 fused multiply-adds). */
 function variant(p: Pool): number {
-  return getWasmMultiplyAdd() === 'fused' && p.exports[1] ? 1 : 0;
+  return p.exports[arenaVariant()] ? arenaVariant() : 0;
 }
 
-/** Starts the worker (once): compiles the shared module, makes the memory and control block, spawns. */
+/** Starts the worker (once) on the arena's shared memory and modules (arena.ts): makes the control block, spawns. */
 function start(): Pool | undefined {
   if (pool || failure !== undefined || whyUnavailable()) return pool;
   try {
-    const modules = sharedModules(GEMM_WASM_BYTES);
-    if (!modules[0]) throw new Error('the shared GEMM module does not compile');
-    // The direct convolution's modules: where they do not compile, the GEMM still splits.
-    const convModules = sharedModules(CONV_WASM_BYTES);
-    const memory = new WebAssembly.Memory({ initial: 64, maximum: SHARED_MAX_PAGES, shared: true });
+    // The worker instantiates the arena's modules on its memory, as this thread has (arena.ts).
+    const arena = getArena();
+    const shared = arenaModules();
+    const mine = arenaInstances<GemmEntry, ConvEntry>();
+    if (!arena || !shared || !mine) throw new Error('the shared memory is unavailable');
+    const [modules, convModules, vectorModule, memory] = [shared.gemm, shared.conv, shared.vector, arena.memory];
     const ctl = new Int32Array(new SharedArrayBuffer(CTL_SLOTS * 4));
-    const instance = <T>(m: WebAssembly.Module | undefined) => (m ? (new WebAssembly.Instance(m, { env: { memory } }).exports as unknown as T) : undefined);
-    const exports = modules.map((m) => instance<GemmEntry>(m)).filter((e) => e !== undefined);
-    const conv = convModules.map((m) => instance<ConvEntry>(m));
+    const fargs = new Float64Array(new SharedArrayBuffer(FARGS * 8));
+    const [exports, conv, vector] = [mine.gemm, mine.conv, arenaVector<Record<string, (...args: number[]) => void>>()];
+    const workerData = { modules, convModules, vectorModule, memory, ctl, fargs };
     const NodeWorker = nodeWorkerClass();
     let stop: () => void;
     if (NodeWorker) {
-      const w = new NodeWorker(WORKER_SOURCE, { eval: true, workerData: { modules, convModules, memory, ctl } });
+      const w = new NodeWorker(WORKER_SOURCE, { eval: true, workerData });
       // The worker must not keep Node alive: it sleeps in Atomics.wait between products.
       w.unref();
       w.on('error', (e) => fail(`the GEMM worker failed: ${(e as Error)?.message ?? String(e)}`));
@@ -281,10 +293,10 @@ function start(): Pool | undefined {
       const w = new Worker(url);
       URL.revokeObjectURL(url);
       w.onerror = (e) => fail(`the GEMM worker failed: ${e.message}`);
-      w.postMessage({ modules, convModules, memory, ctl });
+      w.postMessage(workerData);
       stop = () => w.terminate();
     }
-    pool = { exports, conv, memory, ctl, stop, seq: 0 };
+    pool = { exports, conv, vector, memory, ctl, fargs, stop, seq: 0 };
   } catch (e) {
     fail(`the GEMM worker could not start: ${(e as Error).message}`);
   }
@@ -354,22 +366,16 @@ export function planDepthSplit(m: number, n: number, k: number, parts: number, s
 }
 
 /**
- * The main thread's instance on the shared memory (of the variant in force), grown to at least `bytes`; undefined
- * when the worker is gone or the product needs more than the shared memory may hold.
+ * The main thread's instance on the shared memory (of the variant in force) and the address
+ * of a scratch block of at least `bytes` there (the `key` family's, see `Arena.scratch`);
+ * undefined when the worker is gone or the block cannot be had.
  */
-export function sharedInstance(bytes: number): { exports: GemmEntry; memory: WebAssembly.Memory } | undefined {
+export function sharedInstance(key: string, bytes: number): { exports: GemmEntry; memory: WebAssembly.Memory; base: number } | undefined {
   const p = pool;
-  if (!p || bytes > SHARED_MAX_BYTES) return undefined;
-  const have = p.memory.buffer.byteLength / PAGE;
-  const pages = Math.ceil(bytes / PAGE);
-  if (have < pages) {
-    try {
-      p.memory.grow(pages - have);
-    } catch {
-      return undefined;
-    }
-  }
-  return { exports: p.exports[variant(p)], memory: p.memory };
+  const arena = getArena();
+  if (!p || !arena || bytes > SHARED_MAX_BYTES) return undefined;
+  const base = arena.scratch(key, bytes);
+  return base < 0 ? undefined : { exports: p.exports[variant(p)], memory: p.memory, base };
 }
 
 /**
@@ -405,6 +411,29 @@ export function runConvSplit(
   runJob(kind, args, Math.ceil(pixels / per), per, 0, [workerParams, 0], mainParams, 0, meanwhile);
 }
 
+/** Below this many elements an elementwise function stays on one thread in `'auto'` (waking the worker costs tens of microseconds). */
+export const VECTOR_THREAD_MIN = 1 << 15;
+/** Elements per chunk of a vector job: a multiple of 16, so that no chunk's rounding up to whole vectors writes into the next. */
+const VECTOR_CHUNK = 1 << 14;
+
+/**
+ * Runs the vector module's elementwise function `name` (one of the worker's, see
+ * VECTOR_JOB) on both threads, if the threads are on and `n` large enough (`'auto'`):
+ * `args` its arguments for all `n` elements, `addresses` the indices of those that are byte
+ * addresses of float32 arrays in the shared memory, `countAt` the index of the count.
+ * Returns false (having run nothing) where it stays on one thread.
+ */
+export function runVectorSplit(name: string, args: readonly number[], addresses: readonly number[], countAt: number, n: number): boolean {
+  const fn = (JOB.VECTOR_FUNCS as readonly string[]).indexOf(name);
+  if (fn < 0 || mode === 'off' || (mode === 'auto' && n < VECTOR_THREAD_MIN) || n <= VECTOR_CHUNK || !readyPool() || !pool!.vector) return false;
+  const p = pool!;
+  p.fargs.set(args);
+  const job = new Array(14).fill(0) as GemmArgs;
+  [job[0], job[1], job[2], job[3], job[4]] = [fn, n, addresses.reduce((mask, i) => mask | (1 << i), 0), countAt, args.length];
+  runJob(VECTOR_JOB, job, Math.ceil(n / VECTOR_CHUNK), VECTOR_CHUNK, 0, [0, 0], 0, 0);
+  return true;
+}
+
 /** Posts one job to the worker, runs `meanwhile` then chunks on this thread too, and waits for the worker's last chunk. */
 function runJob(
   kind: number,
@@ -435,7 +464,7 @@ function runJob(
   Atomics.notify(ctl, REQ);
   try {
     meanwhile?.();
-    chunkLoop(p.exports, p.conv, ctl, pa, pb, JOB);
+    chunkLoop(p.exports, p.conv, p.vector, ctl, p.fargs, pa, pb, JOB);
   } finally {
     // Even if this thread's chunks threw, the worker must be done with the memory.
     if (Atomics.compareExchange(ctl, STATE, POSTED, CLOSED) !== POSTED) {
@@ -452,11 +481,12 @@ function runJob(
  * convolution of `macs` multiply-adds to split between the threads; undefined where it
  * stays on one thread (threads off or not ready, too small in `'auto'`, no module).
  */
-export function convSplitInstance(macs: number, bytes: number): { conv: ConvEntry; memory: WebAssembly.Memory } | undefined {
+export function convSplitInstance(macs: number, bytes: number): { conv: ConvEntry; memory: WebAssembly.Memory; base: number } | undefined {
   if (mode === 'off' || (mode === 'auto' && macs < THREAD_MIN_MACS) || !readyPool()) return undefined;
   const p = pool;
   const conv = p?.conv[variant(p)];
-  return conv && sharedInstance(bytes) ? { conv, memory: p.memory } : undefined;
+  const inst = conv && sharedInstance('conv', bytes);
+  return inst ? { conv: conv!, memory: p!.memory, base: inst.base } : undefined;
 }
 
 /** Whether this runtime can run the GEMM on two threads (see {@link setGemmThreads}). */

@@ -2,6 +2,7 @@ import { BackendError } from '@tessera/tensor';
 import { GEMM_WASM_BYTES } from '../wasm/gemm_wasm.js';
 import { Epilogue, type RowWriter } from './epilogue.js';
 import type { MatrixView } from './gemm.js';
+import { arenaGemm, getArena } from './arena.js';
 import { depthParts, planDepthSplit, planSplit, runSplit, sharedInstance, type GemmArgs, type GemmEntry } from './gemm_threads.js';
 import { PlainInstance, lazySimdModule } from './wasm_module.js';
 
@@ -146,8 +147,9 @@ function extent(v: MatrixView, rows: number, cols: number): number {
  * (the plain one up to 64 MiB), so steady training allocates nothing here.
  */
 export class WasmGemm {
-  private lastA: { data: unknown; offset: number; memory: WebAssembly.Memory } | undefined;
-  private lastB: { data: unknown; offset: number; memory: WebAssembly.Memory } | undefined;
+  /** The operands copied last (the scratch address they went to): a batch that broadcasts one copies it once. */
+  private lastA: { data: unknown; offset: number; at: number; memory: WebAssembly.Memory } | undefined;
+  private lastB: { data: unknown; offset: number; at: number; memory: WebAssembly.Memory } | undefined;
 
   /**
    * @param m - rows of A and C
@@ -163,6 +165,10 @@ export class WasmGemm {
   /**
    * Writes `A B` (A: m x k, B: k x n, float32) into `out` from `outOffset`, row-major m x n;
    * with an `epilogue`, its bias and activation are applied as C is copied out.
+   *
+   * Operands that live in the shared WebAssembly memory (see `setTensorMemory`) are read
+   * where they are, and C is written straight into `out` when it lives there too and is
+   * whole tiles (m a multiple of 4, n of 8); the others are copied in and out.
    *
    * @returns false (having written nothing) when the wasm memory cannot hold the product;
    *   the caller then uses the JS GEMM
@@ -189,40 +195,61 @@ export class WasmGemm {
     const parts = wide ? 1 : depthParts(m, n, k);
     const depth = roundUp(Math.ceil(k / parts), 256);
     let split = parts > 1 ? planDepthSplit(m, n, k, parts, depth) : planSplit(m, n, k);
-    // Layout (bytes, 16-aligned): this thread's pack buffers, the worker's, C (mp x np, one per part), A, B.
+    // Which operands are read, and whether C is written, in place in the shared memory.
+    const arena = getArena();
+    const aHere = arena?.owns(a.data as Float32Array) === true;
+    const bHere = arena?.owns(b.data as Float32Array) === true;
+    const cHere = arena?.owns(out) === true && mp === m && np === n && parts === 1 && !wide && (!epilogue || inWasm);
+    // Scratch layout (bytes from its base, 16-aligned): this thread's pack buffers, the
+    // worker's, C (mp x np, one per part), A, B, the bias; the ones in place take no room.
     const packA = wide ? PACK_A.f64 : PACK_A.f32;
     const packB = wide ? PACK_B.f64 : PACK_B.f32;
     const packs = (split ? 2 : 1) * (packA + packB);
-    const cAt = packs;
-    const aAt = cAt + parts * roundUp(mp * np * bytes, 16);
-    const bAt = aAt + roundUp(aLen * 4, 16);
-    const biasAt = roundUp(bAt + bLen * 4, 16);
-    const end = inWasm ? biasAt + np * 4 : bAt + bLen * 4;
-    let inst = split ? sharedInstance(end) : undefined;
+    const cOff = packs;
+    const aOff = cOff + (cHere ? 0 : parts * roundUp(mp * np * bytes, 16));
+    const bOff = aOff + (aHere ? 0 : roundUp(aLen * 4, 16));
+    const biasOff = bOff + (bHere ? 0 : roundUp(bLen * 4, 16));
+    const end = biasOff + (inWasm ? np * 4 : 0);
+    // Split products run on the shared memory; so do one-thread ones with an operand there.
+    let inst: { exports: GemmExports; memory: WebAssembly.Memory; base: number } | undefined;
+    if (split) inst = sharedInstance('gemm', end) as typeof inst;
+    if (!inst) split = undefined;
+    if (!inst && arena && (aHere || bHere || cHere)) {
+      const base = arena.scratch('gemm', end);
+      const exports = arenaGemm<GemmExports>();
+      if (base >= 0 && exports) inst = { exports, memory: arena.memory, base };
+    }
     if (!inst) {
-      split = undefined;
-      inst = plain.with(end);
-      if (!inst) return false;
+      if (aHere || bHere || cHere) return this.runCopying(a, b, out, outOffset, epilogue);
+      const held = plain.with(end);
+      if (!held) return false;
+      inst = { ...held, base: 0 };
     }
     const { gemm, demote, bias_act } = inst.exports;
-    const heap = new Float32Array(inst.memory.buffer);
+    const { base } = inst;
+    const heap = new Float32Array(inst.memory === arena?.memory ? arena.heap() : inst.memory.buffer);
+    const aAt = aHere ? (a.data as Float32Array).byteOffset + a.offset * 4 : base + aOff;
+    const bAt = bHere ? (b.data as Float32Array).byteOffset + b.offset * 4 : base + bOff;
+    const cAt = cHere ? out.byteOffset + outOffset * 4 : base + cOff;
+    const biasAt = base + biasOff;
 
-    if (this.lastA?.data !== a.data || this.lastA.offset !== a.offset || this.lastA.memory !== inst.memory) {
+    if (!aHere && (this.lastA?.data !== a.data || this.lastA.offset !== a.offset || this.lastA.at !== aAt || this.lastA.memory !== inst.memory)) {
       heap.set((a.data as Float32Array).subarray(a.offset, a.offset + aLen), aAt / 4);
-      this.lastA = { data: a.data, offset: a.offset, memory: inst.memory };
+      this.lastA = { data: a.data, offset: a.offset, at: aAt, memory: inst.memory };
     }
-    if (this.lastB?.data !== b.data || this.lastB.offset !== b.offset || this.lastB.memory !== inst.memory) {
+    if (!bHere && (this.lastB?.data !== b.data || this.lastB.offset !== b.offset || this.lastB.at !== bAt || this.lastB.memory !== inst.memory)) {
       heap.set((b.data as Float32Array).subarray(b.offset, b.offset + bLen), bAt / 4);
-      this.lastB = { data: b.data, offset: b.offset, memory: inst.memory };
+      this.lastB = { data: b.data, offset: b.offset, at: bAt, memory: inst.memory };
     }
     const [ars, acs, brs, bcs] = [a.rowStride * 4, a.colStride * 4, b.rowStride * 4, b.colStride * 4];
     const ldc = np * bytes;
-    const args: GemmArgs = [aAt, ars, acs, bAt, brs, bcs, cAt, ldc, m, n, k, 0, packA, wide ? 1 : 0];
-    if (split) runSplit(args, split, [packA + packB, 2 * packA + packB]);
+    const [pa, pb] = [base, base + packA];
+    const args: GemmArgs = [aAt, ars, acs, bAt, brs, bcs, cAt, ldc, m, n, k, pa, pb, wide ? 1 : 0];
+    if (split) runSplit(args, split, [base + packA + packB, base + 2 * packA + packB]);
     else if (parts === 1) gemm(...args);
     else {
       for (let q = 0, at = 0; at < k; q++, at += depth) {
-        gemm(aAt + at * acs, ars, acs, bAt + at * brs, brs, bcs, cAt + q * mp * ldc, ldc, m, n, Math.min(depth, k - at), 0, packA, 0);
+        gemm(aAt + at * acs, ars, acs, bAt + at * brs, brs, bcs, cAt + q * mp * ldc, ldc, m, n, Math.min(depth, k - at), pa, pb, 0);
       }
     }
     if (parts > 1) addParts(heap, cAt / 4, mp * np, parts);
@@ -233,6 +260,7 @@ export class WasmGemm {
       heap.set(bias, biasAt / 4);
       bias_act(cAt, np * 4, m, np, biasAt, (epilogue as Epilogue).wasmCode);
     }
+    if (cHere) return true;
 
     const c = heap.subarray(cAt / 4, cAt / 4 + mp * np);
     if (epilogue && !inWasm) epilogue.rows(c, 0, np, out, outOffset, m);
@@ -241,8 +269,21 @@ export class WasmGemm {
     return true;
   }
 
+  /** {@link WasmGemm.run} on the plain memory, every operand copied (where the shared memory has no room for the product's scratch). */
+  private runCopying(a: MatrixView, b: MatrixView, out: Float32Array, outOffset: number, epilogue?: RowWriter): boolean {
+    const copy = (v: MatrixView, rows: number, cols: number): MatrixView => {
+      const len = extent(v, rows, cols);
+      return { ...v, data: (v.data as Float32Array).slice(v.offset, v.offset + len), offset: 0 };
+    };
+    const c = new Float32Array(this.m * this.n);
+    if (!new WasmGemm(this.m, this.n, this.k).run(copy(a, this.m, this.k), copy(b, this.k, this.n), c, 0, epilogue)) return false;
+    out.set(c, outOffset);
+    return true;
+  }
+
   /** Lets the plain memory go after a product that needed more than is worth keeping. */
   static release(): void {
     plain.release(KEEP_BYTES);
+    getArena()?.trimScratch('gemm', KEEP_BYTES);
   }
 }

@@ -1,5 +1,7 @@
 import { BackendError } from '@tessera/tensor';
 import { VECTOR_WASM_BYTES } from '../wasm/vector_wasm.js';
+import { arenaAddresses, arenaVector } from './arena.js';
+import { runVectorSplit } from './gemm_threads.js';
 import { lazySimdModule } from './wasm_module.js';
 
 /**
@@ -32,6 +34,21 @@ export interface VectorExports {
     x: number, y: number, at: number, tab: number, images: number, inH: number, inW: number, c: number, outH: number, outW: number,
     kh: number, kw: number, sh: number, sw: number, top: number, left: number, grad: number,
   ): void;
+}
+
+/** The elementwise functions {@link runVector} runs: which arguments are arrays' addresses, which the element count. */
+const ELEMENTWISE = {
+  rmsprop: { addresses: [0, 1, 2, 3, 4, 5, 6, 7, 8], countAt: 9 },
+  adam: { addresses: [0, 1, 2, 3, 4, 5, 6, 7, 8], countAt: 9 },
+  sgd: { addresses: [0, 1, 2, 3, 4], countAt: 5 },
+  relu_grad: { addresses: [0, 1, 2], countAt: 3 },
+} as const;
+
+/** Stand-in exports that record the one call a {@link runVector} callback makes instead of running it. */
+function recorder(record: (name: keyof typeof ELEMENTWISE, args: number[]) => void): VectorExports {
+  const ex: Record<string, (...args: number[]) => void> = {};
+  for (const name of Object.keys(ELEMENTWISE) as (keyof typeof ELEMENTWISE)[]) ex[name] = (...args) => record(name, args);
+  return ex as unknown as VectorExports;
 }
 
 /** Floats per chunk of each array: nine 16 KiB slots stay in the L1 and L2 caches. */
@@ -121,17 +138,37 @@ export function vectorInstance(bytes: number): { exports: VectorExports; heap: F
 }
 
 /**
- * Runs a vector function over whole arrays a chunk at a time: copies the chunk of every
- * input into its slot (`INPUT_AT[i]`), calls `call(exports, length)`, and copies every
- * output slot (`OUTPUT_AT[j]`) into its array. All arrays have the same length.
+ * Runs a vector function over whole arrays: `call(exports, length, ins, outs)` with the
+ * byte addresses of the inputs (`ins`, in order) and outputs (`outs`). Where every array
+ * lives in the shared WebAssembly memory (see `setTensorMemory`), once over all of them in
+ * place, on that memory's instance; else a chunk at a time, each input's chunk copied into
+ * its slot (`INPUT_AT[i]`) and every output slot (`OUTPUT_AT[j]`) copied out after. All
+ * arrays have the same length; an absent optional array's address is its slot's (or 0).
  */
-export function runVector(inputs: readonly Float32Array[], outputs: readonly Float32Array[], call: (ex: VectorExports, n: number) => void): void {
-  const { exports, heap } = vectorInstance(slot(SLOTS));
+export function runVector(
+  inputs: readonly Float32Array[],
+  outputs: readonly Float32Array[],
+  call: (ex: VectorExports, n: number, ins: readonly number[], outs: readonly number[]) => void,
+): void {
   const n = outputs[0].length;
+  const here = n > 0 ? arenaAddresses([...inputs, ...outputs]) : undefined;
+  const inArena = here && arenaVector<VectorExports>();
+  if (here && inArena) {
+    const ins = Array.from({ length: INPUT_SLOTS }, (_, i) => (i < inputs.length ? here[i] : 0));
+    const outs = Array.from({ length: SLOTS - INPUT_SLOTS }, (_, j) => (j < outputs.length ? here[inputs.length + j] : 0));
+    // Large arrays: the call is recorded, then run in chunks on both threads where they are on.
+    let recorded: { name: keyof typeof ELEMENTWISE; args: number[] } | undefined;
+    call(recorder((name, args) => (recorded = { name, args })), n, ins, outs);
+    const { name, args } = recorded!;
+    const { addresses, countAt } = ELEMENTWISE[name];
+    if (!runVectorSplit(name, args, addresses, countAt, n)) (inArena[name] as (...a: number[]) => void)(...args);
+    return;
+  }
+  const { exports, heap } = vectorInstance(slot(SLOTS));
   for (let off = 0; off < n; off += CHUNK) {
     const len = Math.min(CHUNK, n - off);
     for (let i = 0; i < inputs.length; i++) heap.set(inputs[i].subarray(off, off + len), INPUT_AT[i] / 4);
-    call(exports, len);
+    call(exports, len, INPUT_AT, OUTPUT_AT);
     for (let j = 0; j < outputs.length; j++) outputs[j].set(heap.subarray(OUTPUT_AT[j] / 4, OUTPUT_AT[j] / 4 + len), off);
   }
 }

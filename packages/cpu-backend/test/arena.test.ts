@@ -1,0 +1,172 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { matMul, memory, randomUniform, relu, tidy, type Tensor } from '@tessera/tensor';
+import { CpuBackend, gemmThreadSplits, gemmThreadsReady, setVectorImplementation, getTensorMemory, setGemmThreads, setTensorMemory, wasmTensorMemoryAvailable } from '../src/index.js';
+import { Arena, getArena, sizeClass } from '../src/util/arena.js';
+import { engine } from './helpers.js';
+
+describe('the arena allocator', () => {
+  it('rounds sizes to cache lines, then to eighths of their power of two', () => {
+    expect([0, 1, 64, 65, 1024].map(sizeClass)).toEqual([64, 64, 64, 128, 1024]);
+    expect(sizeClass(1025)).toBe(1152);
+    expect(sizeClass(4096 * 4)).toBe(16384);
+    expect(sizeClass(16385)).toBe(18432);
+    for (let b = 1; b < 1e6; b = Math.ceil(b * 1.37)) {
+      expect(sizeClass(b)).toBeGreaterThanOrEqual(b);
+      expect(sizeClass(b)).toBeLessThanOrEqual(Math.max(64, b * 1.125 + 64));
+    }
+  });
+
+  it('reuses a freed block for the next request of its class and never hands out one block twice', () => {
+    const a = new Arena();
+    const x = a.alloc(1000);
+    const y = a.alloc(1000);
+    expect(x % 64).toBe(0);
+    expect(Math.abs(y - x)).toBeGreaterThanOrEqual(1024);
+    a.release(x);
+    expect(a.alloc(990)).toBe(x);
+    expect(a.alloc(2000)).not.toBe(x);
+    expect(() => a.release(x + 64)).toThrow(/no block in use/);
+    a.release(y);
+    expect(() => a.release(y)).toThrow(/freed twice/);
+  });
+
+  it('grows the memory, and views made before a grow stay valid', () => {
+    const a = new Arena();
+    const v = a.array('float32', 1000) as Float32Array;
+    v.fill(3);
+    const big = a.array('float32', 8 << 20) as Float32Array; // 32 MiB: past the first 4 MiB
+    expect(a.memory.buffer.byteLength).toBeGreaterThanOrEqual(32 << 20);
+    big[big.length - 1] = 5;
+    expect(v[999]).toBe(3);
+    expect(a.owns(v) && a.owns(big)).toBe(true);
+    expect(a.owns(new Float32Array(4))).toBe(false);
+  });
+
+  it('refuses (-1, no array) what would pass its limit, and keeps working', () => {
+    const a = new Arena(8 << 20);
+    expect(a.array('float32', 4 << 20)).toBeUndefined();
+    expect(a.alloc(1 << 20)).toBeGreaterThan(0);
+  });
+
+  it('keeps one scratch block per family, replaced by a larger one when needed', () => {
+    const a = new Arena();
+    const s = a.scratch('k', 1000);
+    expect(a.scratch('k', 900)).toBe(s);
+    const t = a.scratch('k', 100_000);
+    expect(t).not.toBe(s);
+    expect(a.scratch('other', 1000)).toBe(s); // the first block went back
+    a.trimScratch('k', 50_000);
+    expect(a.liveBytes).toBe(sizeClass(1000));
+  });
+});
+
+describe.runIf(wasmTensorMemoryAvailable())('tensors in WebAssembly memory', () => {
+  let before: ReturnType<typeof getTensorMemory>;
+  beforeAll(async () => {
+    await gemmThreadsReady();
+    before = getTensorMemory();
+  });
+  afterEach(() => {
+    setTensorMemory(before);
+    setGemmThreads('auto');
+  });
+
+  it('is where Node keeps kernel outputs of 256 elements and more, by default', () => {
+    expect(getTensorMemory()).toBe('wasm');
+    const cpu = engine.backend as CpuBackend;
+    const [small, large] = [cpu.alloc('float32', 255), cpu.alloc('int32', 256)];
+    expect(getArena()!.owns(small)).toBe(false);
+    expect(getArena()!.owns(large)).toBe(true);
+    const id = cpu.write(large, [256], 'int32');
+    cpu.disposeData(id);
+  });
+
+  // Products written in place (whole tiles) and through scratch (ragged), on one thread and two,
+  // with a fused relu: the same bits as with ordinary arrays.
+  for (const [m, k, n] of [[128, 300, 64], [96, 40, 24], [130, 70, 30], [3, 5, 7], [256, 1100, 16]]) {
+    for (const threads of ['off', 'always'] as const) {
+      it(`matMul ${m}x${k} @ ${k}x${n} (then relu, and its gradient's products) on threads ${threads}: the same bits in both memories`, () => {
+        const product = (where: 'js' | 'wasm') => {
+          setTensorMemory(where);
+          setGemmThreads(threads);
+          return tidy(() => {
+            const a = randomUniform([m, k], { minval: -1, maxval: 1, seed: m + k });
+            const b = randomUniform([k, n], { minval: -1, maxval: 1, seed: n });
+            // Outputs of kernels: in the arena when 'wasm', so the second product reads them in place.
+            const y = relu(matMul(a, b));
+            const z = matMul(y, y, true, false);
+            return [y.dataSync(), z.dataSync(), y, z] as const;
+          });
+        };
+        const [yj, zj] = product('js');
+        const [yw, zw, y, z] = product('wasm');
+        expect(getArena()!.owns((engine.backend as CpuBackend).values(y as unknown as Tensor))).toBe(m * n >= 256);
+        expect(yw).toEqual(yj);
+        expect(zw).toEqual(zj);
+        (y as Tensor).dispose();
+        (z as Tensor).dispose();
+      });
+    }
+  }
+
+  // Optimizer updates and the relu gradient of large arrays, in place on two threads (chunks
+  // of 16384 elements) and on one, against ordinary arrays and the TypeScript loops: the same bits.
+  it('runs the updates of large arrays in place on both threads, with the bits of every other path', () => {
+    const n = 70_001;
+    const inputs = (count: number) =>
+      Array.from({ length: count }, (_, i) => randomUniform([n], { minval: i === 1 ? -1 : 0.01, maxval: 1, seed: 7 + i }));
+    const cases = [
+      { kernel: 'ApplyRMSProp', count: 5, attrs: { learningRate: 0.01, rho: 0.9, momentum: 0.5, epsilon: 1e-7, centered: true } },
+      { kernel: 'ApplyRMSProp', count: 3, attrs: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } },
+      { kernel: 'ApplyAdam', count: 5, attrs: { alpha: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: true } },
+      { kernel: 'ApplySGD', count: 3, attrs: { learningRate: 0.1, momentum: 0.9, nesterov: true } },
+    ] as const;
+    for (const c of cases) {
+      const results = (['js/off', 'wasm/off', 'wasm/always', 'loops'] as const).map((path) => {
+        const [where, threads] = path === 'loops' ? ['js', 'off'] : (path.split('/') as ['js' | 'wasm', 'off' | 'always']);
+        setTensorMemory(where);
+        setGemmThreads(threads);
+        const impl = setVectorImplementation(path === 'loops' ? 'js' : 'wasm');
+        try {
+          return tidy(() => {
+            // Copies made by a kernel, so that they live where `where` says.
+            const xs = inputs(c.count).map((x) => relu(x));
+            const splits = gemmThreadSplits();
+            const outs = engine.runKernelOutputs(c.kernel, xs, c.attrs as never);
+            if (path === 'wasm/always') expect(gemmThreadSplits()).toBeGreaterThan(splits);
+            return outs.map((o) => o.dataSync());
+          });
+        } finally {
+          setVectorImplementation(impl);
+        }
+      });
+      for (const r of results.slice(1)) expect(r).toEqual(results[0]);
+    }
+  });
+
+  it('gives every block back when the tensors go', () => {
+    setTensorMemory('wasm');
+    const live = getArena()!.liveBytes;
+    const tensors = memory().numTensors;
+    tidy(() => {
+      const a = randomUniform([64, 64]);
+      relu(matMul(a, a)).dataSync();
+    });
+    expect(memory().numTensors).toBe(tensors);
+    // The GEMM's scratch block may have been made by this product: it stays, one per family.
+    expect(getArena()!.liveBytes - live).toBeLessThanOrEqual(sizeClass(2 * 1024 * 1024));
+    const again = getArena()!.liveBytes;
+    tidy(() => {
+      const a = randomUniform([64, 64]);
+      relu(matMul(a, a)).dataSync();
+    });
+    expect(getArena()!.liveBytes).toBe(again);
+  });
+
+  it("'js' gives ordinary arrays, and setTensorMemory checks its argument", () => {
+    setTensorMemory('js');
+    const cpu = engine.backend as CpuBackend;
+    expect(getArena()!.owns(cpu.alloc('float32', 4096))).toBe(false);
+    expect(() => setTensorMemory('gpu' as never)).toThrow(/expected 'wasm' or 'js' but got gpu/);
+  });
+});
