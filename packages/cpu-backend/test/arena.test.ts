@@ -123,7 +123,7 @@ describe.runIf(wasmTensorMemoryAvailable())('tensors in WebAssembly memory', () 
     ] as const;
     for (const c of cases) {
       const results = (['js/off', 'wasm/off', 'wasm/always', 'loops'] as const).map((path) => {
-        const [where, threads] = path === 'loops' ? ['js', 'off'] : (path.split('/') as ['js' | 'wasm', 'off' | 'always']);
+        const [where, threads] = (path === 'loops' ? ['js', 'off'] : path.split('/')) as ['js' | 'wasm', 'off' | 'always'];
         setTensorMemory(where);
         setGemmThreads(threads);
         const impl = setVectorImplementation(path === 'loops' ? 'js' : 'wasm');
