@@ -42,4 +42,22 @@ describe('Prng', () => {
     expect(kept).toBeGreaterThan(0.62);
     expect(kept).toBeLessThan(0.78);
   });
+
+  it('hands its state to another generator, which then draws the same stream', () => {
+    const a = new Prng(3);
+    a.nextUint32();
+    const b = new Prng(4);
+    b.state = a.state;
+    expect(Array.from({ length: 9 }, () => b.nextUint32())).toEqual(Array.from({ length: 9 }, () => a.nextUint32()));
+    expect(a.state.every((w) => w === (w | 0))).toBe(true);
+  });
+
+  it("states fillMask's rule: keep where the uint32 draw >= ceil(rate * 2^32), as int32 bits", () => {
+    const unsigned = (rate: number) => Prng.maskRule(rate, 2).threshold >>> 0;
+    expect(unsigned(0)).toBe(0);
+    expect(unsigned(0.5)).toBe(2 ** 31);
+    expect(unsigned(0.2)).toBe(Math.ceil(0.2 * 2 ** 32));
+    expect(unsigned(2 ** -40)).toBe(1);
+    expect(Prng.maskRule(0.3, 1.25).keep).toBe(1.25);
+  });
 });
