@@ -32,7 +32,8 @@ import { dropoutMaskWasm } from '../src/util/dropout_mask_wasm.js';
 
 const IMPLS: readonly VectorImplementation[] = ['wasm', 'js'];
 const SEEDS = [0, 1, 42, 0x9e3779b9, 0xffffffff];
-const RATES = [0.2, 0.5, 0.999, 2 ** -40, 0];
+/** With a rate within 2^-32 of 1 (every element 0) and one below 0 (every element kept). */
+const RATES = [0.2, 0.5, 0.999, 2 ** -40, 0, 1 - 2 ** -40, -0.25];
 /** Around the lanes (16 elements a round), the chunks (16384) and the bench's masks (65536). */
 const LENGTHS = [0, 1, 3, 15, 16, 17, 100, 4097, 16383, 16384, 16385, 65536, 65536 + 5];
 

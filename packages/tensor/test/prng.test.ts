@@ -60,4 +60,19 @@ describe('Prng', () => {
     expect(unsigned(2 ** -40)).toBe(1);
     expect(Prng.maskRule(0.3, 1.25).keep).toBe(1.25);
   });
+
+  it('drops every element at a rate within 2^-32 of 1 (no uint32 reaches the bound) and keeps every one at a rate <= 0', () => {
+    // ceil(rate * 2^32) is 2^32 here, which wrapped to a threshold of 0 (keep all, times 2^40) before.
+    expect(Prng.maskRule(1 - 2 ** -40, 2 ** 40)).toEqual({ threshold: 0, keep: 0 });
+    expect(Prng.maskRule(Number.NaN, 2)).toEqual({ threshold: 0, keep: 0 });
+    expect(Prng.maskRule(-0.3, 2)).toEqual({ threshold: 0, keep: 2 });
+    const mask = new Float32Array(1000);
+    new Prng(1).fillMask(mask, 1 - 2 ** -40, 2 ** 40);
+    expect(mask.every((v) => Object.is(v, 0))).toBe(true);
+    new Prng(1).fillMask(mask, -0.3, 3);
+    expect(mask.every((v) => v === 3)).toBe(true);
+    // The largest double below 1 still keeps the draws at or above 2^32 - 2^-21: none.
+    new Prng(2).fillMask(mask, 1 - 2 ** -53, 2 ** 53);
+    expect(mask.every((v) => Object.is(v, 0))).toBe(true);
+  });
 });

@@ -28,6 +28,7 @@ export const DROPOUT_CASES: { DropoutMask: KernelCases } = {
       drop('[70000] rate 0.2 seed 0', rand([70000]), 0.2, 0),
       drop('rate 0.999 drops about all', rand([64]), 0.999, 11),
       drop('rate 2^-40 keeps about all', rand([33]), 2 ** -40, 12),
+      drop('rate 1 - 2^-40 drops all', rand([40]), 1 - 2 ** -40, 13),
       drop('noiseShape [2, 1, 3] over [2, 4, 3]', rand([2, 4, 3]), 0.4, 5, [2, 1, 3]),
       drop('size-0', rand([0, 3]), 0.5, 1),
       drop('scalar', rand([]), 0.5, 3),

@@ -89,7 +89,9 @@ export class Prng {
   /**
    * The rule of {@link Prng.fillMask}, for another implementation of it: an element is
    * `keep` where its draw `u` (the uint32 of `nextUint32`) is at least `threshold`, compared
-   * as unsigned, else 0. `u / 2^32 >= rate` is `u >= ceil(rate * 2^32)` for the integer u.
+   * as unsigned, else 0. `u / 2^32 >= rate` is `u >= ceil(rate * 2^32)` for the integer u;
+   * where no uint32 reaches that (a rate within 2^-32 of 1, or NaN) every element is 0
+   * (threshold 0, keep 0), and a rate of 0 or less keeps every element.
    *
    * @param rate - the probability of a 0
    * @param keep - the value of the other elements
@@ -100,7 +102,9 @@ export class Prng {
    * ```
    */
   static maskRule(rate: number, keep: number): { threshold: number; keep: number } {
-    return { threshold: Math.ceil(rate * 4294967296) | 0, keep };
+    const bound = Math.ceil(rate * 4294967296);
+    if (!(bound <= 0xffffffff)) return { threshold: 0, keep: 0 };
+    return { threshold: Math.max(bound, 0) | 0, keep };
   }
 
   /**
