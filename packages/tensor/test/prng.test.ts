@@ -71,7 +71,7 @@ describe('Prng', () => {
     expect(mask.every((v) => Object.is(v, 0))).toBe(true);
     new Prng(1).fillMask(mask, -0.3, 3);
     expect(mask.every((v) => v === 3)).toBe(true);
-    // The largest double below 1 still keeps the draws at or above 2^32 - 2^-21: none.
+    // The largest double below 1: rate * 2^32 is 2^32 - 2^-21, whose ceiling no draw reaches.
     new Prng(2).fillMask(mask, 1 - 2 ** -53, 2 ** 53);
     expect(mask.every((v) => Object.is(v, 0))).toBe(true);
   });

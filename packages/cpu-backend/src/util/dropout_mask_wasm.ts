@@ -51,7 +51,7 @@ function times(m: Int32Array, at: number, s: ArrayLike<number>, out: Int32Array,
  * M^(2^k) for k = 0..LEVELS-1, M the matrix of one xoshiro128** draw over GF(2) (its state
  * update is shifts, rotations and xors: linear): column c of M is the state one draw after
  * the state of bit c alone, taken from `Prng` itself; each power squares the one before.
- * Made once (about a millisecond), 26 KiB.
+ * Made once, on the first mask (a few milliseconds), 26 KiB.
  */
 function jumpTable(): Int32Array {
   if (table) return table;
