@@ -86,8 +86,11 @@ export function dropoutMaskWasm(prng: Prng, out: Float32Array, rate: number, kee
   const rule = Prng.maskRule(rate, keep);
   keepFloat[0] = rule.keep;
   words.set(prng.state, STATE / 4);
-  // The lanes jump only with 16 elements or more.
-  if (out.length >= 16) words.set(jumpTable(), JUMPS / 4);
+  // The powers the lanes jump by: the bits of q = 4 * floor(len / 16), 4096 for whole chunks.
+  const q = (out.length >= CHUNK ? CHUNK / 4 : 0) | (((out.length % CHUNK) >> 4) << 2);
+  for (let k = 0; k < LEVELS; k++) {
+    if ((q >> k) & 1) words.set(jumpTable().subarray(k * MATRIX, (k + 1) * MATRIX), JUMPS / 4 + k * MATRIX);
+  }
   for (let off = 0; off < out.length; off += CHUNK) {
     const len = Math.min(CHUNK, out.length - off);
     ex.dropout_mask(STATE, JUMPS, OUT, len, rule.threshold, keepBits[0]);
