@@ -12,6 +12,7 @@ import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
 import { depthwiseConv2DConfig } from './kernels/DepthwiseConv2D.js';
 import { depthwiseConv2DBackpropFilterConfig } from './kernels/DepthwiseConv2DBackpropFilter.js';
 import { depthwiseConv2DBackpropInputConfig } from './kernels/DepthwiseConv2DBackpropInput.js';
+import { dropoutMaskConfig } from './kernels/DropoutMask.js';
 import { maxPoolConfig } from './kernels/MaxPool.js';
 import { maxPoolGradConfig } from './kernels/MaxPoolGrad.js';
 import { resizeBilinearConfig } from './kernels/ResizeBilinear.js';
@@ -98,6 +99,7 @@ export const cpuKernelConfigs: readonly CpuKernelConfig[] = [
   lstmCellGradConfig,
   gruCellConfig,
   gruCellGradConfig,
+  dropoutMaskConfig,
 ];
 
 /**

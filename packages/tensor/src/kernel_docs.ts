@@ -98,4 +98,5 @@ export const KERNEL_DOCS: { readonly [K in KernelName]: string } = {
   LSTMCellGrad: "gradient of LSTMCell's cell update: dh, dc of h', c' [b, u] -> dz [b, 4u] (of the pre-activations z, hence of xw) and dc of c",
   GRUCell: "Keras's GRU step (reset_after): hz = h @ recurrentKernel + recurrentBias [3u]; z, r = sigmoid(xw + hz), hh = tanh(xw_h + r*hz_h); h' = z*h + (1-z)*hh; gates [b, 4u] = z, r, hh, hz_h",
   GRUCellGrad: "gradient of GRUCell's update: dh of h' [b, u] -> dxw [b, 3u], dhz [b, 3u] (of h @ recurrentKernel + recurrentBias) and dh*z (h's direct part)",
+  DropoutMask: "float32 mask of shape: scale where draw i of Prng(seed) (xoshiro128**) is >= rate, else 0, as Prng.fillMask; no inputs (a backend without it: the op draws on the host)",
 };

@@ -123,6 +123,22 @@ export interface ApplyRMSPropAttrs {
   centered: boolean;
 }
 
+/**
+ * A dropout mask (`DropoutMask`), float32 of `shape`: element i is `scale` where draw i of
+ * `new Prng(seed)` (its `nextFloat`) is at least `rate`, else 0, bit for bit
+ * `Prng.fillMask`. The one kernel without inputs: a backend that lacks it leaves the op
+ * to draw the mask on the host.
+ */
+export interface DropoutMaskAttrs {
+  shape: number[];
+  /** A uint32 (Prng takes `seed >>> 0`). */
+  seed: number;
+  /** In `[0, 1)`. */
+  rate: number;
+  /** The value of a kept element, `1 / (1 - rate)` for inverted dropout (as a float32). */
+  scale: number;
+}
+
 /** The attributes of every kernel, by name. */
 export interface KernelAttrs
   extends Record<UnaryKernelName | BinaryKernelName | ComparisonKernelName, NoAttrs>,
@@ -170,6 +186,7 @@ export interface KernelAttrs
   LSTMCellGrad: NoAttrs;
   GRUCell: NoAttrs;
   GRUCellGrad: NoAttrs;
+  DropoutMask: DropoutMaskAttrs;
 }
 
 /** Every kernel name. */
@@ -377,6 +394,9 @@ export const KERNELS: { readonly [K in KernelName]: KernelSpec } = {
     differentiable: false,
     fallback: true,
   },
+  // A source: its output comes from the attributes alone, and backprop never reaches it
+  // (the op multiplies it in as a constant).
+  DropoutMask: { inputs: [], differentiable: false, fallback: true },
 };
 
 /** All kernel names, in list order. */

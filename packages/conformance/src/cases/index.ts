@@ -3,6 +3,7 @@ import { BINARY_CASES } from './binary.js';
 import { CAST_CASES } from './cast.js';
 import { COMPARE_CASES } from './compare.js';
 import { CONV_CASES } from './conv.js';
+import { DROPOUT_CASES } from './dropout.js';
 import { FUSED_CASES } from './fused.js';
 import { FUSED_ACTIVATION_GRAD_CASES } from './fused_activation_grad.js';
 import { GATHER_CASES } from './gather.js';
@@ -47,6 +48,7 @@ export const CASES = {
   ...SOFTMAX_CROSS_ENTROPY_CASES,
   ...OPTIMIZER_UPDATE_CASES,
   ...RECURRENT_CASES,
+  ...DROPOUT_CASES,
 } satisfies Record<KernelName, KernelCases>;
 
 /**

@@ -11,3 +11,4 @@ export * from './resize.js';
 export * from './fused.js';
 export * from './optimizer.js';
 export * from './recurrent.js';
+export * from './random.js';

@@ -7,7 +7,7 @@ import type { Shape } from '../types.js';
 import { sizeFromShape } from '../util/shape.js';
 import { mul } from './binary.js';
 import { assertDType, toTensor, type TensorOrLike } from './convert.js';
-import { op } from './op.js';
+import { hasKernel, op, runKernel } from './op.js';
 
 /** Options of {@link dropout}. */
 export interface DropoutOptions {
@@ -44,10 +44,14 @@ export function dropout(x: TensorOrLike, rate: number, options: DropoutOptions =
 
 /**
  * `1 / (1 - rate)` where a uniform draw is at least `rate`, else 0, in one pass: the same
- * draws (and so the same kept elements) as `randomUniform(shape, { seed }) >= rate`.
+ * draws (and so the same kept elements) as `randomUniform(shape, { seed }) >= rate`. The
+ * backend's `DropoutMask` kernel draws it where there is one (the CPU's, in WebAssembly);
+ * elsewhere `Prng.fillMask` draws it here and the backend receives it as data.
  */
 function scaledMask(shape: Shape, rate: number, seed: number | undefined): Tensor {
+  const attrs = { shape: [...shape], seed: (seed ?? randomSeed()) >>> 0, rate, scale: 1 / (1 - rate) };
+  if (hasKernel('DropoutMask')) return runKernel('DropoutMask', [], attrs);
   const values = new Float32Array(sizeFromShape(shape));
-  new Prng(seed ?? randomSeed()).fillMask(values, rate, 1 / (1 - rate));
+  new Prng(attrs.seed).fillMask(values, rate, attrs.scale);
   return getEngine().makeTensor(values, shape, 'float32');
 }

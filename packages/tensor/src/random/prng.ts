@@ -62,11 +62,14 @@ export class Prng {
    * Fills `out` with `keep` where the next uniform draw in [0, 1) is at least `rate`, else
    * 0: the draws of `nextFloat`, one per element, with the state in locals for the loop
    * (a dropout mask of 200k elements per training step; about 4x faster than a call each).
+   * The CPU backend's `DropoutMask` kernel draws the same stream in WebAssembly (see
+   * {@link Prng.maskRule} and {@link Prng.state}).
    */
   fillMask(out: Float32Array, rate: number, keep: number): void {
-    // `u / 2^32 >= rate` is `u >= ceil(rate * 2^32)` for the integer u; compared as int32
-    // with the sign bit flipped (an order-preserving map of uint32), without a branch.
-    const threshold = (Math.ceil(rate * 4294967296) ^ 0x80000000) | 0;
+    const rule = Prng.maskRule(rate, keep);
+    // Compared as int32 with the sign bit flipped (an order-preserving map of uint32), without a branch.
+    const threshold = rule.threshold ^ 0x80000000;
+    const value = rule.keep;
     let [s0, s1, s2, s3] = [this.s0 | 0, this.s1 | 0, this.s2 | 0, this.s3 | 0];
     for (let i = 0; i < out.length; i++) {
       const x = Math.imul(s1, 5);
@@ -78,9 +81,49 @@ export class Prng {
       s0 ^= s3;
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
-      out[i] = keep * +((result ^ 0x80000000) >= threshold);
+      out[i] = value * +((result ^ 0x80000000) >= threshold);
     }
     [this.s0, this.s1, this.s2, this.s3] = [s0, s1, s2, s3];
+  }
+
+  /**
+   * The rule of {@link Prng.fillMask}, for another implementation of it: an element is
+   * `keep` where its draw `u` (the uint32 of `nextUint32`) is at least `threshold`, compared
+   * as unsigned, else 0. `u / 2^32 >= rate` is `u >= ceil(rate * 2^32)` for the integer u;
+   * where no uint32 reaches that (a rate within 2^-32 of 1, or NaN) every element is 0
+   * (threshold 0, keep 0), and a rate of 0 or less keeps every element.
+   *
+   * @param rate - the probability of a 0
+   * @param keep - the value of the other elements
+   * @returns `threshold` as int32 bits (compare them unsigned), and the value to write
+   * @example
+   * ```ts
+   * Prng.maskRule(0.5, 2); // { threshold: -2147483648 (2^31 unsigned), keep: 2 }
+   * ```
+   */
+  static maskRule(rate: number, keep: number): { threshold: number; keep: number } {
+    const bound = Math.ceil(rate * 4294967296);
+    if (!(bound <= 0xffffffff)) return { threshold: 0, keep: 0 };
+    return { threshold: Math.max(bound, 0) | 0, keep };
+  }
+
+  /**
+   * The generator's state, its four 32-bit words as int32: to hand the stream to another
+   * implementation (the CPU backend's WebAssembly dropout mask) and take it back where
+   * that one left it, so the stream goes on as if this object had drawn the values.
+   * @example
+   * ```ts
+   * const a = new Prng(1);
+   * const b = new Prng(2);
+   * b.state = a.state; // b now draws what a draws
+   * ```
+   */
+  get state(): [number, number, number, number] {
+    return [this.s0 | 0, this.s1 | 0, this.s2 | 0, this.s3 | 0];
+  }
+
+  set state(words: readonly [number, number, number, number]) {
+    [this.s0, this.s1, this.s2, this.s3] = [words[0] | 0, words[1] | 0, words[2] | 0, words[3] | 0];
   }
 
   private spare: number | undefined;
