@@ -1,4 +1,5 @@
 import { Prng } from '@tessera/tensor';
+import { arenaAddresses, arenaVector, getArena } from './arena.js';
 import { vectorInstance, type VectorExports } from './vector_wasm.js';
 
 /**
@@ -80,9 +81,14 @@ const keepFloat = new Float32Array(keepBits.buffer);
  * @throws BackendError where the vector module is not available
  */
 export function dropoutMaskWasm(prng: Prng, out: Float32Array, rate: number, keep: number): void {
-  const { exports, heap } = vectorInstance(BYTES);
+  // `out` in the shared WebAssembly memory: drawn in place, the state and jumps in a scratch block there.
+  const here = arenaAddresses([out]);
+  const inArena = here && arenaVector<DropoutMaskExports>();
+  const scratch = inArena ? getArena()!.scratch('dropout', OUT) : -1;
+  const { exports, heap } = inArena && scratch >= 0 ? { exports: inArena, heap: new Float32Array(getArena()!.heap()) } : vectorInstance(BYTES);
+  const base = inArena && scratch >= 0 ? scratch : 0;
   const ex = exports as DropoutMaskExports;
-  const words = new Int32Array(heap.buffer, 0, BYTES / 4);
+  const words = new Int32Array(heap.buffer, base, OUT / 4);
   const rule = Prng.maskRule(rate, keep);
   keepFloat[0] = rule.keep;
   words.set(prng.state, STATE / 4);
@@ -93,8 +99,11 @@ export function dropoutMaskWasm(prng: Prng, out: Float32Array, rate: number, kee
   }
   for (let off = 0; off < out.length; off += CHUNK) {
     const len = Math.min(CHUNK, out.length - off);
-    ex.dropout_mask(STATE, JUMPS, OUT, len, rule.threshold, keepBits[0]);
-    out.set(heap.subarray(OUT / 4, OUT / 4 + len), off);
+    if (base > 0) ex.dropout_mask(base + STATE, base + JUMPS, here![0] + off * 4, len, rule.threshold, keepBits[0]);
+    else {
+      ex.dropout_mask(STATE, JUMPS, OUT, len, rule.threshold, keepBits[0]);
+      out.set(heap.subarray(OUT / 4, OUT / 4 + len), off);
+    }
   }
   prng.state = [words[0], words[1], words[2], words[3]];
 }
