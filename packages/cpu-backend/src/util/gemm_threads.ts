@@ -328,6 +328,11 @@ export interface Split {
 
 /** Chunks per product: more balance the threads better (a late worker costs less), fewer pack A (or B) fewer times. */
 const CHUNKS_PER_PRODUCT = 4;
+/**
+ * From this many multiply-adds (512³) a product is split in one chunk per thread: each chunk
+ * packs all of A (or B) again, and a worker that starts late costs little next to it.
+ */
+const ONE_CHUNK_EACH_MACS = 1 << 27;
 
 /**
  * The split for an `m x n x k` product, or undefined to stay on one thread: none when the
@@ -342,7 +347,8 @@ export function planSplit(m: number, n: number, k: number): Split | undefined {
   if (!along || !readyPool()) return undefined;
   const tile = along === 'cols' ? 8 : 4;
   const tiles = Math.ceil((along === 'cols' ? n : m) / tile);
-  const size = Math.ceil(tiles / Math.min(CHUNKS_PER_PRODUCT, tiles)) * tile;
+  const chunks = m * n * k >= ONE_CHUNK_EACH_MACS ? 2 : CHUNKS_PER_PRODUCT;
+  const size = Math.ceil(tiles / Math.min(chunks, tiles)) * tile;
   return { along, size, chunks: Math.ceil((along === 'cols' ? n : m) / size) };
 }
 
