@@ -192,6 +192,16 @@ export class Engine {
     return (await entry.backend.read(t.dataId)).slice();
   }
 
+  /**
+   * @internal The values without the copy {@link Engine.read} makes: on the CPU backend the
+   * stored array itself. For checks that only look (the training loop's NaN scan reads a
+   * whole dataset): never write to it, and do not keep it past the tensor's life.
+   */
+  async readView(t: Tensor): Promise<TypedArray> {
+    this.assertLive(t, 'data');
+    return this.data.get(t.dataId)!.backend.read(t.dataId);
+  }
+
   readSync(t: Tensor): TypedArray {
     this.assertLive(t, 'dataSync');
     const entry = this.data.get(t.dataId)!;
