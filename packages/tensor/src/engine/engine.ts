@@ -183,7 +183,9 @@ export class Engine {
     t.markDisposed();
     this.liveTensors--;
     this.release(t.dataId);
-    if (t instanceof Variable && this.variables.get(t.name) === t) this.variables.delete(t.name);
+    // Only a Variable has a name (cheaper than `instanceof`, which checks brands across copies).
+    const name = (t as Partial<Variable>).name;
+    if (name !== undefined && this.variables.get(name) === t) this.variables.delete(name);
   }
 
   async read(t: Tensor): Promise<TypedArray> {
@@ -240,12 +242,19 @@ export class Engine {
    * tracked by the current `tidy` scope and recorded on active gradient tapes.
    */
   runKernel<K extends KernelName>(kernelName: K, inputs: readonly Tensor[], attrs: KernelAttrs[K]): Tensor {
-    if (KERNELS[kernelName]?.outputs) {
+    const spec = KERNELS[kernelName];
+    if (spec?.outputs) {
       throw new TesseraError(`runKernel: kernel '${kernelName}' returns several outputs; run it with runKernelOutputs`);
     }
     const result = this.execute(kernelName, inputs, attrs);
     if (Array.isArray(result)) throw new TesseraError(`kernel '${kernelName}' returned several outputs; the list declares one`);
-    return this.wrapOutput(kernelName, inputs, attrs, result);
+    const out = this.track(this.newHandle(result.dataId, result.shape, result.dtype, this.backend));
+    // Float results of kernels without a gradient are recorded too: if backprop reaches
+    // one it fails loudly (no registered gradient) instead of silently cutting the graph.
+    if (this.tapes.length > 0 && (spec.differentiable || out.dtype === 'float32')) {
+      this.record(kernelName, inputs, [out], attrs as Record<string, unknown>);
+    }
+    return out;
   }
 
   /**
@@ -261,7 +270,7 @@ export class Engine {
     const list = Array.isArray(result) ? result : [result];
     const outs = list.map((info) => this.track(this.newHandle(info.dataId, info.shape, info.dtype, this.backend)));
     // One node for all outputs: backprop then runs the kernel's gradient once, with every output's gradient.
-    if (KERNELS[kernelName].differentiable || outs.some((o) => o.dtype === 'float32')) {
+    if (this.tapes.length > 0 && (KERNELS[kernelName].differentiable || outs.some((o) => o.dtype === 'float32'))) {
       this.record(kernelName, inputs, outs, attrs as Record<string, unknown>);
     }
     return outs;
@@ -271,8 +280,10 @@ export class Engine {
   private execute<K extends KernelName>(kernelName: K, inputs: readonly Tensor[], attrs: KernelAttrs[K]): TensorInfo | TensorInfo[] {
     const backend = this.backend;
     for (let i = 0; i < inputs.length; i++) {
-      this.assertLive(inputs[i], kernelName);
-      this.ensureOnActive(inputs[i], backend);
+      const t = inputs[i];
+      const entry = this.data.get(t.dataId);
+      if (t.isDisposed || !entry) this.assertLive(t, kernelName);
+      else if (entry.backend !== backend) this.ensureOnActive(t, backend);
     }
     const kernel = getKernel(kernelName, backend.name);
     if (!kernel) {
@@ -284,17 +295,6 @@ export class Engine {
     return kernel.kernelFunc({ inputs, attrs: attrs as never, backend });
   }
 
-  /** Makes the tensor of a kernel output, tracked by the current scope and recorded on the tapes. */
-  private wrapOutput(kernelName: KernelName, inputs: readonly Tensor[], attrs: object, result: TensorInfo): Tensor {
-    const out = this.track(this.newHandle(result.dataId, result.shape, result.dtype, this.backend));
-    // Float results of kernels without a gradient are recorded too: if backprop reaches
-    // one it fails loudly (no registered gradient) instead of silently cutting the graph.
-    if (KERNELS[kernelName].differentiable || out.dtype === 'float32') {
-      this.record(kernelName, inputs, [out], attrs as Record<string, unknown>);
-    }
-    return out;
-  }
-
   /**
    * A tensor of a new shape sharing `x`'s buffer (no copy). Recorded for autodiff
    * under the pseudo-kernel name `Reshape`.
@@ -303,7 +303,7 @@ export class Engine {
     this.assertLive(x, 'reshape');
     const entry = this.data.get(x.dataId)!;
     const out = this.track(this.newHandle(x.dataId, shape, x.dtype, entry.backend));
-    this.record('Reshape', [x], [out], { shape: x.shape });
+    if (this.tapes.length > 0) this.record('Reshape', [x], [out], { shape: x.shape });
     return out;
   }
 
@@ -325,6 +325,20 @@ export class Engine {
       throw e;
     }
     this.scopes.pop();
+    const parent = this.scopes[this.scopes.length - 1];
+    if (result instanceof Tensor) {
+      // The common case (every op): one tensor returned, no set to build.
+      const tracked = scope.tracked;
+      let own = false;
+      for (let i = 0; i < tracked.length; i++) {
+        const t = tracked[i];
+        if (t === result) own = true;
+        else if (!t.kept) this.disposeTensor(t);
+      }
+      // A result this scope created moves to the parent scope; a tensor from outside stays where it was.
+      if (own && parent && !result.isDisposed) parent.tracked.push(result);
+      return result;
+    }
     if (result instanceof Promise) {
       this.disposeScope(scope, new Set());
       throw new TesseraError('tidy: the function returned a Promise; tidy cannot track async work (await outside tidy)');
@@ -333,8 +347,7 @@ export class Engine {
     collectTensors(result, keepIds);
     this.disposeScope(scope, keepIds);
     // Results this scope created move to the parent scope; tensors from outside stay where they were.
-    const parent = this.scopes[this.scopes.length - 1];
-    if (parent) {
+    if (parent && keepIds.size > 0) {
       const own = new Set(scope.tracked);
       for (const t of keepIds) if (own.has(t) && !t.isDisposed) parent.tracked.push(t);
     }
