@@ -45,7 +45,7 @@ export function checkMatMulShapes(ta: Tensor, tb: Tensor, transposeA: boolean, t
         `${formatShape(tb.shape)}${transposeB ? 'ᵀ' : ''} (${k1} vs ${k2})`,
     );
   }
-  broadcastShapes(`${opName} (batch dimensions)`, ta.shape.slice(0, -2), tb.shape.slice(0, -2));
+  if (ta.rank > 2 || tb.rank > 2) broadcastShapes(`${opName} (batch dimensions)`, ta.shape.slice(0, -2), tb.shape.slice(0, -2));
   return tb.shape[tb.rank - (transposeB ? 2 : 1)];
 }
 

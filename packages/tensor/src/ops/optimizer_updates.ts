@@ -41,7 +41,8 @@ function runUpdate<K extends UpdateKernel>(kernel: K, opName: string, named: Rea
 
 /** Throws unless every number attribute is finite. */
 function checkFinite(opName: string, attrs: object): void {
-  for (const [key, value] of Object.entries(attrs)) {
+  for (const key in attrs) {
+    const value = (attrs as Record<string, unknown>)[key];
     if (typeof value === 'number' && !Number.isFinite(value)) throw new ValueError(`${opName}: expected a finite ${key} but got ${value}`);
   }
 }

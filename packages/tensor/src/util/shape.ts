@@ -65,12 +65,15 @@ export function normalizeAxes(axis: number | readonly number[] | undefined | nul
  * or one of them 1.
  */
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
-  const rank = Math.max(...shapes.map((s) => s.length));
-  const out = new Array<number>(rank).fill(1);
+  let rank = 0;
+  for (const s of shapes) if (s.length > rank) rank = s.length;
+  const out: number[] = [];
   for (let i = 0; i < rank; i++) {
     let dim = 1;
     for (const s of shapes) {
-      const d = s[s.length - rank + i] ?? 1;
+      // A shorter shape is padded with 1s on the left (no out-of-range read: those are slow).
+      const j = s.length - rank + i;
+      const d = j >= 0 ? s[j] : 1;
       if (d === 1) continue;
       if (dim !== 1 && d !== dim) {
         throw new ShapeError(
@@ -80,7 +83,7 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
       }
       dim = d;
     }
-    out[i] = dim;
+    out.push(dim);
   }
   return out;
 }
