@@ -343,19 +343,25 @@ export class Engine {
       this.disposeScope(scope, new Set());
       throw new TesseraError('tidy: the function returned a Promise; tidy cannot track async work (await outside tidy)');
     }
-    const keepIds = new Set<Tensor>();
-    collectTensors(result, keepIds);
-    this.disposeScope(scope, keepIds);
+    const kept = new Set<Tensor>();
+    collectTensors(result, kept);
+    this.disposeScope(scope, kept);
     // Results this scope created move to the parent scope; tensors from outside stay where they were.
-    if (parent && keepIds.size > 0) {
-      const own = new Set(scope.tracked);
-      for (const t of keepIds) if (own.has(t) && !t.isDisposed) parent.tracked.push(t);
+    if (parent && kept.size > 0) {
+      const tracked = scope.tracked;
+      // A few results among a few tensors (an update op's outputs): a scan beats building a set.
+      const own = kept.size * tracked.length > 256 ? new Set(tracked) : undefined;
+      for (const t of kept) if (!t.isDisposed && (own ? own.has(t) : tracked.includes(t))) parent.tracked.push(t);
     }
     return result;
   }
 
   private disposeScope(scope: Scope, keepSet: Set<Tensor>): void {
-    for (const t of scope.tracked) if (!t.kept && !keepSet.has(t)) this.disposeTensor(t);
+    const tracked = scope.tracked;
+    for (let i = 0; i < tracked.length; i++) {
+      const t = tracked[i];
+      if (!t.kept && !keepSet.has(t)) this.disposeTensor(t);
+    }
   }
 
   /** Exempts a tensor from every enclosing `tidy`. */
@@ -422,11 +428,13 @@ export class Engine {
 
   /** Frees the saved copies a tape holds. */
   releaseTape(tape: Tape): void {
-    for (const node of tape.nodes) {
-      for (const t of node.inputs) this.disposeTensor(t);
-      for (const t of node.outputs) this.disposeTensor(t);
+    const nodes = tape.nodes;
+    for (let n = 0; n < nodes.length; n++) {
+      const { inputs, outputs } = nodes[n];
+      for (let i = 0; i < inputs.length; i++) this.disposeTensor(inputs[i]);
+      for (let i = 0; i < outputs.length; i++) this.disposeTensor(outputs[i]);
     }
-    tape.nodes.length = 0;
+    nodes.length = 0;
   }
 
   /**
@@ -434,23 +442,27 @@ export class Engine {
    * for which one of its inputs depends on a source.
    */
   record(kernelName: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: Record<string, unknown>, gradFunc?: GradFunc): void {
-    for (const tape of this.tapes) {
+    const tapes = this.tapes;
+    for (let k = 0; k < tapes.length; k++) {
+      const tape = tapes[k];
       if (!tape.dependsOnSource(inputs)) continue;
-      for (const o of outputs) tape.tracked.add(o.id);
-      tape.nodes.push({
-        kernelName,
-        inputs: inputs.map((t) => this.savedCopy(t)),
-        outputs: outputs.map((t) => this.savedCopy(t)),
-        attrs,
-        gradFunc,
-      });
+      for (let i = 0; i < outputs.length; i++) tape.tracked.add(outputs[i].id);
+      tape.nodes.push({ kernelName, inputs: this.savedCopies(inputs), outputs: this.savedCopies(outputs), attrs, gradFunc });
     }
   }
 
   /** A handle with the same id and buffer, owned by a tape (not by any tidy scope). */
-  private savedCopy(t: Tensor): Tensor {
-    const entry = this.data.get(t.dataId)!;
-    return this.newHandle(t.dataId, t.shape, t.dtype, entry.backend, t.id);
+  private savedCopies(list: readonly Tensor[]): Tensor[] {
+    const out: Tensor[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i];
+      const entry = this.data.get(t.dataId);
+      if (!entry) this.assertLive(t, 'record'); // a freed buffer (customGrad's saved tensors) cannot be kept
+      entry!.refCount++;
+      this.liveTensors++;
+      out.push(new Tensor(t.shape, t.dtype, t.dataId, t.id));
+    }
+    return out;
   }
 
   /** Runs `fn` with every tape paused (used by customGrad). */
