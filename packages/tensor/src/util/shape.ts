@@ -3,8 +3,10 @@ import type { Shape } from '../types.js';
 
 /** Number of elements of a tensor of this shape (1 for a scalar). */
 export function sizeFromShape(shape: Shape): number {
+  // An index loop: tensor shapes are frozen arrays, which V8 iterates with `for...of` only
+  // through the generic iterator (a result object per dimension); this runs on every op.
   let size = 1;
-  for (const d of shape) size *= d;
+  for (let i = 0; i < shape.length; i++) size *= shape[i];
   return size;
 }
 
@@ -32,7 +34,8 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 
 /** Throws unless every dimension is a non-negative integer. */
 export function assertValidShape(shape: Shape, op: string): void {
-  for (const d of shape) {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
     if (!Number.isInteger(d) || d < 0) {
       throw new ShapeError(`${op}: expected a shape of non-negative integers but got ${formatShape(shape)}`);
     }
