@@ -227,6 +227,26 @@ describe('misuse ends in a clear error, never a silent wrong answer', () => {
       free();
     });
 
+    it('a tensor found finite is not scanned again, but new values are: a variable assigned NaN, a bad batch every time', async () => {
+      const { model, x, y, free } = setup();
+      const xv = variable(x, { name: 'misuse_check_x' });
+      await model.trainOnBatch(xv, y);
+      await model.trainOnBatch(xv, y); // the same buffer: found finite before
+      const bad = x.dataSync().slice();
+      bad[4] = NaN;
+      const xBad = tensor(bad, [8, 3]);
+      // assign moves the variable to the bad values' buffer: checked afresh.
+      xv.assign(xBad);
+      await expect(model.trainOnBatch(xv, y)).rejects.toThrow(/x holds NaN at index \[1, 1\]/);
+      // A bad buffer is never recorded as finite: it fails every time.
+      await expect(model.trainOnBatch(xBad, y)).rejects.toThrow(/x holds NaN/);
+      await expect(model.fit(xBad, y, silent)).rejects.toThrow(/x holds NaN/);
+      xv.assign(x);
+      await expect(model.trainOnBatch(xv, y)).resolves.toBeDefined();
+      dispose([xv, xBad]);
+      free();
+    });
+
     it('empty data is an error for fit, evaluate and predict', async () => {
       const { model, free } = setup();
       const x0 = zeros([0, 3]);
