@@ -198,6 +198,55 @@ describe('misuse ends in a clear error, never a silent wrong answer', () => {
       free();
     });
 
+    it('the check finds every kind of bad value at any position, and leaves the data as it was', async () => {
+      const { model, x, y, free } = setup();
+      const clean = x.dataSync();
+      // Odd and even positions, the last element, and +Infinity beside -Infinity (their sum is NaN).
+      const cases: [number[], number[], RegExp][] = [
+        [[0], [NaN], /x holds NaN at index \[0, 0\]/],
+        [[23], [Infinity], /x holds Infinity at index \[7, 2\]/],
+        [[4, 9], [Infinity, -Infinity], /x holds Infinity at index \[1, 1\]/],
+        [[10, 3], [-Infinity, NaN], /x holds NaN at index \[1, 0\]/],
+      ];
+      for (const [at, values, message] of cases) {
+        const xs = clean.slice();
+        at.forEach((k, j) => (xs[k] = values[j]));
+        const xBad = tensor(xs, [8, 3]);
+        await expect(model.trainOnBatch(xBad, y)).rejects.toThrow(message);
+        await expect(model.fit(xBad, y, silent)).rejects.toThrow(message);
+        xBad.dispose();
+      }
+      // Large finite values are not taken for infinities (their float64 sum stays finite).
+      const big = tensor(new Float32Array(24).fill(3.4e38), [8, 3]);
+      const start = memory().numTensors;
+      await expect(model.trainOnBatch(big, y, { checkFinite: true })).resolves.toBeDefined();
+      expect(memory().numTensors).toBe(start);
+      // The check read the values in place: they are unchanged.
+      expect(Array.from(big.dataSync())).toEqual(Array.from(new Float32Array(24).fill(3.4e38)));
+      big.dispose();
+      free();
+    });
+
+    it('a tensor found finite is not scanned again, but new values are: a variable assigned NaN, a bad batch every time', async () => {
+      const { model, x, y, free } = setup();
+      const xv = variable(x, { name: 'misuse_check_x' });
+      await model.trainOnBatch(xv, y);
+      await model.trainOnBatch(xv, y); // the same buffer: found finite before
+      const bad = x.dataSync().slice();
+      bad[4] = NaN;
+      const xBad = tensor(bad, [8, 3]);
+      // assign moves the variable to the bad values' buffer: checked afresh.
+      xv.assign(xBad);
+      await expect(model.trainOnBatch(xv, y)).rejects.toThrow(/x holds NaN at index \[1, 1\]/);
+      // A bad buffer is never recorded as finite: it fails every time.
+      await expect(model.trainOnBatch(xBad, y)).rejects.toThrow(/x holds NaN/);
+      await expect(model.fit(xBad, y, silent)).rejects.toThrow(/x holds NaN/);
+      xv.assign(x);
+      await expect(model.trainOnBatch(xv, y)).resolves.toBeDefined();
+      dispose([xv, xBad]);
+      free();
+    });
+
     it('empty data is an error for fit, evaluate and predict', async () => {
       const { model, free } = setup();
       const x0 = zeros([0, 3]);

@@ -33,9 +33,12 @@ export interface KernelConfig<K extends KernelName = KernelName, B extends Backe
   readonly kernelFunc: KernelFunc<K, B>;
 }
 
-/** Shared with every copy of this version of the package (see global_state.ts). */
-const registry = shared('kernels', () => new Map<string, KernelConfig>());
-const key = (kernelName: string, backendName: string) => `${backendName}/${kernelName}`;
+/**
+ * Per backend, its kernels by name: two lookups and no key string to build, since the engine
+ * finds a kernel on every op. Shared with every copy of this version of the package (see
+ * global_state.ts).
+ */
+const registry = shared('kernelsByBackend', () => new Map<string, Map<string, KernelConfig>>());
 
 /** Registers a kernel. Registering the same name twice for one backend is an error. */
 export function registerKernel<K extends KernelName, B extends Backend>(config: KernelConfig<K, B>): void {
@@ -44,11 +47,12 @@ export function registerKernel<K extends KernelName, B extends Backend>(config: 
       `registerKernel: '${config.kernelName}' is not in the kernel list (see KERNEL_NAMES in @tessera/tensor)`,
     );
   }
-  const k = key(config.kernelName, config.backendName);
-  if (registry.has(k)) {
+  let kernels = registry.get(config.backendName);
+  if (!kernels) registry.set(config.backendName, (kernels = new Map()));
+  if (kernels.has(config.kernelName)) {
     throw new TesseraError(`registerKernel: '${config.kernelName}' is already registered for backend '${config.backendName}'`);
   }
-  registry.set(k, config as unknown as KernelConfig);
+  kernels.set(config.kernelName, config as unknown as KernelConfig);
 }
 
 /** A config of any one kernel: the element type of a backend's kernel list. */
@@ -72,17 +76,15 @@ export function registerKernels<B extends Backend>(configs: readonly AnyKernelCo
 
 /** Removes a kernel (for tests and for backends that replace one). */
 export function unregisterKernel(kernelName: KernelName, backendName: string): void {
-  registry.delete(key(kernelName, backendName));
+  registry.get(backendName)?.delete(kernelName);
 }
 
 /** The kernel registered under that name for that backend, if any. */
 export function getKernel(kernelName: KernelName, backendName: string): KernelConfig | undefined {
-  return registry.get(key(kernelName, backendName));
+  return registry.get(backendName)?.get(kernelName);
 }
 
 /** The manifest of a backend: every kernel name it has registered. */
 export function getKernelsForBackend(backendName: string): KernelName[] {
-  const out: KernelName[] = [];
-  for (const config of registry.values()) if (config.backendName === backendName) out.push(config.kernelName);
-  return out;
+  return [...(registry.get(backendName)?.keys() ?? [])] as KernelName[];
 }

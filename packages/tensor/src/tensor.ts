@@ -58,7 +58,8 @@ export class Tensor implements TensorInfo {
 
   /** @internal Tensors are made by ops and creation functions, not by `new`. */
   constructor(shape: Shape, dtype: DType, dataId: DataId, id?: number) {
-    this.shape = Object.freeze([...shape]);
+    // A frozen shape (another tensor's: a saved autodiff copy, a reshape to the same shape) is shared.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtype;
     this.size = sizeFromShape(shape);
     this.dataId = dataId;

@@ -1,4 +1,4 @@
-import { NonFiniteError, ValueError, type Tensor } from '@tessera/tensor';
+import { NonFiniteError, ValueError, getEngine, type Tensor } from '@tessera/tensor';
 import type { Data, Model } from '../engine/model.js';
 import { asList, sampleCount } from './data.js';
 
@@ -96,6 +96,14 @@ export async function checkedData(
 }
 
 /**
+ * The buffers already found finite. The values under a buffer never change (tensors are
+ * immutable; a variable's `assign` moves it to another buffer), so each is scanned once: a
+ * batch given to `trainOnBatch` again, or `x` given to `fit` epoch after epoch, is not read
+ * again. Weak: an entry goes with its buffer.
+ */
+const checkedFinite = new WeakSet<object>();
+
+/**
  * Throws a {@link NonFiniteError} naming the array and the first index holding NaN or
  * Infinity. One linear pass over each float array's values, read once: on the CPU backend
  * that is the array itself, on a GPU one a download. (A device-side reduction such as
@@ -106,7 +114,14 @@ export async function assertFinite(where: string, groups: Record<string, Tensor[
   for (const [name, list] of Object.entries(groups)) {
     for (const [k, t] of list.entries()) {
       if (t.dtype !== 'float32' || t.size === 0) continue;
-      const data = (await t.data()) as Float32Array;
+      const dataId = t.dataId;
+      if (checkedFinite.has(dataId)) continue;
+      // Looked at, not kept: no copy of the values (a dataset's worth on every fit call).
+      const data = (await getEngine().readView(t)) as Float32Array;
+      if (allFinite(data)) {
+        checkedFinite.add(dataId);
+        continue;
+      }
       let i = 0;
       // v - v is 0 for finite v, NaN for NaN and +-Infinity.
       while (i < data.length && data[i] - data[i] === 0) i++;
@@ -118,6 +133,25 @@ export async function assertFinite(where: string, groups: Record<string, Tensor[
       }
     }
   }
+}
+
+/**
+ * Whether every value is finite, from their sum in float64: finite float32 values cannot
+ * overflow it (n * 3.4e38 stays far below 1.8e308), while a NaN or an infinity makes it
+ * NaN or infinite. Two running sums, no branch per element: about twice as fast as
+ * testing each value.
+ */
+function allFinite(data: Float32Array): boolean {
+  let s0 = 0;
+  let s1 = 0;
+  const pairs = data.length - 1;
+  let i = 0;
+  for (; i < pairs; i += 2) {
+    s0 += data[i];
+    s1 += data[i + 1];
+  }
+  if (i < data.length) s0 += data[i];
+  return Number.isFinite(s0 + s1);
 }
 
 /** The multi-index of a flat index. */

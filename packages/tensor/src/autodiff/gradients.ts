@@ -15,12 +15,22 @@ function backprop(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
   const grads = new Map<number, Tensor>([[y.id, dy]]);
   for (let n = tape.nodes.length - 1; n >= 0; n--) {
     const node = tape.nodes[n];
-    const dys = node.outputs.map((o) => grads.get(o.id) ?? null);
-    if (dys.every((g) => g === null)) continue;
-    const needed = node.inputs.map((input) => tape.tracked.has(input.id) && input.dtype === 'float32');
+    const { inputs, outputs } = node;
+    // Most nodes have one output: look its gradient up once, without building lists.
+    let dys: ReadonlyArray<Tensor | null>;
+    if (outputs.length === 1) {
+      const g = grads.get(outputs[0].id);
+      if (g === undefined) continue;
+      dys = [g];
+    } else {
+      dys = outputs.map((o) => grads.get(o.id) ?? null);
+      if (dys.every((g) => g === null)) continue;
+    }
+    const needed = new Array<boolean>(inputs.length);
+    for (let i = 0; i < inputs.length; i++) needed[i] = tape.tracked.has(inputs[i].id) && inputs[i].dtype === 'float32';
     const inputGrads = gradientOf(node, dys, needed);
-    for (let i = 0; i < node.inputs.length; i++) {
-      const input = node.inputs[i];
+    for (let i = 0; i < inputs.length; i++) {
+      const input = inputs[i];
       const ig = inputGrads[i];
       if (!ig || !needed[i]) continue;
       if (!shapesEqual(ig.shape, input.shape)) {
@@ -37,15 +47,18 @@ function backprop(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
 
 /** Runs the gradient of one node: its own (customGrad), or the one registered for its kernel. */
 function gradientOf(node: TapeNode, dys: ReadonlyArray<Tensor | null>, needed: boolean[]): ReadonlyArray<Tensor | null> {
-  const missing = () => new GradientError(`no gradient is registered for kernel '${node.kernelName}'; it cannot be differentiated`);
-  if (node.outputs.length === 1 && !getOutputsGradient(node.kernelName)) {
+  const outputsGrad = getOutputsGradient(node.kernelName);
+  if (node.outputs.length === 1 && !outputsGrad) {
     const gradFunc = node.gradFunc ?? getGradient(node.kernelName);
-    if (!gradFunc) throw missing();
+    if (!gradFunc) throw missingGradient(node);
     return gradFunc(dys[0]!, node.inputs, node.outputs[0], node.attrs, needed);
   }
-  const gradFunc = getOutputsGradient(node.kernelName);
-  if (!gradFunc) throw missing();
-  return gradFunc(dys, node.inputs, node.outputs, node.attrs, needed);
+  if (!outputsGrad) throw missingGradient(node);
+  return outputsGrad(dys, node.inputs, node.outputs, node.attrs, needed);
+}
+
+function missingGradient(node: TapeNode): GradientError {
+  return new GradientError(`no gradient is registered for kernel '${node.kernelName}'; it cannot be differentiated`);
 }
 
 /** Result of {@link valueAndGrads}. */

@@ -183,13 +183,25 @@ export class Engine {
     t.markDisposed();
     this.liveTensors--;
     this.release(t.dataId);
-    if (t instanceof Variable && this.variables.get(t.name) === t) this.variables.delete(t.name);
+    // Only a Variable has a name (cheaper than `instanceof`, which checks brands across copies).
+    const name = (t as Partial<Variable>).name;
+    if (name !== undefined && this.variables.get(name) === t) this.variables.delete(name);
   }
 
   async read(t: Tensor): Promise<TypedArray> {
     this.assertLive(t, 'data');
     const entry = this.data.get(t.dataId)!;
     return (await entry.backend.read(t.dataId)).slice();
+  }
+
+  /**
+   * @internal The values without the copy {@link Engine.read} makes: on the CPU backend the
+   * stored array itself. For checks that only look (the training loop's NaN scan reads a
+   * whole dataset): never write to it, and do not keep it past the tensor's life.
+   */
+  async readView(t: Tensor): Promise<TypedArray> {
+    this.assertLive(t, 'data');
+    return this.data.get(t.dataId)!.backend.read(t.dataId);
   }
 
   readSync(t: Tensor): TypedArray {
@@ -230,12 +242,19 @@ export class Engine {
    * tracked by the current `tidy` scope and recorded on active gradient tapes.
    */
   runKernel<K extends KernelName>(kernelName: K, inputs: readonly Tensor[], attrs: KernelAttrs[K]): Tensor {
-    if (KERNELS[kernelName]?.outputs) {
+    const spec = KERNELS[kernelName];
+    if (spec?.outputs) {
       throw new TesseraError(`runKernel: kernel '${kernelName}' returns several outputs; run it with runKernelOutputs`);
     }
     const result = this.execute(kernelName, inputs, attrs);
     if (Array.isArray(result)) throw new TesseraError(`kernel '${kernelName}' returned several outputs; the list declares one`);
-    return this.wrapOutput(kernelName, inputs, attrs, result);
+    const out = this.track(this.newHandle(result.dataId, result.shape, result.dtype, this.backend));
+    // Float results of kernels without a gradient are recorded too: if backprop reaches
+    // one it fails loudly (no registered gradient) instead of silently cutting the graph.
+    if (this.tapes.length > 0 && (spec.differentiable || out.dtype === 'float32')) {
+      this.record(kernelName, inputs, [out], attrs as Record<string, unknown>);
+    }
+    return out;
   }
 
   /**
@@ -251,7 +270,7 @@ export class Engine {
     const list = Array.isArray(result) ? result : [result];
     const outs = list.map((info) => this.track(this.newHandle(info.dataId, info.shape, info.dtype, this.backend)));
     // One node for all outputs: backprop then runs the kernel's gradient once, with every output's gradient.
-    if (KERNELS[kernelName].differentiable || outs.some((o) => o.dtype === 'float32')) {
+    if (this.tapes.length > 0 && (KERNELS[kernelName].differentiable || outs.some((o) => o.dtype === 'float32'))) {
       this.record(kernelName, inputs, outs, attrs as Record<string, unknown>);
     }
     return outs;
@@ -261,8 +280,10 @@ export class Engine {
   private execute<K extends KernelName>(kernelName: K, inputs: readonly Tensor[], attrs: KernelAttrs[K]): TensorInfo | TensorInfo[] {
     const backend = this.backend;
     for (let i = 0; i < inputs.length; i++) {
-      this.assertLive(inputs[i], kernelName);
-      this.ensureOnActive(inputs[i], backend);
+      const t = inputs[i];
+      const entry = this.data.get(t.dataId);
+      if (t.isDisposed || !entry) this.assertLive(t, kernelName);
+      else if (entry.backend !== backend) this.ensureOnActive(t, backend);
     }
     const kernel = getKernel(kernelName, backend.name);
     if (!kernel) {
@@ -274,17 +295,6 @@ export class Engine {
     return kernel.kernelFunc({ inputs, attrs: attrs as never, backend });
   }
 
-  /** Makes the tensor of a kernel output, tracked by the current scope and recorded on the tapes. */
-  private wrapOutput(kernelName: KernelName, inputs: readonly Tensor[], attrs: object, result: TensorInfo): Tensor {
-    const out = this.track(this.newHandle(result.dataId, result.shape, result.dtype, this.backend));
-    // Float results of kernels without a gradient are recorded too: if backprop reaches
-    // one it fails loudly (no registered gradient) instead of silently cutting the graph.
-    if (KERNELS[kernelName].differentiable || out.dtype === 'float32') {
-      this.record(kernelName, inputs, [out], attrs as Record<string, unknown>);
-    }
-    return out;
-  }
-
   /**
    * A tensor of a new shape sharing `x`'s buffer (no copy). Recorded for autodiff
    * under the pseudo-kernel name `Reshape`.
@@ -293,7 +303,7 @@ export class Engine {
     this.assertLive(x, 'reshape');
     const entry = this.data.get(x.dataId)!;
     const out = this.track(this.newHandle(x.dataId, shape, x.dtype, entry.backend));
-    this.record('Reshape', [x], [out], { shape: x.shape });
+    if (this.tapes.length > 0) this.record('Reshape', [x], [out], { shape: x.shape });
     return out;
   }
 
@@ -315,24 +325,43 @@ export class Engine {
       throw e;
     }
     this.scopes.pop();
+    const parent = this.scopes[this.scopes.length - 1];
+    if (result instanceof Tensor) {
+      // The common case (every op): one tensor returned, no set to build.
+      const tracked = scope.tracked;
+      let own = false;
+      for (let i = 0; i < tracked.length; i++) {
+        const t = tracked[i];
+        if (t === result) own = true;
+        else if (!t.kept) this.disposeTensor(t);
+      }
+      // A result this scope created moves to the parent scope; a tensor from outside stays where it was.
+      if (own && parent && !result.isDisposed) parent.tracked.push(result);
+      return result;
+    }
     if (result instanceof Promise) {
       this.disposeScope(scope, new Set());
       throw new TesseraError('tidy: the function returned a Promise; tidy cannot track async work (await outside tidy)');
     }
-    const keepIds = new Set<Tensor>();
-    collectTensors(result, keepIds);
-    this.disposeScope(scope, keepIds);
+    const kept = new Set<Tensor>();
+    collectTensors(result, kept);
+    this.disposeScope(scope, kept);
     // Results this scope created move to the parent scope; tensors from outside stay where they were.
-    const parent = this.scopes[this.scopes.length - 1];
-    if (parent) {
-      const own = new Set(scope.tracked);
-      for (const t of keepIds) if (own.has(t) && !t.isDisposed) parent.tracked.push(t);
+    if (parent && kept.size > 0) {
+      const tracked = scope.tracked;
+      // A few results among a few tensors (an update op's outputs): a scan beats building a set.
+      const own = kept.size * tracked.length > 256 ? new Set(tracked) : undefined;
+      for (const t of kept) if (!t.isDisposed && (own ? own.has(t) : tracked.includes(t))) parent.tracked.push(t);
     }
     return result;
   }
 
   private disposeScope(scope: Scope, keepSet: Set<Tensor>): void {
-    for (const t of scope.tracked) if (!t.kept && !keepSet.has(t)) this.disposeTensor(t);
+    const tracked = scope.tracked;
+    for (let i = 0; i < tracked.length; i++) {
+      const t = tracked[i];
+      if (!t.kept && !keepSet.has(t)) this.disposeTensor(t);
+    }
   }
 
   /** Exempts a tensor from every enclosing `tidy`. */
@@ -399,11 +428,13 @@ export class Engine {
 
   /** Frees the saved copies a tape holds. */
   releaseTape(tape: Tape): void {
-    for (const node of tape.nodes) {
-      for (const t of node.inputs) this.disposeTensor(t);
-      for (const t of node.outputs) this.disposeTensor(t);
+    const nodes = tape.nodes;
+    for (let n = 0; n < nodes.length; n++) {
+      const { inputs, outputs } = nodes[n];
+      for (let i = 0; i < inputs.length; i++) this.disposeTensor(inputs[i]);
+      for (let i = 0; i < outputs.length; i++) this.disposeTensor(outputs[i]);
     }
-    tape.nodes.length = 0;
+    nodes.length = 0;
   }
 
   /**
@@ -411,23 +442,27 @@ export class Engine {
    * for which one of its inputs depends on a source.
    */
   record(kernelName: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: Record<string, unknown>, gradFunc?: GradFunc): void {
-    for (const tape of this.tapes) {
+    const tapes = this.tapes;
+    for (let k = 0; k < tapes.length; k++) {
+      const tape = tapes[k];
       if (!tape.dependsOnSource(inputs)) continue;
-      for (const o of outputs) tape.tracked.add(o.id);
-      tape.nodes.push({
-        kernelName,
-        inputs: inputs.map((t) => this.savedCopy(t)),
-        outputs: outputs.map((t) => this.savedCopy(t)),
-        attrs,
-        gradFunc,
-      });
+      for (let i = 0; i < outputs.length; i++) tape.tracked.add(outputs[i].id);
+      tape.nodes.push({ kernelName, inputs: this.savedCopies(inputs), outputs: this.savedCopies(outputs), attrs, gradFunc });
     }
   }
 
   /** A handle with the same id and buffer, owned by a tape (not by any tidy scope). */
-  private savedCopy(t: Tensor): Tensor {
-    const entry = this.data.get(t.dataId)!;
-    return this.newHandle(t.dataId, t.shape, t.dtype, entry.backend, t.id);
+  private savedCopies(list: readonly Tensor[]): Tensor[] {
+    const out: Tensor[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i];
+      const entry = this.data.get(t.dataId);
+      if (!entry) this.assertLive(t, 'record'); // a freed buffer (customGrad's saved tensors) cannot be kept
+      entry!.refCount++;
+      this.liveTensors++;
+      out.push(new Tensor(t.shape, t.dtype, t.dataId, t.id));
+    }
+    return out;
   }
 
   /** Runs `fn` with every tape paused (used by customGrad). */

@@ -54,7 +54,7 @@ export class Tape {
   }
 
   dependsOnSource(inputs: readonly Tensor[]): boolean {
-    for (const t of inputs) if (this.tracked.has(t.id)) return true;
+    for (let i = 0; i < inputs.length; i++) if (this.tracked.has(inputs[i].id)) return true;
     return false;
   }
 }

@@ -176,12 +176,23 @@ const both = (
   needed?.[1] === false ? null : reduceToShape(db(), b.shape),
 ];
 
+/**
+ * `kernel(x, y)` for a gradient: its operands are the saved inputs and the incoming
+ * gradient, which the forward op already checked, so the kernel runs without the op's
+ * argument checks and scope (a mixed-dtype pair still goes through the op, which says why).
+ */
+function gradKernel(kernel: 'Mul' | 'Div', opName: string, x: Tensor, y: Tensor): Tensor {
+  return x.dtype === y.dtype ? runKernel(kernel, [x, y], {}) : binary(kernel, opName, x, y);
+}
+
 registerGradient('Add', (dy, inputs, _y, _attrs, needed) => both(inputs, needed, () => dy, () => dy));
 registerGradient('Sub', (dy, inputs, _y, _attrs, needed) => both(inputs, needed, () => dy, () => neg(dy)));
-registerGradient('Mul', (dy, inputs, _y, _attrs, needed) => both(inputs, needed, () => mul(dy, inputs[1]), () => mul(dy, inputs[0])));
+registerGradient('Mul', (dy, inputs, _y, _attrs, needed) =>
+  both(inputs, needed, () => gradKernel('Mul', 'mul', dy, inputs[1]), () => gradKernel('Mul', 'mul', dy, inputs[0])),
+);
 registerGradient('Div', (dy, inputs, _y, _attrs, needed) => {
   const [a, b] = inputs;
-  return both(inputs, needed, () => div(dy, b), () => neg(div(mul(dy, a), square(b))));
+  return both(inputs, needed, () => gradKernel('Div', 'div', dy, b), () => neg(div(mul(dy, a), square(b))));
 });
 registerGradient('Pow', (dy, inputs, y, _attrs, needed) => {
   const [a, b] = inputs;

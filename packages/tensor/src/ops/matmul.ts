@@ -45,7 +45,7 @@ export function checkMatMulShapes(ta: Tensor, tb: Tensor, transposeA: boolean, t
         `${formatShape(tb.shape)}${transposeB ? 'ᵀ' : ''} (${k1} vs ${k2})`,
     );
   }
-  broadcastShapes(`${opName} (batch dimensions)`, ta.shape.slice(0, -2), tb.shape.slice(0, -2));
+  if (ta.rank > 2 || tb.rank > 2) broadcastShapes(`${opName} (batch dimensions)`, ta.shape.slice(0, -2), tb.shape.slice(0, -2));
   return tb.shape[tb.rank - (transposeB ? 2 : 1)];
 }
 
@@ -61,8 +61,11 @@ export function matMulGrads(
   tB: boolean,
   needed?: readonly boolean[],
 ): [Tensor | null, Tensor | null] {
-  const da = needed?.[0] === false ? null : tA ? matMul(b, dy, tB, true) : matMul(dy, b, false, !tB);
-  const db = needed?.[1] === false ? null : tB ? matMul(dy, a, true, tA) : matMul(a, dy, !tA, false);
+  // The kernel itself, not the `matMul` op: the operands were checked when the forward
+  // product ran, and these shapes follow from them (the kernel checks them again).
+  const product = (x: Tensor, y: Tensor, transposeA: boolean, transposeB: boolean) => runKernel('MatMul', [x, y], { transposeA, transposeB });
+  const da = needed?.[0] === false ? null : tA ? product(b, dy, tB, true) : product(dy, b, false, !tB);
+  const db = needed?.[1] === false ? null : tB ? product(dy, a, true, tA) : product(a, dy, !tA, false);
   // Batch dims that were broadcast are summed back.
   return [da && reduceToShape(da, a.shape), db && reduceToShape(db, b.shape)];
 }

@@ -9,23 +9,29 @@
 import { BackendError, ShapeError, ValueError } from '../errors.js';
 import type { ApplyAdamAttrs, ApplyRMSPropAttrs, ApplySGDAttrs, KernelAttrs } from '../kernel_names.js';
 import type { Tensor } from '../tensor.js';
+import type { DType } from '../types.js';
 import { formatShape, shapesEqual } from '../util/shape.js';
 import { assertDType, toTensor } from './convert.js';
 import { op, runKernelOutputs } from './op.js';
 
+const FLOAT32: readonly DType[] = ['float32'];
+
 /** Checks that every tensor is live float32 of the variable's shape; returns them in order. */
 function checkState(opName: string, named: ReadonlyArray<readonly [string, Tensor]>): Tensor[] {
-  const [, variable] = named[0];
-  return named.map(([name, t]) => {
-    const checked = toTensor(t, name, opName);
-    assertDType(checked, ['float32'], name, opName);
-    if (!shapesEqual(checked.shape, variable.shape)) {
+  const variable = named[0][1];
+  const checked: Tensor[] = [];
+  for (let i = 0; i < named.length; i++) {
+    const name = named[i][0];
+    const t = toTensor(named[i][1], name, opName);
+    assertDType(t, FLOAT32, name, opName);
+    if (!shapesEqual(t.shape, variable.shape)) {
       throw new ShapeError(
-        `${opName}: argument '${name}' expected the variable's shape ${formatShape(variable.shape)} but got ${formatShape(checked.shape)}`,
+        `${opName}: argument '${name}' expected the variable's shape ${formatShape(variable.shape)} but got ${formatShape(t.shape)}`,
       );
     }
-    return checked;
-  });
+    checked.push(t);
+  }
+  return checked;
 }
 
 type UpdateKernel = 'ApplySGD' | 'ApplyAdam' | 'ApplyRMSProp';
@@ -41,15 +47,16 @@ function runUpdate<K extends UpdateKernel>(kernel: K, opName: string, named: Rea
 
 /** Throws unless every number attribute is finite. */
 function checkFinite(opName: string, attrs: object): void {
-  for (const [key, value] of Object.entries(attrs)) {
+  for (const key in attrs) {
+    const value = (attrs as Record<string, unknown>)[key];
     if (typeof value === 'number' && !Number.isFinite(value)) throw new ValueError(`${opName}: expected a finite ${key} but got ${value}`);
   }
 }
 
-/** Throws unless a slot is given exactly when the attributes ask for it. */
-function checkSlot(opName: string, slot: string, given: boolean, wanted: boolean, why: string): void {
+/** Throws unless a slot is given exactly when the attributes ask for it (`why` names the attribute and its value). */
+function checkSlot(opName: string, slot: string, given: boolean, wanted: boolean, why: string, value: unknown): void {
   if (given !== wanted) {
-    throw new ValueError(`${opName}: expected ${wanted ? 'a' : 'no'} '${slot}' slot (${why}) but got ${given ? 'one' : 'none'}`);
+    throw new ValueError(`${opName}: expected ${wanted ? 'a' : 'no'} '${slot}' slot (${why} is ${String(value)}) but got ${given ? 'one' : 'none'}`);
   }
 }
 
@@ -73,7 +80,7 @@ export function applySGD(
 ): { variable: Tensor; momentum?: Tensor } {
   return op('applySGD', () => {
     checkFinite('applySGD', attrs);
-    checkSlot('applySGD', 'momentum', state.momentum !== undefined, attrs.momentum !== 0, `momentum is ${attrs.momentum}`);
+    checkSlot('applySGD', 'momentum', state.momentum !== undefined, attrs.momentum !== 0, 'momentum', attrs.momentum);
     const named: Array<readonly [string, Tensor]> = [['variable', state.variable], ['gradient', state.gradient]];
     if (state.momentum) named.push(['momentum', state.momentum]);
     const [variable, momentum] = runUpdate('ApplySGD', 'applySGD', named, attrs);
@@ -102,7 +109,7 @@ export function applyAdam(
 ): { variable: Tensor; m: Tensor; v: Tensor; vHat?: Tensor } {
   return op('applyAdam', () => {
     checkFinite('applyAdam', attrs);
-    checkSlot('applyAdam', 'vHat', state.vHat !== undefined, attrs.amsgrad, `amsgrad is ${attrs.amsgrad}`);
+    checkSlot('applyAdam', 'vHat', state.vHat !== undefined, attrs.amsgrad, 'amsgrad', attrs.amsgrad);
     const named: Array<readonly [string, Tensor]> = [['variable', state.variable], ['gradient', state.gradient], ['m', state.m], ['v', state.v]];
     if (state.vHat) named.push(['vHat', state.vHat]);
     const [variable, m, v, vHat] = runUpdate('ApplyAdam', 'applyAdam', named, attrs);
@@ -132,15 +139,17 @@ export function applyRMSProp(
 ): { variable: Tensor; velocity: Tensor; momentum?: Tensor; averageGradient?: Tensor } {
   return op('applyRMSProp', () => {
     checkFinite('applyRMSProp', attrs);
-    checkSlot('applyRMSProp', 'momentum', state.momentum !== undefined, attrs.momentum !== 0, `momentum is ${attrs.momentum}`);
-    checkSlot('applyRMSProp', 'averageGradient', state.averageGradient !== undefined, attrs.centered, `centered is ${attrs.centered}`);
+    checkSlot('applyRMSProp', 'momentum', state.momentum !== undefined, attrs.momentum !== 0, 'momentum', attrs.momentum);
+    checkSlot('applyRMSProp', 'averageGradient', state.averageGradient !== undefined, attrs.centered, 'centered', attrs.centered);
     const named: Array<readonly [string, Tensor]> = [['variable', state.variable], ['gradient', state.gradient], ['velocity', state.velocity]];
     if (state.momentum) named.push(['momentum', state.momentum]);
     if (state.averageGradient) named.push(['averageGradient', state.averageGradient]);
-    const [variable, velocity, ...rest] = runUpdate('ApplyRMSProp', 'applyRMSProp', named, attrs);
-    const out: { variable: Tensor; velocity: Tensor; momentum?: Tensor; averageGradient?: Tensor } = { variable, velocity };
-    if (state.momentum) out.momentum = rest.shift();
-    if (state.averageGradient) out.averageGradient = rest.shift();
+    const outputs = runUpdate('ApplyRMSProp', 'applyRMSProp', named, attrs);
+    const out: { variable: Tensor; velocity: Tensor; momentum?: Tensor; averageGradient?: Tensor } = { variable: outputs[0], velocity: outputs[1] };
+    // The optional slots follow in input order: momentum, then the average gradient.
+    let next = 2;
+    if (state.momentum) out.momentum = outputs[next++];
+    if (state.averageGradient) out.averageGradient = outputs[next++];
     return out;
   });
 }

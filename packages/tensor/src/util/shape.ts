@@ -3,8 +3,10 @@ import type { Shape } from '../types.js';
 
 /** Number of elements of a tensor of this shape (1 for a scalar). */
 export function sizeFromShape(shape: Shape): number {
+  // An index loop: tensor shapes are frozen arrays, which V8 iterates with `for...of` only
+  // through the generic iterator (a result object per dimension); this runs on every op.
   let size = 1;
-  for (const d of shape) size *= d;
+  for (let i = 0; i < shape.length; i++) size *= shape[i];
   return size;
 }
 
@@ -32,7 +34,8 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 
 /** Throws unless every dimension is a non-negative integer. */
 export function assertValidShape(shape: Shape, op: string): void {
-  for (const d of shape) {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
     if (!Number.isInteger(d) || d < 0) {
       throw new ShapeError(`${op}: expected a shape of non-negative integers but got ${formatShape(shape)}`);
     }
@@ -65,12 +68,15 @@ export function normalizeAxes(axis: number | readonly number[] | undefined | nul
  * or one of them 1.
  */
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
-  const rank = Math.max(...shapes.map((s) => s.length));
-  const out = new Array<number>(rank).fill(1);
+  let rank = 0;
+  for (const s of shapes) if (s.length > rank) rank = s.length;
+  const out: number[] = [];
   for (let i = 0; i < rank; i++) {
     let dim = 1;
     for (const s of shapes) {
-      const d = s[s.length - rank + i] ?? 1;
+      // A shorter shape is padded with 1s on the left (no out-of-range read: those are slow).
+      const j = s.length - rank + i;
+      const d = j >= 0 ? s[j] : 1;
       if (d === 1) continue;
       if (dim !== 1 && d !== dim) {
         throw new ShapeError(
@@ -80,7 +86,7 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
       }
       dim = d;
     }
-    out[i] = dim;
+    out.push(dim);
   }
   return out;
 }
