@@ -14,7 +14,6 @@ import {
   mul,
   ones,
   Prng,
-  registerBackend,
   registerKernel,
   setBackend,
   sum,
@@ -23,11 +22,11 @@ import {
   unregisterKernel,
   valueAndGrads,
   type DropoutMaskAttrs,
-  type KernelConfig,
   type KernelName,
 } from '@tessera/tensor';
 import { describeBackend } from '../../conformance/src/index.js';
-import { CpuBackend, cpuKernelConfigs, setVectorImplementation, type VectorImplementation } from '../src/index.js';
+import { setVectorImplementation, type VectorImplementation } from '../src/index.js';
+import { registerPathBackend } from './path_backend.js';
 import { dropoutMaskWasm } from '../src/util/dropout_mask_wasm.js';
 
 const IMPLS: readonly VectorImplementation[] = ['wasm', 'js'];
@@ -181,26 +180,18 @@ describe('the DropoutMask kernel and the dropout op', () => {
 const PATHS: Record<string, VectorImplementation> = { 'cpu-dropout-js': 'js', 'cpu-dropout-wasm': 'wasm' };
 const KERNELS: readonly KernelName[] = ['DropoutMask', 'Mul'];
 for (const [name, impl] of Object.entries(PATHS)) {
-  registerBackend(name, () => new CpuBackend(name), 0);
-  for (const config of cpuKernelConfigs) {
-    const k = config as KernelConfig;
-    if (k.kernelName !== 'DropoutMask') {
-      registerKernel({ ...k, backendName: name });
-      continue;
-    }
-    registerKernel({
-      ...k,
-      backendName: name,
-      kernelFunc: (args) => {
-        const before = setVectorImplementation(impl);
-        try {
-          return k.kernelFunc(args);
-        } finally {
-          setVectorImplementation(before);
-        }
-      },
-    });
-  }
+  registerPathBackend(
+    name,
+    (body) => {
+      const before = setVectorImplementation(impl);
+      try {
+        return body();
+      } finally {
+        setVectorImplementation(before);
+      }
+    },
+    (k) => k === 'DropoutMask',
+  );
   describe(`DropoutMask on ${name}`, () => {
     describeBackend(name, { kernels: [...KERNELS] });
     afterAll(() => setBackend('cpu'));

@@ -10,11 +10,9 @@
 // dependency (its own test runs our backend), so a dependency this way round would be a
 // cycle in the workspace graph.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerBackend, registerKernel, type KernelConfig, type KernelName } from '@tessera/tensor';
+import { type KernelName } from '@tessera/tensor';
 import { describeBackend } from '../../conformance/src/index.js';
 import {
-  CpuBackend,
-  cpuKernelConfigs,
   gemmThreadSplits,
   gemmThreadsAvailable,
   gemmThreadsReady,
@@ -26,6 +24,7 @@ import {
   type MultiplyAdd,
 } from '../src/index.js';
 import { setDirectConv } from '../src/util/conv_direct.js';
+import { registerPathBackend } from './path_backend.js';
 
 const GEMM_KERNELS: readonly KernelName[] = [
   'MatMul', 'FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'LSTMCell', 'GRUCell',
@@ -65,12 +64,7 @@ function withPath<T>(path: Path, body: () => T): T {
 
 // Every CPU kernel, under each path's backend name; the GEMM kernels run on that path.
 for (const [name, path] of Object.entries(PATHS)) {
-  registerBackend(name, () => new CpuBackend(name), 0);
-  for (const config of cpuKernelConfigs) {
-    const k = config as KernelConfig;
-    const gemm = GEMM_KERNELS.includes(k.kernelName);
-    registerKernel({ ...k, backendName: name, kernelFunc: gemm ? (args) => withPath(path, () => k.kernelFunc(args)) : k.kernelFunc });
-  }
+  registerPathBackend(name, (body) => withPath(path, body), (k) => GEMM_KERNELS.includes(k));
 }
 
 let splitsBefore = 0;

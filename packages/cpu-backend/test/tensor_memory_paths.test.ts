@@ -10,10 +10,11 @@
 //
 // @tessera/conformance is imported by path (see gemm_paths.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerBackend, registerKernel, type DataId, type DType, type KernelConfig, type Shape, type TypedArray } from '@tessera/tensor';
+import { type DataId, type DType, type Shape, type TypedArray } from '@tessera/tensor';
 import { describeBackend } from '../../conformance/src/index.js';
-import { CpuBackend, cpuKernelConfigs, gemmThreadsReady, setGemmThreads, setTensorMemory, type GemmThreads, type TensorMemory } from '../src/index.js';
+import { CpuBackend, gemmThreadsReady, setGemmThreads, setTensorMemory, type GemmThreads, type TensorMemory } from '../src/index.js';
 import { getArena } from '../src/util/arena.js';
+import { registerPathBackend } from './path_backend.js';
 
 /** A CPU backend that keeps every array, even the smallest and those it is given, in the shared WebAssembly memory. */
 class ArenaCpuBackend extends CpuBackend {
@@ -52,11 +53,7 @@ function withPath<T>(path: Path, body: () => T): T {
 }
 
 for (const [name, path] of Object.entries(PATHS)) {
-  registerBackend(name, () => new path.backend(name), 0);
-  for (const config of cpuKernelConfigs) {
-    const k = config as KernelConfig;
-    registerKernel({ ...k, backendName: name, kernelFunc: (args) => withPath(path, () => k.kernelFunc(args)) });
-  }
+  registerPathBackend(name, (body) => withPath(path, body), undefined, () => new path.backend(name));
 }
 
 beforeAll(async () => {

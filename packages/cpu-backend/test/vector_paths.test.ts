@@ -12,18 +12,17 @@
 // @tessera/conformance is imported by path (see gemm_paths.test.ts for why).
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dispose, gruCell, gruCellGrad, lstmCell, lstmCellGrad, registerBackend, registerKernel, setBackend, type KernelConfig, type KernelName, type PoolAttrs, type Tensor } from '@tessera/tensor';
+import { dispose, gruCell, gruCellGrad, lstmCell, lstmCellGrad, setBackend, type KernelName, type PoolAttrs, type Tensor } from '@tessera/tensor';
 import { describeBackend } from '../../conformance/src/index.js';
 import { buildVector } from '../scripts/build-wasm.mjs';
 import {
-  CpuBackend,
-  cpuKernelConfigs,
   getVectorImplementation,
   setVectorImplementation,
   wasmVectorAvailable,
   type VectorImplementation,
 } from '../src/index.js';
 import { maxPoolGradReference, rng, run, t, vals } from './helpers.js';
+import { registerPathBackend } from './path_backend.js';
 
 const VECTOR_KERNELS: readonly KernelName[] = [
   'ApplySGD', 'ApplyAdam', 'ApplyRMSProp', 'MaxPool', 'MaxPoolGrad', 'Relu', 'Select',
@@ -32,28 +31,19 @@ const VECTOR_KERNELS: readonly KernelName[] = [
 ];
 const PATHS: Record<string, VectorImplementation> = { 'cpu-vector-js': 'js', 'cpu-vector-wasm': 'wasm' };
 
-for (const [name, impl] of Object.entries(PATHS)) {
-  registerBackend(name, () => new CpuBackend(name), 0);
-  // Every CPU kernel (the gradient cases run others), the vector ones on the forced loops.
-  for (const config of cpuKernelConfigs) {
-    const k = config as KernelConfig;
-    if (!VECTOR_KERNELS.includes(k.kernelName)) {
-      registerKernel({ ...k, backendName: name });
-      continue;
-    }
-    registerKernel({
-      ...k,
-      backendName: name,
-      kernelFunc: (args) => {
-        const before = setVectorImplementation(impl);
-        try {
-          return k.kernelFunc(args);
-        } finally {
-          setVectorImplementation(before);
-        }
-      },
-    });
+/** `body` with the vector loops set to `impl`. */
+const withLoops = (impl: VectorImplementation) => <T>(body: () => T): T => {
+  const before = setVectorImplementation(impl);
+  try {
+    return body();
+  } finally {
+    setVectorImplementation(before);
   }
+};
+
+for (const [name, impl] of Object.entries(PATHS)) {
+  // Every CPU kernel (the gradient cases run others), the vector ones on the forced loops.
+  registerPathBackend(name, withLoops(impl), (k) => VECTOR_KERNELS.includes(k));
   describe(`the vector kernels on ${name}`, () => {
     // Concat joins the LSTM cell's two outputs in its cases.
     describeBackend(name, { kernels: [...VECTOR_KERNELS, 'Concat'] });
