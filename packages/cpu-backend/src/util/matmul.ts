@@ -72,6 +72,10 @@ export function batchedMatMul(
   const [bRs, bCs] = transposeB ? [1, bCols] : [bCols, 1];
   // Walk the broadcast batch (offsets count whole matrices), one product at a time.
   const eachProduct = (product: (a: MatrixView, b: MatrixView, outOffset: number) => boolean | void) => {
+    // Two matrices (every Dense layer's product and its gradients): one product, no batch walk.
+    if (batch.length === 0) {
+      return product({ data: av, offset: 0, rowStride: aRs, colStride: aCs }, { data: bv, offset: 0, rowStride: bRs, colStride: bCs }, 0) !== false;
+    }
     let done = true;
     forEachBroadcastRow(batch, [a.shape.slice(0, -2), b.shape.slice(0, -2)], (len, off, st) => {
       for (let t = 0; t < len && done; t++) {
