@@ -8,10 +8,8 @@ import { vectorInstance, type VectorExports } from './vector_wasm.js';
  * ends (jumped ahead by bit matrices, below), streamed out of the module's memory in chunks.
  */
 
-/** The vector module's generator (not in `VectorExports`, which lists the others). */
-type DropoutMaskExports = VectorExports & {
-  dropout_mask(st: number, jumps: number, o: number, n: number, thr: number, keep: number): void;
-};
+/** The vector module's generator. */
+type DropoutMaskExports = VectorExports;
 
 /** Elements per call: each of the four lanes draws a quarter (at most 4096), within the table's reach. */
 const CHUNK = 16384;

@@ -34,6 +34,8 @@ export interface VectorExports {
     x: number, y: number, at: number, tab: number, images: number, inH: number, inW: number, c: number, outH: number, outW: number,
     kh: number, kw: number, sh: number, sw: number, top: number, left: number, grad: number,
   ): void;
+  /** Dropout masks (see dropout_mask_wasm.ts): `n` draws of the stream at `st`, jumped lanes at `jumps`. */
+  dropout_mask(st: number, jumps: number, o: number, n: number, thr: number, keep: number): void;
 }
 
 /** The elementwise functions {@link runVector} runs: which arguments are arrays' addresses, which the element count. */

@@ -3,8 +3,10 @@
 ;; gradient, and the elementwise passes of layers and their gradients (Relu, comparisons
 ;; against a scalar, Select, a bias added to every row, float32 +, -, *, / of whole arrays or
 ;; a scalar), the update of the recurrent cells (LSTMCell, GRUCell) from their gate sums, the
-;; gradient of relu and relu6 (FusedActivationGrad), and the column sums of Sum over leading
-;; axes (in double, f64x2).
+;; gradient of relu and relu6 (FusedActivationGrad), the column sums of Sum over leading
+;; axes (in double, f64x2), and dropout masks (DropoutMask: Prng's xoshiro128** stream on four
+;; lanes jumped ahead of each other). Where tensors live in the shared WebAssembly memory
+;; (src/util/arena.ts) the host runs them on the tensors in place instead of on copied chunks.
 ;;
 ;; Each function reads its inputs and writes its outputs at byte addresses in the imported
 ;; memory, `n` floats each, rounded up to whole vectors (the host gives every array room for
