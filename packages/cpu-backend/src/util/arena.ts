@@ -245,13 +245,6 @@ export function arenaGemm<E>(): E | undefined {
   return a && instanceOf<E>(modules!.gemm[arenaVariant()], a.memory);
 }
 
-/** This thread's instance of the direct-convolution module on the arena memory, in the variant in force; undefined where it did not compile. */
-export function arenaConv<E>(): E | undefined {
-  const a = getArena();
-  const m = a && modules!.conv[arenaVariant()];
-  return m ? instanceOf<E>(m, a.memory) : undefined;
-}
-
 /** This thread's instance of the vector module on the arena memory, where it compiled. */
 export function arenaVector<E>(): E | undefined {
   const a = getArena();

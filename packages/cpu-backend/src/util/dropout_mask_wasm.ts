@@ -1,15 +1,12 @@
 import { Prng } from '@tessera/tensor';
-import { arenaAddresses, arenaVector, getArena } from './arena.js';
-import { vectorInstance, type VectorExports } from './vector_wasm.js';
+import { getArena } from './arena.js';
+import { vectorInPlace, vectorInstance } from './vector_wasm.js';
 
 /**
  * Dropout masks on WebAssembly SIMD (`dropout_mask` in src/wasm/vector.wat): the stream of
  * `Prng.fillMask`, drawn four lanes at a time, each lane starting where the one before it
  * ends (jumped ahead by bit matrices, below), streamed out of the module's memory in chunks.
  */
-
-/** The vector module's generator. */
-type DropoutMaskExports = VectorExports;
 
 /** Elements per call: each of the four lanes draws a quarter (at most 4096), within the table's reach. */
 const CHUNK = 16384;
@@ -80,12 +77,10 @@ const keepFloat = new Float32Array(keepBits.buffer);
  */
 export function dropoutMaskWasm(prng: Prng, out: Float32Array, rate: number, keep: number): void {
   // `out` in the shared WebAssembly memory: drawn in place, the state and jumps in a scratch block there.
-  const here = arenaAddresses([out]);
-  const inArena = here && arenaVector<DropoutMaskExports>();
-  const scratch = inArena ? getArena()!.scratch('dropout', OUT) : -1;
-  const { exports, heap } = inArena && scratch >= 0 ? { exports: inArena, heap: new Float32Array(getArena()!.heap()) } : vectorInstance(BYTES);
-  const base = inArena && scratch >= 0 ? scratch : 0;
-  const ex = exports as DropoutMaskExports;
+  const here = vectorInPlace([out]);
+  const scratch = here ? getArena()!.scratch('dropout', OUT) : -1;
+  const { exports: ex, heap } = here && scratch >= 0 ? { exports: here.ex, heap: new Float32Array(getArena()!.heap()) } : vectorInstance(BYTES);
+  const base = here && scratch >= 0 ? scratch : 0;
   const words = new Int32Array(heap.buffer, base, OUT / 4);
   const rule = Prng.maskRule(rate, keep);
   keepFloat[0] = rule.keep;
@@ -97,7 +92,7 @@ export function dropoutMaskWasm(prng: Prng, out: Float32Array, rate: number, kee
   }
   for (let off = 0; off < out.length; off += CHUNK) {
     const len = Math.min(CHUNK, out.length - off);
-    if (base > 0) ex.dropout_mask(base + STATE, base + JUMPS, here![0] + off * 4, len, rule.threshold, keepBits[0]);
+    if (base > 0) ex.dropout_mask(base + STATE, base + JUMPS, here!.at[0] + off * 4, len, rule.threshold, keepBits[0]);
     else {
       ex.dropout_mask(STATE, JUMPS, OUT, len, rule.threshold, keepBits[0]);
       out.set(heap.subarray(OUT / 4, OUT / 4 + len), off);

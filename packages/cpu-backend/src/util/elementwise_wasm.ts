@@ -1,5 +1,4 @@
-import { arenaAddresses, arenaVector } from './arena.js';
-import { getVectorImplementation, vectorInstance, type VectorExports } from './vector_wasm.js';
+import { getVectorImplementation, vectorInPlace as inPlace, vectorInstance } from './vector_wasm.js';
 
 /**
  * The elementwise passes of layers and their gradients on WebAssembly SIMD (`relu`,
@@ -7,17 +6,6 @@ import { getVectorImplementation, vectorInstance, type VectorExports } from './v
  * the module's memory in chunks that stay in cache. Each gives the bits of the TypeScript
  * loop it replaces; the kernels call them when {@link useVectorLoops} says so.
  */
-
-/**
- * The shared-memory instance and the byte addresses of `arrays` where every one lives in
- * the shared WebAssembly memory (whole arrays from the backend's `alloc`, whose blocks have
- * room for the rounding up to whole vectors): the function then runs on them in place.
- */
-function inPlace(arrays: readonly ArrayBufferView[]): { ex: VectorExports; at: number[] } | undefined {
-  const at = arenaAddresses(arrays);
-  const ex = at && arenaVector<VectorExports>();
-  return at && ex ? { ex, at } : undefined;
-}
 
 /** Elements per chunk (a multiple of 16): four 64 KiB regions. */
 const CHUNK = 16384;

@@ -261,10 +261,6 @@ function whyUnavailable(): string {
   return unavailable;
 }
 
-/** The variant of the shared modules that jobs run now (0 separate, 1 fused multiply-adds). */
-function variant(p: Pool): number {
-  return p.exports[arenaVariant()] ? arenaVariant() : 0;
-}
 
 /** Starts the worker (once) on the arena's shared memory and modules (arena.ts): makes the control block, spawns. */
 function start(): Pool | undefined {
@@ -381,7 +377,7 @@ export function sharedInstance(key: string, bytes: number): { exports: GemmEntry
   const arena = getArena();
   if (!p || !arena || bytes > SHARED_MAX_BYTES) return undefined;
   const base = arena.scratch(key, bytes);
-  return base < 0 ? undefined : { exports: p.exports[variant(p)], memory: p.memory, base };
+  return base < 0 ? undefined : { exports: p.exports[arenaVariant()], memory: p.memory, base };
 }
 
 /**
@@ -462,7 +458,7 @@ function runJob(
   ctl[SIZE] = size;
   ctl[PACKS] = workerPacks[0];
   ctl[PACKS + 1] = workerPacks[1];
-  ctl[VARIANT] = variant(p);
+  ctl[VARIANT] = arenaVariant();
   Atomics.store(ctl, NEXT, 0);
   Atomics.store(ctl, STATE, POSTED);
   const seq = (p.seq = (p.seq + 1) | 0);
@@ -490,7 +486,7 @@ function runJob(
 export function convSplitInstance(macs: number, bytes: number): { conv: ConvEntry; memory: WebAssembly.Memory; base: number } | undefined {
   if (mode === 'off' || (mode === 'auto' && macs < THREAD_MIN_MACS) || !readyPool()) return undefined;
   const p = pool;
-  const conv = p?.conv[variant(p)];
+  const conv = p?.conv[arenaVariant()];
   const inst = conv && sharedInstance('conv', bytes);
   return inst ? { conv: conv!, memory: p!.memory, base: inst.base } : undefined;
 }

@@ -1,5 +1,5 @@
-import { arenaAddresses, arenaVector, getArena } from './arena.js';
-import { vectorInstance, type VectorExports } from './vector_wasm.js';
+import { getArena } from './arena.js';
+import { vectorInPlace, vectorInstance } from './vector_wasm.js';
 
 /** Floats of rows staged per call (64 KiB, in the L2 cache), whole groups of four rows of them. */
 const STAGE = 16384;
@@ -21,12 +21,11 @@ export function sumRowsFits(cols: number): boolean {
  */
 export function sumRowsWasm(x: Float32Array, cols: number): Float32Array {
   // x in the shared WebAssembly memory: summed where it is, into sums in that memory's scratch.
-  const here = arenaAddresses([x]);
-  const ex = here && arenaVector<VectorExports>();
-  const accAt = ex ? getArena()!.scratch('sum_rows', (cols + 1) * 8) : -1;
-  if (here && ex && accAt >= 0) {
+  const here = vectorInPlace([x]);
+  const accAt = here ? getArena()!.scratch('sum_rows', (cols + 1) * 8) : -1;
+  if (here && accAt >= 0) {
     const acc = new Float64Array(getArena()!.heap(), accAt, cols + 1).fill(0);
-    ex.sum_rows(here[0], accAt, x.length / cols, cols);
+    here.ex.sum_rows(here.at[0], accAt, x.length / cols, cols);
     return Float32Array.from(acc.subarray(0, cols));
   }
   const { exports, heap } = vectorInstance(ACC + (cols + 1) * 8);

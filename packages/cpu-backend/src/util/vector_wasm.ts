@@ -46,11 +46,22 @@ const ELEMENTWISE = {
   relu_grad: { addresses: [0, 1, 2], countAt: 3 },
 } as const;
 
-/** Stand-in exports that record the one call a {@link runVector} callback makes instead of running it. */
-function recorder(record: (name: keyof typeof ELEMENTWISE, args: number[]) => void): VectorExports {
-  const ex: Record<string, (...args: number[]) => void> = {};
-  for (const name of Object.keys(ELEMENTWISE) as (keyof typeof ELEMENTWISE)[]) ex[name] = (...args) => record(name, args);
-  return ex as unknown as VectorExports;
+/** The last call made on {@link RECORDER}. */
+let recorded: { name: keyof typeof ELEMENTWISE; args: number[] } | undefined;
+/** Stand-in exports that record the one call a {@link runVector} callback makes instead of running it (made once). */
+const RECORDER = Object.fromEntries(
+  (Object.keys(ELEMENTWISE) as (keyof typeof ELEMENTWISE)[]).map((name) => [name, (...args: number[]) => void (recorded = { name, args })]),
+) as unknown as VectorExports;
+
+/**
+ * The shared-memory instance and the byte addresses of `arrays` where every one lives in
+ * the shared WebAssembly memory (whole arrays from the backend's `alloc`, whose blocks have
+ * room for the rounding up to whole vectors): a function then runs on them in place.
+ */
+export function vectorInPlace(arrays: readonly ArrayBufferView[]): { ex: VectorExports; at: number[] } | undefined {
+  const at = arenaAddresses(arrays);
+  const ex = at && arenaVector<VectorExports>();
+  return at && ex ? { ex, at } : undefined;
 }
 
 /** Floats per chunk of each array: nine 16 KiB slots stay in the L1 and L2 caches. */
@@ -153,17 +164,16 @@ export function runVector(
   call: (ex: VectorExports, n: number, ins: readonly number[], outs: readonly number[]) => void,
 ): void {
   const n = outputs[0].length;
-  const here = n > 0 ? arenaAddresses([...inputs, ...outputs]) : undefined;
-  const inArena = here && arenaVector<VectorExports>();
-  if (here && inArena) {
-    const ins = Array.from({ length: INPUT_SLOTS }, (_, i) => (i < inputs.length ? here[i] : 0));
-    const outs = Array.from({ length: SLOTS - INPUT_SLOTS }, (_, j) => (j < outputs.length ? here[inputs.length + j] : 0));
+  const here = n > 0 ? vectorInPlace([...inputs, ...outputs]) : undefined;
+  if (here) {
+    const ins = Array.from({ length: INPUT_SLOTS }, (_, i) => (i < inputs.length ? here.at[i] : 0));
+    const outs = Array.from({ length: SLOTS - INPUT_SLOTS }, (_, j) => (j < outputs.length ? here.at[inputs.length + j] : 0));
     // Large arrays: the call is recorded, then run in chunks on both threads where they are on.
-    let recorded: { name: keyof typeof ELEMENTWISE; args: number[] } | undefined;
-    call(recorder((name, args) => (recorded = { name, args })), n, ins, outs);
+    call(RECORDER, n, ins, outs);
     const { name, args } = recorded!;
+    recorded = undefined;
     const { addresses, countAt } = ELEMENTWISE[name];
-    if (!runVectorSplit(name, args, addresses, countAt, n)) (inArena[name] as (...a: number[]) => void)(...args);
+    if (!runVectorSplit(name, args, addresses, countAt, n)) (here.ex[name] as (...a: number[]) => void)(...args);
     return;
   }
   const { exports, heap } = vectorInstance(slot(SLOTS));
