@@ -48,13 +48,75 @@ describe('the arena allocator', () => {
     expect(a.alloc(1 << 20)).toBeGreaterThan(0);
   });
 
+  it('merges freed blocks with free neighbours, so that a request of another size reuses them instead of growing', () => {
+    const a = new Arena();
+    const small = Array.from({ length: 64 }, () => a.alloc(1000)); // 64 blocks of 1 KiB, side by side
+    const fence = a.alloc(64); // keeps them from being the top
+    const used = a.usedBytes;
+    for (const at of small) a.release(at);
+    // 64 KiB in one block: the 1 KiB blocks, merged as they were freed.
+    expect(a.alloc(65536)).toBe(small[0]);
+    expect(a.usedBytes).toBe(used);
+    // What a cut leaves stays free: half of a freed run serves a request, the other half the next.
+    a.release(small[0]);
+    const half = a.alloc(32768);
+    expect(a.alloc(32768)).toBe(half + 32768);
+    expect(a.usedBytes).toBe(used);
+    a.release(fence);
+  });
+
+  it('gives free space at the top back to the top', () => {
+    const a = new Arena();
+    const base = a.usedBytes;
+    const blocks = [a.alloc(5000), a.alloc(7000), a.alloc(9000)];
+    for (const at of blocks) a.release(at);
+    expect(a.alloc(30_000)).toBe(blocks[0]); // the three merged, then taken from the lowered top
+    expect(a.usedBytes).toBe(base + sizeClass(30_000));
+  });
+
+  it('keeps blocks disjoint and its memory near the most ever in use, whatever the sizes (random workload)', () => {
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const a = new Arena();
+    const heap = () => new Uint32Array(a.heap());
+    const live = new Map<number, { bytes: number; tag: number }>();
+    let peak = 0;
+    for (let step = 0; step < 4000; step++) {
+      if (live.size > 0 && (rand() < 0.48 || live.size > 60)) {
+        const keys = [...live.keys()];
+        const at = keys[Math.floor(rand() * keys.length)];
+        const { bytes, tag } = live.get(at)!;
+        // Its first and last words are as written: no other block overlapped it.
+        expect([heap()[at / 4], heap()[(at + bytes) / 4 - 1]]).toEqual([tag, tag]);
+        a.release(at);
+        live.delete(at);
+      } else {
+        // Sizes drift over time, as models and batch sizes change.
+        const bytes = Math.ceil((64 + rand() * 40_000 * (1 + ((step / 500) | 0))) / 4) * 4;
+        const at = a.alloc(bytes);
+        expect(at % 64).toBe(0);
+        const tag = step + 1;
+        heap()[at / 4] = tag;
+        heap()[(at + bytes) / 4 - 1] = tag;
+        live.set(at, { bytes, tag });
+      }
+      peak = Math.max(peak, a.liveBytes);
+    }
+    const spans = [...live].map(([at, { bytes }]) => [at, at + bytes]).sort((x, y) => x[0] - y[0]);
+    for (let i = 1; i < spans.length; i++) expect(spans[i][0]).toBeGreaterThanOrEqual(spans[i - 1][1]);
+    // 1.07x the peak here; without merging (each size class keeping its own free blocks) 2.3x.
+    expect(a.usedBytes).toBeLessThan(1.5 * peak);
+  });
+
   it('keeps one scratch block per family, replaced by a larger one when needed', () => {
     const a = new Arena();
     const s = a.scratch('k', 1000);
     expect(a.scratch('k', 900)).toBe(s);
-    const t = a.scratch('k', 100_000);
-    expect(t).not.toBe(s);
-    expect(a.scratch('other', 1000)).toBe(s); // the first block went back
+    const t = a.scratch('k', 100_000); // the first block went back (to the top, where it was)
+    expect(a.liveBytes).toBe(sizeClass(100_000));
+    expect(a.scratch('k', 100_000)).toBe(t);
+    const o = a.scratch('other', 1000);
+    expect(o >= t + 100_000 || o + 1000 <= t).toBe(true);
     a.trimScratch('k', 50_000);
     expect(a.liveBytes).toBe(sizeClass(1000));
   });
@@ -161,6 +223,25 @@ describe.runIf(wasmTensorMemoryAvailable())('tensors in WebAssembly memory', () 
       relu(matMul(a, a)).dataSync();
     });
     expect(getArena()!.liveBytes).toBe(again);
+  });
+
+  it('reuses what tensors of other sizes freed: models of changing widths do not grow the memory by each', () => {
+    setTensorMemory('wasm');
+    const arena = getArena()!;
+    const before = arena.usedBytes;
+    let peak = 0;
+    // A product, its relu and its gradient's products at widths that share no size class.
+    for (let width = 96; width <= 768; width += 96) {
+      tidy(() => {
+        const x = relu(randomUniform([width, width], { seed: width }));
+        const y = relu(matMul(x, x));
+        matMul(y, x, true, false).dataSync();
+        matMul(x, y, false, true).dataSync();
+        peak = Math.max(peak, arena.liveBytes);
+      });
+    }
+    // It grows by 1.12x the most in use at once; without merging free blocks, by 3.1x (each width's blocks kept apart).
+    expect(arena.usedBytes - before).toBeLessThan(1.6 * peak);
   });
 
   it("'js' gives ordinary arrays, and setTensorMemory checks its argument", () => {

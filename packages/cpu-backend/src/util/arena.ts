@@ -42,12 +42,36 @@ export function sizeClass(bytes: number): number {
 const VIEW = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
 
 /**
+ * The bin of a free block of `bytes` (a multiple of ALIGN): the index of the largest size
+ * class not above it. Every block in the bin of a class holds a request of that class.
+ */
+function binOf(bytes: number): number {
+  if (bytes < 1024) return bytes / ALIGN - 1;
+  const log = 31 - Math.clz32(bytes);
+  return 16 + (log - 10) * 8 + Math.floor((bytes - 2 ** log) / 2 ** (log - 3));
+}
+
+/** A free block: its size, its bin and its place in the bin's list. */
+interface FreeBlock {
+  size: number;
+  bin: number;
+  slot: number;
+}
+
+/**
  * One shared WebAssembly memory and the blocks of it in use: tensors' arrays (views into
- * the memory, see {@link Arena.array}) and each kernel family's scratch space. Blocks are
- * taken from free lists by size class, else from the top, which grows the memory; freed
- * blocks go back to their class's list (the memory never shrinks, as an allocator's heap).
- * Shared, because views into a shared memory stay valid when it grows (a plain memory's
- * would be detached), and because the GEMM's worker thread works in the same memory.
+ * the memory, see {@link Arena.array}) and each kernel family's scratch space. A classic
+ * coalescing allocator: a freed block merges with free neighbours (and a free block that
+ * ends at the top goes back to the top); free blocks sit in bins by size class; a request
+ * takes the block freed last in its class's bin (a training step frees and asks for the
+ * same sizes every step, so it usually gets the very block it had), else one from the next
+ * bin that has any, cut to size, the rest staying free; only when no free block holds it
+ * does it come from the top, growing the memory if need be. So a workload whose sizes
+ * change (another model, another batch size) reuses what the old sizes freed instead of
+ * growing by them. A WebAssembly memory cannot shrink: its size is the most that was ever
+ * in use at once, plus fragmentation. Shared, because views into a shared memory stay
+ * valid when it grows (a plain memory's would be detached), and because the GEMM's worker
+ * thread works in the same memory.
  */
 export class Arena {
   readonly memory: WebAssembly.Memory;
@@ -57,8 +81,12 @@ export class Arena {
   private top = ALIGN;
   /** Blocks in use: address to size class. */
   private readonly live = new Map<number, number>();
-  /** Freed blocks by size class. */
-  private readonly free = new Map<number, number[]>();
+  /** Free blocks by address. */
+  private readonly free = new Map<number, FreeBlock>();
+  /** The address of the free block that ends at each address. */
+  private readonly freeEnds = new Map<number, number>();
+  /** Free blocks' addresses by bin. */
+  private readonly bins: number[][] = [];
   private readonly scratches = new Map<string, { at: number; bytes: number }>();
   /** Bytes of blocks in use (tensors and scratch), for tests. */
   liveBytes = 0;
@@ -72,8 +100,17 @@ export class Arena {
   /** The address of a new block of at least `bytes` (its contents undefined), or -1 where the memory cannot hold it. */
   alloc(bytes: number): number {
     const size = sizeClass(bytes);
-    let at = this.free.get(size)?.pop();
-    if (at === undefined) {
+    let at = -1;
+    for (let bin = binOf(size); bin < this.bins.length; bin++) {
+      const list = this.bins[bin];
+      if (list.length === 0) continue;
+      at = list[list.length - 1];
+      const rest = this.free.get(at)!.size - size;
+      this.unfree(at);
+      if (rest > 0) this.addFree(at + size, rest);
+      break;
+    }
+    if (at < 0) {
       if (this.top + size > this.maxBytes || !this.reach(this.top + size)) return -1;
       at = this.top;
       this.top += size;
@@ -85,13 +122,50 @@ export class Arena {
 
   /** Gives the block at `at` back. */
   release(at: number): void {
-    const size = this.live.get(at);
+    let size = this.live.get(at);
     if (size === undefined) throw new BackendError(`cpu backend: the WebAssembly memory has no block in use at ${at} (freed twice?)`);
     this.live.delete(at);
     this.liveBytes -= size;
-    const list = this.free.get(size);
-    if (list) list.push(at);
-    else this.free.set(size, [at]);
+    const before = this.freeEnds.get(at);
+    if (before !== undefined) {
+      size += at - before;
+      at = before;
+      this.unfree(before);
+    }
+    const after = this.free.get(at + size);
+    if (after) {
+      this.unfree(at + size);
+      size += after.size;
+    }
+    if (at + size === this.top) this.top = at;
+    else this.addFree(at, size);
+  }
+
+  /** Bytes from the start of the memory to the end of the highest block in use (the top). */
+  get usedBytes(): number {
+    return this.top;
+  }
+
+  private addFree(at: number, size: number): void {
+    const bin = binOf(size);
+    while (this.bins.length <= bin) this.bins.push([]);
+    const list = this.bins[bin];
+    this.free.set(at, { size, bin, slot: list.length });
+    this.freeEnds.set(at + size, at);
+    list.push(at);
+  }
+
+  /** Takes the free block at `at` out of the free blocks (its bin's last block takes its slot). */
+  private unfree(at: number): void {
+    const block = this.free.get(at)!;
+    const list = this.bins[block.bin];
+    const last = list.pop()!;
+    if (last !== at) {
+      list[block.slot] = last;
+      this.free.get(last)!.slot = block.slot;
+    }
+    this.free.delete(at);
+    this.freeEnds.delete(at + block.size);
   }
 
   /** Grows the memory to at least `bytes`, by a quarter of its size at least (fewer, larger grows); false where it cannot. */
