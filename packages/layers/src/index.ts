@@ -3,6 +3,7 @@ export * from './initializers.js';
 export * from './regularizers.js';
 export { Layer, type LayerArgs, type CallArgs, type SymbolicCallArgs, type Mask, type LayerWeight, type Tensors, type SymbolicTensors } from './engine/layer.js';
 export { SymbolicTensor, formatLayerShape, type LayerShape, type Node, type SymbolicMask } from './engine/symbolic.js';
+export { getKerasMask, setKerasMask } from './engine/keras_mask.js';
 export { clearSession } from './engine/naming.js';
 export { Model, type ModelArgs, type Data } from './engine/model.js';
 export { Sequential, type SequentialArgs } from './engine/sequential.js';

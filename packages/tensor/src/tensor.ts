@@ -44,6 +44,8 @@ export class Tensor implements TensorInfo {
   dataId: DataId;
   /** @internal Set by `keep()`: no `tidy` disposes this tensor. */
   kept = false;
+  /** @internal A handle that lives as long as this tensor (see `Engine.attach`): a layer's Keras mask. */
+  attached: Tensor | undefined = undefined;
   private disposedFlag = false;
 
   /**

@@ -15,6 +15,7 @@ import {
 } from '@tessera/tensor';
 import { getInitializer, type InitializerIdentifier } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
+import { kerasMasksOf, tieKerasMasks } from './keras_mask.js';
 import { toSnakeCase, uniqueName } from './naming.js';
 import { SymbolicTensor, formatLayerShape, type LayerShape, type Node, type SymbolicMask } from './symbolic.js';
 
@@ -218,7 +219,7 @@ export abstract class Layer {
   applyMasked(inputs: Tensors, args: CallArgs, inputMask?: Mask): { outputs: Tensors; mask: Mask } {
     // As Keras, `call` gets the mask of its first input (a sequence's, before initial states).
     const first = Array.isArray(inputMask) ? inputMask[0] : inputMask;
-    const outputs = this.apply(inputs, first ? { ...args, mask: first } : args);
+    const outputs = this.applyEager(inputs, first ? { ...args, mask: first } : args);
     return { outputs, mask: this.computeMask(inputs, inputMask) };
   }
 
@@ -254,7 +255,15 @@ export abstract class Layer {
 
   /**
    * Calls the layer: eagerly on tensors, or symbolically on `SymbolicTensor`s (building
-   * a functional graph). Builds the layer on first use.
+   * a functional graph). Builds the layer on first use. An eager call, as Keras's, takes the
+   * mask tied to its input (see {@link getKerasMask}) when `args.mask` is not given, and ties
+   * its output's mask ({@link Layer.computeMask}) to the output: a chain of calls carries the
+   * mask of `Embedding({ maskZero: true })` or `Masking` to the recurrent layers.
+   * @example
+   * ```ts
+   * const e = new Embedding({ inputDim: 100, outputDim: 8, maskZero: true }).apply(ids) as Tensor;
+   * const h = new LSTM({ units: 16 }).apply(e); // the zeros of `ids` are skipped
+   * ```
    */
   apply(inputs: SymbolicTensors, args?: SymbolicCallArgs): SymbolicTensors;
   apply(inputs: Tensors, args?: CallArgs): Tensors;
@@ -271,13 +280,36 @@ export abstract class Layer {
     if (list.some((t) => (t instanceof SymbolicTensor) !== symbolic)) {
       throw new ValueError(`${this.name}: cannot mix symbolic and real tensors in one call`);
     }
-    const shapes = list.map((t) => (symbolic ? t.shape : [null, ...t.shape.slice(1)]) as LayerShape);
-    const shapeArg = Array.isArray(inputs) ? shapes : shapes[0];
+    if (symbolic) {
+      const shapeArg = this.buildFor(list, Array.isArray(inputs));
+      return this.applySymbolic(list as SymbolicTensor[], shapeArg, args.mask as SymbolicMask | undefined);
+    }
+    if (args.mask instanceof SymbolicTensor || Array.isArray(args.mask)) throw new ValueError(`${this.name}: a symbolic mask needs symbolic inputs`);
+    // As Keras's `__call__`: the mask given, else the ones tied to the inputs; the output's tied to it.
+    const eager = inputs as Tensors;
+    const { mask, ...rest } = args as CallArgs;
+    const previous = mask ?? kerasMasksOf(eager);
+    const { outputs, mask: outMask } = this.applyMasked(eager, rest, previous);
+    tieKerasMasks(outputs, outMask, previous);
+    return outputs;
+  }
+
+  /** Builds the layer for the shapes of `list` (batch left open) on first use, checks them, and returns them as `build` takes them. */
+  private buildFor(list: (Tensor | SymbolicTensor)[], asList: boolean): LayerShape | LayerShape[] {
+    const shapes = list.map((t) => (t instanceof SymbolicTensor ? t.shape : [null, ...t.shape.slice(1)]) as LayerShape);
+    const shapeArg = asList ? shapes : shapes[0];
     if (!this.built) this.build(shapeArg);
     this.assertInputShapes(list.map((t) => t.shape as LayerShape));
-    if (symbolic) return this.applySymbolic(list as SymbolicTensor[], shapeArg, args.mask as SymbolicMask | undefined);
-    if (args.mask instanceof SymbolicTensor || Array.isArray(args.mask)) throw new ValueError(`${this.name}: a symbolic mask needs symbolic inputs`);
-    return this.call(inputs as Tensors, args as CallArgs);
+    return shapeArg;
+  }
+
+  /** `call` on real tensors, after building and checking the shapes: what a model runs for each layer (masks are the model's business). */
+  private applyEager(inputs: Tensors, args: CallArgs): Tensors {
+    this.assertUsable('be called');
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length === 0) throw new ValueError(`${this.name}: called with no inputs`);
+    this.buildFor(list, Array.isArray(inputs));
+    return this.call(inputs, args);
   }
 
   private applySymbolic(inputs: SymbolicTensor[], shapeArg: LayerShape | LayerShape[], mask: SymbolicMask | undefined): SymbolicTensors {

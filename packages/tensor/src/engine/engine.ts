@@ -160,6 +160,24 @@ export class Engine {
     return this.track(this.newHandle(backend.write(values, shape, dtype), shape, dtype, backend));
   }
 
+  /**
+   * @internal Ties to `owner` a new handle to `companion`'s values, which lives exactly as long
+   * as `owner`: no `tidy` disposes it, disposing `owner` disposes it (so a tensor returned from
+   * a `tidy` keeps it, and nothing outlives its owner). Replaces what was tied before; with
+   * `undefined`, just drops that. Layers tie Keras masks to their outputs this way (`getKerasMask`
+   * in @tessera/layers).
+   */
+  attach(owner: Tensor, companion: Tensor | undefined): void {
+    const before = owner.attached;
+    if (companion) {
+      this.assertLive(owner, 'attach');
+      this.assertLive(companion, 'attach');
+      const entry = this.data.get(companion.dataId)!;
+      owner.attached = this.newHandle(companion.dataId, companion.shape, companion.dtype, entry.backend);
+    } else owner.attached = undefined;
+    if (before) this.disposeTensor(before);
+  }
+
   /** A new handle to a buffer, counted as a live tensor and as a reference to the buffer. */
   private newHandle(dataId: DataId, shape: Shape, dtype: DType, backend: Backend, id?: number): Tensor {
     const entry = this.data.get(dataId);
@@ -183,6 +201,11 @@ export class Engine {
     t.markDisposed();
     this.liveTensors--;
     this.release(t.dataId);
+    const attached = t.attached;
+    if (attached) {
+      t.attached = undefined;
+      this.disposeTensor(attached);
+    }
     // Only a Variable has a name (cheaper than `instanceof`, which checks brands across copies).
     const name = (t as Partial<Variable>).name;
     if (name !== undefined && this.variables.get(name) === t) this.variables.delete(name);
