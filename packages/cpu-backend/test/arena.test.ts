@@ -206,6 +206,32 @@ describe.runIf(wasmTensorMemoryAvailable())('tensors in WebAssembly memory', () 
     }
   });
 
+  // The LSTM step in place (the sums written into the gates, updated there on both threads)
+  // against the copying path of ordinary arrays: the same bits, batch 14 (row chunks of 4, the
+  // last of 2) and 24 units; with 'always' the product and the rows are split (two jobs).
+  it('runs the LSTM cell update and its gradient in place, split by rows, with the bits of the copying path', () => {
+    const [batch, units] = [14, 24];
+    const results = (['js/off', 'wasm/off', 'wasm/always'] as const).map((path) => {
+      const [where, threads] = path.split('/') as ['js' | 'wasm', 'off' | 'always'];
+      setTensorMemory(where);
+      setGemmThreads(threads);
+      return tidy(() => {
+        const shapes = [[batch, 4 * units], [batch, units], [batch, units], [units, 4 * units]];
+        // Outputs of a kernel, so that they live where `where` says (all have 256 elements or more).
+        const [xw, h, c, kernel] = shapes.map((shape, i) => relu(randomUniform(shape, { minval: -0.5, maxval: 1, seed: 3 + i })));
+        const splits = gemmThreadSplits();
+        const [hNext, cNext, gates] = engine.runKernelOutputs('LSTMCell', [xw, h, c, kernel], {} as never);
+        if (path === 'wasm/always') expect(gemmThreadSplits() - splits).toBe(2);
+        // Its gradient from made-up dh and dc, in place too (one more split job).
+        const [dh, dc] = [0, 1].map((i) => relu(randomUniform([batch, units], { minval: -1, maxval: 1, seed: 11 + i })));
+        const grads = engine.runKernelOutputs('LSTMCellGrad', [dh, dc, c, gates, cNext], {} as never);
+        if (path === 'wasm/always') expect(gemmThreadSplits() - splits).toBe(3);
+        return [hNext, cNext, gates, ...grads].map((o) => Array.from(o.dataSync()));
+      });
+    });
+    for (const r of results.slice(1)) expect(r).toEqual(results[0]);
+  });
+
   it('gives every block back when the tensors go', () => {
     setTensorMemory('wasm');
     const live = getArena()!.liveBytes;

@@ -24,7 +24,7 @@ export const concatConfig: KernelConfig<'Concat', CpuBackend> = {
     }
     const outShape = first.shape.map((d, i) => (i === axis ? total : d));
     const outStrides = util.computeStrides(outShape);
-    const out = util.makeTypedArray(first.dtype, util.sizeFromShape(outShape));
+    const out = backend.alloc(first.dtype, util.sizeFromShape(outShape));
     let at = 0;
     for (const x of inputs) {
       stridedCopy(x.shape, backend.values(x), 0, util.computeStrides(x.shape), out, at * outStrides[axis], outStrides);

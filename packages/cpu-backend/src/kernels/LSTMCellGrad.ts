@@ -1,6 +1,6 @@
 import type { KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
-import { lstmGradRowsWasm, useCellLoops } from '../util/cell_wasm.js';
+import { lstmGradRowsInPlace, lstmGradRowsWasm, useCellLoops } from '../util/cell_wasm.js';
 
 /**
  * LSTMCellGrad: the gradient of LSTMCell's update in one pass over the saved gates:
@@ -18,7 +18,7 @@ export const lstmCellGradConfig: KernelConfig<'LSTMCellGrad', CpuBackend> = {
     const dz = backend.alloc('float32', batch * 4 * u) as Float32Array;
     const dcPrev = backend.alloc('float32', batch * u) as Float32Array;
     if (useCellLoops(u)) {
-      lstmGradRowsWasm(batch, u, dh, dc, c, gates, cNext, dz, dcPrev);
+      if (!lstmGradRowsInPlace(batch, u, dh, dc, c, gates, cNext, dz, dcPrev)) lstmGradRowsWasm(batch, u, dh, dc, c, gates, cNext, dz, dcPrev);
       return [backend.output(dz, [batch, 4 * u], 'float32'), backend.output(dcPrev, [batch, u], 'float32')];
     }
     for (let b = 0; b < batch; b++) {

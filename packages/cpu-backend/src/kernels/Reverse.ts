@@ -8,7 +8,7 @@ export const reverseConfig: KernelConfig<'Reverse', CpuBackend> = {
   backendName: 'cpu',
   kernelFunc: ({ inputs: [x], attrs, backend }) => {
     const axes = util.normalizeAxes(attrs.axes, x.shape.length, 'Reverse');
-    const out = util.makeTypedArray(x.dtype, util.sizeFromShape(x.shape));
+    const out = backend.alloc(x.dtype, util.sizeFromShape(x.shape));
     // Read each reversed axis from its last element with a negative stride.
     const strides = util.computeStrides(x.shape);
     let offset = 0;

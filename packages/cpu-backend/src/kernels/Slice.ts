@@ -8,7 +8,7 @@ export const sliceConfig: KernelConfig<'Slice', CpuBackend> = {
   backendName: 'cpu',
   kernelFunc: ({ inputs: [x], attrs: { begin, size }, backend }) => {
     const strides = util.computeStrides(x.shape);
-    const out = util.makeTypedArray(x.dtype, util.sizeFromShape(size));
+    const out = backend.alloc(x.dtype, util.sizeFromShape(size));
     const offset = begin.reduce((o, b, d) => o + b * strides[d], 0);
     stridedCopy(size, backend.values(x), offset, strides, out, 0, util.computeStrides(size));
     return backend.output(out, size, x.dtype);

@@ -8,7 +8,7 @@ export const tileConfig: KernelConfig<'Tile', CpuBackend> = {
   backendName: 'cpu',
   kernelFunc: ({ inputs: [x], attrs: { reps }, backend }) => {
     const outShape = x.shape.map((d, i) => d * reps[i]);
-    const out = util.makeTypedArray(x.dtype, util.sizeFromShape(outShape));
+    const out = backend.alloc(x.dtype, util.sizeFromShape(outShape));
     // The output seen as [reps0, d0, reps1, d1, ...], read from x with stride 0 along each reps axis.
     const strides = util.computeStrides(x.shape);
     const split = x.shape.flatMap((d, i) => [reps[i], d]);

@@ -1,7 +1,8 @@
 import type { TypedArray } from '@tessera/tensor';
 import type { Values } from './epilogue.js';
 import { useVectorLoops } from './elementwise_wasm.js';
-import { vectorInstance, type VectorExports } from './vector_wasm.js';
+import { getGemmThreads, runRowsSplit } from './gemm_threads.js';
+import { vectorInPlace, vectorInstance, type VectorExports } from './vector_wasm.js';
 
 /**
  * The recurrent cells' update on WebAssembly SIMD (`lstm_rows` and `gru_rows` in
@@ -66,6 +67,52 @@ function streamRows(
       y.set(heap.subarray(a, a + rows * w), row * w);
     });
   }
+}
+
+/** Whether a cell of `units` over `arrays` updates in place: the vector loops are on, the units fill whole vectors and every array lives in the shared WebAssembly memory. */
+export function cellInPlace(units: number, arrays: readonly ArrayBufferView[]): boolean {
+  return useCellLoops(units) && vectorInPlace(arrays) !== undefined;
+}
+
+/** Units of a cell update (rows x units) from which `'auto'` threads split it by rows. */
+const CELL_THREAD_MIN = 8192;
+
+/**
+ * Runs the vector module's row function `name` once over all `rows` rows where every array
+ * lives in the shared WebAssembly memory: `arrays` (with their floats per row) in the
+ * function's argument order, then the row count and `units`; the rows split between the
+ * GEMM's threads when large enough. Returns false (having done nothing) where an array is
+ * elsewhere or the units do not fill whole vectors.
+ */
+function rowsInPlace(name: 'lstm_rows' | 'lstm_grad_rows', rows: number, units: number, arrays: readonly (readonly [ArrayBufferView, number])[]): boolean {
+  const here = useCellLoops(units) ? vectorInPlace(arrays.map(([a]) => a)) : undefined;
+  if (!here) return false;
+  const args = [...here.at, rows, units];
+  const strides = [...arrays.map(([, w]) => w * 4), 0, 0];
+  const split = getGemmThreads() !== 'auto' || rows * units >= CELL_THREAD_MIN;
+  if (!split || !runRowsSplit(name, args, strides, arrays.length, rows, Math.ceil(rows / 4))) {
+    (here.ex[name] as (...a: number[]) => void)(...args);
+  }
+  return true;
+}
+
+/**
+ * The LSTM update of all `rows` rows in place: the gate sums already in `gates` (the GEMM
+ * wrote them there) replaced by the gate activations (`lstm_rows` reads a group's four sums
+ * before it writes them), `h'` and `c'` written where they are (see {@link rowsInPlace}).
+ */
+export function lstmRowsInPlace(rows: number, units: number, xw: TypedArray, c: TypedArray, gates: Float32Array, hNext: Float32Array, cNext: Float32Array): boolean {
+  const [u, g] = [units, 4 * units];
+  return rowsInPlace('lstm_rows', rows, units, [[gates, g], [xw, g], [c, u], [gates, g], [hNext, u], [cNext, u]]);
+}
+
+/** The gradient of the LSTM update of all `rows` rows in place (see `lstm_grad_rows` and {@link rowsInPlace}). */
+export function lstmGradRowsInPlace(
+  rows: number, units: number,
+  dh: TypedArray, dc: TypedArray, c: TypedArray, gates: TypedArray, cNext: TypedArray, dz: Float32Array, dcPrev: Float32Array,
+): boolean {
+  const [u, g] = [units, 4 * units];
+  return rowsInPlace('lstm_grad_rows', rows, units, [[dh, u], [dc, u], [c, u], [gates, g], [cNext, u], [dz, g], [dcPrev, u]]);
 }
 
 /** The LSTM update of `m` rows from row `row0`: gate sums as the GEMM hands them over, outputs written at those rows. */

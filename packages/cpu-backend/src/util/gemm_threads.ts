@@ -72,10 +72,11 @@ const GEMM_JOB = 0;
 export const CONV_FORWARD = 1;
 export const CONV_FILTER_GRAD = 2;
 /**
- * An elementwise function of the vector module (VECTOR_FUNCS[ARGS[0]]) over ARGS[1]
- * elements in chunks of SIZE: its arguments in the job's float slots (FARGS), those whose
- * bit is set in ARGS[2] byte addresses of arrays (moved to each chunk's first element),
- * the one at ARGS[3] the element count (each chunk's own).
+ * A function of the vector module (VECTOR_FUNCS[ARGS[0]]) over ARGS[1] elements (or rows)
+ * in chunks of SIZE: its ARGS[4] arguments in the job's float slots (FARGS), each moved by
+ * its stride (the float slots from STRIDES: bytes per element for an array's address, 0
+ * for the rest) times each chunk's first element, the one at ARGS[3] the count (each
+ * chunk's own).
  */
 const VECTOR_JOB = 3;
 /** Which variant of the modules runs the job: 0 separate multiply-adds, 1 fused (see multiply_add.ts). */
@@ -83,9 +84,10 @@ const VARIANT = KIND + 1;
 const CTL_SLOTS = VARIANT + 1;
 
 /** The slots of the job that {@link chunkLoop} reads, passed to it (the worker gets them as JSON). */
-const JOB = { NEXT, CHUNKS, ALONG, SIZE, ARGS, KIND, VARIANT, VECTOR_FUNCS: ['rmsprop', 'adam', 'sgd', 'relu', 'relu_grad', 'binary'] } as const;
-/** Float slots of a vector job's arguments (a SharedArrayBuffer of doubles beside the control block). */
-const FARGS = 20;
+/** Float slots of a vector job: its arguments, then from STRIDES their strides (a SharedArrayBuffer of doubles beside the control block). */
+const FARGS = 48;
+const STRIDES = 24;
+const JOB = { NEXT, CHUNKS, ALONG, SIZE, ARGS, KIND, VARIANT, STRIDES, VECTOR_FUNCS: ['rmsprop', 'adam', 'sgd', 'relu', 'relu_grad', 'binary', 'lstm_rows', 'lstm_grad_rows'] } as const;
 
 /**
  * The chunk loop both threads run on one job: take the next chunk (Atomics.add on NEXT),
@@ -110,12 +112,13 @@ function chunkLoop(
   const ex = exs[ctl[job.VARIANT]];
   const cx = cxs[ctl[job.VARIANT]];
   if (kind === 3) {
-    const [fn, total, mask, countAt, per] = [vx![job.VECTOR_FUNCS[ctl[job.ARGS]]], ctl[job.ARGS + 1], ctl[job.ARGS + 2], ctl[job.ARGS + 3], ctl[job.SIZE]];
-    const args = Array.from(fargs.subarray(0, ctl[job.ARGS + 4]));
+    const [fn, total, countAt, per, argc] = [vx![job.VECTOR_FUNCS[ctl[job.ARGS]]], ctl[job.ARGS + 1], ctl[job.ARGS + 3], ctl[job.SIZE], ctl[job.ARGS + 4]];
+    const args = Array.from(fargs.subarray(0, argc));
+    const strides = fargs.subarray(job.STRIDES, job.STRIDES + argc);
     const base = args.slice();
     for (let q = Atomics.add(ctl, job.NEXT, 1); q < chunks; q = Atomics.add(ctl, job.NEXT, 1)) {
       const first = q * per;
-      for (let i = 0; i < args.length; i++) args[i] = (mask >> i) & 1 ? base[i] + first * 4 : base[i];
+      for (let i = 0; i < args.length; i++) args[i] = base[i] + first * strides[i];
       args[countAt] = Math.min(per, total - first);
       fn(...args);
     }
@@ -426,13 +429,26 @@ const VECTOR_CHUNK = 1 << 14;
  * Returns false (having run nothing) where it stays on one thread.
  */
 export function runVectorSplit(name: string, args: readonly number[], addresses: readonly number[], countAt: number, n: number): boolean {
+  if (mode === 'auto' && n < VECTOR_THREAD_MIN) return false;
+  const strides = args.map((_, i) => (addresses.includes(i) ? 4 : 0));
+  return runRowsSplit(name, args, strides, countAt, n, VECTOR_CHUNK);
+}
+
+/**
+ * Runs the vector module's `name` over `rows` rows on both threads, `per` rows a chunk:
+ * `args` its arguments for all rows, `strides` the bytes each moves per row (a row of an
+ * array's address, 0 for the others), `countAt` the index of the row count. Returns false
+ * (having run nothing) where it stays on one thread (threads off or not ready, one chunk).
+ */
+export function runRowsSplit(name: string, args: readonly number[], strides: readonly number[], countAt: number, rows: number, per: number): boolean {
   const fn = (JOB.VECTOR_FUNCS as readonly string[]).indexOf(name);
-  if (fn < 0 || mode === 'off' || (mode === 'auto' && n < VECTOR_THREAD_MIN) || n <= VECTOR_CHUNK || !readyPool() || !pool!.vector) return false;
+  if (fn < 0 || mode === 'off' || rows <= per || !readyPool() || !pool!.vector) return false;
   const p = pool!;
   p.fargs.set(args);
+  p.fargs.set(strides, STRIDES);
   const job = new Array(14).fill(0) as GemmArgs;
-  [job[0], job[1], job[2], job[3], job[4]] = [fn, n, addresses.reduce((mask, i) => mask | (1 << i), 0), countAt, args.length];
-  runJob(VECTOR_JOB, job, Math.ceil(n / VECTOR_CHUNK), VECTOR_CHUNK, 0, [0, 0], 0, 0);
+  [job[0], job[1], job[3], job[4]] = [fn, rows, countAt, args.length];
+  runJob(VECTOR_JOB, job, Math.ceil(rows / per), per, 0, [0, 0], 0, 0);
   return true;
 }
 

@@ -113,3 +113,15 @@ export function matMulRows(a: MatrixView, b: MatrixView, m: number, n: number, k
   }
   new Gemm(m, n, k).run(a, b, out, 0, writer);
 }
+
+/**
+ * `A B` (A: m x k, B: k x n, float32) into `out` (m x n) on the WebAssembly SIMD GEMM, in
+ * place where `out` lives in the shared WebAssembly memory; false (having written nothing)
+ * where that GEMM is not the one in force or cannot hold the product.
+ */
+export function matMulInto(a: MatrixView, b: MatrixView, m: number, n: number, k: number, out: Float32Array): boolean {
+  if (getGemmImplementation() !== 'wasm') return false;
+  const done = new WasmGemm(m, n, k).run(a, b, out, 0);
+  WasmGemm.release();
+  return done;
+}

@@ -256,7 +256,7 @@ export abstract class Layer {
   /**
    * Calls the layer: eagerly on tensors, or symbolically on `SymbolicTensor`s (building
    * a functional graph). Builds the layer on first use. An eager call, as Keras's, takes the
-   * mask tied to its input (see {@link getKerasMask}) when `args.mask` is not given, and ties
+   * mask tied to its input (see `getKerasMask`) when `args.mask` is not given, and ties
    * its output's mask ({@link Layer.computeMask}) to the output: a chain of calls carries the
    * mask of `Embedding({ maskZero: true })` or `Masking` to the recurrent layers.
    * @example
