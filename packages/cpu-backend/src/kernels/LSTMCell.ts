@@ -1,6 +1,6 @@
 import type { KernelConfig, TypedArray } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
-import { cellInPlace as inPlace, lstmRowsInPlace, lstmRowsWasm, useCellLoops } from '../util/cell_wasm.js';
+import { cellInPlace, lstmRowsInPlace, lstmRowsWasm, useCellLoops } from '../util/cell_wasm.js';
 import type { RowWriter } from '../util/epilogue.js';
 import { matMulInto, matMulRows } from '../util/matmul.js';
 import { sigmoid } from '../util/scalar_math.js';
@@ -52,19 +52,19 @@ export const lstmCellConfig: KernelConfig<'LSTMCell', CpuBackend> = {
     const gates = backend.alloc('float32', batch * 4 * units) as Float32Array;
     const hNext = backend.alloc('float32', batch * units) as Float32Array;
     const cNext = backend.alloc('float32', batch * units) as Float32Array;
-    const outputs = () => [
+    const [xwv, cv] = [backend.values(xw), backend.values(c)];
+    const hView = { data: backend.values(h), offset: 0, rowStride: units, colStride: 1 };
+    const kView = { data: backend.values(kernel), offset: 0, rowStride: 4 * units, colStride: 1 };
+    // In WebAssembly memory: the sums straight into `gates`, then the update there, on both threads.
+    if (cellInPlace(units, [xwv, cv, gates, hNext, cNext]) && matMulInto(hView, kView, batch, 4 * units, units, gates)) {
+      lstmRowsInPlace(batch, units, xwv, cv, gates, hNext, cNext);
+    } else {
+      matMulRows(hView, kView, batch, 4 * units, units, gates, lstmRows(units, xwv, cv, gates, hNext, cNext));
+    }
+    return [
       backend.output(hNext, [batch, units], 'float32'),
       backend.output(cNext, [batch, units], 'float32'),
       backend.output(gates, [batch, 4 * units], 'float32'),
     ];
-    const hView = { data: backend.values(h), offset: 0, rowStride: units, colStride: 1 };
-    const kView = { data: backend.values(kernel), offset: 0, rowStride: 4 * units, colStride: 1 };
-    // In WebAssembly memory: the sums straight into `gates`, then the update there, on both threads.
-    if (inPlace(units, [backend.values(xw), backend.values(c), gates, hNext, cNext]) && matMulInto(hView, kView, batch, 4 * units, units, gates)) {
-      lstmRowsInPlace(batch, units, backend.values(xw), backend.values(c), gates, hNext, cNext);
-      return outputs();
-    }
-    matMulRows(hView, kView, batch, 4 * units, units, gates, lstmRows(units, backend.values(xw), backend.values(c), gates, hNext, cNext));
-    return outputs();
   },
 };

@@ -83,10 +83,10 @@ const VECTOR_JOB = 3;
 const VARIANT = KIND + 1;
 const CTL_SLOTS = VARIANT + 1;
 
-/** The slots of the job that {@link chunkLoop} reads, passed to it (the worker gets them as JSON). */
 /** Float slots of a vector job: its arguments, then from STRIDES their strides (a SharedArrayBuffer of doubles beside the control block). */
 const FARGS = 48;
 const STRIDES = 24;
+/** The slots of the job that {@link chunkLoop} reads, passed to it (the worker gets them as JSON). */
 const JOB = { NEXT, CHUNKS, ALONG, SIZE, ARGS, KIND, VARIANT, STRIDES, VECTOR_FUNCS: ['rmsprop', 'adam', 'sgd', 'relu', 'relu_grad', 'binary', 'lstm_rows', 'lstm_grad_rows'] } as const;
 
 /**

@@ -106,22 +106,18 @@ export function batchedMatMul(
  */
 export function matMulRows(a: MatrixView, b: MatrixView, m: number, n: number, k: number, out: Float32Array, writer: RowWriter): void {
   if (m === 0 || n === 0) return;
-  if (getGemmImplementation() === 'wasm') {
-    const done = new WasmGemm(m, n, k).run(a, b, out, 0, writer);
-    WasmGemm.release();
-    if (done) return;
-  }
-  new Gemm(m, n, k).run(a, b, out, 0, writer);
+  if (!matMulInto(a, b, m, n, k, out, writer)) new Gemm(m, n, k).run(a, b, out, 0, writer);
 }
 
 /**
  * `A B` (A: m x k, B: k x n, float32) into `out` (m x n) on the WebAssembly SIMD GEMM, in
- * place where `out` lives in the shared WebAssembly memory; false (having written nothing)
- * where that GEMM is not the one in force or cannot hold the product.
+ * place where `out` lives in the shared WebAssembly memory (through `writer`, if given, as
+ * {@link matMulRows}); false (having written nothing) where that GEMM is not the one in
+ * force or cannot hold the product.
  */
-export function matMulInto(a: MatrixView, b: MatrixView, m: number, n: number, k: number, out: Float32Array): boolean {
+export function matMulInto(a: MatrixView, b: MatrixView, m: number, n: number, k: number, out: Float32Array, writer?: RowWriter): boolean {
   if (getGemmImplementation() !== 'wasm') return false;
-  const done = new WasmGemm(m, n, k).run(a, b, out, 0);
+  const done = new WasmGemm(m, n, k).run(a, b, out, 0, writer);
   WasmGemm.release();
   return done;
 }
