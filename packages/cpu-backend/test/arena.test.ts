@@ -232,6 +232,33 @@ describe.runIf(wasmTensorMemoryAvailable())('tensors in WebAssembly memory', () 
     for (const r of results.slice(1)) expect(r).toEqual(results[0]);
   });
 
+  // The GRU step in place (the sums written into the first 3 units of each 4-unit row of the
+  // gates, updated there): 24 units stage the bias (72 floats live in ordinary memory), 88 read
+  // it where it is; batch 14 as above. With 'always', the product, the update and its gradient
+  // are three split jobs.
+  for (const units of [24, 88]) {
+    it(`runs the GRU cell update and its gradient in place, split by rows, with the bits of the copying path (${units} units)`, () => {
+      const batch = 14;
+      const results = (['js/off', 'wasm/off', 'wasm/always'] as const).map((path) => {
+        const [where, threads] = path.split('/') as ['js' | 'wasm', 'off' | 'always'];
+        setTensorMemory(where);
+        setGemmThreads(threads);
+        return tidy(() => {
+          const shapes = [[batch, 3 * units], [batch, units], [units, 3 * units], [3 * units]];
+          const [xw, h, kernel, bias] = shapes.map((shape, i) => relu(randomUniform(shape, { minval: -0.5, maxval: 1, seed: 5 + i })));
+          const splits = gemmThreadSplits();
+          const [hNext, gates] = engine.runKernelOutputs('GRUCell', [xw, h, kernel, bias], {} as never);
+          if (path === 'wasm/always') expect(gemmThreadSplits() - splits).toBe(2);
+          const dh = relu(randomUniform([batch, units], { minval: -1, maxval: 1, seed: 17 }));
+          const grads = engine.runKernelOutputs('GRUCellGrad', [dh, h, gates], {} as never);
+          if (path === 'wasm/always') expect(gemmThreadSplits() - splits).toBe(3);
+          return [hNext, gates, ...grads].map((o) => Array.from(o.dataSync()));
+        });
+      });
+      for (const r of results.slice(1)) expect(r).toEqual(results[0]);
+    });
+  }
+
   it('gives every block back when the tensors go', () => {
     setTensorMemory('wasm');
     const live = getArena()!.liveBytes;

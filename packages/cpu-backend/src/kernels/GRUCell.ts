@@ -1,8 +1,9 @@
-import type { KernelConfig, TypedArray } from '@tessera/tensor';
+import { BackendError, type KernelConfig, type TypedArray } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
-import { gruRowsWasm, useCellLoops } from '../util/cell_wasm.js';
+import { cellInPlace, gruRowsInPlace, gruRowsWasm, useCellLoops } from '../util/cell_wasm.js';
 import type { RowWriter } from '../util/epilogue.js';
-import { matMulRows } from '../util/matmul.js';
+import { matMulInto, matMulRows } from '../util/matmul.js';
+import { tensorArena } from '../util/arena.js';
 import { sigmoid } from '../util/scalar_math.js';
 
 /**
@@ -38,7 +39,10 @@ function gruRows(u: number, xw: TypedArray, h: TypedArray, bias: TypedArray, gat
 /**
  * GRUCell: one Keras GRU step (reset_after). `h @ recurrentKernel` runs on the GEMM
  * (WebAssembly SIMD where available) and the update is applied as its rows are copied
- * out: two outputs (`h'` and the z, r, hh, hz_h the gradient reads), nothing else.
+ * out: two outputs (`h'` and the z, r, hh, hz_h the gradient reads), nothing else. Where
+ * the arrays live in the shared WebAssembly memory, the GEMM writes its sums into the
+ * first three units of each row of the gates and the update runs there in place, split by
+ * rows between the threads.
  */
 export const gruCellConfig: KernelConfig<'GRUCell', CpuBackend> = {
   kernelName: 'GRUCell',
@@ -47,16 +51,26 @@ export const gruCellConfig: KernelConfig<'GRUCell', CpuBackend> = {
     const [batch, units] = h.shape;
     const gates = backend.alloc('float32', batch * 4 * units) as Float32Array;
     const hNext = backend.alloc('float32', batch * units) as Float32Array;
-    const hv = backend.values(h);
-    matMulRows(
-      { data: hv, offset: 0, rowStride: units, colStride: 1 },
-      { data: backend.values(kernel), offset: 0, rowStride: 3 * units, colStride: 1 },
-      batch,
-      3 * units,
-      units,
-      gates,
-      gruRows(units, backend.values(xw), hv, backend.values(bias), gates, hNext),
-    );
+    const [xwv, hv, bv] = [backend.values(xw), backend.values(h), backend.values(bias)];
+    const hView = { data: hv, offset: 0, rowStride: units, colStride: 1 };
+    const kView = { data: backend.values(kernel), offset: 0, rowStride: 3 * units, colStride: 1 };
+    if (cellInPlace(units, [xwv, hv, gates, hNext])) {
+      // A bias shorter than the arena's smallest tensors lives in ordinary memory: staged there for the call.
+      const arena = tensorArena()!;
+      const staged = arena.owns(bv) ? undefined : (arena.array('float32', bv.length) as Float32Array | undefined);
+      staged?.set(bv);
+      try {
+        const b = staged ?? bv;
+        if (arena.owns(b) && matMulInto(hView, kView, batch, 3 * units, units, gates, undefined, 4 * units)) {
+          // Every array was checked to be in the shared memory: the update cannot decline.
+          if (!gruRowsInPlace(batch, units, xwv, hv, b, gates, hNext)) throw new BackendError('GRUCell (cpu): the in-place update declined after the product');
+          return [backend.output(hNext, [batch, units], 'float32'), backend.output(gates, [batch, 4 * units], 'float32')];
+        }
+      } finally {
+        if (staged) arena.releaseArray(staged);
+      }
+    }
+    matMulRows(hView, kView, batch, 3 * units, units, gates, gruRows(units, xwv, hv, bv, gates, hNext));
     return [backend.output(hNext, [batch, units], 'float32'), backend.output(gates, [batch, 4 * units], 'float32')];
   },
 };

@@ -1,12 +1,13 @@
 import type { KernelConfig } from '@tessera/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
-import { gruGradRowsWasm, useCellLoops } from '../util/cell_wasm.js';
+import { gruGradRowsInPlace, gruGradRowsWasm, useCellLoops } from '../util/cell_wasm.js';
 
 /**
  * GRUCellGrad: the gradient of GRUCell's update in one pass over the saved gates:
  * `dhh = dh*(1-z)*(1-hh²)`, `dz = dh*(h-hh)*z(1-z)`, `dr = dhh*hz_h*r(1-r)`;
  * `dxw = [dz, dr, dhh]`, `dhz = [dz, dr, dhh*r]` and `dh*z`: on WebAssembly SIMD in float32
- * where the units fill whole vectors (see `useCellLoops`), else here in double, each rounded once.
+ * where the units fill whole vectors (see `useCellLoops`; in place, split by rows between the threads,
+ * where every array lives in the shared WebAssembly memory), else here in double, each rounded once.
  */
 export const gruCellGradConfig: KernelConfig<'GRUCellGrad', CpuBackend> = {
   kernelName: 'GRUCellGrad',
@@ -23,7 +24,7 @@ export const gruCellGradConfig: KernelConfig<'GRUCellGrad', CpuBackend> = {
       backend.output(dhDirect, [batch, u], 'float32'),
     ];
     if (useCellLoops(u)) {
-      gruGradRowsWasm(batch, u, dh, h, gates, dxw, dhz, dhDirect);
+      if (!gruGradRowsInPlace(batch, u, dh, h, gates, dxw, dhz, dhDirect)) gruGradRowsWasm(batch, u, dh, h, gates, dxw, dhz, dhDirect);
       return outputs();
     }
     for (let b = 0; b < batch; b++) {

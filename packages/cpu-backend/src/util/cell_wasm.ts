@@ -79,16 +79,19 @@ const CELL_THREAD_MIN = 8192;
 
 /**
  * Runs the vector module's row function `name` once over all `rows` rows where every array
- * lives in the shared WebAssembly memory: `arrays` (with their floats per row) in the
- * function's argument order, then the row count and `units`; the rows split between the
- * GEMM's threads when large enough. Returns false (having done nothing) where an array is
- * elsewhere or the units do not fill whole vectors.
+ * lives in the shared WebAssembly memory: `arrays` (with their floats per row, 0 for one
+ * row shared by all) in the function's argument order, then the row count, `units` and
+ * `extra`; the rows split between the GEMM's threads when large enough. Returns false
+ * (having done nothing) where an array is elsewhere or the units do not fill whole vectors.
  */
-function rowsInPlace(name: 'lstm_rows' | 'lstm_grad_rows', rows: number, units: number, arrays: readonly (readonly [ArrayBufferView, number])[]): boolean {
+function rowsInPlace(
+  name: 'lstm_rows' | 'lstm_grad_rows' | 'gru_rows' | 'gru_grad_rows',
+  rows: number, units: number, arrays: readonly (readonly [ArrayBufferView, number])[], extra: readonly number[] = [],
+): boolean {
   const here = useCellLoops(units) ? vectorInPlace(arrays.map(([a]) => a)) : undefined;
   if (!here) return false;
-  const args = [...here.at, rows, units];
-  const strides = [...arrays.map(([, w]) => w * 4), 0, 0];
+  const args = [...here.at, rows, units, ...extra];
+  const strides = [...arrays.map(([, w]) => w * 4), 0, 0, ...extra.map(() => 0)];
   const split = getGemmThreads() !== 'auto' || rows * units >= CELL_THREAD_MIN;
   if (!split || !runRowsSplit(name, args, strides, arrays.length, rows, Math.ceil(rows / 4))) {
     (here.ex[name] as (...a: number[]) => void)(...args);
@@ -113,6 +116,26 @@ export function lstmGradRowsInPlace(
 ): boolean {
   const [u, g] = [units, 4 * units];
   return rowsInPlace('lstm_grad_rows', rows, units, [[dh, u], [dc, u], [c, u], [gates, g], [cNext, u], [dz, g], [dcPrev, u]]);
+}
+
+/**
+ * The GRU update of all `rows` rows in place: the sums of `h @ recurrentKernel` already in
+ * the first 3 units of each 4-unit row of `gates` (the GEMM wrote them there) replaced by
+ * z, r, hh and hz_h (`gru_rows` reads a group's sums before it writes them), `h'` written
+ * where it is (see {@link rowsInPlace}). `bias` must live in the shared memory too.
+ */
+export function gruRowsInPlace(rows: number, units: number, xw: TypedArray, h: TypedArray, bias: TypedArray, gates: Float32Array, hNext: Float32Array): boolean {
+  const [u, g] = [units, 4 * units];
+  return rowsInPlace('gru_rows', rows, units, [[gates, g], [xw, 3 * u], [bias, 0], [h, u], [gates, g], [hNext, u]], [1]);
+}
+
+/** The gradient of the GRU update of all `rows` rows in place (see `gru_grad_rows` and {@link rowsInPlace}). */
+export function gruGradRowsInPlace(
+  rows: number, units: number,
+  dh: TypedArray, h: TypedArray, gates: TypedArray, dxw: Float32Array, dhz: Float32Array, dhDirect: Float32Array,
+): boolean {
+  const [u, w] = [units, 3 * units];
+  return rowsInPlace('gru_grad_rows', rows, units, [[dh, u], [h, u], [gates, 4 * u], [dxw, w], [dhz, w], [dhDirect, u]]);
 }
 
 /** The LSTM update of `m` rows from row `row0`: gate sums as the GEMM hands them over, outputs written at those rows. */
@@ -149,7 +172,7 @@ export function gruRowsWasm(
   const u = units;
   streamRows(
     sums, row0, m, [[xw, 3 * u], [h, u]], [[gates, 4 * u], [hNext, u]],
-    (ex, [hz, x, hAt, g, ho], rows) => ex.gru_rows(hz, x, 0, hAt, g, ho, rows, u),
+    (ex, [hz, x, hAt, g, ho], rows) => ex.gru_rows(hz, x, 0, hAt, g, ho, rows, u, 0),
     bias,
   );
 }

@@ -163,8 +163,9 @@ export class WasmGemm {
   ) {}
 
   /**
-   * Writes `A B` (A: m x k, B: k x n, float32) into `out` from `outOffset`, row-major m x n;
-   * with an `epilogue`, its bias and activation are applied as C is copied out.
+   * Writes `A B` (A: m x k, B: k x n, float32) into `out` from `outOffset`, row-major m x n
+   * with rows `outStride` floats apart (default n: packed); with an `epilogue` (rows packed
+   * only), its bias and activation are applied as C is copied out.
    *
    * Operands that live in the shared WebAssembly memory (see `setTensorMemory`) are read
    * where they are, and C is written straight into `out` when it lives there too and is
@@ -173,11 +174,12 @@ export class WasmGemm {
    * @returns false (having written nothing) when the wasm memory cannot hold the product;
    *   the caller then uses the JS GEMM
    */
-  run(a: MatrixView, b: MatrixView, out: Float32Array, outOffset: number, epilogue?: RowWriter): boolean {
+  run(a: MatrixView, b: MatrixView, out: Float32Array, outOffset: number, epilogue?: RowWriter, outStride = this.n): boolean {
     const { m, n, k } = this;
+    if (epilogue && outStride !== n) throw new BackendError('WasmGemm.run: an epilogue writes packed rows (outStride = n)');
     if (m === 0 || n === 0) return true;
     if (k === 0) {
-      out.fill(0, outOffset, outOffset + m * n);
+      for (let i = 0; i < m; i++) out.fill(0, outOffset + i * outStride, outOffset + i * outStride + n);
       epilogue?.rows(out, outOffset, n, out, outOffset, m);
       return true;
     }
@@ -200,6 +202,8 @@ export class WasmGemm {
     const aHere = arena?.owns(a.data as Float32Array) === true;
     const bHere = arena?.owns(b.data as Float32Array) === true;
     const cHere = arena?.owns(out) === true && mp === m && np === n && parts === 1 && !wide && (!epilogue || inWasm);
+    // C's row stride in bytes: out's own where C is written in place, else whole tiles.
+    const ldc = (cHere ? outStride : np) * bytes;
     // Scratch layout (bytes from its base, 16-aligned): this thread's pack buffers, the
     // worker's, C (mp x np, one per part), A, B, the bias; the ones in place take no room.
     const packA = wide ? PACK_A.f64 : PACK_A.f32;
@@ -220,7 +224,7 @@ export class WasmGemm {
       if (base >= 0 && exports) inst = { exports, memory: arena.memory, base };
     }
     if (!inst) {
-      if (aHere || bHere || cHere) return this.runCopying(a, b, out, outOffset, epilogue);
+      if (aHere || bHere || cHere) return this.runCopying(a, b, out, outOffset, epilogue, outStride);
       const held = plain.with(end);
       if (!held) return false;
       inst = { ...held, base: 0 };
@@ -242,7 +246,6 @@ export class WasmGemm {
       this.lastB = { data: b.data, offset: b.offset, at: bAt, memory: inst.memory };
     }
     const [ars, acs, brs, bcs] = [a.rowStride * 4, a.colStride * 4, b.rowStride * 4, b.colStride * 4];
-    const ldc = np * bytes;
     const [pa, pb] = [base, base + packA];
     const args: GemmArgs = [aAt, ars, acs, bAt, brs, bcs, cAt, ldc, m, n, k, pa, pb, wide ? 1 : 0];
     if (split) runSplit(args, split, [base + packA + packB, base + 2 * packA + packB]);
@@ -258,26 +261,26 @@ export class WasmGemm {
       const bias = (epilogue as Epilogue).bias as Float32Array;
       heap.fill(0, biasAt / 4 + n, biasAt / 4 + np);
       heap.set(bias, biasAt / 4);
-      bias_act(cAt, np * 4, m, np, biasAt, (epilogue as Epilogue).wasmCode);
+      bias_act(cAt, cHere ? ldc : np * 4, m, np, biasAt, (epilogue as Epilogue).wasmCode);
     }
     if (cHere) return true;
 
     const c = heap.subarray(cAt / 4, cAt / 4 + mp * np);
     if (epilogue && !inWasm) epilogue.rows(c, 0, np, out, outOffset, m);
-    else if (np === n) out.set(c.subarray(0, m * n), outOffset);
-    else for (let i = 0; i < m; i++) out.set(c.subarray(i * np, i * np + n), outOffset + i * n);
+    else if (np === n && outStride === n) out.set(c.subarray(0, m * n), outOffset);
+    else for (let i = 0; i < m; i++) out.set(c.subarray(i * np, i * np + n), outOffset + i * outStride);
     return true;
   }
 
   /** {@link WasmGemm.run} on the plain memory, every operand copied (where the shared memory has no room for the product's scratch). */
-  private runCopying(a: MatrixView, b: MatrixView, out: Float32Array, outOffset: number, epilogue?: RowWriter): boolean {
+  private runCopying(a: MatrixView, b: MatrixView, out: Float32Array, outOffset: number, epilogue: RowWriter | undefined, outStride: number): boolean {
     const copy = (v: MatrixView, rows: number, cols: number): MatrixView => {
       const len = extent(v, rows, cols);
       return { ...v, data: (v.data as Float32Array).slice(v.offset, v.offset + len), offset: 0 };
     };
     const c = new Float32Array(this.m * this.n);
     if (!new WasmGemm(this.m, this.n, this.k).run(copy(a, this.m, this.k), copy(b, this.k, this.n), c, 0, epilogue)) return false;
-    out.set(c, outOffset);
+    for (let i = 0; i < this.m; i++) out.set(c.subarray(i * this.n, (i + 1) * this.n), outOffset + i * outStride);
     return true;
   }
 

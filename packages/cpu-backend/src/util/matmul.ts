@@ -110,14 +110,15 @@ export function matMulRows(a: MatrixView, b: MatrixView, m: number, n: number, k
 }
 
 /**
- * `A B` (A: m x k, B: k x n, float32) into `out` (m x n) on the WebAssembly SIMD GEMM, in
- * place where `out` lives in the shared WebAssembly memory (through `writer`, if given, as
- * {@link matMulRows}); false (having written nothing) where that GEMM is not the one in
- * force or cannot hold the product.
+ * `A B` (A: m x k, B: k x n, float32) into `out` (m rows of n, `outStride` floats apart:
+ * the first n of wider rows, as a GRU's sums go into its gates) on the WebAssembly SIMD
+ * GEMM, in place where `out` lives in the shared WebAssembly memory (through `writer`, if
+ * given, as {@link matMulRows}: packed rows only); false (having written nothing) where
+ * that GEMM is not the one in force or cannot hold the product.
  */
-export function matMulInto(a: MatrixView, b: MatrixView, m: number, n: number, k: number, out: Float32Array, writer?: RowWriter): boolean {
+export function matMulInto(a: MatrixView, b: MatrixView, m: number, n: number, k: number, out: Float32Array, writer?: RowWriter, outStride = n): boolean {
   if (getGemmImplementation() !== 'wasm') return false;
-  const done = new WasmGemm(m, n, k).run(a, b, out, 0, writer);
+  const done = new WasmGemm(m, n, k).run(a, b, out, 0, writer, outStride);
   WasmGemm.release();
   return done;
 }

@@ -29,7 +29,7 @@ export interface VectorExports {
   lstm_rows(z: number, xw: number, c: number, gates: number, h: number, co: number, rows: number, units: number): void;
   lstm_grad_rows(dh: number, dc: number, c: number, gates: number, cn: number, dz: number, dcp: number, rows: number, units: number): void;
   gru_grad_rows(dh: number, h: number, gates: number, dxw: number, dhz: number, dhd: number, rows: number, units: number): void;
-  gru_rows(hz: number, xw: number, b: number, h: number, gates: number, ho: number, rows: number, units: number): void;
+  gru_rows(hz: number, xw: number, b: number, h: number, gates: number, ho: number, rows: number, units: number, wide: number): void;
   maxpool(
     x: number, y: number, at: number, tab: number, images: number, inH: number, inW: number, c: number, outH: number, outW: number,
     kh: number, kw: number, sh: number, sw: number, top: number, left: number, grad: number,

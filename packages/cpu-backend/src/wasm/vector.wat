@@ -562,13 +562,15 @@
       (br $next))))
 
   ;; The GRU update (reset_after) of `rows` rows of `units` (a multiple of 4) from the sums
-  ;; hz = h @ kernel (rows x 3 units, order z, r, h), xw (same layout), the bias (3 units)
-  ;; and h: z, r = sigmoid(xw + (hz + b)), hz_h = hz + b, hh = tanh(xw_h + r hz_h),
+  ;; hz = h @ kernel (rows x 3 units, order z, r, h; with $wide, rows 4 units apart: the GEMM
+  ;; wrote them into the gates, which this then overwrites in place, each group of four
+  ;; units read before it is written), xw (rows x 3 units), the bias (3 units) and h:
+  ;; z, r = sigmoid(xw + (hz + b)), hz_h = hz + b, hh = tanh(xw_h + r hz_h),
   ;; h' = z h + (1 - z) hh; gates (rows x 4 units) = z, r, hh, hz_h.
   (func (export "gru_rows")
     (param $hz i32) (param $xw i32) (param $b i32) (param $h i32) (param $gates i32) (param $ho i32)
-    (param $rows i32) (param $units i32)
-    (local $e i32) (local $end i32) (local $j i32) (local $x i32) (local $s i32) (local $u i32)
+    (param $rows i32) (param $units i32) (param $wide i32)
+    (local $e i32) (local $end i32) (local $j i32) (local $x i32) (local $s i32) (local $y i32) (local $u i32)
     (local $zv v128) (local $r v128) (local $hzh v128) (local $hh v128)
     (local.set $end (i32.shl (i32.mul (local.get $rows) (local.get $units)) (i32.const 2)))
     (local.set $u (i32.shl (local.get $units) (i32.const 2)))
@@ -578,17 +580,21 @@
       (local.set $j (i32.rem_u (local.get $e) (local.get $u)))
       (local.set $x (i32.add (local.get $e) (i32.mul (i32.const 2) (i32.sub (local.get $e) (local.get $j)))))
       (local.set $s (i32.add (local.get $x) (i32.sub (local.get $e) (local.get $j))))
+      ;; The sums' place: in rows of 4u (in place) or 3u.
+      (local.set $y (i32.add (local.get $hz) (select (local.get $s) (local.get $x) (local.get $wide))))
       (local.set $zv (call $sigmoid4
         (f32x4.add (v128.load (i32.add (local.get $xw) (local.get $x)))
-          (f32x4.add (v128.load (i32.add (local.get $hz) (local.get $x))) (v128.load (i32.add (local.get $b) (local.get $j)))))))
+          (f32x4.add (v128.load (local.get $y)) (v128.load (i32.add (local.get $b) (local.get $j)))))))
       (local.set $x (i32.add (local.get $x) (local.get $u)))
+      (local.set $y (i32.add (local.get $y) (local.get $u)))
       (local.set $j (i32.add (local.get $j) (local.get $u)))
       (local.set $r (call $sigmoid4
         (f32x4.add (v128.load (i32.add (local.get $xw) (local.get $x)))
-          (f32x4.add (v128.load (i32.add (local.get $hz) (local.get $x))) (v128.load (i32.add (local.get $b) (local.get $j)))))))
+          (f32x4.add (v128.load (local.get $y)) (v128.load (i32.add (local.get $b) (local.get $j)))))))
       (local.set $x (i32.add (local.get $x) (local.get $u)))
+      (local.set $y (i32.add (local.get $y) (local.get $u)))
       (local.set $j (i32.add (local.get $j) (local.get $u)))
-      (local.set $hzh (f32x4.add (v128.load (i32.add (local.get $hz) (local.get $x))) (v128.load (i32.add (local.get $b) (local.get $j)))))
+      (local.set $hzh (f32x4.add (v128.load (local.get $y)) (v128.load (i32.add (local.get $b) (local.get $j)))))
       (local.set $hh (call $tanh4
         (f32x4.add (v128.load (i32.add (local.get $xw) (local.get $x))) (f32x4.mul (local.get $r) (local.get $hzh)))))
       (v128.store (i32.add (local.get $gates) (local.get $s)) (local.get $zv))
