@@ -9,8 +9,11 @@
 ;; (src/util/arena.ts) the host runs them on the tensors in place instead of on copied chunks.
 ;;
 ;; Each function reads its inputs and writes its outputs at byte addresses in the imported
-;; memory, `n` floats each, rounded up to whole vectors (the host gives every array room for
-;; that and ignores the extra lanes). The host (src/util/vector_wasm.ts) copies a chunk of
+;; memory, `n` floats each, rounded up to whole vectors (`binary`, `relu` and `relu_grad`,
+;; whose loops take two vectors a step: to 8 floats; the host gives every array room for that,
+;; as arena blocks and staging chunks are whole 64-byte lines, and ignores the extra lanes).
+;; The streaming loops move their pointers and test the end once per step: with an index
+;; added to each address and the test at the top, `binary` ran at a third of this speed. The host (src/util/vector_wasm.ts) copies a chunk of
 ;; each input in, calls the function, and copies the chunk of each output out: the chunks
 ;; stay in the L1 cache, so the copies cost little, and the square roots and divisions run
 ;; four at a time (the JavaScript loops run them one at a time in double precision).
@@ -303,18 +306,20 @@
       (br $image)))
   )
 ;; Relu on bit patterns, as the TypeScript loop: a set sign bit clears the value to +0
-  ;; unless it is a NaN. `n` floats, rounded up to whole vectors.
+  ;; unless it is a NaN. `n` floats, rounded up to 8.
   (func (export "relu") (param $x i32) (param $o i32) (param $n i32)
-    (local $i i32) (local $end i32) (local $v v128)
-    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-      (local.set $v (v128.load (i32.add (local.get $x) (local.get $i))))
-      (v128.store (i32.add (local.get $o) (local.get $i))
-        (v128.andnot (local.get $v)
-          (v128.andnot (i32x4.shr_s (local.get $v) (i32.const 31)) (f32x4.ne (local.get $v) (local.get $v)))))
-      (local.set $i (i32.add (local.get $i) (i32.const 16)))
-      (br $next))))
+    (local $end i32) (local $v v128) (local $w v128)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (local.set $end (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
+    (loop $next
+      (local.set $v (v128.load (local.get $x)))
+      (local.set $w (v128.load offset=16 (local.get $x)))
+      (v128.store (local.get $o)
+        (v128.andnot (local.get $v) (v128.andnot (i32x4.shr_s (local.get $v) (i32.const 31)) (f32x4.ne (local.get $v) (local.get $v)))))
+      (v128.store offset=16 (local.get $o)
+        (v128.andnot (local.get $w) (v128.andnot (i32x4.shr_s (local.get $w) (i32.const 31)) (f32x4.ne (local.get $w) (local.get $w)))))
+      (local.set $x (i32.add (local.get $x) (i32.const 32)))
+      (br_if $next (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 32))) (local.get $end)))))
 
 ;; out[k] = x[k] OP s as one byte (1 or 0; NaN compares false), OP by `op`: 0 >, 1 >=,
   ;; 2 <, 3 <=. `n` floats, rounded up to 16.
@@ -353,24 +358,41 @@
       (br $next))))
 
   ;; out = a OP b elementwise, float32, OP by `op`: 0 +, 1 -, 2 *, 3 /. `n` floats, rounded
-  ;; up to whole vectors (a scalar operand is staged by the host as a run of copies).
+  ;; up to 8 (a scalar operand is staged by the host as a run of copies).
   (func (export "binary") (param $a i32) (param $b i32) (param $o i32) (param $n i32) (param $op i32)
-    (local $i i32) (local $end i32) (local $x v128) (local $y v128) (local $r v128)
-    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-      (local.set $x (v128.load (i32.add (local.get $a) (local.get $i))))
-      (local.set $y (v128.load (i32.add (local.get $b) (local.get $i))))
-      (if (i32.eq (local.get $op) (i32.const 0))
-        (then (local.set $r (f32x4.add (local.get $x) (local.get $y))))
-        (else (if (i32.eq (local.get $op) (i32.const 1))
-          (then (local.set $r (f32x4.sub (local.get $x) (local.get $y))))
-          (else (if (i32.eq (local.get $op) (i32.const 2))
-            (then (local.set $r (f32x4.mul (local.get $x) (local.get $y))))
-            (else (local.set $r (f32x4.div (local.get $x) (local.get $y)))))))))
-      (v128.store (i32.add (local.get $o) (local.get $i)) (local.get $r))
-      (local.set $i (i32.add (local.get $i) (i32.const 16)))
-      (br $next))))
+    (local $end i32)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (local.set $end (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
+    ;; One loop per operation, so that none tests the operation per element.
+    (block $div (block $mul (block $sub (block $add
+      (br_table $add $sub $mul $div (local.get $op)))
+        (loop $l_add
+          (v128.store (local.get $o) (f32x4.add (v128.load (local.get $a)) (v128.load (local.get $b))))
+          (v128.store offset=16 (local.get $o) (f32x4.add (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b))))
+          (local.set $a (i32.add (local.get $a) (i32.const 32)))
+          (local.set $b (i32.add (local.get $b) (i32.const 32)))
+          (br_if $l_add (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 32))) (local.get $end))))
+        (return))
+      (loop $l_sub
+          (v128.store (local.get $o) (f32x4.sub (v128.load (local.get $a)) (v128.load (local.get $b))))
+          (v128.store offset=16 (local.get $o) (f32x4.sub (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b))))
+          (local.set $a (i32.add (local.get $a) (i32.const 32)))
+          (local.set $b (i32.add (local.get $b) (i32.const 32)))
+          (br_if $l_sub (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 32))) (local.get $end))))
+      (return))
+    (loop $l_mul
+          (v128.store (local.get $o) (f32x4.mul (v128.load (local.get $a)) (v128.load (local.get $b))))
+          (v128.store offset=16 (local.get $o) (f32x4.mul (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b))))
+          (local.set $a (i32.add (local.get $a) (i32.const 32)))
+          (local.set $b (i32.add (local.get $b) (i32.const 32)))
+          (br_if $l_mul (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 32))) (local.get $end))))
+    (return))
+    (loop $l_div
+          (v128.store (local.get $o) (f32x4.div (v128.load (local.get $a)) (v128.load (local.get $b))))
+          (v128.store offset=16 (local.get $o) (f32x4.div (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b))))
+          (local.set $a (i32.add (local.get $a) (i32.const 32)))
+          (local.set $b (i32.add (local.get $b) (i32.const 32)))
+          (br_if $l_div (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 32))) (local.get $end)))))
 
     ;; out[k] = c[k] != 0 ? a[k] : b[k] on 4-byte elements (the bits are copied), `c` one byte
   ;; each; with flags & 1 `a` is one element for all, with flags & 2 `b` is (a single element
@@ -655,22 +677,26 @@
       (v128.store (i32.add (local.get $dhd) (local.get $e)) (f32x4.mul (local.get $dhv) (local.get $z)))
       (local.set $e (i32.add (local.get $e) (i32.const 16)))
       (br $next))))
-;; The gradient of relu and relu6 from dy and their output y, as passPositive
+  ;; The gradient of relu and relu6 from dy and their output y, as passPositive
   ;; (src/kernels/FusedActivationGrad.ts): dy's bits where 0 < bits(y) <= limit, else +0.
   ;; bits - 1 <u limit, as a signed compare (SSE has none unsigned) with both shifted by 2^31.
-  ;; `n` floats, rounded up to whole vectors.
+  ;; `n` floats, rounded up to 8.
   (func (export "relu_grad") (param $dy i32) (param $y i32) (param $o i32) (param $n i32) (param $limit i32)
-    (local $i i32) (local $end i32)
-    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-      (v128.store (i32.add (local.get $o) (local.get $i))
-        (v128.and (v128.load (i32.add (local.get $dy) (local.get $i)))
-          (i32x4.lt_s
-            (i32x4.add (v128.load (i32.add (local.get $y) (local.get $i))) (i32x4.splat (i32.const 0x7fffffff)))
-            (i32x4.splat (i32.xor (local.get $limit) (i32.const 0x80000000))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 16)))
-      (br $next))))
+    (local $end i32) (local $bias v128) (local $top v128)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (local.set $bias (i32x4.splat (i32.const 0x7fffffff)))
+    (local.set $top (i32x4.splat (i32.xor (local.get $limit) (i32.const 0x80000000))))
+    (local.set $end (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
+    (loop $next
+      (v128.store (local.get $o)
+        (v128.and (v128.load (local.get $dy))
+          (i32x4.lt_s (i32x4.add (v128.load (local.get $y)) (local.get $bias)) (local.get $top))))
+      (v128.store offset=16 (local.get $o)
+        (v128.and (v128.load offset=16 (local.get $dy))
+          (i32x4.lt_s (i32x4.add (v128.load offset=16 (local.get $y)) (local.get $bias)) (local.get $top))))
+      (local.set $dy (i32.add (local.get $dy) (i32.const 32)))
+      (local.set $y (i32.add (local.get $y) (i32.const 32)))
+      (br_if $next (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 32))) (local.get $end)))))
 
   ;; Column sums of `rows` rows of `cols` floats at x, added to the `cols` doubles at acc in
   ;; the order of sumLeading's TypeScript loop (src/kernels/reduce.ts), so with the same
