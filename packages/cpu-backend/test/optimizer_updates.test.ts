@@ -19,7 +19,7 @@ import {
   tidy,
   type Tensor,
 } from '@tessera/tensor';
-import { setVectorImplementation, type VectorImplementation } from '../src/index.js';
+import { getTensorMemory, setVectorImplementation, type VectorImplementation } from '../src/index.js';
 import { engine, randomFloats, t } from './helpers.js';
 
 const positive = (n: number, seed: number) => randomFloats(n, seed).map((v) => Math.abs(v) + 0.01);
@@ -133,4 +133,58 @@ for (const impl of ['js', 'wasm'] as VectorImplementation[]) describe(`update ke
       });
     });
   }
+});
+
+// `inPlace`: the kernel writes over the variable and its slots only where each is the one
+// handle to its buffer, no tape records and (with the WebAssembly tensor memory on) the buffer
+// lives there; the values are the same bits either way.
+describe('update kernels in place', () => {
+  const n = 4099;
+  const attrs = { learningRate: 0.01, rho: 0.9, momentum: 0.5, epsilon: 1e-7, centered: true };
+  /** Fresh buffers made by a kernel (so in the tensor memory), one handle each. */
+  const fresh = () => [1, 2, 3, 4, 5].map((seed, i) => mul(t(i === 2 ? positive(n, seed) : randomFloats(n, seed), [n]), 1));
+
+  it('writes over the buffers it replaces, with the bits of the update into new ones', () => {
+    tidy(() => {
+      const [w, g, v, m, avg] = fresh();
+      const expected = applyRMSProp({ variable: w, gradient: g, velocity: v, momentum: m, averageGradient: avg }, attrs);
+      const next = applyRMSProp({ variable: w, gradient: g, velocity: v, momentum: m, averageGradient: avg }, { ...attrs, inPlace: true });
+      [w, v, m, avg].forEach((x, i) => expect(next[(['variable', 'velocity', 'momentum', 'averageGradient'] as const)[i]]!.dataId).toBe(x.dataId));
+      expectSameBits({
+        variable: [next.variable, expected.variable],
+        velocity: [next.velocity, expected.velocity],
+        momentum: [next.momentum!, expected.momentum!],
+        average: [next.averageGradient!, expected.averageGradient!],
+      });
+    });
+  });
+
+  it('makes new buffers where another tensor shares one, or a tape records, and changes no input', () => {
+    tidy(() => {
+      const [w, g, v, m, avg] = fresh();
+      const before = [w, v, m, avg].map((x) => Array.from(x.dataSync()));
+      const alias = engine.reshape(v, [n]); // a second handle to v's buffer
+      const shared = applyRMSProp({ variable: w, gradient: g, velocity: v, momentum: m, averageGradient: avg }, { ...attrs, inPlace: true });
+      expect(shared.variable.dataId).not.toBe(w.dataId);
+      expect(shared.velocity.dataId).not.toBe(v.dataId);
+      alias.dispose();
+      const x = t([1, 2], [2]);
+      grads((y: Tensor) => {
+        const taped = applySGD({ variable: w, gradient: g }, { learningRate: 0.1, momentum: 0, nesterov: false, inPlace: true });
+        expect(taped.variable.dataId).not.toBe(w.dataId);
+        return mul(y, 2);
+      })([x]);
+      expect([w, v, m, avg].map((x) => Array.from(x.dataSync()))).toEqual(before);
+    });
+  });
+
+  it.runIf(getTensorMemory() === 'wasm')('makes new buffers for inputs in ordinary memory while the WebAssembly tensor memory is on', () => {
+    tidy(() => {
+      const w = t(randomFloats(n, 1), [n]); // made from values: an ordinary array
+      const g = mul(t(randomFloats(n, 2), [n]), 1);
+      const next = applySGD({ variable: w, gradient: g }, { learningRate: 0.1, momentum: 0, nesterov: false, inPlace: true });
+      expect(next.variable.dataId).not.toBe(w.dataId);
+      expectSameBits({ sgd: [next.variable, sub(w, mul(g, 0.1))] });
+    });
+  });
 });

@@ -86,7 +86,8 @@ export class Adam extends Optimizer {
   /** The update in one `ApplyAdam` kernel. */
   private fusedStep(g: Tensor, w: Variable, slots: Readonly<Record<string, Variable>>, alpha: number): void {
     const { momentum: m, velocity: v, velocity_hat: vHat } = slots;
-    const attrs = { alpha, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+    // In place where nothing else shares the buffers (see applyAdam): the assignments below then keep them.
+    const attrs = { alpha, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad, inPlace: true };
     const next = applyAdam({ variable: w, gradient: g, m, v, vHat: this.amsgrad ? vHat : undefined }, attrs);
     m.assign(next.m);
     v.assign(next.v);

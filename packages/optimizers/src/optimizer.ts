@@ -626,7 +626,9 @@ export abstract class Optimizer {
     const factor = this.weightDecay * lr;
     for (const v of vars) {
       if (this.decayExcludedVars.has(v) || this.decayExcludedNames.some((n) => v.name.includes(n))) continue;
-      v.assign(sub(v, mul(v, factor)));
+      // Its own scope: the op's output handle goes at once, so the variable is the one handle to
+      // its new buffer and the fused update after it may write over it (`inPlace`).
+      tidy(() => v.assign(sub(v, mul(v, factor))));
     }
   }
 

@@ -87,7 +87,8 @@ export class RMSprop extends Optimizer {
       momentum: this.momentum > 0 ? momentum : undefined,
       averageGradient: this.centered ? avg : undefined,
     };
-    const attrs = { learningRate: lr, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+    // In place where nothing else shares the buffers (see applyRMSProp): the assignments below then keep them.
+    const attrs = { learningRate: lr, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered, inPlace: true };
     const next = applyRMSProp(state, attrs);
     velocity.assign(next.velocity);
     if (next.momentum) momentum.assign(next.momentum);

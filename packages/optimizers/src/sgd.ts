@@ -69,7 +69,8 @@ export class SGD extends Optimizer {
   /** The update in one `ApplySGD` kernel. */
   private fusedStep(g: Tensor, v: Variable, slots: Readonly<Record<string, Variable>>, lr: number): void {
     const m = this.momentum !== 0 ? slots.momentum : undefined;
-    const next = applySGD({ variable: v, gradient: g, momentum: m }, { learningRate: lr, momentum: this.momentum, nesterov: this.nesterov });
+    // In place where nothing else shares the buffers (see applySGD): the assignments below then keep them.
+    const next = applySGD({ variable: v, gradient: g, momentum: m }, { learningRate: lr, momentum: this.momentum, nesterov: this.nesterov, inPlace: true });
     if (m) m.assign(next.momentum!);
     v.assign(next.variable);
   }

@@ -42,21 +42,31 @@ function seeded(n: number, seed: number): number[] {
   });
 }
 
-/** Runs four steps of `make()` on `backend` over a 37-element variable; returns its values and the slots' after each step. */
-async function trajectory(backend: string, make: () => Optimizer): Promise<number[][]> {
+/**
+ * Runs four steps of `make()` on `backend` over an `n`-element variable; returns its values and
+ * the slots' after each step, and the buffers (`dataId`s) of the variable and slots after each
+ * (the variable's alone before the first).
+ */
+async function trajectory(backend: string, make: () => Optimizer, n = 37): Promise<number[][]> {
+  return (await run(backend, make, n)).values;
+}
+
+async function run(backend: string, make: () => Optimizer, n: number): Promise<{ values: number[][]; buffers: unknown[][] }> {
   await setBackend(backend);
   const opt = make();
-  const w = tidy(() => variable(tensor(seeded(37, 1)), { name: `fused_test_${backend}_${calls.size}_${Math.random()}` }));
-  const out: number[][] = [];
+  const w = tidy(() => variable(tensor(seeded(n, 1)), { name: `fused_test_${backend}_${calls.size}_${Math.random()}` }));
+  const values: number[][] = [];
+  const buffers: unknown[][] = [[w.dataId]];
   for (let step = 0; step < 4; step++) {
-    const g = tensor(seeded(37, 10 + step).map((v) => v * (step + 1)));
+    const g = tensor(seeded(n, 10 + step).map((v) => v * (step + 1)));
     opt.applyGradients([[g, w]]);
     g.dispose();
-    out.push(Array.from(w.dataSync()), ...opt.variables().map((s) => Array.from(s.dataSync())));
+    values.push(Array.from(w.dataSync()), ...opt.variables().map((s) => Array.from(s.dataSync())));
+    buffers.push([w.dataId, ...opt.variables().map((s) => s.dataId)]);
   }
   w.dispose();
   opt.dispose();
-  return out;
+  return { values, buffers };
 }
 
 const count = (backend: string, kernel: string) => calls.get(`${backend}/${kernel}`) ?? 0;
@@ -89,6 +99,22 @@ describe('fused optimizer updates', () => {
       const unfused = await trajectory('opt-unfused', make);
       expect(count('opt-unfused', 'Mul') - mulBefore, 'the fallback runs elementwise ops').toBeGreaterThan(0);
       expect(fused).toEqual(unfused);
+    });
+  }
+
+  // 4099 elements: in WebAssembly memory from the first step's outputs on, so the later steps
+  // write over the variable and its slots (the optimizers ask for inPlace), with the same bits.
+  for (const [title, , make] of CONFIGS) {
+    it(`${title}: after its first step the fused update writes over the variable and its slots, with the same bits`, async () => {
+      const fused = await run('opt-fused', make, 4099);
+      expect(fused.values).toEqual(await trajectory('opt-unfused', make, 4099));
+      const [initial, first, , , last] = fused.buffers;
+      // The variable's initial values lived in ordinary memory: the first step made new buffers.
+      expect(first[0]).not.toBe(initial[0]);
+      // Then the same buffer objects (dataIds compare by identity); AdamW's weight decay makes
+      // a new variable value (an op) before each update, so only its slots keep theirs.
+      const kept = title === 'AdamW' ? [1, 2] : first.map((_, i) => i);
+      for (const i of kept) expect(last[i], `buffer ${i} after step 4`).toBe(first[i]);
     });
   }
 

@@ -93,11 +93,22 @@ export interface FusedActivationAttrs {
 export type Shape4D = [number, number, number, number];
 
 /**
+ * What the update kernels share. With `inPlace` the kernel may write the new values of the
+ * variable and of its slots over their own buffers and return those buffers as its outputs:
+ * the ops set it only where each of those tensors is the one handle to its buffer and no
+ * gradient tape records (nothing else could see the values change). A backend may ignore
+ * it and return new buffers; the values are the same either way.
+ */
+export interface UpdateInPlaceAttrs {
+  inPlace?: boolean;
+}
+
+/**
  * Keras's SGD step (`ApplySGD`). With `momentum` 0 the inputs are `[variable, gradient]`
  * and the output the new variable; otherwise the momentum slot follows the gradient and
  * its new value the variable's.
  */
-export interface ApplySGDAttrs {
+export interface ApplySGDAttrs extends UpdateInPlaceAttrs {
   learningRate: number;
   /** In `[0, 1]`; 0 means no momentum slot. */
   momentum: number;
@@ -105,7 +116,7 @@ export interface ApplySGDAttrs {
 }
 
 /** Keras's Adam step (`ApplyAdam`); the slot `vHat` is an input and an output only with `amsgrad`. */
-export interface ApplyAdamAttrs {
+export interface ApplyAdamAttrs extends UpdateInPlaceAttrs {
   /** The bias-corrected step size `lr * sqrt(1 - beta2^t) / (1 - beta1^t)`, `t` counting from 1. */
   alpha: number;
   beta1: number;
@@ -115,7 +126,7 @@ export interface ApplyAdamAttrs {
 }
 
 /** Keras's RMSprop step (`ApplyRMSProp`); `momentum` slot only when momentum > 0, `averageGradient` only when centered. */
-export interface ApplyRMSPropAttrs {
+export interface ApplyRMSPropAttrs extends UpdateInPlaceAttrs {
   learningRate: number;
   rho: number;
   momentum: number;

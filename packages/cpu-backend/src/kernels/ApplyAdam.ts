@@ -15,7 +15,7 @@ export const applyAdamConfig: KernelConfig<'ApplyAdam', CpuBackend> = {
   kernelName: 'ApplyAdam',
   backendName: 'cpu',
   kernelFunc: ({ inputs, attrs, backend }) => {
-    const state = updateArrays('ApplyAdam', inputs, attrs.amsgrad ? 5 : 4, backend);
+    const state = updateArrays('ApplyAdam', inputs, attrs.amsgrad ? 5 : 4, backend, attrs.inPlace === true);
     const [w, g, m, v, vHat] = state.inputs;
     const [w2, m2, v2, vHat2] = state.outputs;
     const alpha = f(attrs.alpha);

@@ -18,7 +18,7 @@ export const applyRMSPropConfig: KernelConfig<'ApplyRMSProp', CpuBackend> = {
   kernelFunc: ({ inputs, attrs, backend }) => {
     const hasMomentum = attrs.momentum !== 0;
     const { centered } = attrs;
-    const state = updateArrays('ApplyRMSProp', inputs, 3 + +hasMomentum + +centered, backend);
+    const state = updateArrays('ApplyRMSProp', inputs, 3 + +hasMomentum + +centered, backend, attrs.inPlace === true);
     const [w, g, vel] = state.inputs;
     const [w2, vel2] = state.outputs;
     // The optional slots follow the velocity in input order: momentum, then the average gradient.

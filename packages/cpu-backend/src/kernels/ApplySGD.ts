@@ -16,7 +16,7 @@ export const applySGDConfig: KernelConfig<'ApplySGD', CpuBackend> = {
   backendName: 'cpu',
   kernelFunc: ({ inputs, attrs, backend }) => {
     const hasMomentum = attrs.momentum !== 0;
-    const state = updateArrays('ApplySGD', inputs, hasMomentum ? 3 : 2, backend);
+    const state = updateArrays('ApplySGD', inputs, hasMomentum ? 3 : 2, backend, attrs.inPlace === true);
     const [w, g, m] = state.inputs;
     const [w2, m2] = state.outputs;
     const lr = f(attrs.learningRate);

@@ -498,6 +498,15 @@ export class Engine {
     }
   }
 
+  /**
+   * @internal Whether `t` is the one handle to its buffer: no other tensor, variable, tape or
+   * attached mask refers to it, so writing over it in place changes nothing else (the fused
+   * optimizer updates' `inPlace`).
+   */
+  holdsBufferAlone(t: Tensor): boolean {
+    return !t.isDisposed && this.data.get(t.dataId)?.refCount === 1;
+  }
+
   /** True while some gradient tape is recording. */
   get isRecording(): boolean {
     return this.tapes.length > 0;
