@@ -416,8 +416,15 @@ export function runConvSplit(
   runJob(kind, args, Math.ceil(pixels / per), per, 0, [workerParams, 0], mainParams, 0, meanwhile);
 }
 
-/** Below this many elements an elementwise function stays on one thread in `'auto'` (waking the worker costs tens of microseconds). */
-export const VECTOR_THREAD_MIN = 1 << 15;
+/**
+ * Below this many elements an elementwise function stays on one thread in `'auto'` (waking the
+ * worker costs tens of microseconds): the updates with square roots and divisions (Adam,
+ * RMSprop) from 32k; the passes that only stream memory (relu, its gradient, arithmetic, SGD)
+ * from 128k, as they gain less from a second core. In the bench's MLP step the relu gradient
+ * of 128x512 (65k elements, three calls) took 0.28-0.43 ms split and 0.17-0.21 ms on one thread.
+ */
+const VECTOR_THREAD_MIN: Readonly<Record<string, number>> = { rmsprop: 1 << 15, adam: 1 << 15 };
+const STREAM_THREAD_MIN = 1 << 17;
 /** Elements per chunk of a vector job: a multiple of 16, so that no chunk's rounding up to whole vectors writes into the next. */
 const VECTOR_CHUNK = 1 << 14;
 
@@ -429,7 +436,7 @@ const VECTOR_CHUNK = 1 << 14;
  * Returns false (having run nothing) where it stays on one thread.
  */
 export function runVectorSplit(name: string, args: readonly number[], addresses: readonly number[], countAt: number, n: number): boolean {
-  if (mode === 'auto' && n < VECTOR_THREAD_MIN) return false;
+  if (mode === 'auto' && n < (VECTOR_THREAD_MIN[name] ?? STREAM_THREAD_MIN)) return false;
   const strides = args.map((_, i) => (addresses.includes(i) ? 4 : 0));
   return runRowsSplit(name, args, strides, countAt, n, VECTOR_CHUNK);
 }
