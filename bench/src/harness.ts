@@ -22,6 +22,14 @@ export interface Runner {
    * the warm-up (even in a case without one), so the `slowMs` check judges a compiled run.
    */
   readonly compilesFirst?: boolean;
+  /**
+   * How long after a run its process may still keep cores busy (ms): the harness sleeps that
+   * long before the next run, of any implementation, so that it does not time the next one
+   * against those threads. PyTorch's OpenBLAS threads spin about 0.1 s after each call
+   * (2^28 cycles, OpenBLAS's THREAD_TIMEOUT), measured as 0.09 s of CPU in the second after a
+   * step; XLA's and Tessera's worker go quiet within a millisecond.
+   */
+  readonly settleMs?: number;
   dispose(): void;
 }
 
@@ -78,11 +86,12 @@ export function median(xs: readonly number[]): number {
 /** Yields to the event loop, so that timers and a finishing worker get their turn between runs. */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Runs `r` once and returns its time in ms: its own measure when it reports one, else the wall time. */
+/** Runs `r` once and returns its time in ms: its own measure when it reports one, else the wall time. Then waits its `settleMs`. */
 async function timed(r: Runner): Promise<number> {
   const t0 = performance.now();
   const own = await r.run();
   const wall = performance.now() - t0;
+  if (r.settleMs) await new Promise((resolve) => setTimeout(resolve, r.settleMs));
   return typeof own === 'number' ? own : wall;
 }
 

@@ -12,6 +12,8 @@ import { tf, useTfjs } from '../tfjs.js';
 import { tesseraLstmModel, tesseraModel, tfjsModel, weightsOf, type ModelKind } from './models.js';
 
 const BATCH = 128;
+/** PyTorch's OpenBLAS threads spin up to 2^28 cycles (0.08-0.13 s) after a call: see `Runner.settleMs`. */
+const TORCH_SETTLE_MS = 150;
 
 /** One model per implementation and case; the tfjs twins start from the Tessera model's weights. */
 function twins(kind: ModelKind) {
@@ -32,7 +34,7 @@ const imageShape = (kind: ModelKind, n: number) => (kind === 'mlp' ? [n, 784] : 
 function inPython(impl: 'keras' | 'torch', pythonCase: PythonCase, data: MnistArrays, n: number): Promise<Runner | string> {
   const key = `mnist-${n}`;
   return pythonRunner(impl, pythonCase, { key, x: data.xTrain.subarray(0, n * 784), y: data.yTrain.subarray(0, n * 10), n }, BATCH).then((r) =>
-    typeof r === 'string' ? r : { ...r, compilesFirst: impl === 'keras' },
+    typeof r === 'string' ? r : { ...r, compilesFirst: impl === 'keras', settleMs: impl === 'torch' ? TORCH_SETTLE_MS : undefined },
   );
 }
 
