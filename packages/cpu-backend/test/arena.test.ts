@@ -259,6 +259,36 @@ describe.runIf(wasmTensorMemoryAvailable())('tensors in WebAssembly memory', () 
     });
   }
 
+  // MaxPool and its gradient where they are (no staging copies), split by images: windows that
+  // tile the image (2x2), overlap (3x3 stride 1: the gradient adds up on zeros) and leave
+  // rows out (2x2 stride 3), 7 images (chunks of 2, the last of 1), against ordinary arrays
+  // and the TypeScript loop: the same bits, two split jobs with 'always'.
+  for (const [pool, strides, pad] of [[[2, 2], [2, 2], [0, 0, 0, 0]], [[3, 3], [1, 1], [1, 1, 1, 1]], [[2, 2], [3, 3], [0, 0, 0, 0]]] as const) {
+    it(`runs MaxPool ${pool.join('x')} stride ${strides.join('x')} pad ${pad.join(',')} and its gradient in place, split by images, with the bits of the copying path`, () => {
+      const results = (['js/off', 'wasm/off', 'wasm/always', 'loops'] as const).map((path) => {
+        const [where, threads] = (path === 'loops' ? ['js', 'off'] : path.split('/')) as ['js' | 'wasm', 'off' | 'always'];
+        setTensorMemory(where);
+        setGemmThreads(threads);
+        const impl = setVectorImplementation(path === 'loops' ? 'js' : 'wasm');
+        try {
+          return tidy(() => {
+            const x = relu(randomUniform([7, 11, 10, 8], { minval: -0.3, maxval: 1, seed: 21 }));
+            const attrs = { poolSize: [...pool], strides: [...strides], pad: [...pad] };
+            const splits = gemmThreadSplits();
+            const y = engine.runKernel('MaxPool', [x], attrs as never);
+            const dy = relu(randomUniform(y.shape, { minval: -1, maxval: 1, seed: 22 }));
+            const dx = engine.runKernel('MaxPoolGrad', [dy, x], attrs as never);
+            if (path === 'wasm/always') expect(gemmThreadSplits() - splits).toBe(2);
+            return [y, dx].map((o) => Array.from(o.dataSync()));
+          });
+        } finally {
+          setVectorImplementation(impl);
+        }
+      });
+      for (const r of results.slice(1)) expect(r).toEqual(results[0]);
+    });
+  }
+
   it('gives every block back when the tensors go', () => {
     setTensorMemory('wasm');
     const live = getArena()!.liveBytes;

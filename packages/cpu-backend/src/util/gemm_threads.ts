@@ -87,7 +87,7 @@ const CTL_SLOTS = VARIANT + 1;
 const FARGS = 48;
 const STRIDES = 24;
 /** The slots of the job that {@link chunkLoop} reads, passed to it (the worker gets them as JSON). */
-const JOB = { NEXT, CHUNKS, ALONG, SIZE, ARGS, KIND, VARIANT, STRIDES, VECTOR_FUNCS: ['rmsprop', 'adam', 'sgd', 'relu', 'relu_grad', 'binary', 'lstm_rows', 'lstm_grad_rows', 'gru_rows', 'gru_grad_rows'] } as const;
+const JOB = { NEXT, CHUNKS, ALONG, SIZE, ARGS, KIND, VARIANT, STRIDES, VECTOR_FUNCS: ['rmsprop', 'adam', 'sgd', 'relu', 'relu_grad', 'binary', 'lstm_rows', 'lstm_grad_rows', 'gru_rows', 'gru_grad_rows', 'maxpool'] } as const;
 
 /**
  * The chunk loop both threads run on one job: take the next chunk (Atomics.add on NEXT),
