@@ -122,6 +122,25 @@ describe('the arena allocator', () => {
   });
 });
 
+/** Where a kernel runs: tensor memory / GEMM threads on the WebAssembly loops, or the TypeScript loops on ordinary arrays. */
+type Path = 'js/off' | 'wasm/off' | 'wasm/always' | 'loops';
+
+/** Runs `body` in a `tidy` on each path and expects the same results from every one. */
+function expectSameOnEveryPath(paths: readonly Path[], body: (path: Path) => unknown[]): void {
+  const results = paths.map((path) => {
+    const [where, threads] = (path === 'loops' ? ['js', 'off'] : path.split('/')) as ['js' | 'wasm', 'off' | 'always'];
+    setTensorMemory(where);
+    setGemmThreads(threads);
+    const impl = setVectorImplementation(path === 'loops' ? 'js' : 'wasm');
+    try {
+      return tidy(() => body(path));
+    } finally {
+      setVectorImplementation(impl);
+    }
+  });
+  for (const r of results.slice(1)) expect(r).toEqual(results[0]);
+}
+
 describe.runIf(wasmTensorMemoryAvailable())('tensors in WebAssembly memory', () => {
   let before: ReturnType<typeof getTensorMemory>;
   beforeAll(async () => {
@@ -184,25 +203,14 @@ describe.runIf(wasmTensorMemoryAvailable())('tensors in WebAssembly memory', () 
       { kernel: 'ApplySGD', count: 3, attrs: { learningRate: 0.1, momentum: 0.9, nesterov: true } },
     ] as const;
     for (const c of cases) {
-      const results = (['js/off', 'wasm/off', 'wasm/always', 'loops'] as const).map((path) => {
-        const [where, threads] = (path === 'loops' ? ['js', 'off'] : path.split('/')) as ['js' | 'wasm', 'off' | 'always'];
-        setTensorMemory(where);
-        setGemmThreads(threads);
-        const impl = setVectorImplementation(path === 'loops' ? 'js' : 'wasm');
-        try {
-          return tidy(() => {
-            // Copies made by a kernel, so that they live where `where` says.
-            const xs = inputs(c.count).map((x) => relu(x));
-            const splits = gemmThreadSplits();
-            const outs = engine.runKernelOutputs(c.kernel, xs, c.attrs as never);
-            if (path === 'wasm/always') expect(gemmThreadSplits()).toBeGreaterThan(splits);
-            return outs.map((o) => o.dataSync());
-          });
-        } finally {
-          setVectorImplementation(impl);
-        }
+      expectSameOnEveryPath(['js/off', 'wasm/off', 'wasm/always', 'loops'], (path) => {
+        // Copies made by a kernel, so that they live where the path says.
+        const xs = inputs(c.count).map((x) => relu(x));
+        const splits = gemmThreadSplits();
+        const outs = engine.runKernelOutputs(c.kernel, xs, c.attrs as never);
+        if (path === 'wasm/always') expect(gemmThreadSplits()).toBeGreaterThan(splits);
+        return outs.map((o) => o.dataSync());
       });
-      for (const r of results.slice(1)) expect(r).toEqual(results[0]);
     }
   });
 
@@ -211,25 +219,19 @@ describe.runIf(wasmTensorMemoryAvailable())('tensors in WebAssembly memory', () 
   // last of 2) and 24 units; with 'always' the product and the rows are split (two jobs).
   it('runs the LSTM cell update and its gradient in place, split by rows, with the bits of the copying path', () => {
     const [batch, units] = [14, 24];
-    const results = (['js/off', 'wasm/off', 'wasm/always'] as const).map((path) => {
-      const [where, threads] = path.split('/') as ['js' | 'wasm', 'off' | 'always'];
-      setTensorMemory(where);
-      setGemmThreads(threads);
-      return tidy(() => {
-        const shapes = [[batch, 4 * units], [batch, units], [batch, units], [units, 4 * units]];
-        // Outputs of a kernel, so that they live where `where` says (all have 256 elements or more).
-        const [xw, h, c, kernel] = shapes.map((shape, i) => relu(randomUniform(shape, { minval: -0.5, maxval: 1, seed: 3 + i })));
-        const splits = gemmThreadSplits();
-        const [hNext, cNext, gates] = engine.runKernelOutputs('LSTMCell', [xw, h, c, kernel], {} as never);
-        if (path === 'wasm/always') expect(gemmThreadSplits() - splits).toBe(2);
-        // Its gradient from made-up dh and dc, in place too (one more split job).
-        const [dh, dc] = [0, 1].map((i) => relu(randomUniform([batch, units], { minval: -1, maxval: 1, seed: 11 + i })));
-        const grads = engine.runKernelOutputs('LSTMCellGrad', [dh, dc, c, gates, cNext], {} as never);
-        if (path === 'wasm/always') expect(gemmThreadSplits() - splits).toBe(3);
-        return [hNext, cNext, gates, ...grads].map((o) => Array.from(o.dataSync()));
-      });
+    expectSameOnEveryPath(['js/off', 'wasm/off', 'wasm/always'], (path) => {
+      const shapes = [[batch, 4 * units], [batch, units], [batch, units], [units, 4 * units]];
+      // Outputs of a kernel, so that they live where the path says (all have 256 elements or more).
+      const [xw, h, c, kernel] = shapes.map((shape, i) => relu(randomUniform(shape, { minval: -0.5, maxval: 1, seed: 3 + i })));
+      const splits = gemmThreadSplits();
+      const [hNext, cNext, gates] = engine.runKernelOutputs('LSTMCell', [xw, h, c, kernel], {} as never);
+      if (path === 'wasm/always') expect(gemmThreadSplits() - splits).toBe(2);
+      // Its gradient from made-up dh and dc, in place too (one more split job).
+      const [dh, dc] = [0, 1].map((i) => relu(randomUniform([batch, units], { minval: -1, maxval: 1, seed: 11 + i })));
+      const grads = engine.runKernelOutputs('LSTMCellGrad', [dh, dc, c, gates, cNext], {} as never);
+      if (path === 'wasm/always') expect(gemmThreadSplits() - splits).toBe(3);
+      return [hNext, cNext, gates, ...grads].map((o) => Array.from(o.dataSync()));
     });
-    for (const r of results.slice(1)) expect(r).toEqual(results[0]);
   });
 
   // The GRU step in place (the sums written into the first 3 units of each 4-unit row of the
@@ -239,53 +241,36 @@ describe.runIf(wasmTensorMemoryAvailable())('tensors in WebAssembly memory', () 
   for (const units of [24, 88]) {
     it(`runs the GRU cell update and its gradient in place, split by rows, with the bits of the copying path (${units} units)`, () => {
       const batch = 14;
-      const results = (['js/off', 'wasm/off', 'wasm/always'] as const).map((path) => {
-        const [where, threads] = path.split('/') as ['js' | 'wasm', 'off' | 'always'];
-        setTensorMemory(where);
-        setGemmThreads(threads);
-        return tidy(() => {
-          const shapes = [[batch, 3 * units], [batch, units], [units, 3 * units], [3 * units]];
-          const [xw, h, kernel, bias] = shapes.map((shape, i) => relu(randomUniform(shape, { minval: -0.5, maxval: 1, seed: 5 + i })));
-          const splits = gemmThreadSplits();
-          const [hNext, gates] = engine.runKernelOutputs('GRUCell', [xw, h, kernel, bias], {} as never);
-          if (path === 'wasm/always') expect(gemmThreadSplits() - splits).toBe(2);
-          const dh = relu(randomUniform([batch, units], { minval: -1, maxval: 1, seed: 17 }));
-          const grads = engine.runKernelOutputs('GRUCellGrad', [dh, h, gates], {} as never);
-          if (path === 'wasm/always') expect(gemmThreadSplits() - splits).toBe(3);
-          return [hNext, gates, ...grads].map((o) => Array.from(o.dataSync()));
-        });
+      expectSameOnEveryPath(['js/off', 'wasm/off', 'wasm/always'], (path) => {
+        const shapes = [[batch, 3 * units], [batch, units], [units, 3 * units], [3 * units]];
+        const [xw, h, kernel, bias] = shapes.map((shape, i) => relu(randomUniform(shape, { minval: -0.5, maxval: 1, seed: 5 + i })));
+        const splits = gemmThreadSplits();
+        const [hNext, gates] = engine.runKernelOutputs('GRUCell', [xw, h, kernel, bias], {} as never);
+        if (path === 'wasm/always') expect(gemmThreadSplits() - splits).toBe(2);
+        const dh = relu(randomUniform([batch, units], { minval: -1, maxval: 1, seed: 17 }));
+        const grads = engine.runKernelOutputs('GRUCellGrad', [dh, h, gates], {} as never);
+        if (path === 'wasm/always') expect(gemmThreadSplits() - splits).toBe(3);
+        return [hNext, gates, ...grads].map((o) => Array.from(o.dataSync()));
       });
-      for (const r of results.slice(1)) expect(r).toEqual(results[0]);
     });
   }
 
-  // MaxPool and its gradient where they are (no staging copies), split by images: windows that
-  // tile the image (2x2), overlap (3x3 stride 1: the gradient adds up on zeros) and leave
-  // rows out (2x2 stride 3), 7 images (chunks of 2, the last of 1), against ordinary arrays
-  // and the TypeScript loop: the same bits, two split jobs with 'always'.
+  // MaxPool and its gradient where they are (no staging copies), split by images: windows side
+  // by side (2x2, the 11th row in none), overlapping (3x3 stride 1: the gradient adds up on
+  // zeros) and apart (2x2 stride 3), 7 images (chunks of 2, the last of 1), against ordinary
+  // arrays and the TypeScript loop: the same bits, two split jobs with 'always'.
   for (const [pool, strides, pad] of [[[2, 2], [2, 2], [0, 0, 0, 0]], [[3, 3], [1, 1], [1, 1, 1, 1]], [[2, 2], [3, 3], [0, 0, 0, 0]]] as const) {
     it(`runs MaxPool ${pool.join('x')} stride ${strides.join('x')} pad ${pad.join(',')} and its gradient in place, split by images, with the bits of the copying path`, () => {
-      const results = (['js/off', 'wasm/off', 'wasm/always', 'loops'] as const).map((path) => {
-        const [where, threads] = (path === 'loops' ? ['js', 'off'] : path.split('/')) as ['js' | 'wasm', 'off' | 'always'];
-        setTensorMemory(where);
-        setGemmThreads(threads);
-        const impl = setVectorImplementation(path === 'loops' ? 'js' : 'wasm');
-        try {
-          return tidy(() => {
-            const x = relu(randomUniform([7, 11, 10, 8], { minval: -0.3, maxval: 1, seed: 21 }));
-            const attrs = { poolSize: [...pool], strides: [...strides], pad: [...pad] };
-            const splits = gemmThreadSplits();
-            const y = engine.runKernel('MaxPool', [x], attrs as never);
-            const dy = relu(randomUniform(y.shape, { minval: -1, maxval: 1, seed: 22 }));
-            const dx = engine.runKernel('MaxPoolGrad', [dy, x], attrs as never);
-            if (path === 'wasm/always') expect(gemmThreadSplits() - splits).toBe(2);
-            return [y, dx].map((o) => Array.from(o.dataSync()));
-          });
-        } finally {
-          setVectorImplementation(impl);
-        }
+      expectSameOnEveryPath(['js/off', 'wasm/off', 'wasm/always', 'loops'], (path) => {
+        const x = relu(randomUniform([7, 11, 10, 8], { minval: -0.3, maxval: 1, seed: 21 }));
+        const attrs = { poolSize: [...pool], strides: [...strides], pad: [...pad] };
+        const splits = gemmThreadSplits();
+        const y = engine.runKernel('MaxPool', [x], attrs as never);
+        const dy = relu(randomUniform(y.shape, { minval: -1, maxval: 1, seed: 22 }));
+        const dx = engine.runKernel('MaxPoolGrad', [dy, x], attrs as never);
+        if (path === 'wasm/always') expect(gemmThreadSplits() - splits).toBe(2);
+        return [y, dx].map((o) => Array.from(o.dataSync()));
       });
-      for (const r of results.slice(1)) expect(r).toEqual(results[0]);
     });
   }
 
