@@ -100,6 +100,7 @@ export type Shape4D = [number, number, number, number];
  * it and return new buffers; the values are the same either way.
  */
 export interface UpdateInPlaceAttrs {
+  /** Write over the variable's and slots' buffers where the op allows it (default false: new buffers). */
   inPlace?: boolean;
 }
 
