@@ -8,8 +8,9 @@ const STAGE_BYTES = 1 << 20;
 
 /**
  * MaxPool or its gradient on WebAssembly SIMD (`maxpool` in src/wasm/vector.wat), for
- * channels in whole vectors (`inC % 4 === 0`) and windows of at most 255 positions, a group
- * of images at a time in the module's memory.
+ * channels in whole vectors (`inC % 4 === 0`) and windows of at most 255 positions: where
+ * the arrays live in the shared WebAssembly memory, over all images where they are (see
+ * {@link maxPoolInPlace}); else a group of images at a time copied through the module's memory.
  *
  * - `grad` false: pools `x` into the maxima `y` and their window positions `at` (see
  *   MaxPool's note).
