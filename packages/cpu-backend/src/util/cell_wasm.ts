@@ -1,7 +1,7 @@
 import type { TypedArray } from '@tessera/tensor';
 import type { Values } from './epilogue.js';
 import { useVectorLoops } from './elementwise_wasm.js';
-import { getGemmThreads, runRowsSplit } from './gemm_threads.js';
+import { runRowsSplit } from './gemm_threads.js';
 import { vectorInPlace, vectorInstance, type VectorExports } from './vector_wasm.js';
 
 /**
@@ -92,8 +92,7 @@ function rowsInPlace(
   if (!here) return false;
   const args = [...here.at, rows, units, ...extra];
   const strides = [...arrays.map(([, w]) => w * 4), 0, 0, ...extra.map(() => 0)];
-  const split = getGemmThreads() !== 'auto' || rows * units >= CELL_THREAD_MIN;
-  if (!split || !runRowsSplit(name, args, strides, arrays.length, rows, Math.ceil(rows / 4))) {
+  if (!runRowsSplit(name, args, strides, arrays.length, rows, Math.ceil(rows / 4), rows * units, CELL_THREAD_MIN)) {
     (here.ex[name] as (...a: number[]) => void)(...args);
   }
   return true;

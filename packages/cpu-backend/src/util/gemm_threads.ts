@@ -436,20 +436,22 @@ const VECTOR_CHUNK = 1 << 14;
  * Returns false (having run nothing) where it stays on one thread.
  */
 export function runVectorSplit(name: string, args: readonly number[], addresses: readonly number[], countAt: number, n: number): boolean {
-  if (mode === 'auto' && n < (VECTOR_THREAD_MIN[name] ?? STREAM_THREAD_MIN)) return false;
   const strides = args.map((_, i) => (addresses.includes(i) ? 4 : 0));
-  return runRowsSplit(name, args, strides, countAt, n, VECTOR_CHUNK);
+  return runRowsSplit(name, args, strides, countAt, n, VECTOR_CHUNK, n, VECTOR_THREAD_MIN[name] ?? STREAM_THREAD_MIN);
 }
 
 /**
  * Runs the vector module's `name` over `rows` rows on both threads, `per` rows a chunk:
  * `args` its arguments for all rows, `strides` the bytes each moves per row (a row of an
  * array's address, 0 for the others), `countAt` the index of the row count. Returns false
- * (having run nothing) where it stays on one thread (threads off or not ready, one chunk).
+ * (having run nothing) where it stays on one thread: threads off or not ready, one chunk,
+ * or in `'auto'` a `work` (elements, units...) below the caller's `autoMin`.
  */
-export function runRowsSplit(name: string, args: readonly number[], strides: readonly number[], countAt: number, rows: number, per: number): boolean {
+export function runRowsSplit(
+  name: string, args: readonly number[], strides: readonly number[], countAt: number, rows: number, per: number, work: number, autoMin: number,
+): boolean {
   const fn = (JOB.VECTOR_FUNCS as readonly string[]).indexOf(name);
-  if (fn < 0 || mode === 'off' || rows <= per || !readyPool() || !pool!.vector) return false;
+  if (fn < 0 || mode === 'off' || (mode === 'auto' && work < autoMin) || rows <= per || !readyPool() || !pool!.vector) return false;
   const p = pool!;
   p.fargs.set(args);
   p.fargs.set(strides, STRIDES);

@@ -1,6 +1,6 @@
 import type { WindowGeometry } from './window.js';
 import { getArena } from './arena.js';
-import { getGemmThreads, runRowsSplit } from './gemm_threads.js';
+import { runRowsSplit } from './gemm_threads.js';
 import { vectorInPlace, vectorInstance } from './vector_wasm.js';
 
 /** Bytes of images staged per call, with their outputs (or gradients): about 1 MiB, whatever the batch. */
@@ -73,8 +73,7 @@ function maxPoolInPlace(
   const args = [here.at[0], here.at[1], here.at[2], tab, g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.kh, g.kw, g.sh, g.sw, g.top, g.left, mode];
   const strides = args.map(() => 0);
   [strides[0], strides[1], strides[2], strides[3]] = [4 * inPer, 4 * outPer, outPer, tabBytes];
-  const split = getGemmThreads() !== 'auto' || g.batch * inPer >= POOL_THREAD_MIN;
-  if (!split || !runRowsSplit('maxpool', args, strides, 4, g.batch, Math.ceil(g.batch / 4))) {
+  if (!runRowsSplit('maxpool', args, strides, 4, g.batch, Math.ceil(g.batch / 4), g.batch * inPer, POOL_THREAD_MIN)) {
     here.ex.maxpool(...(args as Parameters<typeof here.ex.maxpool>));
   }
   return true;

@@ -39,15 +39,17 @@ export function updateArrays(kernelName: string, inputs: readonly TensorInfo[], 
   }
   const n = util.sizeFromShape(shape);
   const values = inputs.map((x) => backend.values(x) as Float32Array);
-  const arena = tensorArena();
-  const own = values.filter((_, i) => i !== 1);
-  if (inPlace && own.every((v) => !arena || arena.owns(v))) {
-    const written = inputs.filter((_, i) => i !== 1);
-    return {
-      inputs: values,
-      outputs: own,
-      finish: () => written.map((x) => ({ dataId: x.dataId, shape: [...shape], dtype: 'float32' as const })),
-    };
+  if (inPlace) {
+    const arena = tensorArena();
+    const own = values.filter((_, i) => i !== 1);
+    if (own.every((v) => !arena || arena.owns(v))) {
+      const written = inputs.filter((_, i) => i !== 1);
+      return {
+        inputs: values,
+        outputs: own,
+        finish: () => written.map((x) => ({ dataId: x.dataId, shape: [...shape], dtype: 'float32' as const })),
+      };
+    }
   }
   const outputs = inputs.slice(1).map(() => backend.alloc('float32', n) as Float32Array);
   return {
