@@ -46,11 +46,13 @@ describe('the GEMM split between two threads', () => {
     expect(() => setGemmThreads('many' as GemmThreads)).toThrow(/expected 'auto', 'off' or 'always' but got many/);
   });
 
-  // [m, k, n]: columns split (wide C), rows split (tall C), odd edges, more than one block
-  // of k (256), of f32 columns (512) and of rows (256), and a C too thin to split across.
+  // [m, k, n]: columns split (C shorter than 32 rows), rows split (B packed once, shared by
+  // chunks of rows), odd edges, more than one block of k (256), of columns (f32 512, f64
+  // 256) and of rows (256), and a C too thin to split across.
   const sizes: [number, number, number][] = [
     [9, 7, 17],
     [64, 300, 90],
+    [37, 520, 1030],
     [300, 40, 12],
     [13, 600, 1030],
     [520, 9, 5],

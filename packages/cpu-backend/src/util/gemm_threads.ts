@@ -9,14 +9,22 @@ import { arenaInstances, arenaModules, arenaVariant, arenaVector, getArena, whyN
  */
 export type GemmThreads = 'auto' | 'off' | 'always';
 
-/** The GEMM entry of the module (src/wasm/gemm.wat), all addresses and strides in bytes. */
 /** The direct-convolution module's entries (src/wasm/conv.wat). */
 export interface ConvEntry {
   forward(params: number, first: number, end: number): void;
   filter_grad(params: number, first: number, end: number, chunk: number): void;
 }
 
+/** The GEMM module's entries (src/wasm/gemm.wat), all addresses and strides in bytes. */
 export interface GemmEntry {
+  /** Packs `count` lines of depth `kc` into panels of `w` (4 or 8) lines (float32). */
+  pack(dst: number, src: number, lineStride: number, depthStride: number, count: number, kc: number, w: number): void;
+  /** `pack` widening to float64, panels of 4. */
+  pack64(dst: number, src: number, lineStride: number, depthStride: number, count: number, kc: number): void;
+  /** C (+)= A B for one packed block, tiles of 4x8 (float32 sums). */
+  macro(ap: number, bp: number, c: number, mr: number, nr: number, kc: number, ldc: number, add: number): void;
+  /** `macro` in float64, tiles of 4x4. */
+  macro64(ap: number, bp: number, c: number, mr: number, nr: number, kc: number, ldc: number, add: number): void;
   gemm(
     a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number,
     m: number, n: number, k: number, pa: number, pb: number, wide: number,
@@ -55,7 +63,11 @@ const READY = 2;
 const FAILED = 3;
 /** The next chunk of the job to take (Atomics.add). */
 const NEXT = 4;
-/** The job: chunk count, split along columns (0), rows (1) or depth (2), columns, rows or depths per chunk, the worker's two pack buffers. */
+/**
+ * The job: chunk count, split along columns (0), rows (1) or depth (2), columns, rows or
+ * depths per chunk, the worker's two pack buffers (for rows: its A buffer and the packed B
+ * both threads share).
+ */
 const CHUNKS = 5;
 const ALONG = 6;
 const SIZE = 7;
@@ -81,18 +93,23 @@ export const CONV_FILTER_GRAD = 2;
 const VECTOR_JOB = 3;
 /** Which variant of the modules runs the job: 0 separate multiply-adds, 1 fused (see multiply_add.ts). */
 const VARIANT = KIND + 1;
-const CTL_SLOTS = VARIANT + 1;
+/** A rows job: how many of its first chunks pack B (a share of its columns each), and how many of those are done. */
+const PACK_CHUNKS = VARIANT + 1;
+const PACKED = VARIANT + 2;
+const CTL_SLOTS = VARIANT + 3;
 
 /** Float slots of a vector job: its arguments, then from STRIDES their strides (a SharedArrayBuffer of doubles beside the control block). */
 const FARGS = 48;
 const STRIDES = 24;
 /** The slots of the job that {@link chunkLoop} reads, passed to it (the worker gets them as JSON). */
-const JOB = { NEXT, CHUNKS, ALONG, SIZE, ARGS, KIND, VARIANT, STRIDES, VECTOR_FUNCS: ['rmsprop', 'adam', 'sgd', 'relu', 'relu_grad', 'binary', 'lstm_rows', 'lstm_grad_rows', 'gru_rows', 'gru_grad_rows', 'maxpool'] } as const;
+const JOB = { NEXT, CHUNKS, ALONG, SIZE, ARGS, KIND, VARIANT, STRIDES, PACK_CHUNKS, PACKED, VECTOR_FUNCS: ['rmsprop', 'adam', 'sgd', 'relu', 'relu_grad', 'binary', 'lstm_rows', 'lstm_grad_rows', 'gru_rows', 'gru_grad_rows', 'maxpool'] } as const;
 
 /**
  * The chunk loop both threads run on one job: take the next chunk (Atomics.add on NEXT),
- * run `gemm` on its columns (or rows) of C with this thread's pack buffers, until none is
- * left; for a convolution job, the direct kernel on its range of output pixels with this
+ * run `gemm` on its columns (or depths) of C with this thread's pack buffers, until none is
+ * left; for a job along rows, the first chunks pack B once into `pb` (shared: each chunk
+ * a share of its columns) and the others, once B is whole, pack their rows of A and run the
+ * macro-kernel on them (see {@link planSplit}); for a convolution job, the direct kernel on its range of output pixels with this
  * thread's parameter block (`pa`); each on the instance of the job's variant. It uses nothing but its arguments and globals, so the
  * worker runs the very same function from its source text (`chunkLoop.toString()` in
  * WORKER_SOURCE).
@@ -139,10 +156,50 @@ function chunkLoop(
   const [a, ars, acs, b, brs, bcs, c, ldc, m, n, k] = ctl.subarray(job.ARGS, job.ARGS + 11);
   const wide = ctl[job.ARGS + 13];
   const bytes = wide ? 8 : 4;
+  if (along === 1) {
+    // B packed as the one-thread gemm packs it, all of it at once: block p0 of depths (KC
+    // 256 deep, kb here) from float p0 * np, its panel of columns from j0 at j0 * kb more.
+    const [w, nc, packs] = [wide ? 4 : 8, wide ? 256 : 512, ctl[job.PACK_CHUNKS]];
+    const np = Math.ceil(n / w) * w;
+    const colsPer = Math.ceil(np / w / packs) * w;
+    for (let q = Atomics.add(ctl, job.NEXT, 1); q < chunks; q = Atomics.add(ctl, job.NEXT, 1)) {
+      if (q < packs) {
+        try {
+          const j0 = q * colsPer;
+          const count = Math.min(colsPer, n - j0);
+          for (let p0 = 0; count > 0 && p0 < k; p0 += 256) {
+            const kb = Math.min(256, k - p0);
+            const [dst, src] = [pb + bytes * (p0 * np + j0 * kb), b + p0 * brs + j0 * bcs];
+            if (wide) ex.pack64(dst, src, bcs, brs, count, kb);
+            else ex.pack(dst, src, bcs, brs, count, kb, 8);
+          }
+        } finally {
+          // Counted even if it threw (the job then fails), so that no thread waits forever.
+          Atomics.add(ctl, job.PACKED, 1);
+        }
+        continue;
+      }
+      // Every packing chunk was taken before this one: wait for the other thread's to end.
+      while (Atomics.load(ctl, job.PACKED) < packs);
+      const r0 = (q - packs) * size;
+      const rows = Math.min(size, m - r0);
+      for (let p0 = 0; p0 < k; p0 += 256) {
+        const kb = Math.min(256, k - p0);
+        const src = a + r0 * ars + p0 * acs;
+        if (wide) ex.pack64(pa, src, ars, acs, rows, kb);
+        else ex.pack(pa, src, ars, acs, rows, kb, 4);
+        for (let j0 = 0; j0 < np; j0 += nc) {
+          const args = [pa, pb + bytes * (p0 * np + j0 * kb), c + r0 * ldc + j0 * bytes, (rows + 3) & ~3, Math.min(nc, np - j0), kb, ldc, p0] as const;
+          if (wide) ex.macro64(...args);
+          else ex.macro(...args);
+        }
+      }
+    }
+    return;
+  }
   for (let q = Atomics.add(ctl, job.NEXT, 1); q < chunks; q = Atomics.add(ctl, job.NEXT, 1)) {
     const at = q * size;
-    if (along === 1) ex.gemm(a + at * ars, ars, acs, b, brs, bcs, c + at * ldc, ldc, Math.min(size, m - at), n, k, pa, pb, wide);
-    else if (along === 0) ex.gemm(a, ars, acs, b + at * bcs, brs, bcs, c + at * bytes, ldc, m, Math.min(size, n - at), k, pa, pb, wide);
+    if (along === 0) ex.gemm(a, ars, acs, b + at * bcs, brs, bcs, c + at * bytes, ldc, m, Math.min(size, n - at), k, pa, pb, wide);
     // Depth: part q of the sum into its own C, the q-th of a stack of C's (whole tiles tall), summed by the caller.
     else ex.gemm(a + at * acs, ars, acs, b + at * brs, brs, bcs, c + q * ldc * ((m + 3) & ~3), ldc, m, n, Math.min(size, k - at), pa, pb, wide);
   }
@@ -322,11 +379,24 @@ export interface Split {
   readonly along: 'cols' | 'rows' | 'depth';
   /** Columns (a multiple of 8), rows (a multiple of 4) or depths (see {@link depthParts}) per chunk. */
   readonly size: number;
+  /** Chunks of C (for rows, after the `packs` chunks that pack B). */
   readonly chunks: number;
+  /** Along rows: the chunks that first pack B, once, into the buffer both threads read. */
+  readonly packs?: number;
 }
 
-/** Chunks per product: more balance the threads better (a late worker costs less), fewer pack A (or B) fewer times. */
+/** Column chunks per product: more balance the threads better (a late worker costs less), fewer pack A fewer times. */
 const CHUNKS_PER_PRODUCT = 4;
+/**
+ * Along rows, C is cut in about this many chunks (of 4 to MC rows): B is packed once for
+ * all of them, so small chunks cost little more, and the thread that finishes first waits
+ * at most one small chunk for the other. In the MLP's epoch the main thread waited
+ * 0.18-0.28 ms a product for the worker with four chunks (column chunks, each packing A),
+ * 0.05-0.1 ms with 16 chunks of rows and 0.02-0.04 ms with 32.
+ */
+const ROW_CHUNKS = 32;
+/** From this many rows C is split along rows (at least 8 chunks of a tile); shorter, along columns. */
+const ROWS_MIN = 32;
 /**
  * From this many multiply-adds (512³) a product is split in one chunk per thread: each chunk
  * packs all of A (or B) again, and a worker that starts late costs little next to it.
@@ -334,21 +404,29 @@ const CHUNKS_PER_PRODUCT = 4;
 const ONE_CHUNK_EACH_MACS = 1 << 27;
 
 /**
- * The split for an `m x n x k` product, or undefined to stay on one thread: none when the
- * threads are off, unavailable or the worker not ready yet (it starts on the first large
- * product, so the ones before it is ready run on one thread), or in `'auto'` below
- * {@link THREAD_MIN_MACS}. Columns are split when C is at least as wide as tall (each
- * chunk packs its columns of B and all of A), rows otherwise; at whole tiles.
+ * The split for an `m x n x k` product (`wide`: summed in float64), or undefined to stay
+ * on one thread: none when the threads are off, unavailable or the worker not ready yet (it
+ * starts on the first large product, so the ones before it is ready run on one thread), or
+ * in `'auto'` below {@link THREAD_MIN_MACS}. C of at least {@link ROWS_MIN} rows (or too
+ * narrow for columns) is split along rows: B is packed once, shared, by the first chunks
+ * (up to 4, a share of its columns each), and about {@link ROW_CHUNKS} chunks of rows each
+ * pack their rows of A and multiply. A shorter C is split along columns, each chunk packing
+ * its columns of B and all of A. At whole tiles.
  */
-export function planSplit(m: number, n: number, k: number): Split | undefined {
+export function planSplit(m: number, n: number, k: number, wide = false): Split | undefined {
   if (mode === 'off' || (mode === 'auto' && m * n * k < THREAD_MIN_MACS)) return undefined;
-  const along = n > 8 && (n >= m || m <= 4) ? 'cols' : m > 4 ? 'rows' : undefined;
+  const along = m >= ROWS_MIN || (n <= 8 && m > 4) ? 'rows' : n > 8 ? 'cols' : undefined;
   if (!along || !readyPool()) return undefined;
-  const tile = along === 'cols' ? 8 : 4;
-  const tiles = Math.ceil((along === 'cols' ? n : m) / tile);
+  if (along === 'rows') {
+    // Whole tiles, at most the pack buffer's MC rows of A.
+    const size = Math.min(wide ? 128 : 256, Math.max(4, Math.ceil(m / ROW_CHUNKS / 4) * 4));
+    const panels = Math.ceil(n / (wide ? 4 : 8));
+    return { along, size, chunks: Math.ceil(m / size), packs: Math.min(4, Math.ceil(panels / 8)) };
+  }
+  const tiles = Math.ceil(n / 8);
   const chunks = m * n * k >= ONE_CHUNK_EACH_MACS ? 2 : CHUNKS_PER_PRODUCT;
-  const size = Math.ceil(tiles / Math.min(chunks, tiles)) * tile;
-  return { along, size, chunks: Math.ceil((along === 'cols' ? n : m) / size) };
+  const size = Math.ceil(tiles / Math.min(chunks, tiles)) * 8;
+  return { along, size, chunks: Math.ceil(n / size) };
 }
 
 /**
@@ -386,12 +464,14 @@ export function sharedInstance(key: string, bytes: number): { exports: GemmEntry
 /**
  * Runs the product `args` (the `gemm` arguments of all of C, with the main thread's pack
  * buffers) in the chunks of `split`, on this thread and the worker (whose pack buffers
- * are at `workerPacks`), and returns when all are done. The worker is offered the job
+ * are at `workerPacks`; along rows the second of each pair is the one buffer B is packed
+ * into for both), and returns when all are done. The worker is offered the job
  * first; this thread then takes chunks itself, and at the end waits only for a chunk the
  * worker is still running (spinning briefly, then in Atomics.wait).
  */
 export function runSplit(args: GemmArgs, split: Split, workerPacks: readonly [number, number]): void {
-  runJob(GEMM_JOB, args, split.chunks, split.size, { cols: 0, rows: 1, depth: 2 }[split.along], workerPacks, args[11], args[12]);
+  const packs = split.packs ?? 0;
+  runJob(GEMM_JOB, args, packs + split.chunks, split.size, { cols: 0, rows: 1, depth: 2 }[split.along], workerPacks, args[11], args[12], undefined, packs);
 }
 
 /**
@@ -472,11 +552,14 @@ function runJob(
   pa: number,
   pb: number,
   meanwhile?: () => void,
+  packs = 0,
 ): void {
   const p = pool;
   if (!p) throw new BackendError('the GEMM worker is not running');
   const { ctl } = p;
   ctl.set(args, ARGS);
+  ctl[PACK_CHUNKS] = packs;
+  ctl[PACKED] = 0;
   ctl[KIND] = kind;
   ctl[CHUNKS] = chunks;
   ctl[ALONG] = along;

@@ -32,10 +32,7 @@ const PACK_B = { f32: 256 * 512 * 4, f64: 256 * 256 * 8 };
 /** Memory kept between calls; after a product that needed more, the memory is dropped. */
 const KEEP_BYTES = 64 * 1024 * 1024;
 
-interface GemmExports extends GemmEntry {
-  pack(dst: number, src: number, lineStride: number, depthStride: number, count: number, kc: number, w: number): void;
-  macro(ap: number, bp: number, c: number, mr: number, nr: number, kc: number, ldc: number, add: number): void;
-}
+type GemmExports = GemmEntry;
 
 let implementation: GemmImplementation | undefined;
 let accumulation: GemmAccumulation = 'float32';
@@ -196,7 +193,7 @@ export class WasmGemm {
     // A deep product is summed in parts of `depth` (whole KC blocks), each into its own C.
     const parts = wide ? 1 : depthParts(m, n, k);
     const depth = roundUp(Math.ceil(k / parts), 256);
-    let split = parts > 1 ? planDepthSplit(m, n, k, parts, depth) : planSplit(m, n, k);
+    let split = parts > 1 ? planDepthSplit(m, n, k, parts, depth) : planSplit(m, n, k, wide);
     // Which operands are read, and whether C is written, in place in the shared memory.
     const arena = getArena();
     const aHere = arena?.owns(a.data as Float32Array) === true;
@@ -205,10 +202,12 @@ export class WasmGemm {
     // C's row stride in bytes: out's own where C is written in place, else whole tiles.
     const ldc = (cHere ? outStride : np) * bytes;
     // Scratch layout (bytes from its base, 16-aligned): this thread's pack buffers, the
-    // worker's, C (mp x np, one per part), A, B, the bias; the ones in place take no room.
+    // worker's (split along rows: the two A buffers, then all of B packed once for both),
+    // C (mp x np, one per part), A, B, the bias; the ones in place take no room.
     const packA = wide ? PACK_A.f64 : PACK_A.f32;
     const packB = wide ? PACK_B.f64 : PACK_B.f32;
-    const packs = (split ? 2 : 1) * (packA + packB);
+    const sharedB = split?.along === 'rows' ? roundUp(k * roundUp(n, wide ? 4 : 8) * bytes, 16) : 0;
+    const packs = !split ? packA + packB : sharedB ? 2 * packA + sharedB : 2 * (packA + packB);
     const cOff = packs;
     const aOff = cOff + (cHere ? 0 : parts * roundUp(mp * np * bytes, 16));
     const bOff = aOff + (aHere ? 0 : roundUp(aLen * 4, 16));
@@ -246,9 +245,9 @@ export class WasmGemm {
       this.lastB = { data: b.data, offset: b.offset, at: bAt, memory: inst.memory };
     }
     const [ars, acs, brs, bcs] = [a.rowStride * 4, a.colStride * 4, b.rowStride * 4, b.colStride * 4];
-    const [pa, pb] = [base, base + packA];
+    const [pa, pb] = [base, base + (split && sharedB ? 2 * packA : packA)];
     const args: GemmArgs = [aAt, ars, acs, bAt, brs, bcs, cAt, ldc, m, n, k, pa, pb, wide ? 1 : 0];
-    if (split) runSplit(args, split, [base + packA + packB, base + 2 * packA + packB]);
+    if (split) runSplit(args, split, sharedB ? [base + packA, pb] : [base + packA + packB, base + 2 * packA + packB]);
     else if (parts === 1) gemm(...args);
     else {
       for (let q = 0, at = 0; at < k; q++, at += depth) {
