@@ -5,10 +5,13 @@
  * "Sequence to Sequence Learning with Neural Networks").
  * Run: pnpm --filter @tessera-examples/addition-rnn start [--epochs 30] [--samples 50000] [--seed 1337]
  */
-import '@tessera/cpu-backend';
+import { enableRelaxedSimd } from '@tessera/cpu-backend';
 import { dispose, gather, tensor, type Tensor } from '@tessera/tensor';
 import { ctable, DIGITS, generateData, MAXLEN, REVERSE, rng } from './data.js';
 import { additionRnn } from './model.js';
+
+// Node 20/21: fused multiply-adds in the products, as Node 22+ and browsers have by default.
+enableRelaxedSimd();
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -3,11 +3,14 @@
  * CIFAR-10 (`cifar-10-binary.tar.gz` as downloaded, or its extracted folder).
  * Run: pnpm --filter @tessera-examples/cifar10-cnn start -- --data /path/to/cifar-10-binary.tar.gz [--epochs 100] [--limit 0]
  */
-import '@tessera/cpu-backend';
+import { enableRelaxedSimd } from '@tessera/cpu-backend';
 import { cifar10, toCategorical } from '@tessera/datasets';
 import { RMSprop } from '@tessera/optimizers';
 import { div, dispose } from '@tessera/tensor';
 import { cifar10Cnn } from './model.js';
+
+// Node 20/21: fused multiply-adds in the products, as Node 22+ and browsers have by default.
+enableRelaxedSimd();
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

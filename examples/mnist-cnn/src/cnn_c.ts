@@ -3,9 +3,12 @@
  * Dropout(0.2)-Dense(10, softmax), Adam, batch 128.
  * Run: pnpm --filter @tessera-examples/mnist-cnn c [--epochs 10] [--limit 0]
  */
-import '@tessera/cpu-backend';
+import { enableRelaxedSimd } from '@tessera/cpu-backend';
 import { Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Sequential } from '@tessera/layers';
 import { flag, loadMnistImages } from './mnist_images.js';
+
+// Node 20/21: fused multiply-adds in the products, as Node 22+ and browsers have by default.
+enableRelaxedSimd();
 
 const { xTrain, yTrain, xTest, yTest } = await loadMnistImages(flag('limit', 0));
 

@@ -2,10 +2,13 @@
  * Tutorial (b): Dense(500, input_dim=784, relu) - Dense(10, softmax), RMSprop, batch 256.
  * Run: pnpm --filter @tessera-examples/mnist-mlp b [--epochs 5]
  */
-import '@tessera/cpu-backend';
+import { enableRelaxedSimd } from '@tessera/cpu-backend';
 import { Dense, Sequential } from '@tessera/layers';
 import { flag } from './cli.js';
 import { loadMnistFlat } from './mnist_data.js';
+
+// Node 20/21: fused multiply-adds in the products, as Node 22+ and browsers have by default.
+enableRelaxedSimd();
 
 const { xTrain, yTrain, xTest, yTest } = await loadMnistFlat({ limit: flag('limit', 0) });
 

@@ -2,10 +2,13 @@
  * Tutorial (c): 500-300 hidden units with Dropout(0.4), RMSprop, batch 256.
  * Run: pnpm --filter @tessera-examples/mnist-mlp c [--epochs 5]
  */
-import '@tessera/cpu-backend';
+import { enableRelaxedSimd } from '@tessera/cpu-backend';
 import { Dense, Dropout, Sequential } from '@tessera/layers';
 import { flag } from './cli.js';
 import { loadMnistFlat } from './mnist_data.js';
+
+// Node 20/21: fused multiply-adds in the products, as Node 22+ and browsers have by default.
+enableRelaxedSimd();
 
 const { xTrain, yTrain, xTest, yTest } = await loadMnistFlat({ limit: flag('limit', 0) });
 

@@ -4,12 +4,15 @@
  *
  * Run: pnpm start [-- --epochs 10] [--plot mnist_mlp_loss.svg]
  */
-import '@tessera/cpu-backend';
+import { enableRelaxedSimd } from '@tessera/cpu-backend';
 import { Dense, Dropout, Sequential } from '@tessera/layers';
 import { RMSprop } from '@tessera/optimizers';
 import { saveHistoryPlot } from '@tessera/plot';
 import { flag } from './cli.js';
 import { loadMnistFlat } from './mnist_data.js';
+
+// Node 20/21: fused multiply-adds in the products, as Node 22+ and browsers have by default.
+enableRelaxedSimd();
 
 const batchSize = 128;
 const epochs = flag('epochs', 5);

@@ -3,11 +3,14 @@
  * sparse categorical crossentropy on integer labels, batch 100.
  * Run: pnpm --filter @tessera-examples/mnist-mlp e [--epochs 5]
  */
-import '@tessera/cpu-backend';
+import { enableRelaxedSimd } from '@tessera/cpu-backend';
 import { mnist } from '@tessera/datasets';
 import { Dense, Flatten, Sequential } from '@tessera/layers';
 import { div, dispose } from '@tessera/tensor';
 import { flag } from './cli.js';
+
+// Node 20/21: fused multiply-adds in the products, as Node 22+ and browsers have by default.
+enableRelaxedSimd();
 
 const [[xTrainRaw, yTrain], [xTestRaw, yTest]] = await mnist.loadData();
 const xTrain = div(xTrainRaw, 255);

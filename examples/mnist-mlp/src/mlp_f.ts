@@ -3,11 +3,14 @@
  * with the `lr_decay(epoch) = 0.01 * 0.6 ** epoch` LearningRateScheduler.
  * Run: pnpm --filter @tessera-examples/mnist-mlp f [--epochs 5]
  */
-import '@tessera/cpu-backend';
+import { enableRelaxedSimd } from '@tessera/cpu-backend';
 import { Dense, Dropout, LearningRateScheduler, Sequential } from '@tessera/layers';
 import { Adam } from '@tessera/optimizers';
 import { flag } from './cli.js';
 import { loadMnistFlat } from './mnist_data.js';
+
+// Node 20/21: fused multiply-adds in the products, as Node 22+ and browsers have by default.
+enableRelaxedSimd();
 
 const { xTrain, yTrain, xTest, yTest } = await loadMnistFlat({ limit: flag('limit', 0) });
 

@@ -4,11 +4,14 @@
  * error and sgd, then `predict` is thresholded at 0.5.
  * Run: pnpm --filter @tessera-examples/mnist-mlp g [--epochs 100] [--lr 0.5]
  */
-import '@tessera/cpu-backend';
+import { enableRelaxedSimd } from '@tessera/cpu-backend';
 import { Dense, Sequential } from '@tessera/layers';
 import { SGD } from '@tessera/optimizers';
 import { Prng, cast, dispose, equal, greater, mean, tensor, tidy, type Tensor } from '@tessera/tensor';
 import { flag } from './cli.js';
+
+// Node 20/21: fused multiply-adds in the products, as Node 22+ and browsers have by default.
+enableRelaxedSimd();
 
 function makeData(n: number, seed: number): { x: Tensor; y: Tensor } {
   const rng = new Prng(seed);

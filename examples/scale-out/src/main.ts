@@ -6,7 +6,7 @@
 //   pnpm --filter @tessera-examples/scale-out start [--address http://HEAD:8265] [--full]
 //
 // Without --address it starts a Ray head on 127.0.0.1 and stops it at the end.
-import '@tessera/cpu-backend';
+import { enableRelaxedSimd } from '@tessera/cpu-backend';
 import { existsSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +17,9 @@ import { loadModel } from '@tessera/io';
 import { Dense, Dropout, EarlyStopping, Sequential } from '@tessera/layers';
 import { makeJobBundle, startLocalRay, submitToRay, type LocalRay } from '@tessera/scale';
 import { argMax, dispose, tensor } from '@tessera/tensor';
+
+// Node 20/21: fused multiply-adds in the products, as Node 22+ and browsers have by default.
+enableRelaxedSimd();
 
 const { values } = parseArgs({ options: { address: { type: 'string' }, full: { type: 'boolean' } } });
 const venv = process.env.TESSERA_PYTHON ? resolve(process.env.TESSERA_PYTHON, '..', '..') : join(homedir(), '.cache', 'tessera', 'keras-venv');
