@@ -398,8 +398,11 @@ const ROW_CHUNKS = 32;
 /** From this many rows C is split along rows (at least 8 chunks of a tile); shorter, along columns. */
 const ROWS_MIN = 32;
 /**
- * From this many multiply-adds (512³) a product is split in one chunk per thread: each chunk
- * packs all of A (or B) again, and a worker that starts late costs little next to it.
+ * From this many multiply-adds (512³) a product at least as wide as tall is split in one
+ * chunk of columns per thread, GotoBLAS's way (each thread's blocks of B stay in its L2
+ * while all of A streams past): a worker that starts late costs little next to it, and
+ * split along rows every chunk would read all of a B too large for L2 (1024³: 84-91
+ * against 89-97 GFLOP/s, alternating runs).
  */
 const ONE_CHUNK_EACH_MACS = 1 << 27;
 
@@ -411,11 +414,14 @@ const ONE_CHUNK_EACH_MACS = 1 << 27;
  * narrow for columns) is split along rows: B is packed once, shared, by the first chunks
  * (up to 4, a share of its columns each), and about {@link ROW_CHUNKS} chunks of rows each
  * pack their rows of A and multiply. A shorter C is split along columns, each chunk packing
- * its columns of B and all of A. At whole tiles.
+ * its columns of B and all of A; so is a large C at least as wide as tall (see
+ * {@link ONE_CHUNK_EACH_MACS}). At whole tiles.
  */
 export function planSplit(m: number, n: number, k: number, wide = false): Split | undefined {
   if (mode === 'off' || (mode === 'auto' && m * n * k < THREAD_MIN_MACS)) return undefined;
-  const along = m >= ROWS_MIN || (n <= 8 && m > 4) ? 'rows' : n > 8 ? 'cols' : undefined;
+  const large = m * n * k >= ONE_CHUNK_EACH_MACS;
+  const rows = large ? m > n && m > 4 : m >= ROWS_MIN || (n <= 8 && m > 4);
+  const along = rows ? 'rows' : n > 8 ? 'cols' : undefined;
   if (!along || !readyPool()) return undefined;
   if (along === 'rows') {
     // Whole tiles, at most the pack buffer's MC rows of A.
@@ -424,7 +430,7 @@ export function planSplit(m: number, n: number, k: number, wide = false): Split 
     return { along, size, chunks: Math.ceil(m / size), packs: Math.min(4, Math.ceil(panels / 8)) };
   }
   const tiles = Math.ceil(n / 8);
-  const chunks = m * n * k >= ONE_CHUNK_EACH_MACS ? 2 : CHUNKS_PER_PRODUCT;
+  const chunks = large ? 2 : CHUNKS_PER_PRODUCT;
   const size = Math.ceil(tiles / Math.min(chunks, tiles)) * 8;
   return { along, size, chunks: Math.ceil(n / size) };
 }
