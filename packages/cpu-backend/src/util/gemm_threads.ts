@@ -107,10 +107,11 @@ const JOB = { NEXT, CHUNKS, ALONG, SIZE, ARGS, KIND, VARIANT, STRIDES, PACK_CHUN
 /**
  * The chunk loop both threads run on one job: take the next chunk (Atomics.add on NEXT),
  * run `gemm` on its columns (or depths) of C with this thread's pack buffers, until none is
- * left; for a job along rows, the first chunks pack B once into `pb` (shared: each chunk
- * a share of its columns) and the others, once B is whole, pack their rows of A and run the
- * macro-kernel on them (see {@link planSplit}); for a convolution job, the direct kernel on its range of output pixels with this
- * thread's parameter block (`pa`); each on the instance of the job's variant. It uses nothing but its arguments and globals, so the
+ * left; for a job along rows, the first chunks pack B once into `pb` (shared: each chunk a
+ * share of its columns) and the others, once B is whole, pack their rows of A and run the
+ * macro-kernel on them (see {@link planSplit}); for a convolution job, the direct kernel on
+ * its range of output pixels with this thread's parameter block (`pa`); each on the
+ * instance of the job's variant. It uses nothing but its arguments and globals, so the
  * worker runs the very same function from its source text (`chunkLoop.toString()` in
  * WORKER_SOURCE).
  */
