@@ -398,6 +398,8 @@ const CHUNKS_PER_PRODUCT = 4;
 const ROW_CHUNKS = 32;
 /** From this many rows C is split along rows (at least 8 chunks of a tile); shorter, along columns. */
 const ROWS_MIN = 32;
+/** The most bytes of B packed whole for a split along rows of a large product (see {@link planSplit}). */
+const SHARED_B_MAX_BYTES = 8 * 1024 * 1024;
 /**
  * From this many multiply-adds (512³) a product at least as wide as tall is split in one
  * chunk of columns per thread, GotoBLAS's way (each thread's blocks of B stay in its L2
@@ -415,13 +417,17 @@ const ONE_CHUNK_EACH_MACS = 1 << 27;
  * narrow for columns) is split along rows: B is packed once, shared, by the first chunks
  * (up to 4, a share of its columns each), and about {@link ROW_CHUNKS} chunks of rows each
  * pack their rows of A and multiply. A shorter C is split along columns, each chunk packing
- * its columns of B and all of A; so is a large C at least as wide as tall (see
- * {@link ONE_CHUNK_EACH_MACS}). At whole tiles.
+ * its columns of B and all of A; so is a large C at least as wide as tall, or whose B
+ * packed whole would pass {@link SHARED_B_MAX_BYTES} (see {@link ONE_CHUNK_EACH_MACS}). At
+ * whole tiles.
  */
 export function planSplit(m: number, n: number, k: number, wide = false): Split | undefined {
   if (mode === 'off' || (mode === 'auto' && m * n * k < THREAD_MIN_MACS)) return undefined;
   const large = m * n * k >= ONE_CHUNK_EACH_MACS;
-  const rows = large ? m > n && m > 4 : m >= ROWS_MIN || (n <= 8 && m > 4);
+  // All of B packed at once takes about B's own size again: beyond SHARED_B_MAX_BYTES a large
+  // product keeps GotoBLAS's blocks (columns) unless C is too narrow for them.
+  const sharedBytes = k * Math.ceil(n / 8) * 8 * (wide ? 8 : 4);
+  const rows = large ? m > 4 && (n <= 8 || (m > n && sharedBytes <= SHARED_B_MAX_BYTES)) : m >= ROWS_MIN || (n <= 8 && m > 4);
   const along = rows ? 'rows' : n > 8 ? 'cols' : undefined;
   if (!along || !readyPool()) return undefined;
   if (along === 'rows') {
