@@ -404,8 +404,8 @@ const SHARED_B_MAX_BYTES = 8 * 1024 * 1024;
  * From this many multiply-adds (512³) a product at least as wide as tall is split in one
  * chunk of columns per thread, GotoBLAS's way (each thread's blocks of B stay in its L2
  * while all of A streams past): a worker that starts late costs little next to it, and
- * split along rows every chunk would read all of a B too large for L2 (1024³: 84-91
- * against 89-97 GFLOP/s, alternating runs).
+ * split along rows every chunk would read all of a B too large for L2 (1024³: 80-88
+ * against 88-97 GFLOP/s, alternating runs).
  */
 const ONE_CHUNK_EACH_MACS = 1 << 27;
 

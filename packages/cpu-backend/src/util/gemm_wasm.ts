@@ -32,14 +32,12 @@ const PACK_B = { f32: 256 * 512 * 4, f64: 256 * 256 * 8 };
 /** Memory kept between calls; after a product that needed more, the memory is dropped. */
 const KEEP_BYTES = 64 * 1024 * 1024;
 
-type GemmExports = GemmEntry;
-
 let implementation: GemmImplementation | undefined;
 let accumulation: GemmAccumulation = 'float32';
 /** The GEMM module (about 3 KB), `null` where WebAssembly SIMD is missing; compiled on first use. */
 const gemmModule = lazySimdModule(GEMM_WASM_BYTES, true);
 /** The one-thread instance and its memory, reused by every call (none while no call has needed it). */
-const plain = new PlainInstance<GemmExports>(gemmModule);
+const plain = new PlainInstance<GemmEntry>(gemmModule);
 
 /** Whether the WebAssembly SIMD GEMM can run here. */
 export function wasmGemmAvailable(): boolean {
@@ -214,12 +212,12 @@ export class WasmGemm {
     const biasOff = bOff + (bHere ? 0 : roundUp(bLen * 4, 16));
     const end = biasOff + (inWasm ? np * 4 : 0);
     // Split products run on the shared memory; so do one-thread ones with an operand there.
-    let inst: { exports: GemmExports; memory: WebAssembly.Memory; base: number } | undefined;
+    let inst: { exports: GemmEntry; memory: WebAssembly.Memory; base: number } | undefined;
     if (split) inst = sharedInstance('gemm', end) as typeof inst;
     if (!inst) split = undefined;
     if (!inst && arena && (aHere || bHere || cHere)) {
       const base = arena.scratch('gemm', end);
-      const exports = arenaGemm<GemmExports>();
+      const exports = arenaGemm<GemmEntry>();
       if (base >= 0 && exports) inst = { exports, memory: arena.memory, base };
     }
     if (!inst) {
