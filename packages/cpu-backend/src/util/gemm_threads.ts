@@ -384,6 +384,8 @@ export interface Split {
   readonly chunks: number;
   /** Along rows: the chunks that first pack B, once, into the buffer both threads read. */
   readonly packs?: number;
+  /** Along rows: the bytes of that buffer, all of B packed (k x n, columns rounded up to whole panels). */
+  readonly sharedBytes?: number;
 }
 
 /** Column chunks per product: more balance the threads better (a late worker costs less), fewer pack A fewer times. */
@@ -426,15 +428,16 @@ export function planSplit(m: number, n: number, k: number, wide = false): Split 
   const large = m * n * k >= ONE_CHUNK_EACH_MACS;
   // All of B packed at once takes about B's own size again: beyond SHARED_B_MAX_BYTES a large
   // product keeps GotoBLAS's blocks (columns) unless C is too narrow for them.
-  const sharedBytes = k * Math.ceil(n / 8) * 8 * (wide ? 8 : 4);
+  const w = wide ? 4 : 8;
+  const sharedBytes = k * Math.ceil(n / w) * w * (wide ? 8 : 4);
   const rows = large ? m > 4 && (n <= 8 || (m > n && sharedBytes <= SHARED_B_MAX_BYTES)) : m >= ROWS_MIN || (n <= 8 && m > 4);
   const along = rows ? 'rows' : n > 8 ? 'cols' : undefined;
   if (!along || !readyPool()) return undefined;
   if (along === 'rows') {
     // Whole tiles, at most the pack buffer's MC rows of A.
     const size = Math.min(wide ? 128 : 256, Math.max(4, Math.ceil(m / ROW_CHUNKS / 4) * 4));
-    const panels = Math.ceil(n / (wide ? 4 : 8));
-    return { along, size, chunks: Math.ceil(m / size), packs: Math.min(4, Math.ceil(panels / 8)) };
+    const panels = Math.ceil(n / w);
+    return { along, size, chunks: Math.ceil(m / size), packs: Math.min(4, Math.ceil(panels / 8)), sharedBytes };
   }
   const tiles = Math.ceil(n / 8);
   const chunks = large ? 2 : CHUNKS_PER_PRODUCT;

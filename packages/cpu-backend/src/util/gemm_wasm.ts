@@ -204,7 +204,7 @@ export class WasmGemm {
     // C (mp x np, one per part), A, B, the bias; the ones in place take no room.
     const packA = wide ? PACK_A.f64 : PACK_A.f32;
     const packB = wide ? PACK_B.f64 : PACK_B.f32;
-    const sharedB = split?.along === 'rows' ? roundUp(k * roundUp(n, wide ? 4 : 8) * bytes, 16) : 0;
+    const sharedB = roundUp(split?.sharedBytes ?? 0, 16);
     const packs = !split ? packA + packB : sharedB ? 2 * packA + sharedB : 2 * (packA + packB);
     const cOff = packs;
     const aOff = cOff + (cHere ? 0 : parts * roundUp(mp * np * bytes, 16));
