@@ -144,7 +144,76 @@
               (f32x4.sub (v128.load (i32.add (local.get $w) (local.get $i))) (local.get $step)))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $next))))
-;; MaxPool over `images` NHWC images at `x` (channels `C`, a multiple of 4), or with `grad`
+;; MaxPool or its gradient (`grad` not 0) over 2 x 2 windows 2 apart, every window inside the
+  ;; image (`maxpool`'s arguments otherwise): the same results as its general loop (positions
+  ;; 0 to 3 scanning rows then columns; a position wins when strictly greater than the best so
+  ;; far or when the best is NaN; the gradient writes dy + 0 at the winner and +0 at the other
+  ;; three), four channels at a time, with no table of positions.
+  (func $maxpool22
+    (param $x i32) (param $y i32) (param $at i32) (param $images i32) (param $inH i32) (param $inW i32)
+    (param $C i32) (param $outH i32) (param $outW i32) (param $grad i32)
+    (local $pix i32) (local $line i32) (local $n i32) (local $oy i32) (local $ox i32) (local $p i32) (local $c i32) (local $o i32)
+    (local $best v128) (local $v v128) (local $take v128) (local $idx v128) (local $d v128) (local $m v128)
+    (local $zero v128) (local $one v128) (local $two v128) (local $three v128)
+    (local.set $one (i32x4.splat (i32.const 1)))
+    (local.set $two (i32x4.splat (i32.const 2)))
+    (local.set $three (i32x4.splat (i32.const 3)))
+    (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $line (i32.mul (local.get $inW) (local.get $pix)))
+    (block $images_done (loop $image
+      (br_if $images_done (i32.ge_u (local.get $n) (local.get $images)))
+      (local.set $oy (i32.const 0))
+      (block $rows_done (loop $row
+        (br_if $rows_done (i32.ge_u (local.get $oy) (local.get $outH)))
+        (local.set $ox (i32.const 0))
+        (block $cols_done (loop $col
+          (br_if $cols_done (i32.ge_u (local.get $ox) (local.get $outW)))
+          ;; The window's first position (n, 2 oy, 2 ox, 0); the others are pix, line and line + pix on.
+          (local.set $p (i32.add (local.get $x)
+            (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (i32.shl (local.get $oy) (i32.const 1))) (local.get $line))
+              (i32.mul (i32.shl (local.get $ox) (i32.const 1)) (local.get $pix)))))
+          (local.set $c (i32.const 0))
+          (loop $chan
+            (if (local.get $grad)
+              (then
+                ;; dy + 0 (-0 made +0, as the general loop) where the position won, +0 elsewhere.
+                (local.set $d (f32x4.add (v128.load (i32.add (local.get $y) (local.get $o))) (local.get $zero)))
+                (local.set $m (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u
+                  (v128.load32_zero (i32.add (local.get $at) (i32.shr_u (local.get $o) (i32.const 2)))))))
+                (v128.store (local.get $p) (v128.and (local.get $d) (i32x4.eq (local.get $m) (local.get $zero))))
+                (v128.store (i32.add (local.get $p) (local.get $pix)) (v128.and (local.get $d) (i32x4.eq (local.get $m) (local.get $one))))
+                (v128.store (i32.add (local.get $p) (local.get $line)) (v128.and (local.get $d) (i32x4.eq (local.get $m) (local.get $two))))
+                (v128.store (i32.add (i32.add (local.get $p) (local.get $line)) (local.get $pix))
+                  (v128.and (local.get $d) (i32x4.eq (local.get $m) (local.get $three)))))
+              (else
+                (local.set $best (v128.load (local.get $p)))
+                (local.set $v (v128.load (i32.add (local.get $p) (local.get $pix))))
+                (local.set $take (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $best) (local.get $best))))
+                (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $take)))
+                (local.set $idx (v128.and (local.get $one) (local.get $take)))
+                (local.set $v (v128.load (i32.add (local.get $p) (local.get $line))))
+                (local.set $take (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $best) (local.get $best))))
+                (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $take)))
+                (local.set $idx (v128.bitselect (local.get $two) (local.get $idx) (local.get $take)))
+                (local.set $v (v128.load (i32.add (i32.add (local.get $p) (local.get $line)) (local.get $pix))))
+                (local.set $take (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $best) (local.get $best))))
+                (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $take)))
+                (local.set $idx (v128.bitselect (local.get $three) (local.get $idx) (local.get $take)))
+                (v128.store (i32.add (local.get $y) (local.get $o)) (local.get $best))
+                (local.set $idx (i16x8.narrow_i32x4_u (local.get $idx) (local.get $idx)))
+                (v128.store32_lane 0 (i32.add (local.get $at) (i32.shr_u (local.get $o) (i32.const 2)))
+                  (i8x16.narrow_i16x8_u (local.get $idx) (local.get $idx)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br_if $chan (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 16))) (local.get $pix))))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br $col)))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br $row)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $image))))
+
+  ;; MaxPool over `images` NHWC images at `x` (channels `C`, a multiple of 4), or with `grad`
   ;; set its gradient. For each output pixel, the window clipped to the image is scanned rows
   ;; then columns; its positions, numbered 0, 1, ... in that order (below kh * kw, which must
   ;; fit a byte), are listed once at `tab` (4 * kh * kw bytes of scratch) as byte offsets, and
@@ -169,6 +238,17 @@
     (local $e i32) (local $nan i32)
     (local $best v128) (local $idx v128) (local $v v128) (local $take v128) (local $d v128) (local $m v128) (local $kv v128)
     (local $best2 v128) (local $idx2 v128) (local $d2 v128) (local $m2 v128) (local $zero v128) (local $one v128)
+    ;; 2 x 2 windows 2 apart, all inside the image (the CNNs' pooling): the loop below, unrolled.
+    (if (i32.and
+          (i32.and (i32.and (i32.eq (local.get $kh) (i32.const 2)) (i32.eq (local.get $kw) (i32.const 2)))
+            (i32.and (i32.eq (local.get $sh) (i32.const 2)) (i32.eq (local.get $sw) (i32.const 2))))
+          (i32.and (i32.eqz (i32.or (local.get $top) (local.get $left)))
+            (i32.and (i32.le_u (i32.shl (local.get $outH) (i32.const 1)) (local.get $inH))
+              (i32.le_u (i32.shl (local.get $outW) (i32.const 1)) (local.get $inW)))))
+      (then
+        (call $maxpool22 (local.get $x) (local.get $y) (local.get $at) (local.get $images) (local.get $inH) (local.get $inW)
+          (local.get $C) (local.get $outH) (local.get $outW) (local.get $grad))
+        (return)))
     (local.set $one (i32x4.splat (i32.const 1)))
     (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
     (local.set $line (i32.mul (local.get $inW) (local.get $pix)))
