@@ -78,6 +78,7 @@ export const KERNEL_DOCS: { readonly [K in KernelName]: string } = {
   Conv2DBackpropFilter: 'gradient of Conv2D for the filter: x [N, H, W, Cin], dy [N, OH, OW, Cout] -> filterShape',
   FusedActivationGrad: "the gradient of a fused op's pre-activation from dy and its output y, in one pass (relu: y > 0 ? dy : 0; sigmoid: dy * y * (1 - y); ...)",
   FusedConv2D: 'activation(Conv2D(x, filter) + bias): bias [Cout] (optional) and activation applied as each output is written',
+  FusedConv2DBackpropFilter: "FusedConv2D's filter (and bias) gradient from x, dy and its output y, the activation's gradient applied as dy is read: -> filterShape (and [Cout])",
   DepthwiseConv2D: 'x [N, H, W, C], filter [kh, kw, C, M] -> [N, OH, OW, C * M]: channel c feeds outputs c * M .. c * M + M - 1',
   DepthwiseConv2DBackpropInput: 'gradient of DepthwiseConv2D for x: dy [N, OH, OW, C * M], filter [kh, kw, C, M] -> inputShape',
   DepthwiseConv2DBackpropFilter: 'gradient of DepthwiseConv2D for the filter: x [N, H, W, C], dy [N, OH, OW, C * M] -> filterShape',

@@ -178,6 +178,7 @@ export interface KernelAttrs
   Conv2DBackpropInput: Conv2DAttrs & { inputShape: Shape4D };
   Conv2DBackpropFilter: Conv2DAttrs & { filterShape: Shape4D };
   FusedConv2D: Conv2DAttrs & FusedActivationAttrs;
+  FusedConv2DBackpropFilter: Conv2DAttrs & FusedActivationAttrs & { filterShape: Shape4D; bias: boolean };
   DepthwiseConv2D: Conv2DAttrs;
   DepthwiseConv2DBackpropInput: Conv2DAttrs & { inputShape: Shape4D };
   DepthwiseConv2DBackpropFilter: Conv2DAttrs & { filterShape: Shape4D };
@@ -322,6 +323,14 @@ export const KERNELS: { readonly [K in KernelName]: KernelSpec } = {
   FusedConv2D: {
     inputs: ['x', 'filter', 'bias?'],
     differentiable: true,
+  },
+  // FusedConv2D's filter and bias gradients where its input's is not needed (a first layer):
+  // the activation's gradient applied as dy is read, never stored.
+  FusedConv2DBackpropFilter: {
+    inputs: ['x', 'dy', 'y'],
+    outputs: ['filter', 'bias?'],
+    differentiable: false,
+    fallback: true,
   },
   DepthwiseConv2D: {
     inputs: ['x', 'filter'],

@@ -28,7 +28,7 @@ import { clipByValueConfig, leakyReluConfig, logicalNotConfig, unaryConfigs } fr
 /** A kernel config of the WebGPU backend, for any kernel name. */
 export type WebGPUKernelConfig = AnyKernelConfig<WebGPUBackend>;
 
-/** Every kernel of the WebGPU backend: one per name in `KERNEL_NAMES` but DropoutMask (the op's host fallback draws it), each a WGSL shader. */
+/** Every kernel of the WebGPU backend: one per name in `KERNEL_NAMES` but DropoutMask (the op's host fallback draws it) and FusedConv2DBackpropFilter (its op's composite runs on these), each a WGSL shader. */
 export const webgpuKernelConfigs: readonly WebGPUKernelConfig[] = [
   ...unaryConfigs,
   logicalNotConfig,

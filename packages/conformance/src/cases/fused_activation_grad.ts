@@ -8,7 +8,7 @@ import type { InputSpec, KernelCases, ValueCase } from './types.js';
 const ACTIVATIONS: readonly Exclude<FusedActivation, 'linear'>[] = ['relu', 'relu6', 'sigmoid', 'tanh', 'elu', 'leakyRelu'];
 
 /** The gradient of the pre-activation from dy and the output y, in float64. */
-function refOf(activation: FusedActivation, alpha: number): (dy: number, y: number) => number {
+export function activationGradRef(activation: FusedActivation, alpha: number): (dy: number, y: number) => number {
   switch (activation) {
     case 'relu':
       return (dy, y) => (y > 0 ? dy : 0);
@@ -31,7 +31,7 @@ function refOf(activation: FusedActivation, alpha: number): (dy: number, y: numb
  * Outputs each activation can give, away from its kinks (0, and 6 for relu6) so finite
  * differences stay on one side: negative values only where the activation has them.
  */
-function outputs(activation: FusedActivation, shape: number[]): InputSpec {
+export function activationOutputs(activation: FusedActivation, shape: number[]): InputSpec {
   const n = shape.reduce((a, b) => a * b, 1);
   const pool: Record<FusedActivation, number[]> = {
     linear: [-1.5, 0.5],
@@ -46,7 +46,7 @@ function outputs(activation: FusedActivation, shape: number[]): InputSpec {
 }
 
 function grad(name: string, activation: FusedActivation, dy: InputSpec, y: InputSpec, alpha?: number): ValueCase {
-  const f = refOf(activation, alpha ?? 0.2);
+  const f = activationGradRef(activation, alpha ?? 0.2);
   return {
     name: `${activation}${alpha !== undefined ? ` (alpha ${alpha})` : ''}: ${name}`,
     inputs: [dy, y],
@@ -59,7 +59,7 @@ function grad(name: string, activation: FusedActivation, dy: InputSpec, y: Input
 const smoothY = (activation: FusedActivation, shape: number[]): InputSpec =>
   activation === 'relu' || activation === 'relu6'
     ? vals(Array.from({ length: shape[0] * shape[1] }, (_, i) => [0.75, 2.5, -1, 4.25][i % 4]), shape)
-    : outputs(activation, shape);
+    : activationOutputs(activation, shape);
 
 /** The kernels the op runs where a backend lacks FusedActivationGrad. */
 const COMPOSITE: readonly KernelName[] = ['Greater', 'Less', 'LogicalAnd', 'Select', 'Mul', 'Sub', 'Square', 'Add'];
@@ -70,7 +70,7 @@ export const FUSED_ACTIVATION_GRAD_CASES: { FusedActivationGrad: KernelCases } =
     op: 'fusedActivationGrad',
     composite: COMPOSITE,
     values: [
-      ...ACTIVATIONS.map((a) => grad('[2, 5]', a, rand([2, 5]), outputs(a, [2, 5]))),
+      ...ACTIVATIONS.map((a) => grad('[2, 5]', a, rand([2, 5]), activationOutputs(a, [2, 5]))),
       ...ACTIVATIONS.map((a) => grad('[3, 7, 5], off any vector width', a, rand([3, 7, 5]), vals(Array.from({ length: 105 }, (_, i) => [0, 0.3, 0.9, 5.5, -0.5, 7][i % 6]), [3, 7, 5]))),
       grad('alpha 0.01', 'leakyRelu', rand([4]), vals([-1, -0.1, 0.2, 2]), 0.01),
       grad('a NaN output passes nothing (relu)', 'relu', vals([1, 2, 3]), vals([Number.NaN, 1, 0])),

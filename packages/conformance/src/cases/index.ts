@@ -6,6 +6,7 @@ import { CONV_CASES } from './conv.js';
 import { DROPOUT_CASES } from './dropout.js';
 import { FUSED_CASES } from './fused.js';
 import { FUSED_ACTIVATION_GRAD_CASES } from './fused_activation_grad.js';
+import { FUSED_CONV_FILTER_CASES } from './fused_conv_filter.js';
 import { GATHER_CASES } from './gather.js';
 import { MATMUL_CASES } from './matmul.js';
 import { ONE_HOT_CASES } from './one_hot.js';
@@ -45,6 +46,7 @@ export const CASES = {
   ...RESIZE_CASES,
   ...FUSED_CASES,
   ...FUSED_ACTIVATION_GRAD_CASES,
+  ...FUSED_CONV_FILTER_CASES,
   ...SOFTMAX_CROSS_ENTROPY_CASES,
   ...OPTIMIZER_UPDATE_CASES,
   ...RECURRENT_CASES,
