@@ -27,6 +27,7 @@ import { gatherConfig } from './kernels/Gather.js';
 import { gruCellConfig } from './kernels/GRUCell.js';
 import { gruCellGradConfig } from './kernels/GRUCellGrad.js';
 import { fusedActivationGradConfig } from './kernels/FusedActivationGrad.js';
+import { fusedConv2DBackpropFilterConfig } from './kernels/FusedConv2DBackpropFilter.js';
 import { leakyReluConfig } from './kernels/LeakyRelu.js';
 import { logicalNotConfig } from './kernels/LogicalNot.js';
 import { lstmCellConfig } from './kernels/LSTMCell.js';
@@ -78,6 +79,7 @@ export const cpuKernelConfigs: readonly CpuKernelConfig[] = [
   conv2DConfig,
   conv2DBackpropInputConfig,
   conv2DBackpropFilterConfig,
+  fusedConv2DBackpropFilterConfig,
   fusedConv2DConfig,
   depthwiseConv2DConfig,
   depthwiseConv2DBackpropInputConfig,

@@ -9,7 +9,7 @@ const bits = (v: Float32Array) => new Int32Array(v.buffer, v.byteOffset, v.lengt
  * The largest bits of y whose dy passes: bits(+Infinity) for relu, bits(6) - 1 for relu6
  * (6 itself passes nothing).
  */
-const LIMITS: { readonly [A in FusedActivation]?: number } = { relu: 0x7f800000, relu6: 0x40c00000 - 1 };
+export const LIMITS: { readonly [A in FusedActivation]?: number } = { relu: 0x7f800000, relu6: 0x40c00000 - 1 };
 
 /**
  * `y > 0 ? dy : +0` (and `y < limit`) without a branch: a data-dependent branch on the sign

@@ -4,6 +4,7 @@ import { getGemmImplementation } from './gemm_wasm.js';
 import { CONV_FILTER_GRAD, CONV_FORWARD, convSplitInstance, runConvSplit, type ConvEntry } from './gemm_threads.js';
 import type { WindowGeometry } from './window.js';
 import { PlainInstance, lazySimdModule } from './wasm_module.js';
+import { arenaAddresses } from './arena.js';
 
 /**
  * Direct convolution (src/wasm/conv.wat) for inputs of few channels: Conv2D's forward pass
@@ -32,6 +33,8 @@ const PARAMS_BYTES = 1024;
 const WORKER_PARAMS = PARAMS_BYTES;
 /** Chunks of each band the two threads take in turn. */
 const CHUNKS_PER_BAND = 8;
+/** Pixels per run of the filter gradient (conv.wat's table of corners at P + 128 holds 128). */
+const RUN = 128;
 
 const convModule = lazySimdModule(CONV_WASM_BYTES, true);
 /** The one-thread instance, its memory kept between calls. */
@@ -67,13 +70,13 @@ type Kind = typeof CONV_FORWARD | typeof CONV_FILTER_GRAD;
  * runs the band's `rows` pixels and `meanwhile` (the copies of another band: on two
  * threads this thread runs it while the worker starts on the band).
  */
-function runner(g: WindowGeometry, rel: Plan) {
+function runner(g: WindowGeometry, rel: Plan): { memory: WebAssembly.Memory; run: (kind: Kind, rows: number, meanwhile?: () => void) => void; p: Plan; shared: boolean } {
   const macs = g.batch * rel.pixels * rel.K * rel.ocp;
   const split = convSplitInstance(macs, rel.end);
   if (split) {
     const p = placed(rel, split.base);
     const run = (kind: Kind, rows: number, meanwhile?: () => void) => runConvSplit(kind, rows, chunkSize(rows), p.params[0], p.params[1], meanwhile);
-    return { memory: split.memory, run, p };
+    return { memory: split.memory, run, p, shared: true };
   }
   const inst = plain.with(rel.end);
   if (!inst) throw new BackendError(`direct convolution: the WebAssembly memory cannot grow to ${rel.end} bytes`);
@@ -85,7 +88,7 @@ function runner(g: WindowGeometry, rel: Plan) {
     const per = chunkSize(rows);
     for (let q = 0; q * per < rows; q++) exports.filter_grad(p.params[0], q * per, Math.min(rows, (q + 1) * per), q);
   };
-  return { memory, run, p };
+  return { memory, run, p, shared: false };
 }
 
 /**
@@ -111,7 +114,7 @@ function bandStarts(batch: number, most: number): number[] {
  * `xAt[b & 1]` and `outAt[b & 1]` for band `b`, so that one band's copies overlap the next
  * band's kernel.
  */
-function plan(g: WindowGeometry, outC: number) {
+function plan(g: WindowGeometry, outC: number, act = false) {
   const ocp = roundUp(outC, 8);
   const pixels = g.outH * g.outW;
   // The image zero-padded to just the rows and columns the windows cover.
@@ -132,7 +135,15 @@ function plan(g: WindowGeometry, outC: number) {
   const xAt = [biasAt + ocp * 4, biasAt + ocp * 4 + xBytes];
   const outAt = [xAt[1] + xBytes, xAt[1] + xBytes + outBytes];
   const params = [0, WORKER_PARAMS];
-  return { ocp, pixels, padH, padW, imageFloats, starts, K, params, tapsAt, cornersAt, filterAt, partBytes, biasAt, xAt, outAt, end: outAt[1] + outBytes };
+  // With FusedConv2D's gradient: y's two bands (where dy and y are copied in), each thread's
+  // scratch (a run's passed dy rows and their float32 sums) and each chunk's bias sums (doubles).
+  const actAt = outAt[1] + outBytes;
+  const yAt = act ? [actAt, actAt + outBytes] : [0, 0];
+  const scratchBytes = roundUp((RUN + 1) * ocp * 4, 16);
+  const scratchAt = act ? [actAt + 2 * outBytes, actAt + 2 * outBytes + scratchBytes] : [0, 0];
+  const dbiasAt = act ? scratchAt[1] + scratchBytes : 0;
+  const end = act ? dbiasAt + CHUNKS_PER_BAND * ocp * 8 : actAt;
+  return { ocp, pixels, padH, padW, imageFloats, starts, K, params, tapsAt, cornersAt, filterAt, partBytes, biasAt, xAt, outAt, yAt, scratchAt, dbiasAt, end };
 }
 
 type Plan = ReturnType<typeof plan>;
@@ -141,18 +152,25 @@ type Plan = ReturnType<typeof plan>;
 function placed(p: Plan, base: number): Plan {
   const [tapsAt, cornersAt, filterAt, biasAt] = [p.tapsAt, p.cornersAt, p.filterAt, p.biasAt].map((at) => at + base);
   const [params, xAt, outAt] = [p.params, p.xAt, p.outAt].map((ats) => ats.map((at) => at + base));
-  return { ...p, params, tapsAt, cornersAt, filterAt, biasAt, xAt, outAt, end: p.end + base };
+  const act = p.dbiasAt > 0;
+  const [yAt, scratchAt] = [p.yAt, p.scratchAt].map((ats) => ats.map((at) => (act ? at + base : 0)));
+  return { ...p, params, tapsAt, cornersAt, filterAt, biasAt, xAt, outAt, yAt, scratchAt, dbiasAt: act ? p.dbiasAt + base : 0, end: p.end + base };
 }
 
 /**
  * Writes both parameter blocks (see conv.wat), one per thread: the same; and the two
  * tables, the taps' offsets from a window's corner and each pixel's corner in its image.
  */
-function writeParams(memory: WebAssembly.Memory, g: WindowGeometry, p: Plan, act: number): void {
+function writeParams(memory: WebAssembly.Memory, g: WindowGeometry, p: Plan, act: number, pass?: { limit: number; bias: boolean }): void {
   const heap = new Int32Array(memory.buffer);
   const block = [p.xAt[0], p.filterAt, p.biasAt, p.outAt[0], p.ocp * 4, p.K, p.tapsAt, p.cornersAt, p.pixels * 4, p.imageFloats * 4, act, p.filterAt, p.partBytes];
-  heap.set(block, p.params[0] / 4);
-  heap.set(block, p.params[1] / 4);
+  // 52..68: FusedConv2D's gradient pass (y 0: none; useBand points y at its band).
+  const passBlock = pass ? [p.yAt[0], pass.limit, pass.bias ? p.dbiasAt : 0, 0, g.outC * 4] : [0, 0, 0, 0, 0];
+  for (const [t, params] of p.params.entries()) {
+    heap.set(block, params / 4);
+    heap.set(passBlock, params / 4 + 13);
+    heap[params / 4 + 16] = p.scratchAt[t];
+  }
   let at = p.tapsAt / 4;
   for (let ky = 0; ky < g.kh; ky++) {
     for (let kx = 0; kx < g.kw; kx++) {
@@ -164,12 +182,17 @@ function writeParams(memory: WebAssembly.Memory, g: WindowGeometry, p: Plan, act
   }
 }
 
-/** Points both parameter blocks at band `b`'s images and outputs (or dy). */
-function useBand(memory: WebAssembly.Memory, p: Plan, b: number): void {
+/**
+ * Points both parameter blocks at band `b`'s images and outputs (or dy), and y where the
+ * filter gradient passes dy through FusedConv2D's activation: `dyAt` and `yAt` given where
+ * they are read in place.
+ */
+function useBand(memory: WebAssembly.Memory, p: Plan, b: number, dyAt = p.outAt[b & 1], yAt = p.yAt[b & 1]): void {
   const heap = new Int32Array(memory.buffer);
   for (const params of p.params) {
     heap[params / 4] = p.xAt[b & 1];
-    heap[params / 4 + 3] = p.outAt[b & 1];
+    heap[params / 4 + 3] = dyAt;
+    if (heap[params / 4 + 13] !== 0) heap[params / 4 + 13] = yAt;
   }
 }
 
@@ -231,31 +254,60 @@ export function directConvForward(x: Float32Array, g: WindowGeometry, filter: Fl
   copyOut?.();
 }
 
+/** FusedConv2D's activation and bias folded into the filter gradient (see `act_run` in conv.wat). */
+export interface FilterGradPass {
+  /** FusedConv2D's output, of dy's shape: dy passes where `0 < bits(y) <= limit`. */
+  readonly y: Float32Array;
+  /** The largest bits of y that pass (relu: bits(+Infinity); relu6: bits(6) - 1), or 0: every dy passes. */
+  readonly limit: number;
+  /** Receives the passed dy's sum per output channel (zeroed first), where given. */
+  readonly bias?: Float64Array;
+}
+
 /**
  * The filter gradient `[kh, kw, inC, outC]` of Conv2D from `x` and `dy` (NHWC) on the
  * direct kernel. Each chunk's sums are float32 in the module (a run of 128 pixels at a time,
  * see conv.wat), over its share of every band in band order; the chunks' sums are added in
  * double, in chunk order, once at the end (reading them back from the threads' caches after
  * every band cost more than the additions).
+ *
+ * With `pass` (FusedConv2D's gradient for a first layer; `outC` a multiple of 4), each run
+ * of dy first goes through the activation's gradient, read off y, in the module, and its
+ * sums per channel make the bias's gradient (each chunk's in double, added in chunk order):
+ * no tensor for the pre-activation's gradient, no separate sum. On both threads dy and y
+ * are read where they live in the shared memory (only the images are copied in); elsewhere
+ * each band of them is copied in with its images.
  */
-export function directConvFilterGrad(x: Float32Array, g: WindowGeometry, dy: Float32Array, out: Float32Array): void {
+export function directConvFilterGrad(x: Float32Array, g: WindowGeometry, dy: Float32Array, out: Float32Array, pass?: FilterGradPass): void {
   const outC = g.outC;
-  const { memory, run, p } = runner(g, plan(g, outC));
+  if (pass && outC % 4 !== 0) throw new BackendError(`direct convolution: the activation pass needs output channels in fours, not ${outC}`);
+  const { memory, run, p, shared } = runner(g, plan(g, outC, pass !== undefined));
   const f32 = new Float32Array(memory.buffer);
   const total = new Float64Array(p.K * outC);
-  writeParams(memory, g, p, 0);
+  writeParams(memory, g, p, 0, pass && { limit: pass.limit, bias: pass.bias !== undefined });
+  // dy and y read in place: on the shared memory, where both live there.
+  const inPlace = pass && shared ? arenaAddresses([dy, pass.y]) : undefined;
   const bands = p.starts.length - 1;
   const rowsOf = (b: number) => (p.starts[b + 1] - p.starts[b]) * p.pixels;
-  // Band b's images and dy, copied in while band b - 1's kernel runs.
+  // Band b's images and dy (and y), copied in while band b - 1's kernel runs.
   const copyIn = (b: number) => {
     const [n0, rows] = [p.starts[b], rowsOf(b)];
     copyImages(x, g, p, b, n0, rows / p.pixels, f32);
-    copyRows(dy.subarray(n0 * p.pixels * outC, (n0 * p.pixels + rows) * outC), f32, p.outAt[b & 1] / 4, rows, outC, p.ocp);
+    const [from, to] = [n0 * p.pixels * outC, (n0 * p.pixels + rows) * outC];
+    if (!pass) copyRows(dy.subarray(from, to), f32, p.outAt[b & 1] / 4, rows, outC, p.ocp);
+    else if (!inPlace) {
+      f32.set(dy.subarray(from, to), p.outAt[b & 1] / 4);
+      f32.set(pass.y.subarray(from, to), p.yAt[b & 1] / 4);
+    }
   };
   copyIn(0);
   f32.fill(0, p.filterAt / 4, p.biasAt / 4);
+  const f64 = pass?.bias ? new Float64Array(memory.buffer, p.dbiasAt, CHUNKS_PER_BAND * p.ocp) : undefined;
+  f64?.fill(0);
   for (let b = 0; b < bands; b++) {
-    useBand(memory, p, b);
+    const at = p.starts[b] * p.pixels * outC * 4;
+    if (inPlace) useBand(memory, p, b, inPlace[0] + at, inPlace[1] + at);
+    else useBand(memory, p, b);
     run(CONV_FILTER_GRAD, rowsOf(b), b + 1 < bands ? () => copyIn(b + 1) : undefined);
   }
   for (let q = 0; q < CHUNKS_PER_BAND; q++) {
@@ -263,4 +315,8 @@ export function directConvFilterGrad(x: Float32Array, g: WindowGeometry, dy: Flo
     for (let k = 0; k < p.K; k++) for (let c = 0; c < outC; c++) total[k * outC + c] += f32[at + k * p.ocp + c];
   }
   for (let i = 0; i < out.length; i++) out[i] = total[i];
+  if (pass?.bias && f64) {
+    pass.bias.fill(0);
+    for (let q = 0; q < CHUNKS_PER_BAND; q++) for (let c = 0; c < outC; c++) pass.bias[c] += f64[q * p.ocp + c];
+  }
 }

@@ -11,6 +11,8 @@
 ;;   the window's taps from its corner   28 corners: each pixel of an image, its window's
 ;;   corner from the image's   32 pixels per image * 4   36 bytes per padded image
 ;;   40 act (0 none, 1 relu, 2 relu6)   44 dfilter   48 bytes between chunks' dfilters
+;;   52 y (0: none)   56 y's pass limit (see $act_run)   60 dbias (0: none)   64 scratch
+;;   68 bytes per row of dy and y where y is given
 ;;   96, 100: the pixel cursor (see $next)   128: the filter gradient's run of corners
 ;; Both entries take the range of output pixels [first, end) to run, so that two threads
 ;; can share one band; the gradient also takes its chunk's number and sums into that
@@ -142,12 +144,65 @@
         (call $row (local.get $out) (i32.add (local.get $p) (i32.const 3)) (local.get $last) (local.get $step)))
       (br_if $group (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 4))) (local.get $end)))))
 
+  ;; One run of `n` pixels from pixel `r0` of FusedConv2D's gradient (y at P + 52): each
+  ;; row of dy (its channels in vectors of 4, rows P + 68 bytes apart, as y's) passed where
+  ;; 0 < bits(y) <= limit (P + 56; relu: bits(+Infinity), relu6: bits(6) - 1; 0 passes all:
+  ;; no activation), written to the scratch (P + 64) `ocp` floats a row for the taps, and,
+  ;; where dbias is given (P + 60), summed per channel: in float32 over the run (into the
+  ;; scratch after its 128 rows), then added in float64 to chunk `chunk`'s partial sums
+  ;; (`ocp` doubles each). Returns the scratch's address.
+  (func $act_run (param $P i32) (param $r0 i32) (param $n i32) (param $chunk i32) (result i32)
+    (local $src i32) (local $ys i32) (local $row i32) (local $dst i32) (local $sums i32) (local $step i32)
+    (local $c i32) (local $r i32) (local $width i32) (local $db i32)
+    (local $bias v128) (local $top v128) (local $all v128) (local $z v128) (local $s v128)
+    (local.set $step (i32.load offset=16 (local.get $P)))
+    (local.set $row (i32.load offset=68 (local.get $P)))
+    (local.set $width (local.get $row))
+    (local.set $src (i32.add (i32.load offset=12 (local.get $P)) (i32.mul (local.get $r0) (local.get $row))))
+    (local.set $ys (i32.add (i32.load offset=52 (local.get $P)) (i32.mul (local.get $r0) (local.get $row))))
+    (local.set $dst (i32.load offset=64 (local.get $P)))
+    (local.set $sums (i32.add (local.get $dst) (i32.shl (local.get $step) (i32.const 7))))
+    (local.set $bias (i32x4.splat (i32.const 0x7fffffff)))
+    (local.set $top (i32x4.splat (i32.xor (i32.load offset=56 (local.get $P)) (i32.const 0x80000000))))
+    (local.set $all (i32x4.splat (i32.sub (i32.const 0) (i32.eqz (i32.load offset=56 (local.get $P))))))
+    (local.set $c (i32.const 0))
+    (loop $zero
+      (v128.store (i32.add (local.get $sums) (local.get $c)) (v128.const i64x2 0 0))
+      (br_if $zero (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 16))) (local.get $width))))
+    (loop $rows
+      (local.set $c (i32.const 0))
+      (loop $cols
+        (local.set $z (v128.and (v128.load (i32.add (local.get $src) (local.get $c)))
+          (v128.or (local.get $all)
+            (i32x4.lt_s (i32x4.add (v128.load (i32.add (local.get $ys) (local.get $c))) (local.get $bias)) (local.get $top)))))
+        (v128.store (i32.add (local.get $dst) (local.get $c)) (local.get $z))
+        (v128.store (i32.add (local.get $sums) (local.get $c))
+          (f32x4.add (v128.load (i32.add (local.get $sums) (local.get $c))) (local.get $z)))
+        (br_if $cols (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 16))) (local.get $width))))
+      (local.set $src (i32.add (local.get $src) (local.get $row)))
+      (local.set $ys (i32.add (local.get $ys) (local.get $row)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $step)))
+      (br_if $rows (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $n))))
+    (if (local.tee $db (i32.load offset=60 (local.get $P))) (then
+      (local.set $db (i32.add (local.get $db) (i32.mul (local.get $chunk) (i32.shl (local.get $step) (i32.const 1)))))
+      (local.set $c (i32.const 0))
+      (loop $flush
+        (local.set $s (v128.load (i32.add (local.get $sums) (local.get $c))))
+        (v128.store (local.get $db) (f64x2.add (v128.load (local.get $db)) (f64x2.promote_low_f32x4 (local.get $s))))
+        (v128.store offset=16 (local.get $db) (f64x2.add (v128.load offset=16 (local.get $db))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $s) (local.get $s)))))
+        (local.set $db (i32.add (local.get $db) (i32.const 32)))
+        (br_if $flush (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 16))) (local.get $width))))))
+    (i32.load offset=64 (local.get $P)))
+
   ;; dfilter += the filter gradient of pixels [first, end) (dy at `out`), 128 pixels at a
   ;; time: their corners go to a table at P + 128, then every group of four taps (the last
   ;; repeats tap K - 1) runs over them while their dy rows stay in cache. Each sum takes
-  ;; the pixels in order, so a chunk's sums do not depend on the thread.
+  ;; the pixels in order, so a chunk's sums do not depend on the thread. Where y is given
+  ;; (FusedConv2D's gradient), each run's dy rows first pass through the activation's
+  ;; gradient into the scratch (see $act_run), and the taps read them there.
   (func (export "filter_grad") (param $P i32) (param $first i32) (param $end i32) (param $chunk i32)
-    (local $pb i32) (local $n i32) (local $k i32) (local $last i32) (local $step i32) (local $taps i32) (local $d i32) (local $dy i32)
+    (local $r0 i32) (local $pb i32) (local $n i32) (local $k i32) (local $last i32) (local $step i32) (local $taps i32) (local $d i32) (local $dy i32)
     (br_if 0 (i32.ge_u (local.get $first) (local.get $end)))
     (call $seek (local.get $P) (local.get $first))
     (local.set $step (i32.load offset=16 (local.get $P)))
@@ -157,12 +212,15 @@
     (local.set $pb (local.get $first))
     (loop $run
       (local.set $dy (i32.add (i32.load offset=12 (local.get $P)) (i32.mul (local.get $pb) (local.get $step))))
+      (local.set $r0 (local.get $pb))
       (local.set $n (i32.const 0))
       (loop $corners
         (i32.store offset=128 (i32.add (local.get $P) (i32.shl (local.get $n) (i32.const 2))) (call $next (local.get $P) (i32.const 1)))
         (local.set $pb (i32.add (local.get $pb) (i32.const 1)))
         (br_if $corners (i32.and (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (i32.const 128))
           (i32.lt_u (local.get $pb) (local.get $end)))))
+      (if (i32.load offset=52 (local.get $P)) (then
+        (local.set $dy (call $act_run (local.get $P) (local.get $r0) (local.get $n) (local.get $chunk)))))
       (local.set $k (i32.const 0))
       (loop $group
         (call $tile (local.get $P) (i32.add (local.get $P) (i32.const 128))
