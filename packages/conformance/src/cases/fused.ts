@@ -72,13 +72,13 @@ function fusedMatMul(name: string, a: number[], b: number[], e: Epilogue, flags:
 }
 
 /** The options of a conv case, as the op takes them. */
-interface ConvOpts {
+export interface ConvOpts {
   readonly strides?: number;
   readonly padding?: 'valid' | 'same';
   readonly dilations?: number;
 }
 
-const windowOf = (o: ConvOpts): WindowRef => ({
+export const windowOf = (o: ConvOpts): WindowRef => ({
   strides: [o.strides ?? 1, o.strides ?? 1],
   dilations: [o.dilations ?? 1, o.dilations ?? 1],
   padding: o.padding ?? 'valid',

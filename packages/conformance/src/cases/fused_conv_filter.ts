@@ -1,8 +1,9 @@
 import * as tf from '@tessera/tensor';
 import { DTypeError, ShapeError, ValueError, type FusedActivation, type KernelName, type Tensor } from '@tessera/tensor';
-import { SUM, concatRef, conv2dBackpropFilterRef, elementwise, reduceRef, reshapeRef, type RefTensor, type WindowRef } from '../reference/index.js';
+import { SUM, concatRef, conv2dBackpropFilterRef, elementwise, reduceRef, reshapeRef, type RefTensor } from '../reference/index.js';
 import { activationGradRef, activationOutputs } from './fused_activation_grad.js';
 import { ints, rand, vals } from './inputs.js';
+import { windowOf, type ConvOpts } from './fused.js';
 import { ACCUMULATION_TOLERANCE } from './matmul.js';
 import type { ErrorCase, InputSpec, KernelCases, ValueCase } from './types.js';
 
@@ -12,20 +13,8 @@ const ACTIVATIONS: readonly FusedActivation[] = ['linear', 'relu', 'relu6', 'sig
 /** The kernels the op runs where a backend lacks FusedConv2DBackpropFilter. */
 const COMPOSITE: readonly KernelName[] = ['FusedActivationGrad', 'Conv2DBackpropFilter', 'Sum'];
 
-interface Window {
-  readonly strides?: number;
-  readonly padding?: 'valid' | 'same';
-  readonly dilations?: number;
-}
-
-const windowOf = (o: Window): WindowRef => ({
-  strides: [o.strides ?? 1, o.strides ?? 1],
-  dilations: [o.dilations ?? 1, o.dilations ?? 1],
-  padding: o.padding ?? 'valid',
-});
-
 /** The output size of a window along one axis. */
-const outSize = (n: number, k: number, o: Window) => {
+const outSize = (n: number, k: number, o: ConvOpts) => {
   const s = o.strides ?? 1;
   const span = ((o.dilations ?? 1) * (k - 1)) + 1;
   return o.padding === 'same' ? Math.ceil(n / s) : Math.floor((n - span) / s) + 1;
@@ -36,7 +25,7 @@ const outSize = (n: number, k: number, o: Window) => {
  * conv had a bias. dy is random, y values the activation gives (zeros among relu's, 6 among
  * relu6's). The result read is the filter gradient, flattened, then the bias gradient.
  */
-function filterGrad(name: string, x: number[], f: [number, number, number, number], o: Window, activation: FusedActivation, bias: boolean, alpha?: number): ValueCase {
+function filterGrad(name: string, x: number[], f: [number, number, number, number], o: ConvOpts, activation: FusedActivation, bias: boolean, alpha?: number): ValueCase {
   const out = [x[0], outSize(x[1], f[0], o), outSize(x[2], f[1], o), f[3]];
   const inputs: InputSpec[] = [rand(x), rand(out), activationOutputs(activation, out)];
   return {

@@ -189,15 +189,24 @@ export function conv2dTranspose(x: TensorOrLike, filter: TensorOrLike, outputSha
 export function conv2dBackpropFilter(x: TensorOrLike, dy: TensorOrLike, filterShape: Shape, options: Conv2DOptions = {}): Tensor {
   const opName = 'conv2dBackpropFilter';
   return op(opName, () => {
-    const t = imageArg(x, 4, 'x', opName, X_LAYOUT);
-    const g = imageArg(dy, 4, 'dy', opName, '[batch, outHeight, outWidth, outChannels]');
-    const fs = shape4Arg(filterShape, 'filterShape', opName);
-    const describe = () => `x ${formatShape(t.shape)}, dy ${formatShape(g.shape)}, filterShape ${formatShape(fs)}`;
-    if (fs[2] !== t.shape[3]) throw new ShapeError(`${opName}: filter expects ${fs[2]} input channels but x has ${t.shape[3]} (${describe()})`);
-    const { attrs, out } = convWindow(opName, [t.shape[1], t.shape[2]], [fs[0], fs[1]], options, describe);
-    checkGradShape(opName, g, [t.shape[0], out[0], out[1], fs[3]], describe);
+    const { t, g, fs, attrs } = filterGradArgs(x, dy, filterShape, options, opName);
     return runKernel('Conv2DBackpropFilter', [t, g], { ...attrs, filterShape: fs });
   });
+}
+
+/**
+ * Converts and checks the arguments of a filter gradient (x, dy of the forward output's
+ * shape, a filterShape matching x's channels, the window), or throws naming the op.
+ */
+export function filterGradArgs(x: TensorOrLike, dy: TensorOrLike, filterShape: Shape, options: Conv2DOptions, opName: string) {
+  const t = imageArg(x, 4, 'x', opName, X_LAYOUT);
+  const g = imageArg(dy, 4, 'dy', opName, '[batch, outHeight, outWidth, outChannels]');
+  const fs = shape4Arg(filterShape, 'filterShape', opName);
+  const describe = () => `x ${formatShape(t.shape)}, dy ${formatShape(g.shape)}, filterShape ${formatShape(fs)}`;
+  if (fs[2] !== t.shape[3]) throw new ShapeError(`${opName}: filter expects ${fs[2]} input channels but x has ${t.shape[3]} (${describe()})`);
+  const { attrs, out } = convWindow(opName, [t.shape[1], t.shape[2]], [fs[0], fs[1]], options, describe);
+  checkGradShape(opName, g, [t.shape[0], out[0], out[1], fs[3]], describe);
+  return { t, g, fs, attrs };
 }
 
 /** A 4-D tensor's shape as the kernels' attribute type. */

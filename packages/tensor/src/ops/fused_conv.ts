@@ -6,11 +6,11 @@ import type { Tensor } from '../tensor.js';
 import type { Shape } from '../types.js';
 import { formatShape, shapesEqual } from '../util/shape.js';
 import { reduceToShape } from './broadcast_grad.js';
-import { conv2dArgs, shape4 } from './conv.js';
+import { conv2dArgs, filterGradArgs, shape4 } from './conv.js';
 import type { TensorOrLike } from './convert.js';
 import { activationGrad, biasArg, biasGrad, fusedActivationAttrs, type FusedActivationOptions } from './fused_activation.js';
 import { hasKernel, op, runKernel, runKernelOutputs } from './op.js';
-import { checkGradShape, convAttrsOf, convWindow, imageArg, shape4Arg, type Conv2DOptions } from './window.js';
+import { convAttrsOf, imageArg, type Conv2DOptions } from './window.js';
 
 /** Options of {@link fusedConv2d}: the window of {@link conv2d}, a bias and an activation. */
 export interface FusedConv2DOptions extends Conv2DOptions, FusedActivationOptions {
@@ -90,14 +90,8 @@ export function fusedConv2dBackpropFilter(
   const opName = 'fusedConv2dBackpropFilter';
   const epilogue = fusedActivationAttrs(options, opName);
   return op(opName, () => {
-    const t = imageArg(x, 4, 'x', opName, '[batch, height, width, inChannels]');
-    const g = imageArg(dy, 4, 'dy', opName, '[batch, outHeight, outWidth, outChannels]');
+    const { t, g, fs, attrs } = filterGradArgs(x, dy, filterShape, options, opName);
     const ty = imageArg(y, 4, 'y', opName, '[batch, outHeight, outWidth, outChannels]');
-    const fs = shape4Arg(filterShape, 'filterShape', opName);
-    const describe = () => `x ${formatShape(t.shape)}, dy ${formatShape(g.shape)}, filterShape ${formatShape(fs)}`;
-    if (fs[2] !== t.shape[3]) throw new ShapeError(`${opName}: filter expects ${fs[2]} input channels but x has ${t.shape[3]} (${describe()})`);
-    const { attrs, out } = convWindow(opName, [t.shape[1], t.shape[2]], [fs[0], fs[1]], options, describe);
-    checkGradShape(opName, g, [t.shape[0], out[0], out[1], fs[3]], describe);
     if (!shapesEqual(ty.shape, g.shape)) {
       throw new ShapeError(`${opName}: expected y of dy's shape ${formatShape(g.shape)} (the forward output) but got ${formatShape(ty.shape)}`);
     }
