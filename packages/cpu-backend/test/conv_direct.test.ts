@@ -167,7 +167,7 @@ describe("FusedConv2DBackpropFilter: the activation's gradient inside the direct
     }
   }
 
-  it('without a bias returns the filter gradient alone; other activations take the composite', () => {
+  it('without a bias returns the filter gradient alone; other activations take the composite (with the Sum kernel\'s bias)', () => {
     const c = SHAPES['strides 2, 4 channels (padded to 8 in the module)'];
     const attrs = attrsOf(c);
     const x = t(randomFloats(c.x.reduce((a, b) => a * b), 21), c.x);
@@ -178,6 +178,10 @@ describe("FusedConv2DBackpropFilter: the activation's gradient inside the direct
     const dz = run('FusedActivationGrad', [dy, y], { activation: 'sigmoid', alpha: 0.2 });
     expect(bits(outs[0])).toEqual(bits(run('Conv2DBackpropFilter', [x, dz], { ...attrs, filterShape: c.f })));
     outs[0].dispose();
+    // With a bias: its gradient is the Sum kernel's, bit for bit.
+    const [df, db] = engine.runKernelOutputs('FusedConv2DBackpropFilter', [x, dy, y], { ...attrs, activation: 'sigmoid', alpha: 0.2, filterShape: c.f, bias: true });
+    expect(bits(db)).toEqual(bits(run('Sum', [dz], { axes: [0, 1, 2] })));
+    dispose([df, db]);
   });
 });
 

@@ -4,6 +4,7 @@ import { directConvFilterGrad, useDirectConv } from '../util/conv_direct.js';
 import { assertFloat32, assertShape, outShapeOf, windowGeometry } from '../util/window.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { LIMITS, fusedActivationGradConfig } from './FusedActivationGrad.js';
+import { sumLeading } from './reduce.js';
 
 /**
  * FusedConv2DBackpropFilter: FusedConv2D's filter (and bias) gradient from its input `x`,
@@ -40,11 +41,8 @@ export const fusedConv2DBackpropFilterConfig: KernelConfig<'FusedConv2DBackpropF
     const dz = fusedActivationGradConfig.kernelFunc({ inputs: [dy, y], attrs: { activation, alpha }, backend }) as TensorInfo;
     try {
       const filter = conv2DBackpropFilterConfig.kernelFunc({ inputs: [x, dz], attrs: { strides, dilations, pad, filterShape }, backend }) as TensorInfo;
-      if (!bias) return [filter];
-      const dzv = backend.values(dz) as Float32Array;
-      const sums = new Float64Array(outC);
-      for (let i = 0; i < dzv.length; i += outC) for (let c = 0; c < outC; c++) sums[c] += dzv[i + c];
-      return [filter, backend.output(Float32Array.from(sums), [outC], 'float32')];
+      // The bias's gradient as the Sum kernel makes it (the composite's bits).
+      return bias ? [filter, backend.output(sumLeading(backend.values(dz), outC), [outC], 'float32')] : [filter];
     } finally {
       backend.disposeData(dz.dataId);
     }

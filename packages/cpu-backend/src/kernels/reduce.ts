@@ -84,7 +84,7 @@ function reducesLeadingAxes(shape: readonly number[], axes: readonly number[]): 
  * `sumRowsWasm`, which runs instead where the vector loops are WebAssembly (the same bits,
  * about 2-2.5x faster again).
  */
-function sumLeading(x: TypedArray, cols: number): Float32Array {
+export function sumLeading(x: TypedArray, cols: number): Float32Array {
   if (x instanceof Float32Array && useVectorLoops() && sumRowsFits(cols)) return sumRowsWasm(x, cols);
   const acc = new Float64Array(cols);
   const rows = cols === 0 ? 0 : x.length / cols;

@@ -153,11 +153,10 @@
   ;; (`ocp` doubles each). Returns the scratch's address.
   (func $act_run (param $P i32) (param $r0 i32) (param $n i32) (param $chunk i32) (result i32)
     (local $src i32) (local $ys i32) (local $row i32) (local $dst i32) (local $sums i32) (local $step i32)
-    (local $c i32) (local $r i32) (local $width i32) (local $db i32)
+    (local $c i32) (local $r i32) (local $db i32)
     (local $bias v128) (local $top v128) (local $all v128) (local $z v128) (local $s v128)
     (local.set $step (i32.load offset=16 (local.get $P)))
     (local.set $row (i32.load offset=68 (local.get $P)))
-    (local.set $width (local.get $row))
     (local.set $src (i32.add (i32.load offset=12 (local.get $P)) (i32.mul (local.get $r0) (local.get $row))))
     (local.set $ys (i32.add (i32.load offset=52 (local.get $P)) (i32.mul (local.get $r0) (local.get $row))))
     (local.set $dst (i32.load offset=64 (local.get $P)))
@@ -168,7 +167,7 @@
     (local.set $c (i32.const 0))
     (loop $zero
       (v128.store (i32.add (local.get $sums) (local.get $c)) (v128.const i64x2 0 0))
-      (br_if $zero (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 16))) (local.get $width))))
+      (br_if $zero (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 16))) (local.get $row))))
     (loop $rows
       (local.set $c (i32.const 0))
       (loop $cols
@@ -178,7 +177,7 @@
         (v128.store (i32.add (local.get $dst) (local.get $c)) (local.get $z))
         (v128.store (i32.add (local.get $sums) (local.get $c))
           (f32x4.add (v128.load (i32.add (local.get $sums) (local.get $c))) (local.get $z)))
-        (br_if $cols (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 16))) (local.get $width))))
+        (br_if $cols (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 16))) (local.get $row))))
       (local.set $src (i32.add (local.get $src) (local.get $row)))
       (local.set $ys (i32.add (local.get $ys) (local.get $row)))
       (local.set $dst (i32.add (local.get $dst) (local.get $step)))
@@ -192,7 +191,7 @@
         (v128.store offset=16 (local.get $db) (f64x2.add (v128.load offset=16 (local.get $db))
           (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $s) (local.get $s)))))
         (local.set $db (i32.add (local.get $db) (i32.const 32)))
-        (br_if $flush (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 16))) (local.get $width))))))
+        (br_if $flush (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 16))) (local.get $row))))))
     (i32.load offset=64 (local.get $P)))
 
   ;; dfilter += the filter gradient of pixels [first, end) (dy at `out`), 128 pixels at a
