@@ -8,22 +8,25 @@ import type { TensorOrLike } from './convert.js';
 import { op, runKernel } from './op.js';
 import { reshape } from './reshape.js';
 import {
-  checkGradShape,
   checkPadding,
   convAttrsOf,
   convWindow,
+  filterGradArgs,
   imageArg,
   invertibleRange,
   resolveWindow,
   shape4Arg,
   single,
   type Conv2DOptions,
+  type FilterGradLayout,
   type Padding,
 } from './window.js';
 
 export type { Conv2DOptions, Padding, Size2D } from './window.js';
 
 const X_LAYOUT = '[batch, height, width, inChannels]';
+/** conv2d's filter gradient: x of {@link X_LAYOUT}, dy of the filter's output channels (see {@link filterGradArgs}). */
+export const CONV_FILTER_GRAD: FilterGradLayout = { x: X_LAYOUT, dy: '[batch, outHeight, outWidth, outChannels]', outChannels: (fs) => fs[3] };
 const FILTER_LAYOUT = '[filterHeight, filterWidth, inChannels, outChannels]';
 
 /**
@@ -189,24 +192,9 @@ export function conv2dTranspose(x: TensorOrLike, filter: TensorOrLike, outputSha
 export function conv2dBackpropFilter(x: TensorOrLike, dy: TensorOrLike, filterShape: Shape, options: Conv2DOptions = {}): Tensor {
   const opName = 'conv2dBackpropFilter';
   return op(opName, () => {
-    const { t, g, fs, attrs } = filterGradArgs(x, dy, filterShape, options, opName);
+    const { t, g, fs, attrs } = filterGradArgs(x, dy, filterShape, options, opName, CONV_FILTER_GRAD);
     return runKernel('Conv2DBackpropFilter', [t, g], { ...attrs, filterShape: fs });
   });
-}
-
-/**
- * Converts and checks the arguments of a filter gradient (x, dy of the forward output's
- * shape, a filterShape matching x's channels, the window), or throws naming the op.
- */
-export function filterGradArgs(x: TensorOrLike, dy: TensorOrLike, filterShape: Shape, options: Conv2DOptions, opName: string) {
-  const t = imageArg(x, 4, 'x', opName, X_LAYOUT);
-  const g = imageArg(dy, 4, 'dy', opName, '[batch, outHeight, outWidth, outChannels]');
-  const fs = shape4Arg(filterShape, 'filterShape', opName);
-  const describe = () => `x ${formatShape(t.shape)}, dy ${formatShape(g.shape)}, filterShape ${formatShape(fs)}`;
-  if (fs[2] !== t.shape[3]) throw new ShapeError(`${opName}: filter expects ${fs[2]} input channels but x has ${t.shape[3]} (${describe()})`);
-  const { attrs, out } = convWindow(opName, [t.shape[1], t.shape[2]], [fs[0], fs[1]], options, describe);
-  checkGradShape(opName, g, [t.shape[0], out[0], out[1], fs[3]], describe);
-  return { t, g, fs, attrs };
 }
 
 /** A 4-D tensor's shape as the kernels' attribute type. */

@@ -1,15 +1,17 @@
 import { registerGradient } from '../autodiff/registry.js';
 import { ShapeError } from '../errors.js';
-import type { Shape4D } from '../kernel_names.js';
 import type { Tensor } from '../tensor.js';
 import type { Shape } from '../types.js';
 import { formatShape } from '../util/shape.js';
 import type { TensorOrLike } from './convert.js';
+import { shape4 } from './conv.js';
 import { op, runKernel } from './op.js';
-import { checkGradShape, convAttrsOf, convWindow, imageArg, shape4Arg, type Conv2DOptions } from './window.js';
+import { checkGradShape, convAttrsOf, convWindow, filterGradArgs, imageArg, shape4Arg, type Conv2DOptions, type FilterGradLayout } from './window.js';
 
 const X_LAYOUT = '[batch, height, width, channels]';
 const FILTER_LAYOUT = '[filterHeight, filterWidth, channels, multiplier]';
+/** depthwiseConv2dBackpropFilter's arguments: dy has channels * multiplier channels (see filterGradArgs). */
+const FILTER_GRAD: FilterGradLayout = { x: X_LAYOUT, dy: '[batch, outHeight, outWidth, channels * multiplier]', outChannels: (fs) => fs[2] * fs[3] };
 
 /**
  * Depthwise 2-D convolution: each input channel is convolved with its own
@@ -84,18 +86,11 @@ export function depthwiseConv2dBackpropInput(dy: TensorOrLike, filter: TensorOrL
 export function depthwiseConv2dBackpropFilter(x: TensorOrLike, dy: TensorOrLike, filterShape: Shape, options: Conv2DOptions = {}): Tensor {
   const opName = 'depthwiseConv2dBackpropFilter';
   return op(opName, () => {
-    const t = imageArg(x, 4, 'x', opName, X_LAYOUT);
-    const g = imageArg(dy, 4, 'dy', opName, '[batch, outHeight, outWidth, channels * multiplier]');
-    const fs = shape4Arg(filterShape, 'filterShape', opName);
-    const describe = () => `x ${formatShape(t.shape)}, dy ${formatShape(g.shape)}, filterShape ${formatShape(fs)}`;
-    if (fs[2] !== t.shape[3]) throw new ShapeError(`${opName}: filter expects ${fs[2]} input channels but x has ${t.shape[3]} (${describe()})`);
-    const { attrs, out } = convWindow(opName, [t.shape[1], t.shape[2]], [fs[0], fs[1]], options, describe);
-    checkGradShape(opName, g, [t.shape[0], out[0], out[1], fs[2] * fs[3]], describe);
+    const { t, g, fs, attrs } = filterGradArgs(x, dy, filterShape, options, opName, FILTER_GRAD);
     return runKernel('DepthwiseConv2DBackpropFilter', [t, g], { ...attrs, filterShape: fs });
   });
 }
 
-const shape4 = (t: Tensor) => [...t.shape] as Shape4D;
 
 // Bilinear like the dense convolutions: each kernel's gradients are the other two.
 registerGradient('DepthwiseConv2D', (dy, [x, filter], _y, attrs, needed) => {

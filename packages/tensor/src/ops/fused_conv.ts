@@ -6,11 +6,11 @@ import type { Tensor } from '../tensor.js';
 import type { Shape } from '../types.js';
 import { formatShape, shapesEqual } from '../util/shape.js';
 import { reduceToShape } from './broadcast_grad.js';
-import { conv2dArgs, filterGradArgs, shape4 } from './conv.js';
+import { CONV_FILTER_GRAD, conv2dArgs, shape4 } from './conv.js';
 import type { TensorOrLike } from './convert.js';
 import { activationGrad, biasArg, biasGrad, fusedActivationAttrs, type FusedActivationOptions } from './fused_activation.js';
 import { hasKernel, op, runKernel, runKernelOutputs } from './op.js';
-import { convAttrsOf, imageArg, type Conv2DOptions } from './window.js';
+import { convAttrsOf, filterGradArgs, imageArg, type Conv2DOptions } from './window.js';
 
 /** Options of {@link fusedConv2d}: the window of {@link conv2d}, a bias and an activation. */
 export interface FusedConv2DOptions extends Conv2DOptions, FusedActivationOptions {
@@ -90,7 +90,7 @@ export function fusedConv2dBackpropFilter(
   const opName = 'fusedConv2dBackpropFilter';
   const epilogue = fusedActivationAttrs(options, opName);
   return op(opName, () => {
-    const { t, g, fs, attrs } = filterGradArgs(x, dy, filterShape, options, opName);
+    const { t, g, fs, attrs } = filterGradArgs(x, dy, filterShape, options, opName, CONV_FILTER_GRAD);
     const ty = imageArg(y, 4, 'y', opName, '[batch, outHeight, outWidth, outChannels]');
     if (!shapesEqual(ty.shape, g.shape)) {
       throw new ShapeError(`${opName}: expected y of dy's shape ${formatShape(g.shape)} (the forward output) but got ${formatShape(ty.shape)}`);

@@ -151,6 +151,29 @@ export function invertibleRange(out: number, filter: number, stride: number, dil
   return [(out - 1) * stride + eff, out * stride + eff - 1];
 }
 
+/** What a filter gradient's arguments look like: x's and dy's layouts (for messages) and dy's channels from the filter's shape. */
+export interface FilterGradLayout {
+  readonly x: string;
+  readonly dy: string;
+  readonly outChannels: (filterShape: Shape4D) => number;
+}
+
+/**
+ * Converts and checks the arguments of a filter gradient (conv2d's or depthwiseConv2d's): x,
+ * dy of the forward output's shape, a filterShape matching x's channels, the window; or
+ * throws naming the op.
+ */
+export function filterGradArgs(x: TensorOrLike, dy: TensorOrLike, filterShape: Shape, options: Conv2DOptions, opName: string, layout: FilterGradLayout) {
+  const t = imageArg(x, 4, 'x', opName, layout.x);
+  const g = imageArg(dy, 4, 'dy', opName, layout.dy);
+  const fs = shape4Arg(filterShape, 'filterShape', opName);
+  const describe = () => `x ${formatShape(t.shape)}, dy ${formatShape(g.shape)}, filterShape ${formatShape(fs)}`;
+  if (fs[2] !== t.shape[3]) throw new ShapeError(`${opName}: filter expects ${fs[2]} input channels but x has ${t.shape[3]} (${describe()})`);
+  const { attrs, out } = convWindow(opName, [t.shape[1], t.shape[2]], [fs[0], fs[1]], options, describe);
+  checkGradShape(opName, g, [t.shape[0], out[0], out[1], layout.outChannels(fs)], describe);
+  return { t, g, fs, attrs };
+}
+
 /** Throws a ShapeError unless `dy` has the shape a forward op of this window gives. */
 export function checkGradShape(opName: string, dy: Tensor, expected: readonly number[], describe: () => string): void {
   if (dy.shape.length !== expected.length || dy.shape.some((d, i) => d !== expected[i])) {
