@@ -537,7 +537,8 @@
   ;; e^r by its minimax polynomial, times 2^n built in the exponent bits. Within 2 ulps.
   (func $exp4 (param $x v128) (result v128)
     (local $n v128) (local $r v128) (local $p v128)
-    (local.set $x (f32x4.min (f32x4.max (local.get $x) (f32x4.splat (f32.const -87))) (f32x4.splat (f32.const 88))))
+    ;; pmax/pmin: one instruction each (max/min's NaN and signed-zero rules cost several); NaN stays NaN.
+    (local.set $x (f32x4.pmin (f32x4.pmax (local.get $x) (f32x4.splat (f32.const -87))) (f32x4.splat (f32.const 88))))
     (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504088896341)))))
     (local.set $r
       (f32x4.sub
@@ -553,8 +554,9 @@
       (f32x4.add
         (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $r)) (local.get $r)) (local.get $r))
         (f32x4.splat (f32.const 1))))
+    ;; 2^n: n + 1.5 * 2^23 has n in its low bits; n + 127 moved into the exponent.
     (f32x4.mul (local.get $p)
-      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (i32x4.splat (i32.const 127))) (i32.const 23))))
+      (i32x4.shl (i32x4.add (f32x4.add (local.get $n) (f32x4.splat (f32.const 12582912))) (i32x4.splat (i32.const -1262485377))) (i32.const 23))))
 
   ;; 1 / (1 + e^-x).
   (func $sigmoid4 (param $x v128) (result v128)
@@ -581,38 +583,129 @@
     (local.set $p (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $z)) (local.get $x)) (local.get $x)))
     (v128.bitselect (local.get $p) (local.get $big) (f32x4.lt (local.get $a) (f32x4.splat (f32.const 0.625)))))
 
+;; The gate activations in place on `count` floats (a multiple of 4) from byte `p`: the
+  ;; logistic sigmoid, or with `$tanh` tanh; the same arithmetic as $sigmoid4 and $tanh4 (so
+  ;; the same bits), written out in one loop with its constants in locals, because the engine
+  ;; does not inline calls: a call per vector rebuilt every constant and spilled the caller's
+  ;; vectors (the LSTM update ran at a third of this loop's speed).
+  (func $gate_run (param $p i32) (param $count i32) (param $tanh i32)
+    (local $end i32)
+    (local $x v128) (local $a v128) (local $n v128) (local $r v128) (local $q v128) (local $y v128) (local $z v128)
+    (local $lo v128) (local $hi v128) (local $log2e v128) (local $ln2hi v128) (local $ln2lo v128)
+    (local $e0 v128) (local $e1 v128) (local $e2 v128) (local $e3 v128) (local $e4 v128) (local $e5 v128)
+    (local $one v128) (local $two v128) (local $magic v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $t4 v128) (local $small v128)
+    (local.set $lo (f32x4.splat (f32.const -87)))
+    (local.set $hi (f32x4.splat (f32.const 88)))
+    (local.set $log2e (f32x4.splat (f32.const 1.44269504088896341)))
+    (local.set $ln2hi (f32x4.splat (f32.const 0.693359375)))
+    (local.set $ln2lo (f32x4.splat (f32.const -2.12194440e-4)))
+    (local.set $e0 (f32x4.splat (f32.const 1.9875691500e-4)))
+    (local.set $e1 (f32x4.splat (f32.const 1.3981999507e-3)))
+    (local.set $e2 (f32x4.splat (f32.const 8.3334519073e-3)))
+    (local.set $e3 (f32x4.splat (f32.const 4.1665795894e-2)))
+    (local.set $e4 (f32x4.splat (f32.const 1.6666665459e-1)))
+    (local.set $e5 (f32x4.splat (f32.const 5.0000001201e-1)))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $two (f32x4.splat (f32.const 2)))
+    ;; 1.5 * 2^23: an integer-valued float n plus this has n in its low bits (|n| < 2^22).
+    (local.set $magic (f32x4.splat (f32.const 12582912)))
+    (local.set $t0 (f32x4.splat (f32.const -5.70498872745e-3)))
+    (local.set $t1 (f32x4.splat (f32.const 2.06390887954e-2)))
+    (local.set $t2 (f32x4.splat (f32.const -5.37397155531e-2)))
+    (local.set $t3 (f32x4.splat (f32.const 1.33314422036e-1)))
+    (local.set $t4 (f32x4.splat (f32.const -3.33332819422e-1)))
+    (local.set $small (f32x4.splat (f32.const 0.625)))
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $x (v128.load (local.get $p)))
+      (local.set $a (f32x4.abs (local.get $x)))
+      ;; e^y for y = 2|x| (tanh) or -x (sigmoid), as $exp4; NaN stays NaN through the clamps.
+      (local.set $y (if (result v128) (local.get $tanh) (then (f32x4.add (local.get $a) (local.get $a))) (else (f32x4.neg (local.get $x)))))
+      (local.set $y (f32x4.pmin (f32x4.pmax (local.get $y) (local.get $lo)) (local.get $hi)))
+      (local.set $n (f32x4.nearest (f32x4.mul (local.get $y) (local.get $log2e))))
+      (local.set $r
+        (f32x4.sub (f32x4.sub (local.get $y) (f32x4.mul (local.get $n) (local.get $ln2hi))) (f32x4.mul (local.get $n) (local.get $ln2lo))))
+      (local.set $q (f32x4.add (f32x4.mul (local.get $e0) (local.get $r)) (local.get $e1)))
+      (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r)) (local.get $e2)))
+      (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r)) (local.get $e3)))
+      (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r)) (local.get $e4)))
+      (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r)) (local.get $e5)))
+      (local.set $q (f32x4.add (f32x4.add (f32x4.mul (f32x4.mul (local.get $q) (local.get $r)) (local.get $r)) (local.get $r)) (local.get $one)))
+      ;; Times 2^n: n's bits from n + magic, moved into the exponent (n + 127 << 23).
+      (local.set $q (f32x4.mul (local.get $q)
+        (i32x4.shl (i32x4.add (f32x4.add (local.get $n) (local.get $magic)) (i32x4.splat (i32.const -1262485377))) (i32.const 23))))
+      (if (local.get $tanh)
+        (then
+          ;; |x| < 0.625: x + x^3 P(x^2); else 1 - 2 / (e^2|x| + 1) with x's sign (as $tanh4).
+          (local.set $z (f32x4.mul (local.get $x) (local.get $x)))
+          (local.set $y (f32x4.add (f32x4.mul (local.get $t0) (local.get $z)) (local.get $t1)))
+          (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $z)) (local.get $t2)))
+          (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $z)) (local.get $t3)))
+          (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $z)) (local.get $t4)))
+          (local.set $y (f32x4.add (local.get $x) (f32x4.mul (f32x4.mul (local.get $y) (local.get $z)) (local.get $x))))
+          (v128.store (local.get $p)
+            (v128.bitselect (local.get $y)
+              (v128.or
+                (f32x4.sub (local.get $one) (f32x4.div (local.get $two) (f32x4.add (local.get $q) (local.get $one))))
+                (v128.and (local.get $x) (i32x4.splat (i32.const 0x80000000))))
+              (f32x4.lt (local.get $a) (local.get $small)))))
+        (else (v128.store (local.get $p) (f32x4.div (local.get $one) (f32x4.add (local.get $one) (local.get $q))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $next))))
+
   ;; The LSTM update of `rows` rows of `units` (a multiple of 4) from the gate sums z
   ;; (rows x 4 units, gate order i, f, c, o) plus xw (same layout) and the cell state c
   ;; (rows x units): gates [sigmoid, sigmoid, tanh, sigmoid], c' = f c + i g, h' = o tanh(c').
+  ;; Row by row, in passes over the row (in cache): the sums into the gates (z may be the
+  ;; gates: each element read before it is written), the activations in place, c' and h'
+  ;; (tanh(c') computed in h's row).
   (func (export "lstm_rows")
     (param $z i32) (param $xw i32) (param $c i32) (param $gates i32) (param $h i32) (param $co i32)
     (param $rows i32) (param $units i32)
-    (local $e i32) (local $end i32) (local $g i32) (local $u i32)
-    (local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $cn v128)
-    (local.set $end (i32.shl (i32.mul (local.get $rows) (local.get $units)) (i32.const 2)))
+    (local $row i32) (local $j i32) (local $u i32) (local $g i32) (local $cn v128)
     (local.set $u (i32.shl (local.get $units) (i32.const 2)))
     (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
-      ;; The gate block of element e (bytes): row * 4u + column, row = e / u.
-      (local.set $g (i32.add (local.get $e) (i32.mul (i32.const 3) (i32.mul (i32.div_u (local.get $e) (local.get $u)) (local.get $u)))))
-      (local.set $i (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $z) (local.get $g))) (v128.load (i32.add (local.get $xw) (local.get $g))))))
-      (local.set $g (i32.add (local.get $g) (local.get $u)))
-      (local.set $f (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $z) (local.get $g))) (v128.load (i32.add (local.get $xw) (local.get $g))))))
-      (local.set $g (i32.add (local.get $g) (local.get $u)))
-      (local.set $gg (call $tanh4 (f32x4.add (v128.load (i32.add (local.get $z) (local.get $g))) (v128.load (i32.add (local.get $xw) (local.get $g))))))
-      (local.set $g (i32.add (local.get $g) (local.get $u)))
-      (local.set $o (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $z) (local.get $g))) (v128.load (i32.add (local.get $xw) (local.get $g))))))
-      (v128.store (i32.add (local.get $gates) (local.get $g)) (local.get $o))
-      (local.set $g (i32.sub (local.get $g) (local.get $u)))
-      (v128.store (i32.add (local.get $gates) (local.get $g)) (local.get $gg))
-      (local.set $g (i32.sub (local.get $g) (local.get $u)))
-      (v128.store (i32.add (local.get $gates) (local.get $g)) (local.get $f))
-      (v128.store (i32.add (local.get $gates) (i32.sub (local.get $g) (local.get $u))) (local.get $i))
-      (local.set $cn
-        (f32x4.add (f32x4.mul (local.get $f) (v128.load (i32.add (local.get $c) (local.get $e)))) (f32x4.mul (local.get $i) (local.get $gg))))
-      (v128.store (i32.add (local.get $co) (local.get $e)) (local.get $cn))
-      (v128.store (i32.add (local.get $h) (local.get $e)) (f32x4.mul (local.get $o) (call $tanh4 (local.get $cn))))
-      (local.set $e (i32.add (local.get $e) (i32.const 16)))
+      (br_if $done (i32.ge_u (local.get $row) (local.get $rows)))
+      (local.set $j (i32.const 0))
+      (block $sums (loop $sum
+        (br_if $sums (i32.ge_u (local.get $j) (i32.shl (local.get $u) (i32.const 2))))
+        (v128.store (i32.add (local.get $gates) (local.get $j))
+          (f32x4.add (v128.load (i32.add (local.get $z) (local.get $j))) (v128.load (i32.add (local.get $xw) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $sum)))
+      (call $gate_run (local.get $gates) (i32.shl (local.get $units) (i32.const 1)) (i32.const 0))
+      (call $gate_run (i32.add (local.get $gates) (i32.shl (local.get $u) (i32.const 1))) (local.get $units) (i32.const 1))
+      (call $gate_run (i32.add (local.get $gates) (i32.mul (local.get $u) (i32.const 3))) (local.get $units) (i32.const 0))
+      (local.set $j (i32.const 0))
+      (block $cells (loop $cell
+        (br_if $cells (i32.ge_u (local.get $j) (local.get $u)))
+        (local.set $g (i32.add (local.get $gates) (local.get $j)))
+        (local.set $cn
+          (f32x4.add
+            (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $u))) (v128.load (i32.add (local.get $c) (local.get $j))))
+            (f32x4.mul (v128.load (local.get $g)) (v128.load (i32.add (local.get $g) (i32.shl (local.get $u) (i32.const 1)))))))
+        (v128.store (i32.add (local.get $co) (local.get $j)) (local.get $cn))
+        (v128.store (i32.add (local.get $h) (local.get $j)) (local.get $cn))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $cell)))
+      (call $gate_run (local.get $h) (local.get $units) (i32.const 1))
+      (local.set $j (i32.const 0))
+      (block $outs (loop $out
+        (br_if $outs (i32.ge_u (local.get $j) (local.get $u)))
+        (v128.store (i32.add (local.get $h) (local.get $j))
+          (f32x4.mul (v128.load (i32.add (local.get $gates) (i32.add (local.get $j) (i32.mul (local.get $u) (i32.const 3)))))
+            (v128.load (i32.add (local.get $h) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $out)))
+      (local.set $z (i32.add (local.get $z) (i32.shl (local.get $u) (i32.const 2))))
+      (local.set $xw (i32.add (local.get $xw) (i32.shl (local.get $u) (i32.const 2))))
+      (local.set $gates (i32.add (local.get $gates) (i32.shl (local.get $u) (i32.const 2))))
+      (local.set $c (i32.add (local.get $c) (local.get $u)))
+      (local.set $h (i32.add (local.get $h) (local.get $u)))
+      (local.set $co (i32.add (local.get $co) (local.get $u)))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
       (br $next))))
 
   ;; The gradient of lstm_rows' update over `rows` rows of `units` (a multiple of 4), from
