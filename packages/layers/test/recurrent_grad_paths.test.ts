@@ -6,7 +6,7 @@
 import '@tessera/cpu-backend';
 import { add, matMul, memory, mul, Prng, relu, reshape, sigmoid, slice, stack, sub, sum, tanh, tensor, tidy, variableGrads, type Tensor } from '@tessera/tensor';
 import { describe, expect, it } from 'vitest';
-import { GRU, LSTM, type RNN } from '../src/index.js';
+import { GRU, LSTM, LSTMCell, type RNN } from '../src/index.js';
 
 type Step = (xw: Tensor, states: Tensor[]) => { output: Tensor; states: Tensor[] };
 
@@ -102,4 +102,76 @@ describe('recurrent gradients: one split node vs a slice per step', () => {
       expect(memory().numTensors).toBe(start);
     });
   }
+});
+
+describe('LSTM: the whole sequence as one lstmSequence node vs the step loop', () => {
+  const OPTIONS = [
+    { returnSequences: false },
+    { returnSequences: true, goBackwards: true },
+    { returnSequences: false, goBackwards: true },
+  ];
+  for (const options of OPTIONS) {
+    it(JSON.stringify(options), () => {
+      const start = memory().numTensors;
+      const layer = new LSTM({ units: 5, ...options });
+      const x = normals([3, 6, 2], 1);
+      tidy(() => { layer.apply(x); });
+      const w = normals(options.returnSequences ? [3, 6, 5] : [3, 5], 2);
+      const proto = LSTMCell.prototype as unknown as { sequence: LSTMCell['sequence'] };
+      const sequence = proto.sequence;
+      let whole = 0;
+      proto.sequence = function (this: LSTMCell, ...args: Parameters<LSTMCell['sequence']>) {
+        const out = sequence.apply(this, args);
+        if (out) whole++;
+        return out;
+      };
+      let now: Map<string, Float32Array>;
+      let loop: Map<string, Float32Array>;
+      try {
+        now = gradients(() => layer.apply(x) as Tensor, w);
+        expect(whole, 'the layer ran the sequence as one op').toBe(1);
+        proto.sequence = () => undefined;
+        loop = gradients(() => layer.apply(x) as Tensor, w);
+      } finally {
+        proto.sequence = sequence;
+      }
+      expect([...now.keys()]).toEqual([...loop.keys()]);
+      for (const [key, a] of now) {
+        const b = loop.get(key)!;
+        for (let i = 0; i < a.length; i++) {
+          expect(Math.abs(a[i] - b[i]), `${key}[${i}]: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(1e-5 * Math.max(1e-3, Math.abs(b[i])));
+        }
+      }
+      x.dispose();
+      w.dispose();
+      layer.dispose();
+      expect(memory().numTensors).toBe(start);
+    });
+  }
+
+  it('keeps the step loop where the sequence needs it: a mask, returnState, stateful, recurrent dropout, other activations', () => {
+    const proto = LSTMCell.prototype as unknown as { sequence: LSTMCell['sequence'] };
+    const sequence = proto.sequence;
+    let whole = 0;
+    proto.sequence = function (this: LSTMCell, ...args: Parameters<LSTMCell['sequence']>) {
+      const out = sequence.apply(this, args);
+      if (out) whole++;
+      return out;
+    };
+    try {
+      const x = normals([2, 4, 3], 3);
+      tidy(() => {
+        new LSTM({ units: 2, returnState: true }).apply(x);
+        new LSTM({ units: 2, activation: 'relu' }).apply(x);
+        new LSTM({ units: 2, recurrentDropout: 0.5 }).apply(x, { training: true });
+        new LSTM({ units: 2 }).apply(x, { mask: tensor([1, 1, 0, 0, 1, 1, 1, 0], [2, 4], 'bool') });
+      });
+      expect(whole).toBe(0);
+      tidy(() => { new LSTM({ units: 2, recurrentDropout: 0.5 }).apply(x); });
+      expect(whole, 'recurrent dropout outside training: one op').toBe(1);
+      x.dispose();
+    } finally {
+      proto.sequence = sequence;
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tessera/tensor';
 import { DTypeError, ShapeError, type KernelName, type Tensor } from '@tessera/tensor';
-import { concatRef, gruCellGradRef, gruCellRef, lstmCellGradRef, lstmCellRef, type RefTensor } from '../reference/index.js';
+import { concatRef, gruCellGradRef, gruCellRef, lstmCellGradRef, lstmCellRef, lstmSequenceRef, type RefTensor } from '../reference/index.js';
 import { ints, rand } from './inputs.js';
 import { ACCUMULATION_TOLERANCE } from './matmul.js';
 import type { ErrorCase, GradCase, InputSpec, KernelCases, ValueCase } from './types.js';
@@ -60,6 +60,22 @@ function gru(name: string, inputs: InputSpec[], needs?: readonly KernelName[]): 
   };
 }
 
+/**
+ * An lstmSequence case (the LSTMCell kernel at every step; its gradient runs LSTMCellGrad
+ * back through time and one product for the recurrent kernel): `steps` steps of `batch`
+ * rows and `units` units.
+ */
+function lstmSeq(name: string, batch: number, units: number, steps: number, returnSequences = false, goBackwards = false): GradCase {
+  return {
+    name: `lstmSequence: ${name}`,
+    inputs: lstmInputs(batch, units, r([batch, steps, 4 * units])),
+    tolerance: ACCUMULATION_TOLERANCE,
+    op: (xw: Tensor, h: Tensor, c: Tensor, k: Tensor) => tf.lstmSequence(xw, h, c, k, { returnSequences, goBackwards }),
+    ref: (xw: RefTensor, h: RefTensor, c: RefTensor, k: RefTensor) => lstmSequenceRef(xw, h, c, k, returnSequences, goBackwards),
+    needs: ['LSTMCellGrad', ...GRAD_NEEDS, 'Reverse'],
+  };
+}
+
 /** An lstmCellGrad case on gates of an actual step (so they lie in the activations' ranges). */
 function lstmGrad(name: string, batch: number, units: number): ValueCase {
   return {
@@ -111,6 +127,7 @@ function cellValues(make: (name: string, batch: number, units: number, xw?: Inpu
 const misuse = (name: string, inputs: InputSpec[], run: (...xs: Tensor[]) => unknown, error: ErrorCase['error']): ErrorCase => ({ name, inputs, run, error });
 const lstmOf = (xw: Tensor, h: Tensor, c: Tensor, k: Tensor) => tf.lstmCell(xw, h, c, k);
 const gruOf = (xw: Tensor, h: Tensor, k: Tensor, b: Tensor) => tf.gruCell(xw, h, k, b);
+const lstmSeqOf = (xw: Tensor, h: Tensor, c: Tensor, k: Tensor) => tf.lstmSequence(xw, h, c, k);
 
 /**
  * Cases of the recurrent cells and their gradient kernels: batch and unit counts and
@@ -122,12 +139,20 @@ export const RECURRENT_CASES: Record<'LSTMCell' | 'LSTMCellGrad' | 'GRUCell' | '
   LSTMCell: {
     op: 'lstmCell',
     composite: COMPOSITE,
-    values: cellValues((name, batch, units, xw) => lstm(name, lstmInputs(batch, units, xw)), 4),
+    values: [
+      ...cellValues((name, batch, units, xw) => lstm(name, lstmInputs(batch, units, xw)), 4),
+      lstmSeq('batch 5, 9 units, 6 steps, every output', 5, 9, 6, true),
+      lstmSeq('batch 34, 8 units, 5 steps backwards, the last output', 34, 8, 5, false, true),
+    ],
     grads: [
       lstm("batch 2, 3 units, h' and c' both used", lstmInputs(2, 3), 'both', GRAD_NEEDS),
       lstm("batch 3, 2 units, only h' used", lstmInputs(3, 2), 'h', GRAD_NEEDS),
       lstm("batch 2, 2 units, only c' used", lstmInputs(2, 2), 'c', GRAD_NEEDS),
       lstm("batch 2, 4 units, h' and c' both used", lstmInputs(2, 4), 'both', GRAD_NEEDS),
+      lstmSeq('batch 2, 3 units, 4 steps, the last output', 2, 3, 4),
+      lstmSeq('batch 3, 4 units, 3 steps, every output', 3, 4, 3, true),
+      lstmSeq('batch 2, 2 units, 3 steps backwards, every output', 2, 2, 3, true, true),
+      lstmSeq('batch 2, 2 units, one step', 2, 2, 1),
     ],
     errors: [
       misuse('xw [2, 10] for 3 units throws ShapeError', [r([2, 10]), r([2, 3]), r([2, 3]), r([3, 12])], lstmOf, ShapeError),
@@ -135,6 +160,10 @@ export const RECURRENT_CASES: Record<'LSTMCell' | 'LSTMCellGrad' | 'GRUCell' | '
       misuse('recurrentKernel [3, 9] throws ShapeError', [r([2, 12]), r([2, 3]), r([2, 3]), r([3, 9])], lstmOf, ShapeError),
       misuse('h of rank 1 throws ShapeError', [r([12]), r([3]), r([3]), r([3, 12])], lstmOf, ShapeError),
       misuse('int32 h throws DTypeError', [r([2, 12]), ints([2, 3]), r([2, 3]), r([3, 12])], lstmOf, DTypeError),
+      { ...misuse('lstmSequence: xw of rank 2 throws ShapeError', [r([2, 12]), r([2, 3]), r([2, 3]), r([3, 12])], lstmSeqOf, ShapeError), op: 'lstmSequence' },
+      { ...misuse('lstmSequence: xw of another batch throws ShapeError', [r([3, 4, 12]), r([2, 3]), r([2, 3]), r([3, 12])], lstmSeqOf, ShapeError), op: 'lstmSequence' },
+      { ...misuse('lstmSequence: no steps throws ShapeError', [r([2, 0, 12]), r([2, 3]), r([2, 3]), r([3, 12])], lstmSeqOf, ShapeError), op: 'lstmSequence' },
+      { ...misuse('lstmSequence: int32 xw throws DTypeError', [ints([2, 4, 12]), r([2, 3]), r([2, 3]), r([3, 12])], lstmSeqOf, DTypeError), op: 'lstmSequence' },
     ],
   },
   LSTMCellGrad: {

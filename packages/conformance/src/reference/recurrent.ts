@@ -29,6 +29,27 @@ export function lstmCellRef(xw: RefTensor, h: RefTensor, c: RefTensor, kernel: R
   return { h: matrix(hNext, u), c: matrix(cNext, u), gates: matrix(gates, 4 * u) };
 }
 
+/**
+ * Keras's LSTM over a sequence in float64: {@link lstmCellRef} at every step of `xw`
+ * (`[batch, steps, 4 units]`), last to first with `goBackwards`; the last output, or every
+ * output `[batch, steps, units]` in the order computed.
+ */
+export function lstmSequenceRef(xw: RefTensor, h0: RefTensor, c0: RefTensor, kernel: RefTensor, returnSequences: boolean, goBackwards: boolean): RefTensor {
+  const [batch, steps, width] = xw.shape;
+  const u = h0.shape[1];
+  let [h, c] = [h0, c0];
+  const outputs: RefTensor[] = [];
+  for (let p = 0; p < steps; p++) {
+    const t = goBackwards ? steps - 1 - p : p;
+    const step = Array.from({ length: batch }, (_, b) => xw.values.slice((b * steps + t) * width, (b * steps + t + 1) * width));
+    ({ h, c } = lstmCellRef(matrix(step, width), h, c, kernel));
+    outputs.push(h);
+  }
+  if (!returnSequences) return h;
+  const values = Array.from({ length: batch }, (_, b) => outputs.flatMap((o) => o.values.slice(b * u, (b + 1) * u))).flat();
+  return { shape: [batch, steps, u], dtype: 'float32', values };
+}
+
 /** The LSTM step's backward pass in float64: `dz` (of the pre-activations) and `dc` of the input cell state. */
 export function lstmCellGradRef(dh: RefTensor, dc: RefTensor, c: RefTensor, gates: RefTensor, cNext: RefTensor): { dz: RefTensor; dc: RefTensor } {
   const u = dh.shape[1];

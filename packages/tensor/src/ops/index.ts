@@ -29,3 +29,4 @@ export * from './fused_conv.js';
 export * from './softmax_cross_entropy.js';
 export * from './optimizer_updates.js';
 export * from './recurrent.js';
+export * from './lstm_sequence.js';

@@ -9,50 +9,18 @@
  * values; the conformance suite checks each against a float64 reference.
  */
 import { registerOutputsGradient } from '../autodiff/registry.js';
-import { GradientError, ShapeError } from '../errors.js';
+import { GradientError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { formatShape } from '../util/shape.js';
 import { sigmoid, tanh } from './activations.js';
 import { add, mul, sub } from './binary.js';
 import { concat, split } from './concat.js';
-import { assertDType, toTensor, type TensorOrLike } from './convert.js';
+import { checkArgs } from './cell_args.js';
+import type { TensorOrLike } from './convert.js';
 import { zerosLike } from './creation.js';
 import { matMul } from './matmul.js';
 import { hasKernel, op, runKernelOutputs } from './op.js';
 import { sum } from './reduce.js';
 import { square } from './unary.js';
-
-/** An axis of a cell argument, in sizes of the first argument `[batch, units]`. */
-type Dim = 'batch' | 'units' | '3 * units' | '4 * units';
-
-/**
- * Converts float32 arguments and checks their shapes: the first is `[batch, units]` and
- * fixes both; each other must have its `dims` in those sizes, or a ShapeError names it.
- */
-function checkArgs(opName: string, args: ReadonlyArray<readonly [name: string, value: TensorOrLike, dims: readonly Dim[]]>): Tensor[] {
-  const tensors = args.map(([name, value]) => {
-    const t = toTensor(value, name, opName);
-    assertDType(t, ['float32'], name, opName);
-    return t;
-  });
-  const [first] = tensors;
-  if (first.rank !== 2) {
-    throw new ShapeError(`${opName}: expected ${args[0][0]} of shape [batch, units] but got ${formatShape(first.shape)}`);
-  }
-  const [batch, units] = first.shape;
-  const size: Record<Dim, number> = { batch, units, '3 * units': 3 * units, '4 * units': 4 * units };
-  args.forEach(([name, , dims], i) => {
-    const shape = dims.map((d) => size[d]);
-    const t = tensors[i];
-    if (t.rank !== shape.length || t.shape.some((d, axis) => d !== shape[axis])) {
-      throw new ShapeError(
-        `${opName}: expected ${name} of shape [${dims.join(', ')}] = ${formatShape(shape)} ` +
-          `(batch and units from ${args[0][0]} ${formatShape(first.shape)}) but got ${formatShape(t.shape)}`,
-      );
-    }
-  });
-  return tensors;
-}
 
 /**
  * One step of Keras's LSTM (its `LSTMCell` with the default activations): with

@@ -6,6 +6,7 @@ import {
   concat,
   dropout,
   fusedMatMul,
+  lstmSequence,
   mul,
   ones,
   reshape,
@@ -23,7 +24,7 @@ import { Layer, type CallArgs, type LayerArgs, type Tensors } from '../../engine
 import type { LayerShape } from '../../engine/symbolic.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../../initializers.js';
 import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../../regularizers.js';
-import { gateColumns, gruStep, lstmStep, simpleRnnStep } from './step.js';
+import { fusable as lstmFusable, gateColumns, gruStep, lstmStep, simpleRnnStep } from './step.js';
 
 /** Options shared by the cells (Keras's arguments, camelCase). */
 export interface CellArgs extends LayerArgs {
@@ -120,6 +121,17 @@ export abstract class RecurrentCell extends Layer {
    * @returns the output and the new states.
    */
   abstract step(xw: Tensor, states: Tensor[]): { output: Tensor; states: Tensor[] };
+
+  /**
+   * The whole sequence as one op, where this cell has one for its current options (no
+   * recurrent dropout in this sequence): from `xw` (`project` of the inputs) and the initial
+   * states, the last output (or with `returnSequences` every output, in the order computed);
+   * undefined where the layer must loop over the steps. RNN calls it between
+   * `beginSequence` and `endSequence`, when there is no mask and no state is returned or kept.
+   */
+  sequence(_xw: Tensor, _states: Tensor[], _options: { returnSequences: boolean; goBackwards: boolean }): Tensor | undefined {
+    return undefined;
+  }
 
   /** Draws the dropout masks of one sequence (when training with dropout); RNN calls it first. */
   abstract beginSequence(batch: number, inputDim: number, training: boolean): void;
@@ -408,6 +420,12 @@ export class LSTMCell extends GatedCell {
       getConfig: () => inner.getConfig(),
     };
     return forget;
+  }
+
+  /** One `lstmSequence` op with the default activations and no recurrent dropout (its gradient makes one product for the recurrent kernel). */
+  override sequence(xw: Tensor, states: Tensor[], options: { returnSequences: boolean; goBackwards: boolean }): Tensor | undefined {
+    if (this.masks.recurrent || !lstmFusable(this.fns)) return undefined;
+    return lstmSequence(xw, states[0], states[1], this.recurrentKernel!, options);
   }
 
   step(xw: Tensor, states: Tensor[]): { output: Tensor; states: Tensor[] } {

@@ -55,7 +55,10 @@ function flag(value: unknown, arg: string, layer: string, fallback = false): boo
 /**
  * A recurrent layer: runs a cell over the timesteps of `[batch, steps, features]` inputs
  * (Keras's `RNN`). The input part of every step is computed in one product before the loop;
- * gradients flow back through time on the tape. Masked timesteps (from Embedding's `maskZero`
+ * gradients flow back through time on the tape. An LSTM cell with the default activations runs
+ * the whole sequence as one `lstmSequence` op (one tape node, the recurrent kernel's gradient in
+ * one product) when there is no mask, no state to return or keep and no recurrent dropout; the
+ * values are the same. Masked timesteps (from Embedding's `maskZero`
  * or Masking) keep the previous states and output. Initial states can be given as
  * `{initialState}` in the call arguments, or as extra inputs `[x, ...states]`.
  * @example
@@ -179,7 +182,11 @@ export class RNN extends Layer {
     this.cell.beginSequence(batch, features, args.training ?? false);
     let result: { outputs: Tensor[]; states: Tensor[] };
     try {
-      result = this.loop(this.cell.project(x), states, mask);
+      const xw = this.cell.project(x);
+      // The whole sequence as one op where the cell has one (no mask, no state to return or keep).
+      const whole = mask || this.returnState || this.stateful ? undefined : this.cell.sequence(xw, states, { returnSequences: this.returnSequences, goBackwards: this.goBackwards });
+      if (whole) return whole;
+      result = this.loop(xw, states, mask);
     } finally {
       this.cell.endSequence();
     }

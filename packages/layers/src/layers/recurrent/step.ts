@@ -17,7 +17,7 @@ const TANH = /* @__PURE__ */ getActivation('tanh');
 const SIGMOID = /* @__PURE__ */ getActivation('sigmoid');
 
 /** Keras's default activations, which the fused step kernels compute (one kernel a step). */
-function fusable(fns: StepActivations): boolean {
+export function fusable(fns: StepActivations): boolean {
   return fns.activation === TANH && fns.recurrentActivation === SIGMOID;
 }
 
