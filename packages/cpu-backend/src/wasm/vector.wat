@@ -533,62 +533,15 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $next))))
 
-  ;; e^x on four lanes (Cephes expf): x clamped to [-87, 88], x = n ln2 + r with |r| <= ln2/2,
-  ;; e^r by its minimax polynomial, times 2^n built in the exponent bits. Within 2 ulps.
-  (func $exp4 (param $x v128) (result v128)
-    (local $n v128) (local $r v128) (local $p v128)
-    ;; pmax/pmin: one instruction each (max/min's NaN and signed-zero rules cost several); NaN stays NaN.
-    (local.set $x (f32x4.pmin (f32x4.pmax (local.get $x) (f32x4.splat (f32.const -87))) (f32x4.splat (f32.const 88))))
-    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504088896341)))))
-    (local.set $r
-      (f32x4.sub
-        (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) (f32x4.splat (f32.const 0.693359375))))
-        (f32x4.mul (local.get $n) (f32x4.splat (f32.const -2.12194440e-4)))))
-    (local.set $p (f32x4.splat (f32.const 1.9875691500e-4)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1.3981999507e-3))))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 8.3334519073e-3))))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 4.1665795894e-2))))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1.6666665459e-1))))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 5.0000001201e-1))))
-    (local.set $p
-      (f32x4.add
-        (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $r)) (local.get $r)) (local.get $r))
-        (f32x4.splat (f32.const 1))))
-    ;; 2^n: n + 1.5 * 2^23 has n in its low bits; n + 127 moved into the exponent.
-    (f32x4.mul (local.get $p)
-      (i32x4.shl (i32x4.add (f32x4.add (local.get $n) (f32x4.splat (f32.const 12582912))) (i32x4.splat (i32.const -1262485377))) (i32.const 23))))
-
-  ;; 1 / (1 + e^-x).
-  (func $sigmoid4 (param $x v128) (result v128)
-    (f32x4.div (f32x4.splat (f32.const 1))
-      (f32x4.add (f32x4.splat (f32.const 1)) (call $exp4 (f32x4.neg (local.get $x))))))
-
-  ;; tanh (Cephes tanhf): below |x| = 0.625 the odd polynomial x + x^3 P(x^2), accurate near
-  ;; 0; above, 1 - 2 / (e^2|x| + 1) with x's sign.
-  (func $tanh4 (param $x v128) (result v128)
-    (local $a v128) (local $z v128) (local $p v128) (local $big v128)
-    (local.set $a (f32x4.abs (local.get $x)))
-    (local.set $big
-      (v128.or
-        (f32x4.sub (f32x4.splat (f32.const 1))
-          (f32x4.div (f32x4.splat (f32.const 2))
-            (f32x4.add (call $exp4 (f32x4.add (local.get $a) (local.get $a))) (f32x4.splat (f32.const 1)))))
-        (v128.and (local.get $x) (i32x4.splat (i32.const 0x80000000)))))
-    (local.set $z (f32x4.mul (local.get $x) (local.get $x)))
-    (local.set $p (f32x4.splat (f32.const -5.70498872745e-3)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const 2.06390887954e-2))))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const -5.37397155531e-2))))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const 1.33314422036e-1))))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const -3.33332819422e-1))))
-    (local.set $p (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $z)) (local.get $x)) (local.get $x)))
-    (v128.bitselect (local.get $p) (local.get $big) (f32x4.lt (local.get $a) (f32x4.splat (f32.const 0.625)))))
-
-;; The gate activations in place on `count` floats (a multiple of 4) from byte `p`: the
-  ;; logistic sigmoid, or with `$tanh` tanh; the same arithmetic as $sigmoid4 and $tanh4 (so
-  ;; the same bits), written out in one loop with its constants in locals, because the engine
-  ;; does not inline calls: a call per vector rebuilt every constant and spilled the caller's
-  ;; vectors (the LSTM update ran at a third of this loop's speed).
-  (func $gate_run (param $p i32) (param $count i32) (param $tanh i32)
+  ;; The gate activations in place on `count` floats (a multiple of 4) from byte `p`: `kind`
+  ;; 0 the logistic sigmoid 1 / (1 + e^-x), 1 tanh, 2 e^-2|x| (what tanh's derivative is taken
+  ;; from). e^y as Cephes expf: y clamped to [-87, 88], y = n ln2 + r with |r| <= ln2/2, e^r by
+  ;; its minimax polynomial, times 2^n built in the exponent bits (within 2 ulps). tanh as
+  ;; Cephes tanhf: below |x| = 0.625 the odd polynomial x + x^3 P(x^2), accurate near 0; above,
+  ;; 1 - 2 / (e^2|x| + 1) with x's sign. One loop with its constants in locals, which the cells
+  ;; call per block of a row: the engine does not inline calls, and a call per vector rebuilt
+  ;; every constant and spilled the caller's vectors (the LSTM update ran 1.6x slower so).
+  (func $gate_run (param $p i32) (param $count i32) (param $kind i32)
     (local $end i32)
     (local $x v128) (local $a v128) (local $n v128) (local $r v128) (local $q v128) (local $y v128) (local $z v128)
     (local $lo v128) (local $hi v128) (local $log2e v128) (local $ln2hi v128) (local $ln2lo v128)
@@ -621,8 +574,12 @@
       (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
       (local.set $x (v128.load (local.get $p)))
       (local.set $a (f32x4.abs (local.get $x)))
-      ;; e^y for y = 2|x| (tanh) or -x (sigmoid), as $exp4; NaN stays NaN through the clamps.
-      (local.set $y (if (result v128) (local.get $tanh) (then (f32x4.add (local.get $a) (local.get $a))) (else (f32x4.neg (local.get $x)))))
+      ;; e^y for y = -x (sigmoid), 2|x| (tanh) or -2|x|; pmax/pmin clamp in one instruction each
+      ;; (max/min's NaN and signed-zero rules cost several), and NaN stays NaN through them.
+      (local.set $y (f32x4.add (local.get $a) (local.get $a)))
+      (local.set $y
+        (if (result v128) (i32.eqz (local.get $kind)) (then (f32x4.neg (local.get $x)))
+          (else (if (result v128) (i32.eq (local.get $kind) (i32.const 1)) (then (local.get $y)) (else (f32x4.neg (local.get $y)))))))
       (local.set $y (f32x4.pmin (f32x4.pmax (local.get $y) (local.get $lo)) (local.get $hi)))
       (local.set $n (f32x4.nearest (f32x4.mul (local.get $y) (local.get $log2e))))
       (local.set $r
@@ -636,9 +593,9 @@
       ;; Times 2^n: n's bits from n + magic, moved into the exponent (n + 127 << 23).
       (local.set $q (f32x4.mul (local.get $q)
         (i32x4.shl (i32x4.add (f32x4.add (local.get $n) (local.get $magic)) (i32x4.splat (i32.const -1262485377))) (i32.const 23))))
-      (if (local.get $tanh)
+      (if (i32.eq (local.get $kind) (i32.const 1))
         (then
-          ;; |x| < 0.625: x + x^3 P(x^2); else 1 - 2 / (e^2|x| + 1) with x's sign (as $tanh4).
+          ;; |x| < 0.625: x + x^3 P(x^2); else 1 - 2 / (e^2|x| + 1) with x's sign.
           (local.set $z (f32x4.mul (local.get $x) (local.get $x)))
           (local.set $y (f32x4.add (f32x4.mul (local.get $t0) (local.get $z)) (local.get $t1)))
           (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $z)) (local.get $t2)))
@@ -651,7 +608,9 @@
                 (f32x4.sub (local.get $one) (f32x4.div (local.get $two) (f32x4.add (local.get $q) (local.get $one))))
                 (v128.and (local.get $x) (i32x4.splat (i32.const 0x80000000))))
               (f32x4.lt (local.get $a) (local.get $small)))))
-        (else (v128.store (local.get $p) (f32x4.div (local.get $one) (f32x4.add (local.get $one) (local.get $q))))))
+        (else
+          (v128.store (local.get $p)
+            (if (result v128) (local.get $kind) (then (local.get $q)) (else (f32x4.div (local.get $one) (f32x4.add (local.get $one) (local.get $q))))))))
       (local.set $p (i32.add (local.get $p) (i32.const 16)))
       (br $next))))
 
@@ -713,47 +672,68 @@
   ;; c': t = tanh(c'), dcAll = dc + dh o (1 - t^2), dz = [dcAll g i (1-i), dcAll c f (1-f),
   ;; dcAll i (1-g)(1+g), dh t o (1-o)], dcPrev = dcAll f. 1 - t^2 is taken as 4e / (1+e)^2
   ;; with e = e^-2|c'| and 1 - g^2 as (1-g)(1+g): both stay accurate where tanh saturates.
+  ;; Row by row: tanh(c') into dz's o block and e^-2|c'| into dcPrev's row first (gate_run),
+  ;; then one pass that reads them before it writes those places.
   (func (export "lstm_grad_rows")
     (param $dh i32) (param $dc i32) (param $c i32) (param $gates i32) (param $cn i32) (param $dz i32) (param $dcp i32)
     (param $rows i32) (param $units i32)
-    (local $e i32) (local $end i32) (local $g i32) (local $u i32)
-    (local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $x v128) (local $q v128) (local $q1 v128)
-    (local $dhv v128) (local $all v128) (local $one v128)
+    (local $row i32) (local $j i32) (local $u i32) (local $g i32) (local $d i32)
+    (local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $q v128) (local $q1 v128)
+    (local $dhv v128) (local $all v128) (local $one v128) (local $four v128)
     (local.set $one (f32x4.splat (f32.const 1)))
-    (local.set $end (i32.shl (i32.mul (local.get $rows) (local.get $units)) (i32.const 2)))
+    (local.set $four (f32x4.splat (f32.const 4)))
     (local.set $u (i32.shl (local.get $units) (i32.const 2)))
     (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
-      ;; The gate block of element e (bytes): row * 4u + column, row = e / u.
-      (local.set $g (i32.add (local.get $e) (i32.mul (i32.const 3) (i32.mul (i32.div_u (local.get $e) (local.get $u)) (local.get $u)))))
-      (local.set $i (v128.load (i32.add (local.get $gates) (local.get $g))))
-      (local.set $f (v128.load (i32.add (local.get $gates) (i32.add (local.get $g) (local.get $u)))))
-      (local.set $gg (v128.load (i32.add (local.get $gates) (i32.add (local.get $g) (i32.shl (local.get $u) (i32.const 1))))))
-      (local.set $o (v128.load (i32.add (local.get $gates) (i32.add (local.get $g) (i32.mul (local.get $u) (i32.const 3))))))
-      (local.set $x (v128.load (i32.add (local.get $cn) (local.get $e))))
-      (local.set $q (call $exp4 (f32x4.neg (f32x4.add (f32x4.abs (local.get $x)) (f32x4.abs (local.get $x))))))
-      (local.set $q1 (f32x4.add (local.get $one) (local.get $q)))
-      (local.set $dhv (v128.load (i32.add (local.get $dh) (local.get $e))))
-      (local.set $all
-        (f32x4.add (v128.load (i32.add (local.get $dc) (local.get $e)))
-          (f32x4.mul (f32x4.mul (local.get $dhv) (local.get $o))
-            (f32x4.div (f32x4.mul (f32x4.splat (f32.const 4)) (local.get $q)) (f32x4.mul (local.get $q1) (local.get $q1))))))
-      (v128.store (i32.add (local.get $dz) (local.get $g))
-        (f32x4.mul (f32x4.mul (f32x4.mul (local.get $all) (local.get $gg)) (local.get $i)) (f32x4.sub (local.get $one) (local.get $i))))
-      (local.set $g (i32.add (local.get $g) (local.get $u)))
-      (v128.store (i32.add (local.get $dz) (local.get $g))
-        (f32x4.mul
-          (f32x4.mul (f32x4.mul (local.get $all) (v128.load (i32.add (local.get $c) (local.get $e)))) (local.get $f))
-          (f32x4.sub (local.get $one) (local.get $f))))
-      (local.set $g (i32.add (local.get $g) (local.get $u)))
-      (v128.store (i32.add (local.get $dz) (local.get $g))
-        (f32x4.mul (f32x4.mul (local.get $all) (local.get $i))
-          (f32x4.mul (f32x4.sub (local.get $one) (local.get $gg)) (f32x4.add (local.get $one) (local.get $gg)))))
-      (local.set $g (i32.add (local.get $g) (local.get $u)))
-      (v128.store (i32.add (local.get $dz) (local.get $g))
-        (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dhv) (call $tanh4 (local.get $x))) (local.get $o)) (f32x4.sub (local.get $one) (local.get $o))))
-      (v128.store (i32.add (local.get $dcp) (local.get $e)) (f32x4.mul (local.get $all) (local.get $f)))
-      (local.set $e (i32.add (local.get $e) (i32.const 16)))
+      (br_if $done (i32.ge_u (local.get $row) (local.get $rows)))
+      (local.set $j (i32.const 0))
+      (block $copied (loop $copy
+        (br_if $copied (i32.ge_u (local.get $j) (local.get $u)))
+        (v128.store (i32.add (local.get $dz) (i32.add (local.get $j) (i32.mul (local.get $u) (i32.const 3))))
+          (v128.load (i32.add (local.get $cn) (local.get $j))))
+        (v128.store (i32.add (local.get $dcp) (local.get $j)) (v128.load (i32.add (local.get $cn) (local.get $j))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $copy)))
+      (call $gate_run (i32.add (local.get $dz) (i32.mul (local.get $u) (i32.const 3))) (local.get $units) (i32.const 1))
+      (call $gate_run (local.get $dcp) (local.get $units) (i32.const 2))
+      (local.set $j (i32.const 0))
+      (block $cols (loop $col
+        (br_if $cols (i32.ge_u (local.get $j) (local.get $u)))
+        (local.set $g (i32.add (local.get $gates) (local.get $j)))
+        (local.set $d (i32.add (local.get $dz) (local.get $j)))
+        (local.set $i (v128.load (local.get $g)))
+        (local.set $f (v128.load (i32.add (local.get $g) (local.get $u))))
+        (local.set $gg (v128.load (i32.add (local.get $g) (i32.shl (local.get $u) (i32.const 1)))))
+        (local.set $o (v128.load (i32.add (local.get $g) (i32.mul (local.get $u) (i32.const 3)))))
+        (local.set $q (v128.load (i32.add (local.get $dcp) (local.get $j))))
+        (local.set $q1 (f32x4.add (local.get $one) (local.get $q)))
+        (local.set $dhv (v128.load (i32.add (local.get $dh) (local.get $j))))
+        (local.set $all
+          (f32x4.add (v128.load (i32.add (local.get $dc) (local.get $j)))
+            (f32x4.mul (f32x4.mul (local.get $dhv) (local.get $o))
+              (f32x4.div (f32x4.mul (local.get $four) (local.get $q)) (f32x4.mul (local.get $q1) (local.get $q1))))))
+        (v128.store (local.get $d)
+          (f32x4.mul (f32x4.mul (f32x4.mul (local.get $all) (local.get $gg)) (local.get $i)) (f32x4.sub (local.get $one) (local.get $i))))
+        (v128.store (i32.add (local.get $d) (local.get $u))
+          (f32x4.mul
+            (f32x4.mul (f32x4.mul (local.get $all) (v128.load (i32.add (local.get $c) (local.get $j)))) (local.get $f))
+            (f32x4.sub (local.get $one) (local.get $f))))
+        (v128.store (i32.add (local.get $d) (i32.shl (local.get $u) (i32.const 1)))
+          (f32x4.mul (f32x4.mul (local.get $all) (local.get $i))
+            (f32x4.mul (f32x4.sub (local.get $one) (local.get $gg)) (f32x4.add (local.get $one) (local.get $gg)))))
+        (local.set $d (i32.add (local.get $d) (i32.mul (local.get $u) (i32.const 3))))
+        (v128.store (local.get $d)
+          (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dhv) (v128.load (local.get $d))) (local.get $o)) (f32x4.sub (local.get $one) (local.get $o))))
+        (v128.store (i32.add (local.get $dcp) (local.get $j)) (f32x4.mul (local.get $all) (local.get $f)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $col)))
+      (local.set $dh (i32.add (local.get $dh) (local.get $u)))
+      (local.set $dc (i32.add (local.get $dc) (local.get $u)))
+      (local.set $c (i32.add (local.get $c) (local.get $u)))
+      (local.set $cn (i32.add (local.get $cn) (local.get $u)))
+      (local.set $dcp (i32.add (local.get $dcp) (local.get $u)))
+      (local.set $gates (i32.add (local.get $gates) (i32.shl (local.get $u) (i32.const 2))))
+      (local.set $dz (i32.add (local.get $dz) (i32.shl (local.get $u) (i32.const 2))))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
       (br $next))))
 
   ;; The GRU update (reset_after) of `rows` rows of `units` (a multiple of 4) from the sums
@@ -762,47 +742,61 @@
   ;; units read before it is written), xw (rows x 3 units), the bias (3 units) and h:
   ;; z, r = sigmoid(xw + (hz + b)), hz_h = hz + b, hh = tanh(xw_h + r hz_h),
   ;; h' = z h + (1 - z) hh; gates (rows x 4 units) = z, r, hh, hz_h.
+  ;; Row by row, in passes over the row: the z and r sums (and hz_h + b into the gates' fourth
+  ;; block, which the sums never use) first, so that in place every sum is read before its
+  ;; place is written; then the activations (gate_run), hh's pre-activation over hz_h's sums, h'.
   (func (export "gru_rows")
     (param $hz i32) (param $xw i32) (param $b i32) (param $h i32) (param $gates i32) (param $ho i32)
     (param $rows i32) (param $units i32) (param $wide i32)
-    (local $e i32) (local $end i32) (local $j i32) (local $x i32) (local $s i32) (local $y i32) (local $u i32)
-    (local $zv v128) (local $r v128) (local $hzh v128) (local $hh v128)
-    (local.set $end (i32.shl (i32.mul (local.get $rows) (local.get $units)) (i32.const 2)))
+    (local $row i32) (local $j i32) (local $u i32) (local $g i32) (local $x i32) (local $y i32) (local $zv v128)
     (local.set $u (i32.shl (local.get $units) (i32.const 2)))
     (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
-      ;; Column j (bytes) of row e / u; its place in the 3u-wide rows and in the 4u-wide ones.
-      (local.set $j (i32.rem_u (local.get $e) (local.get $u)))
-      (local.set $x (i32.add (local.get $e) (i32.mul (i32.const 2) (i32.sub (local.get $e) (local.get $j)))))
-      (local.set $s (i32.add (local.get $x) (i32.sub (local.get $e) (local.get $j))))
-      ;; The sums' place: in rows of 4u (in place) or 3u.
-      (local.set $y (i32.add (local.get $hz) (select (local.get $s) (local.get $x) (local.get $wide))))
-      (local.set $zv (call $sigmoid4
-        (f32x4.add (v128.load (i32.add (local.get $xw) (local.get $x)))
-          (f32x4.add (v128.load (local.get $y)) (v128.load (i32.add (local.get $b) (local.get $j)))))))
-      (local.set $x (i32.add (local.get $x) (local.get $u)))
-      (local.set $y (i32.add (local.get $y) (local.get $u)))
-      (local.set $j (i32.add (local.get $j) (local.get $u)))
-      (local.set $r (call $sigmoid4
-        (f32x4.add (v128.load (i32.add (local.get $xw) (local.get $x)))
-          (f32x4.add (v128.load (local.get $y)) (v128.load (i32.add (local.get $b) (local.get $j)))))))
-      (local.set $x (i32.add (local.get $x) (local.get $u)))
-      (local.set $y (i32.add (local.get $y) (local.get $u)))
-      (local.set $j (i32.add (local.get $j) (local.get $u)))
-      (local.set $hzh (f32x4.add (v128.load (local.get $y)) (v128.load (i32.add (local.get $b) (local.get $j)))))
-      (local.set $hh (call $tanh4
-        (f32x4.add (v128.load (i32.add (local.get $xw) (local.get $x))) (f32x4.mul (local.get $r) (local.get $hzh)))))
-      (v128.store (i32.add (local.get $gates) (local.get $s)) (local.get $zv))
-      (local.set $s (i32.add (local.get $s) (local.get $u)))
-      (v128.store (i32.add (local.get $gates) (local.get $s)) (local.get $r))
-      (local.set $s (i32.add (local.get $s) (local.get $u)))
-      (v128.store (i32.add (local.get $gates) (local.get $s)) (local.get $hh))
-      (v128.store (i32.add (local.get $gates) (i32.add (local.get $s) (local.get $u))) (local.get $hzh))
-      (v128.store (i32.add (local.get $ho) (local.get $e))
-        (f32x4.add
-          (f32x4.mul (local.get $zv) (v128.load (i32.add (local.get $h) (local.get $e))))
-          (f32x4.mul (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $zv)) (local.get $hh))))
-      (local.set $e (i32.add (local.get $e) (i32.const 16)))
+      (br_if $done (i32.ge_u (local.get $row) (local.get $rows)))
+      (local.set $j (i32.const 0))
+      (block $sums (loop $sum
+        (br_if $sums (i32.ge_u (local.get $j) (local.get $u)))
+        (local.set $g (i32.add (local.get $gates) (local.get $j)))
+        (local.set $x (i32.add (local.get $xw) (local.get $j)))
+        (local.set $y (i32.add (local.get $hz) (local.get $j)))
+        (v128.store (local.get $g)
+          (f32x4.add (v128.load (local.get $x))
+            (f32x4.add (v128.load (local.get $y)) (v128.load (i32.add (local.get $b) (local.get $j))))))
+        (v128.store (i32.add (local.get $g) (local.get $u))
+          (f32x4.add (v128.load (i32.add (local.get $x) (local.get $u)))
+            (f32x4.add (v128.load (i32.add (local.get $y) (local.get $u))) (v128.load (i32.add (local.get $b) (i32.add (local.get $j) (local.get $u)))))))
+        (v128.store (i32.add (local.get $g) (i32.mul (local.get $u) (i32.const 3)))
+          (f32x4.add (v128.load (i32.add (local.get $y) (i32.shl (local.get $u) (i32.const 1))))
+            (v128.load (i32.add (local.get $b) (i32.add (local.get $j) (i32.shl (local.get $u) (i32.const 1)))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $sum)))
+      (call $gate_run (local.get $gates) (i32.shl (local.get $units) (i32.const 1)) (i32.const 0))
+      (local.set $j (i32.const 0))
+      (block $pres (loop $pre
+        (br_if $pres (i32.ge_u (local.get $j) (local.get $u)))
+        (local.set $g (i32.add (local.get $gates) (local.get $j)))
+        (v128.store (i32.add (local.get $g) (i32.shl (local.get $u) (i32.const 1)))
+          (f32x4.add (v128.load (i32.add (local.get $xw) (i32.add (local.get $j) (i32.shl (local.get $u) (i32.const 1)))))
+            (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $u))) (v128.load (i32.add (local.get $g) (i32.mul (local.get $u) (i32.const 3)))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $pre)))
+      (call $gate_run (i32.add (local.get $gates) (i32.shl (local.get $u) (i32.const 1))) (local.get $units) (i32.const 1))
+      (local.set $j (i32.const 0))
+      (block $outs (loop $out
+        (br_if $outs (i32.ge_u (local.get $j) (local.get $u)))
+        (local.set $zv (v128.load (i32.add (local.get $gates) (local.get $j))))
+        (v128.store (i32.add (local.get $ho) (local.get $j))
+          (f32x4.add
+            (f32x4.mul (local.get $zv) (v128.load (i32.add (local.get $h) (local.get $j))))
+            (f32x4.mul (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $zv))
+              (v128.load (i32.add (local.get $gates) (i32.add (local.get $j) (i32.shl (local.get $u) (i32.const 1))))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $out)))
+      (local.set $hz (i32.add (local.get $hz) (i32.mul (local.get $u) (select (i32.const 4) (i32.const 3) (local.get $wide)))))
+      (local.set $xw (i32.add (local.get $xw) (i32.mul (local.get $u) (i32.const 3))))
+      (local.set $gates (i32.add (local.get $gates) (i32.shl (local.get $u) (i32.const 2))))
+      (local.set $h (i32.add (local.get $h) (local.get $u)))
+      (local.set $ho (i32.add (local.get $ho) (local.get $u)))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
       (br $next))))
 
   ;; The gradient of gru_rows' update over `rows` rows of `units` (a multiple of 4), from dh
