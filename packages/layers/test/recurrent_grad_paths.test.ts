@@ -72,6 +72,33 @@ function gradients(f: () => Tensor, w: Tensor): Map<string, Float32Array> {
   });
 }
 
+/** The same variables, each gradient within float32 rounding of the other's. */
+function expectSameGradients(now: Map<string, Float32Array>, before: Map<string, Float32Array>): void {
+  expect([...now.keys()]).toEqual([...before.keys()]);
+  for (const [key, a] of now) {
+    const b = before.get(key)!;
+    for (let i = 0; i < a.length; i++) {
+      expect(Math.abs(a[i] - b[i]), `${key}[${i}]: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(1e-5 * Math.max(1e-3, Math.abs(b[i])));
+    }
+  }
+}
+
+/**
+ * Counts the LSTM cells' sequences run as one op (`count()`), or with `off` makes every
+ * cell loop over the steps; `restore()` puts `LSTMCell.prototype.sequence` back.
+ */
+function spySequence(): { count: () => number; off: () => void; restore: () => void } {
+  const proto = LSTMCell.prototype as unknown as { sequence: LSTMCell['sequence'] };
+  const sequence = proto.sequence;
+  let whole = 0;
+  proto.sequence = function (this: LSTMCell, ...args: Parameters<LSTMCell['sequence']>) {
+    const out = sequence.apply(this, args);
+    if (out) whole++;
+    return out;
+  };
+  return { count: () => whole, off: () => void (proto.sequence = () => undefined), restore: () => void (proto.sequence = sequence) };
+}
+
 const CASES: [string, () => RNN, ((layer: RNN) => Step)?][] = [
   ['LSTM (fused step)', () => new LSTM({ units: 5, returnSequences: true })],
   ['LSTM relu (composite step)', () => new LSTM({ units: 5, activation: 'relu', returnSequences: true }), lstmReluStep],
@@ -89,13 +116,7 @@ describe('recurrent gradients: one split node vs a slice per step', () => {
       const w = normals([3, 6, layer.cell.outputSize], 2);
       const now = gradients(() => layer.apply(x) as Tensor, w);
       const before = gradients(() => slicedLoop(layer, x, oldStep), w);
-      expect([...now.keys()]).toEqual([...before.keys()]);
-      for (const [key, a] of now) {
-        const b = before.get(key)!;
-        for (let i = 0; i < a.length; i++) {
-          expect(Math.abs(a[i] - b[i]), `${key}[${i}]: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(1e-5 * Math.max(1e-3, Math.abs(b[i])));
-        }
-      }
+      expectSameGradients(now, before);
       x.dispose();
       w.dispose();
       layer.dispose();
@@ -117,31 +138,18 @@ describe('LSTM: the whole sequence as one lstmSequence node vs the step loop', (
       const x = normals([3, 6, 2], 1);
       tidy(() => { layer.apply(x); });
       const w = normals(options.returnSequences ? [3, 6, 5] : [3, 5], 2);
-      const proto = LSTMCell.prototype as unknown as { sequence: LSTMCell['sequence'] };
-      const sequence = proto.sequence;
-      let whole = 0;
-      proto.sequence = function (this: LSTMCell, ...args: Parameters<LSTMCell['sequence']>) {
-        const out = sequence.apply(this, args);
-        if (out) whole++;
-        return out;
-      };
+      const spy = spySequence();
       let now: Map<string, Float32Array>;
       let loop: Map<string, Float32Array>;
       try {
         now = gradients(() => layer.apply(x) as Tensor, w);
-        expect(whole, 'the layer ran the sequence as one op').toBe(1);
-        proto.sequence = () => undefined;
+        expect(spy.count(), 'the layer ran the sequence as one op').toBe(1);
+        spy.off();
         loop = gradients(() => layer.apply(x) as Tensor, w);
       } finally {
-        proto.sequence = sequence;
+        spy.restore();
       }
-      expect([...now.keys()]).toEqual([...loop.keys()]);
-      for (const [key, a] of now) {
-        const b = loop.get(key)!;
-        for (let i = 0; i < a.length; i++) {
-          expect(Math.abs(a[i] - b[i]), `${key}[${i}]: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(1e-5 * Math.max(1e-3, Math.abs(b[i])));
-        }
-      }
+      expectSameGradients(now, loop);
       x.dispose();
       w.dispose();
       layer.dispose();
@@ -150,14 +158,7 @@ describe('LSTM: the whole sequence as one lstmSequence node vs the step loop', (
   }
 
   it('keeps the step loop where the sequence needs it: a mask, returnState, stateful, recurrent dropout, other activations', () => {
-    const proto = LSTMCell.prototype as unknown as { sequence: LSTMCell['sequence'] };
-    const sequence = proto.sequence;
-    let whole = 0;
-    proto.sequence = function (this: LSTMCell, ...args: Parameters<LSTMCell['sequence']>) {
-      const out = sequence.apply(this, args);
-      if (out) whole++;
-      return out;
-    };
+    const spy = spySequence();
     try {
       const x = normals([2, 4, 3], 3);
       tidy(() => {
@@ -166,12 +167,12 @@ describe('LSTM: the whole sequence as one lstmSequence node vs the step loop', (
         new LSTM({ units: 2, recurrentDropout: 0.5 }).apply(x, { training: true });
         new LSTM({ units: 2 }).apply(x, { mask: tensor([1, 1, 0, 0, 1, 1, 1, 0], [2, 4], 'bool') });
       });
-      expect(whole).toBe(0);
+      expect(spy.count()).toBe(0);
       tidy(() => { new LSTM({ units: 2, recurrentDropout: 0.5 }).apply(x); });
-      expect(whole, 'recurrent dropout outside training: one op').toBe(1);
+      expect(spy.count(), 'recurrent dropout outside training: one op').toBe(1);
       x.dispose();
     } finally {
-      proto.sequence = sequence;
+      spy.restore();
     }
   });
 });
