@@ -6,7 +6,7 @@
  * where `fit` yields to the event loop after every batch.
  */
 import type { Logs, Sequential } from '@tessera/layers';
-import { memory, tensor, type Tensor } from '@tessera/tensor';
+import { memory, setRandomSeed, tensor, type Tensor } from '@tessera/tensor';
 import { chooseBackend, type BackendPreference } from './backend.js';
 import { CurveChart } from './charts.js';
 import { imagesTensor, loadCifarArchive, loadIdxFiles, loadServed, servedDatasets, TITLES, type DatasetId, type DemoDataset } from './data.js';
@@ -405,7 +405,12 @@ async function loadFrom(source: string | File, label: string): Promise<void> {
 // ---------------------------------------------------------------- start
 
 async function start(): Promise<void> {
-  const preference = (new URLSearchParams(location.search).get('backend') ?? 'auto') as BackendPreference;
+  const params = new URLSearchParams(location.search);
+  const preference = (params.get('backend') ?? 'auto') as BackendPreference;
+  // `?seed=N`: every model's initial weights and the page's shuffles from one seed (Keras's
+  // set_random_seed), so a session replays the same way; the e2e test trains so.
+  const seed = params.get('seed');
+  if (seed !== null && /^\d+$/.test(seed)) setRandomSeed(Number(seed));
   const backend = await chooseBackend(preference);
   const badge = testEl('backend');
   badge.dataset.backend = backend.name;
