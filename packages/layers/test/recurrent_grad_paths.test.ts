@@ -6,7 +6,7 @@
 import '@tessera/cpu-backend';
 import { add, matMul, memory, mul, Prng, relu, reshape, sigmoid, slice, stack, sub, sum, tanh, tensor, tidy, variableGrads, type Tensor } from '@tessera/tensor';
 import { describe, expect, it } from 'vitest';
-import { GRU, LSTM, LSTMCell, type RNN } from '../src/index.js';
+import { GRU, GRUCell, LSTM, LSTMCell, type RNN } from '../src/index.js';
 
 type Step = (xw: Tensor, states: Tensor[]) => { output: Tensor; states: Tensor[] };
 
@@ -84,11 +84,11 @@ function expectSameGradients(now: Map<string, Float32Array>, before: Map<string,
 }
 
 /**
- * Counts the LSTM cells' sequences run as one op (`count()`), or with `off` makes every
- * cell loop over the steps; `restore()` puts `LSTMCell.prototype.sequence` back.
+ * Counts the cells' sequences run as one op (`count()`), or with `off` makes every cell of
+ * `cell`'s class loop over the steps; `restore()` puts the class's `sequence` back.
  */
-function spySequence(): { count: () => number; off: () => void; restore: () => void } {
-  const proto = LSTMCell.prototype as unknown as { sequence: LSTMCell['sequence'] };
+function spySequence(cell: typeof LSTMCell | typeof GRUCell = LSTMCell): { count: () => number; off: () => void; restore: () => void } {
+  const proto = cell.prototype as unknown as { sequence: LSTMCell['sequence'] };
   const sequence = proto.sequence;
   let whole = 0;
   proto.sequence = function (this: LSTMCell, ...args: Parameters<LSTMCell['sequence']>) {
@@ -125,20 +125,24 @@ describe('recurrent gradients: one split node vs a slice per step', () => {
   }
 });
 
-describe('LSTM: the whole sequence as one lstmSequence node vs the step loop', () => {
+describe('LSTM and GRU: the whole sequence as one lstmSequence / gruSequence node vs the step loop', () => {
   const OPTIONS = [
     { returnSequences: false },
     { returnSequences: true, goBackwards: true },
     { returnSequences: false, goBackwards: true },
   ];
-  for (const options of OPTIONS) {
-    it(JSON.stringify(options), () => {
+  const LAYERS = [
+    ['LSTM', (o: object) => new LSTM({ units: 5, ...o }), LSTMCell],
+    ['GRU', (o: object) => new GRU({ units: 5, ...o }), GRUCell],
+  ] as const;
+  for (const [kind, make, cellClass] of LAYERS) for (const options of OPTIONS) {
+    it(`${kind} ${JSON.stringify(options)}`, () => {
       const start = memory().numTensors;
-      const layer = new LSTM({ units: 5, ...options });
+      const layer = make(options);
       const x = normals([3, 6, 2], 1);
       tidy(() => { layer.apply(x); });
       const w = normals(options.returnSequences ? [3, 6, 5] : [3, 5], 2);
-      const spy = spySequence();
+      const spy = spySequence(cellClass);
       let now: Map<string, Float32Array>;
       let loop: Map<string, Float32Array>;
       try {
@@ -170,6 +174,23 @@ describe('LSTM: the whole sequence as one lstmSequence node vs the step loop', (
       expect(spy.count()).toBe(0);
       tidy(() => { new LSTM({ units: 2, recurrentDropout: 0.5 }).apply(x); });
       expect(spy.count(), 'recurrent dropout outside training: one op').toBe(1);
+      x.dispose();
+    } finally {
+      spy.restore();
+    }
+  });
+
+  it('keeps the GRU step loop without reset-after or a bias', () => {
+    const spy = spySequence(GRUCell);
+    try {
+      const x = normals([2, 4, 3], 4);
+      tidy(() => {
+        new GRU({ units: 2, resetAfter: false }).apply(x);
+        new GRU({ units: 2, useBias: false }).apply(x);
+      });
+      expect(spy.count()).toBe(0);
+      tidy(() => { new GRU({ units: 2 }).apply(x); });
+      expect(spy.count()).toBe(1);
       x.dispose();
     } finally {
       spy.restore();

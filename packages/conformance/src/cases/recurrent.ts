@@ -1,6 +1,6 @@
 import * as tf from '@tessera/tensor';
 import { DTypeError, ShapeError, type KernelName, type Tensor } from '@tessera/tensor';
-import { concatRef, gruCellGradRef, gruCellRef, lstmCellGradRef, lstmCellRef, lstmSequenceRef, type RefTensor } from '../reference/index.js';
+import { concatRef, gruCellGradRef, gruCellRef, gruSequenceRef, lstmCellGradRef, lstmCellRef, lstmSequenceRef, type RefTensor } from '../reference/index.js';
 import { ints, rand } from './inputs.js';
 import { ACCUMULATION_TOLERANCE } from './matmul.js';
 import type { ErrorCase, GradCase, InputSpec, KernelCases, ValueCase } from './types.js';
@@ -76,6 +76,18 @@ function lstmSeq(name: string, batch: number, units: number, steps: number, retu
   };
 }
 
+/** A gruSequence case (the GRUCell kernel at every step; its gradient GRUCellGrad back through time, one product and one sum for the recurrent weights). */
+function gruSeq(name: string, batch: number, units: number, steps: number, returnSequences = false, goBackwards = false): GradCase {
+  return {
+    name: `gruSequence: ${name}`,
+    inputs: gruInputs(batch, units, r([batch, steps, 3 * units])),
+    tolerance: ACCUMULATION_TOLERANCE,
+    op: (xw: Tensor, h: Tensor, k: Tensor, b: Tensor) => tf.gruSequence(xw, h, k, b, { returnSequences, goBackwards }),
+    ref: (xw: RefTensor, h: RefTensor, k: RefTensor, b: RefTensor) => gruSequenceRef(xw, h, k, b, returnSequences, goBackwards),
+    needs: ['GRUCellGrad', ...GRAD_NEEDS, 'Reverse'],
+  };
+}
+
 /** An lstmCellGrad case on gates of an actual step (so they lie in the activations' ranges). */
 function lstmGrad(name: string, batch: number, units: number): ValueCase {
   return {
@@ -128,6 +140,7 @@ const misuse = (name: string, inputs: InputSpec[], run: (...xs: Tensor[]) => unk
 const lstmOf = (xw: Tensor, h: Tensor, c: Tensor, k: Tensor) => tf.lstmCell(xw, h, c, k);
 const gruOf = (xw: Tensor, h: Tensor, k: Tensor, b: Tensor) => tf.gruCell(xw, h, k, b);
 const lstmSeqOf = (xw: Tensor, h: Tensor, c: Tensor, k: Tensor) => tf.lstmSequence(xw, h, c, k);
+const gruSeqOf = (xw: Tensor, h: Tensor, k: Tensor, b: Tensor) => tf.gruSequence(xw, h, k, b);
 
 /**
  * Cases of the recurrent cells and their gradient kernels: batch and unit counts and
@@ -183,17 +196,28 @@ export const RECURRENT_CASES: Record<'LSTMCell' | 'LSTMCellGrad' | 'GRUCell' | '
   GRUCell: {
     op: 'gruCell',
     composite: COMPOSITE,
-    values: cellValues((name, batch, units, xw) => gru(name, gruInputs(batch, units, xw)), 3),
+    values: [
+      ...cellValues((name, batch, units, xw) => gru(name, gruInputs(batch, units, xw)), 3),
+      gruSeq('batch 5, 9 units, 6 steps, every output', 5, 9, 6, true),
+      gruSeq('batch 34, 8 units, 5 steps backwards, the last output', 34, 8, 5, false, true),
+    ],
     grads: [
       gru('batch 2, 3 units', gruInputs(2, 3), GRAD_NEEDS),
       gru('batch 3, 1 unit', gruInputs(3, 1), GRAD_NEEDS),
       gru('batch 2, 4 units', gruInputs(2, 4), GRAD_NEEDS),
+      gruSeq('batch 2, 3 units, 4 steps, the last output', 2, 3, 4),
+      gruSeq('batch 3, 4 units, 3 steps, every output', 3, 4, 3, true),
+      gruSeq('batch 2, 2 units, 3 steps backwards, every output', 2, 2, 3, true, true),
+      gruSeq('batch 2, 2 units, one step', 2, 2, 1),
     ],
     errors: [
       misuse('xw [2, 8] for 3 units throws ShapeError', [r([2, 8]), r([2, 3]), r([3, 9]), r([9])], gruOf, ShapeError),
       misuse('recurrentBias [2, 9] (the whole Keras bias) throws ShapeError', [r([2, 9]), r([2, 3]), r([3, 9]), r([2, 9])], gruOf, ShapeError),
       misuse('recurrentKernel [9, 3] throws ShapeError', [r([2, 9]), r([2, 3]), r([9, 3]), r([9])], gruOf, ShapeError),
       misuse('int32 recurrentBias throws DTypeError', [r([2, 9]), r([2, 3]), r([3, 9]), ints([9])], gruOf, DTypeError),
+      { ...misuse('gruSequence: xw of rank 2 throws ShapeError', [r([2, 9]), r([2, 3]), r([3, 9]), r([9])], gruSeqOf, ShapeError), op: 'gruSequence' },
+      { ...misuse('gruSequence: xw [2, 4, 12] for 3 units throws ShapeError', [r([2, 4, 12]), r([2, 3]), r([3, 9]), r([9])], gruSeqOf, ShapeError), op: 'gruSequence' },
+      { ...misuse('gruSequence: recurrentBias [2, 9] throws ShapeError', [r([2, 4, 9]), r([2, 3]), r([3, 9]), r([2, 9])], gruSeqOf, ShapeError), op: 'gruSequence' },
     ],
   },
   GRUCellGrad: {

@@ -35,14 +35,29 @@ export function lstmCellRef(xw: RefTensor, h: RefTensor, c: RefTensor, kernel: R
  * output `[batch, steps, units]` in the order computed.
  */
 export function lstmSequenceRef(xw: RefTensor, h0: RefTensor, c0: RefTensor, kernel: RefTensor, returnSequences: boolean, goBackwards: boolean): RefTensor {
+  let c = c0;
+  return sequenceRef(xw, h0, returnSequences, goBackwards, (x, h) => {
+    const out = lstmCellRef(x, h, c, kernel);
+    c = out.c;
+    return out.h;
+  });
+}
+
+/** Keras 3's GRU (reset_after) over a sequence in float64: {@link gruCellRef} at every step, as {@link lstmSequenceRef}. */
+export function gruSequenceRef(xw: RefTensor, h0: RefTensor, kernel: RefTensor, bias: RefTensor, returnSequences: boolean, goBackwards: boolean): RefTensor {
+  return sequenceRef(xw, h0, returnSequences, goBackwards, (x, h) => gruCellRef(x, h, kernel, bias).h);
+}
+
+/** `step` at every timestep of `xw` (`[batch, steps, width]`), last to first with `goBackwards`; the last output or all of them `[batch, steps, units]`. */
+function sequenceRef(xw: RefTensor, h0: RefTensor, returnSequences: boolean, goBackwards: boolean, step: (x: RefTensor, h: RefTensor) => RefTensor): RefTensor {
   const [batch, steps, width] = xw.shape;
   const u = h0.shape[1];
-  let [h, c] = [h0, c0];
+  let h = h0;
   const outputs: RefTensor[] = [];
   for (let p = 0; p < steps; p++) {
     const t = goBackwards ? steps - 1 - p : p;
-    const step = Array.from({ length: batch }, (_, b) => xw.values.slice((b * steps + t) * width, (b * steps + t + 1) * width));
-    ({ h, c } = lstmCellRef(matrix(step, width), h, c, kernel));
+    const rows = Array.from({ length: batch }, (_, b) => xw.values.slice((b * steps + t) * width, (b * steps + t + 1) * width));
+    h = step(matrix(rows, width), h);
     outputs.push(h);
   }
   if (!returnSequences) return h;

@@ -30,3 +30,5 @@ export * from './softmax_cross_entropy.js';
 export * from './optimizer_updates.js';
 export * from './recurrent.js';
 export * from './lstm_sequence.js';
+export * from './gru_sequence.js';
+export type { SequenceOptions } from './sequence.js';

@@ -6,6 +6,7 @@ import {
   concat,
   dropout,
   fusedMatMul,
+  gruSequence,
   lstmSequence,
   mul,
   ones,
@@ -24,7 +25,7 @@ import { Layer, type CallArgs, type LayerArgs, type Tensors } from '../../engine
 import type { LayerShape } from '../../engine/symbolic.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../../initializers.js';
 import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../../regularizers.js';
-import { fusable as lstmFusable, gateColumns, gruStep, lstmStep, simpleRnnStep } from './step.js';
+import { fusable, gateColumns, gruStep, lstmStep, simpleRnnStep } from './step.js';
 
 /** Options shared by the cells (Keras's arguments, camelCase). */
 export interface CellArgs extends LayerArgs {
@@ -424,7 +425,7 @@ export class LSTMCell extends GatedCell {
 
   /** One `lstmSequence` op with the default activations and no recurrent dropout (its gradient makes one product for the recurrent kernel). */
   override sequence(xw: Tensor, states: Tensor[], options: { returnSequences: boolean; goBackwards: boolean }): Tensor | undefined {
-    if (this.masks.recurrent || !lstmFusable(this.fns)) return undefined;
+    if (this.masks.recurrent || !fusable(this.fns)) return undefined;
     return lstmSequence(xw, states[0], states[1], this.recurrentKernel!, options);
   }
 
@@ -492,6 +493,12 @@ export class GRUCell extends GatedCell {
   override endSequence(): void {
     super.endSequence();
     this.sequenceBias = undefined;
+  }
+
+  /** One `gruSequence` op (reset-after with a bias, the default activations, no recurrent dropout): the recurrent kernel's and bias's gradients in one product and one sum. */
+  override sequence(xw: Tensor, states: Tensor[], options: { returnSequences: boolean; goBackwards: boolean }): Tensor | undefined {
+    if (!this.resetAfter || !this.bias || this.masks.recurrent || !fusable(this.fns)) return undefined;
+    return gruSequence(xw, states[0], this.recurrentKernel!, this.recurrentBias()!, options);
   }
 
   step(xw: Tensor, states: Tensor[]): { output: Tensor; states: Tensor[] } {

@@ -55,10 +55,10 @@ function flag(value: unknown, arg: string, layer: string, fallback = false): boo
 /**
  * A recurrent layer: runs a cell over the timesteps of `[batch, steps, features]` inputs
  * (Keras's `RNN`). The input part of every step is computed in one product before the loop;
- * gradients flow back through time on the tape. An LSTM cell with the default activations runs
- * the whole sequence as one `lstmSequence` op (one tape node, the recurrent kernel's gradient in
- * one product) when there is no mask, no state to return or keep and no recurrent dropout; the
- * values are the same. Masked timesteps (from Embedding's `maskZero`
+ * gradients flow back through time on the tape. An LSTM cell, or a GRU cell with `resetAfter`
+ * and a bias, with the default activations runs the whole sequence as one `lstmSequence` or
+ * `gruSequence` op (one tape node, the recurrent kernel's gradient in one product) when there
+ * is no mask, no state to return or keep and no recurrent dropout; the values are the same. Masked timesteps (from Embedding's `maskZero`
  * or Masking) keep the previous states and output. Initial states can be given as
  * `{initialState}` in the call arguments, or as extra inputs `[x, ...states]`.
  * @example
