@@ -61,32 +61,31 @@ function gru(name: string, inputs: InputSpec[], needs?: readonly KernelName[]): 
 }
 
 /**
- * An lstmSequence case (the LSTMCell kernel at every step; its gradient runs LSTMCellGrad
- * back through time and one product for the recurrent kernel): `steps` steps of `batch`
- * rows and `units` units.
+ * A case of a sequence op (the cell's kernel at every step; its gradient the cell's gradient
+ * kernel back through time and one product, and for the GRU one sum, for the recurrent
+ * weights) against its float64 step-by-step reference.
  */
-function lstmSeq(name: string, batch: number, units: number, steps: number, returnSequences = false, goBackwards = false): GradCase {
+function sequenceCase(cell: 'lstm' | 'gru', name: string, inputs: InputSpec[], returnSequences: boolean, goBackwards: boolean): GradCase {
+  const options = { returnSequences, goBackwards };
+  const lstm = cell === 'lstm';
   return {
-    name: `lstmSequence: ${name}`,
-    inputs: lstmInputs(batch, units, r([batch, steps, 4 * units])),
+    name: `${lstm ? 'lstmSequence' : 'gruSequence'}: ${name}`,
+    inputs,
     tolerance: ACCUMULATION_TOLERANCE,
-    op: (xw: Tensor, h: Tensor, c: Tensor, k: Tensor) => tf.lstmSequence(xw, h, c, k, { returnSequences, goBackwards }),
-    ref: (xw: RefTensor, h: RefTensor, c: RefTensor, k: RefTensor) => lstmSequenceRef(xw, h, c, k, returnSequences, goBackwards),
-    needs: ['LSTMCellGrad', ...GRAD_NEEDS, 'Reverse'],
+    op: (xw: Tensor, a: Tensor, b: Tensor, c: Tensor) => (lstm ? tf.lstmSequence(xw, a, b, c, options) : tf.gruSequence(xw, a, b, c, options)),
+    ref: (xw: RefTensor, a: RefTensor, b: RefTensor, c: RefTensor) =>
+      lstm ? lstmSequenceRef(xw, a, b, c, returnSequences, goBackwards) : gruSequenceRef(xw, a, b, c, returnSequences, goBackwards),
+    needs: [lstm ? 'LSTMCellGrad' : 'GRUCellGrad', ...GRAD_NEEDS, 'Reverse'],
   };
 }
 
-/** A gruSequence case (the GRUCell kernel at every step; its gradient GRUCellGrad back through time, one product and one sum for the recurrent weights). */
-function gruSeq(name: string, batch: number, units: number, steps: number, returnSequences = false, goBackwards = false): GradCase {
-  return {
-    name: `gruSequence: ${name}`,
-    inputs: gruInputs(batch, units, r([batch, steps, 3 * units])),
-    tolerance: ACCUMULATION_TOLERANCE,
-    op: (xw: Tensor, h: Tensor, k: Tensor, b: Tensor) => tf.gruSequence(xw, h, k, b, { returnSequences, goBackwards }),
-    ref: (xw: RefTensor, h: RefTensor, k: RefTensor, b: RefTensor) => gruSequenceRef(xw, h, k, b, returnSequences, goBackwards),
-    needs: ['GRUCellGrad', ...GRAD_NEEDS, 'Reverse'],
-  };
-}
+/** An lstmSequence case of `steps` steps of `batch` rows and `units` units. */
+const lstmSeq = (name: string, batch: number, units: number, steps: number, returnSequences = false, goBackwards = false) =>
+  sequenceCase('lstm', name, lstmInputs(batch, units, r([batch, steps, 4 * units])), returnSequences, goBackwards);
+
+/** A gruSequence case of `steps` steps of `batch` rows and `units` units. */
+const gruSeq = (name: string, batch: number, units: number, steps: number, returnSequences = false, goBackwards = false) =>
+  sequenceCase('gru', name, gruInputs(batch, units, r([batch, steps, 3 * units])), returnSequences, goBackwards);
 
 /** An lstmCellGrad case on gates of an actual step (so they lie in the activations' ranges). */
 function lstmGrad(name: string, batch: number, units: number): ValueCase {
