@@ -408,7 +408,7 @@ async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const preference = (params.get('backend') ?? 'auto') as BackendPreference;
   // `?seed=N`: every model's initial weights and the page's shuffles from one seed (Keras's
-  // set_random_seed), so a session replays the same way; the e2e test trains so.
+  // set_random_seed): the same starting weights and batch order each run; the e2e test trains so.
   const seed = params.get('seed');
   if (seed !== null && /^\d+$/.test(seed)) setRandomSeed(Number(seed));
   const backend = await chooseBackend(preference);
