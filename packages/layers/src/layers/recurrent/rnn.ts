@@ -58,9 +58,10 @@ function flag(value: unknown, arg: string, layer: string, fallback = false): boo
  * gradients flow back through time on the tape. An LSTM cell, or a GRU cell with `resetAfter`
  * and a bias, with the default activations runs the whole sequence as one `lstmSequence` or
  * `gruSequence` op (one tape node, the recurrent kernel's gradient in one product) when there
- * is no mask, no state to return or keep and no recurrent dropout; the values are the same. Masked timesteps (from Embedding's `maskZero`
- * or Masking) keep the previous states and output. Initial states can be given as
- * `{initialState}` in the call arguments, or as extra inputs `[x, ...states]`.
+ * is no mask, no state to return or keep and no recurrent dropout; the values are the same.
+ * Masked timesteps (from Embedding's `maskZero` or Masking) keep the previous states and output.
+ * Initial states can be given as `{initialState}` in the call arguments, or as extra inputs
+ * `[x, ...states]`.
  * @example
  * ```ts
  * const layer = new RNN({ cell: new LSTMCell({ units: 32 }), returnSequences: true });
@@ -184,7 +185,9 @@ export class RNN extends Layer {
     try {
       const xw = this.cell.project(x);
       // The whole sequence as one op where the cell has one (no mask, no state to return or keep).
-      const whole = mask || this.returnState || this.stateful ? undefined : this.cell.sequence(xw, states, { returnSequences: this.returnSequences, goBackwards: this.goBackwards });
+      const whole = mask || this.returnState || this.stateful
+        ? undefined
+        : this.cell.sequence(xw, states, { returnSequences: this.returnSequences, goBackwards: this.goBackwards });
       if (whole) return whole;
       result = this.loop(xw, states, mask);
     } finally {
