@@ -118,7 +118,7 @@ export function runSequence(
     const kIndex = 1 + stateCount;
     const dKernel =
       needed[kIndex] !== false
-        ? matMul(reshape(stack(states.slice(0, steps).map((_, t) => before(t)[0]), 1), [batch * steps, units]), dhzRows, true, false)
+        ? matMul(reshape(stack(Array.from({ length: steps }, (_, t) => before(t)[0]), 1), [batch * steps, units]), dhzRows, true, false)
         : null;
     const dBias = bias && needed[kIndex + 1] !== false ? sum(dhzRows, 0) : null;
     const dInitial = [needed[1] !== false ? (dh ?? null) : null, ...(dOthers ?? []).map((d, i) => (needed[2 + i] !== false ? d : null))];
