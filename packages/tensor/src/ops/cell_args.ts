@@ -1,5 +1,5 @@
-// The argument checks of the recurrent cell ops (recurrent.ts, lstm_sequence.ts): shapes
-// named in sizes of the first argument, `[batch, units]`.
+// The argument checks of the recurrent cell and sequence ops (recurrent.ts, lstm_sequence.ts,
+// gru_sequence.ts): shapes named in sizes of the first argument, `[batch, units]`.
 import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { formatShape } from '../util/shape.js';

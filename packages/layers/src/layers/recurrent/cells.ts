@@ -16,6 +16,7 @@ import {
   ShapeError,
   ValueError,
   type DType,
+  type SequenceOptions,
   type Shape,
   type Tensor,
   type Variable,
@@ -130,7 +131,7 @@ export abstract class RecurrentCell extends Layer {
    * undefined where the layer must loop over the steps. RNN calls it between
    * `beginSequence` and `endSequence`, when there is no mask and no state is returned or kept.
    */
-  sequence(_xw: Tensor, _states: Tensor[], _options: { returnSequences: boolean; goBackwards: boolean }): Tensor | undefined {
+  sequence(_xw: Tensor, _states: Tensor[], _options: SequenceOptions): Tensor | undefined {
     return undefined;
   }
 
@@ -424,7 +425,7 @@ export class LSTMCell extends GatedCell {
   }
 
   /** One `lstmSequence` op with the default activations and no recurrent dropout (its gradient makes one product for the recurrent kernel). */
-  override sequence(xw: Tensor, states: Tensor[], options: { returnSequences: boolean; goBackwards: boolean }): Tensor | undefined {
+  override sequence(xw: Tensor, states: Tensor[], options: SequenceOptions): Tensor | undefined {
     if (this.masks.recurrent || !fusable(this.fns)) return undefined;
     return lstmSequence(xw, states[0], states[1], this.recurrentKernel!, options);
   }
@@ -496,7 +497,7 @@ export class GRUCell extends GatedCell {
   }
 
   /** One `gruSequence` op (reset-after with a bias, the default activations, no recurrent dropout): the recurrent kernel's and bias's gradients in one product and one sum. */
-  override sequence(xw: Tensor, states: Tensor[], options: { returnSequences: boolean; goBackwards: boolean }): Tensor | undefined {
+  override sequence(xw: Tensor, states: Tensor[], options: SequenceOptions): Tensor | undefined {
     if (!this.resetAfter || !this.bias || this.masks.recurrent || !fusable(this.fns)) return undefined;
     return gruSequence(xw, states[0], this.recurrentKernel!, this.recurrentBias()!, options);
   }
